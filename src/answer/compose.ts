@@ -1,0 +1,127 @@
+import type { Sentence } from "../corpus/split.js";
+
+/**
+ * Answer composition: from ranked sentences to an extractive answer with numbered citations. Pure.
+ */
+
+export interface Citation {
+  /** 1..N in order of first appearance in the answer text. */
+  readonly n: number;
+  /** The cited sentence as in the source (wrapped lines joined with a space). */
+  readonly text: string;
+  readonly source: string;
+  readonly lineStart: number;
+  readonly lineEnd: number;
+  /** Fusion score of the sentence for this question; comparable within one answer only. */
+  readonly score: number;
+}
+
+export interface RelatedPassage {
+  readonly text: string;
+  readonly source: string;
+  readonly lineStart: number;
+  readonly lineEnd: number;
+  readonly score: number;
+}
+
+export interface Answer {
+  readonly question: string;
+  readonly answered: boolean;
+  /** The answer with [n] markers, or the plain not-found message. */
+  readonly text: string;
+  readonly citations: readonly Citation[];
+  /** When not answered: the closest passages, shown separately and never cited as an answer. */
+  readonly related: readonly RelatedPassage[];
+}
+
+export interface RankedSentence {
+  readonly sentence: Sentence;
+  readonly score: number;
+  readonly dense: number;
+  readonly coverage: number;
+}
+
+export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
+
+/**
+ * Whether the corpus answers the question at all, from the best sentence's cosine similarity and
+ * term coverage: relevance = DENSE_WEIGHT * cosine + coverage. Calibrated by `npm run eval` on the
+ * XQuAD-R development half (answerable) and tests/data/off-topic-calibration.txt (unanswerable)
+ * with the default model; the threshold sits in the middle of the gap between the two.
+ */
+export const ABSTENTION = { denseWeight: 0.75, threshold: 0.33 } as const;
+
+export function relevance(top: Pick<RankedSentence, "dense" | "coverage">, denseWeight: number = ABSTENTION.denseWeight): number {
+  return denseWeight * top.dense + top.coverage;
+}
+
+export interface ComposeOptions {
+  readonly maxSentences: number;
+  /** A further sentence joins the answer only if its score is at least this share of the best one's. */
+  readonly supportRatio?: number;
+  readonly threshold?: number;
+  readonly relatedCount?: number;
+}
+
+export function composeAnswer(question: string, ranked: readonly RankedSentence[], options: ComposeOptions): Answer {
+  const top = ranked[0];
+  const threshold = options.threshold ?? ABSTENTION.threshold;
+  if (!top || relevance(top) < threshold) {
+    return {
+      question,
+      answered: false,
+      text: NOT_FOUND_TEXT,
+      citations: [],
+      related: ranked.slice(0, options.relatedCount ?? 3).map(({ sentence, score }) => ({
+        text: sentence.text,
+        source: sentence.source,
+        lineStart: sentence.lineStart,
+        lineEnd: sentence.lineEnd,
+        score: round(score),
+      })),
+    };
+  }
+  const ratio = options.supportRatio ?? 0.85;
+  const chosen: RankedSentence[] = [];
+  const seenText = new Set<string>();
+  for (const candidate of ranked) {
+    if (chosen.length >= options.maxSentences) break;
+    if (candidate !== top && (candidate.score < ratio * top.score || relevance(candidate) < threshold)) break;
+    // The same sentence in two files is one claim: cite it once.
+    if (seenText.has(candidate.sentence.text)) continue;
+    seenText.add(candidate.sentence.text);
+    chosen.push(candidate);
+  }
+  const citations = chosen.map(({ sentence, score }, i) => ({
+    n: i + 1,
+    text: sentence.text,
+    source: sentence.source,
+    lineStart: sentence.lineStart,
+    lineEnd: sentence.lineEnd,
+    score: round(score),
+  }));
+  const text = citations.map((c) => `${c.text} [${c.n}]`).join(" ");
+  return { question, answered: true, text, citations, related: [] };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/** "corpus/file.txt:7-8" or "corpus/file.txt:11". */
+export function formatLocation(c: Pick<Citation, "source" | "lineStart" | "lineEnd">): string {
+  return c.lineEnd > c.lineStart ? `${c.source}:${c.lineStart}-${c.lineEnd}` : `${c.source}:${c.lineStart}`;
+}
+
+/** Plain-text rendering for terminals. */
+export function formatAnswerText(answer: Answer): string {
+  const lines = [answer.text];
+  if (answer.citations.length > 0) {
+    lines.push("", "Sources:");
+    for (const c of answer.citations) lines.push(`[${c.n}] ${formatLocation(c)}  "${c.text}"`);
+  } else if (answer.related.length > 0) {
+    lines.push("", "Closest passages (not an answer):");
+    for (const r of answer.related) lines.push(`- ${formatLocation(r)}  "${r.text}"`);
+  }
+  return lines.join("\n");
+}

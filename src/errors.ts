@@ -1,0 +1,41 @@
+/**
+ * Typed errors with stable codes. `message` says what went wrong and how to fix it; it is safe to
+ * print to a terminal or a log. Nothing here is ever shown to Slack users verbatim (see src/slack/messages.ts).
+ */
+export const ErrorCode = {
+  ConfigInvalid: "CONFIG_INVALID",
+  CorpusNotFound: "CORPUS_NOT_FOUND",
+  CorpusEmpty: "CORPUS_EMPTY",
+  CorpusUnreadable: "CORPUS_UNREADABLE",
+  CorpusBinary: "CORPUS_BINARY",
+  CorpusNotUtf8: "CORPUS_NOT_UTF8",
+  CorpusTooLarge: "CORPUS_FILE_TOO_LARGE",
+  IndexCorrupt: "INDEX_CORRUPT",
+  IndexStale: "INDEX_STALE",
+  IndexWriteFailed: "INDEX_WRITE_FAILED",
+  ModelLoadFailed: "MODEL_LOAD_FAILED",
+  QuestionEmpty: "QUESTION_EMPTY",
+  QuestionTooLong: "QUESTION_TOO_LONG",
+  UsageInvalid: "USAGE_INVALID",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export class CiteBotError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "CiteBotError";
+    this.code = code;
+  }
+}
+
+export function isCiteBotError(error: unknown, code?: ErrorCode): error is CiteBotError {
+  return error instanceof CiteBotError && (code === undefined || error.code === code);
+}
+
+/** One line for logs and terminals: the code and message, never a stack trace. */
+export function describeError(error: unknown): string {
+  if (error instanceof CiteBotError) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return error.message.split("\n")[0] ?? error.name;
+  return String(error);
+}

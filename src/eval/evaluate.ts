@@ -1,0 +1,88 @@
+import type { Sentence } from "../corpus/split.js";
+import { splitSentences } from "../corpus/split.js";
+import type { CiteBotEmbeddings } from "../embeddings/types.js";
+import { HnswDenseIndex } from "../index/dense.js";
+import { Bm25Index } from "../retrieval/bm25.js";
+import { featureVectors, type FusionParams } from "../retrieval/fusion.js";
+import { HybridRetriever, type RetrievedSentence } from "../retrieval/hybrid.js";
+import { rankOf } from "./metrics.js";
+import type { TrainingQuestion } from "./train.js";
+import type { EvalArticle } from "./xquad.js";
+
+/** A retriever over one article's sentences, built in memory from cached embeddings. */
+export async function buildArticleRetriever(
+  sentences: readonly Sentence[],
+  embeddings: CiteBotEmbeddings,
+  fusion: FusionParams,
+): Promise<HybridRetriever> {
+  const vectors = await embeddings.embedDocuments(sentences.map((s) => s.text));
+  const dense = await HnswDenseIndex.fromVectors(vectors, sentences, embeddings);
+  return new HybridRetriever(sentences, dense, new Bm25Index(sentences.map((s) => s.text)), embeddings, { fusion });
+}
+
+export interface QuestionOutcome {
+  readonly rank: number | undefined;
+  readonly top: RetrievedSentence | undefined;
+  readonly hits: readonly RetrievedSentence[];
+}
+
+/** Ranks every question of every article with `fusion`; the candidates are the article's gold sentences. */
+export async function rankArticles(
+  articles: readonly EvalArticle[],
+  embeddings: CiteBotEmbeddings,
+  fusion: FusionParams,
+): Promise<QuestionOutcome[][]> {
+  const outcomes: QuestionOutcome[][] = [];
+  for (const article of articles) {
+    const retriever = await buildArticleRetriever(article.sentences, embeddings, fusion);
+    const perArticle: QuestionOutcome[] = [];
+    for (const q of article.questions) {
+      const hits = await retriever.retrieve(q.question, article.sentences.length);
+      perArticle.push({ rank: rankOf(hits, (h) => h.id === q.gold), top: hits[0], hits });
+    }
+    outcomes.push(perArticle);
+  }
+  return outcomes;
+}
+
+/** Our splitter run over each paragraph: article sentences with paragraph-relative offsets. */
+export function splitArticle(article: EvalArticle): Sentence[] {
+  return article.paragraphs.flatMap((p, i) => splitSentences(p.context, `${article.title}#${i}`).map((s) => ({ ...s, lineStart: i + 1, lineEnd: i + 1 })));
+}
+
+/** How many gold sentences our splitter reproduces exactly (same start and end, ignoring surrounding space). */
+export function boundaryAgreement(articles: readonly EvalArticle[]): { gold: number; matched: number; produced: number } {
+  let gold = 0;
+  let matched = 0;
+  let produced = 0;
+  for (const article of articles) {
+    for (const p of article.paragraphs) {
+      const ours = splitSentences(p.context, "paragraph.txt");
+      produced += ours.length;
+      const spans = new Set(ours.map((s) => `${s.charStart}:${s.charEnd}`));
+      for (const [start, end] of p.breaks) {
+        gold++;
+        let s = start;
+        let e = end;
+        while (s < e && /\s/.test(p.context[s]!)) s++;
+        while (e > s && /\s/.test(p.context[e - 1]!)) e--;
+        if (spans.has(`${s}:${e}`)) matched++;
+      }
+    }
+  }
+  return { gold, matched, produced };
+}
+
+/** Feature vectors of every candidate of every question, with the gold candidate marked, for training. */
+export async function trainingQuestions(articles: readonly EvalArticle[], embeddings: CiteBotEmbeddings): Promise<TrainingQuestion[]> {
+  const questions: TrainingQuestion[] = [];
+  for (const article of articles) {
+    const retriever = await buildArticleRetriever(article.sentences, embeddings, { method: "rrf", k: 60 });
+    for (const q of article.questions) {
+      const candidates = await retriever.candidates(q.question);
+      const gold = candidates.findIndex((c) => c.id === q.gold);
+      if (gold !== -1) questions.push({ features: featureVectors(candidates), gold });
+    }
+  }
+  return questions;
+}

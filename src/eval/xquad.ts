@@ -1,0 +1,77 @@
+import { readFile } from "node:fs/promises";
+import type { Sentence } from "../corpus/split.js";
+
+/** One XQuAD-R article as the eval sees it: its gold sentences and its questions. */
+export interface EvalArticle {
+  readonly title: string;
+  /** Paragraph contexts, kept for running our own splitter and the chunking baseline. */
+  readonly paragraphs: readonly { readonly context: string; readonly breaks: ReadonlyArray<readonly [number, number]> }[];
+  readonly sentences: readonly Sentence[];
+  readonly questions: readonly EvalQuestion[];
+}
+
+export interface EvalQuestion {
+  readonly question: string;
+  /** Index into the article's `sentences` of the sentence holding the answer. */
+  readonly gold: number;
+  readonly paragraph: number;
+  /** Character offset of the answer within its paragraph's context. */
+  readonly answerStart: number;
+}
+
+interface RawDataset {
+  data: Array<{
+    title: string;
+    paragraphs: Array<{
+      context: string;
+      sentence_breaks: Array<[number, number]>;
+      qas: Array<{ question: string; answers: Array<{ answer_start: number }> }>;
+    }>;
+  }>;
+}
+
+/** Parses XQuAD-R (SQuAD JSON with sentence_breaks). A question's gold sentence holds its first answer's start. */
+export function parseXquadR(json: string): EvalArticle[] {
+  const raw = JSON.parse(json) as RawDataset;
+  return raw.data.map((article) => {
+    const sentences: Sentence[] = [];
+    const questions: EvalQuestion[] = [];
+    article.paragraphs.forEach((paragraph, p) => {
+      const first = sentences.length;
+      for (const [start, end] of paragraph.sentence_breaks) {
+        sentences.push({
+          text: paragraph.context.slice(start, end).trim().replace(/\s+/g, " "),
+          source: `${article.title}#${p}`,
+          lineStart: p + 1,
+          lineEnd: p + 1,
+          charStart: start,
+          charEnd: end,
+        });
+      }
+      for (const qa of paragraph.qas) {
+        const answerStart = qa.answers[0]?.answer_start ?? -1;
+        let gold = paragraph.sentence_breaks.findIndex(([start, end]) => answerStart >= start && answerStart < end);
+        // An answer starting on the space between two sentences belongs to the next one.
+        if (gold === -1) gold = paragraph.sentence_breaks.findIndex(([start]) => start > answerStart);
+        if (gold === -1) continue;
+        questions.push({ question: qa.question, gold: first + gold, paragraph: p, answerStart });
+      }
+    });
+    return {
+      title: article.title,
+      paragraphs: article.paragraphs.map((p) => ({ context: p.context, breaks: p.sentence_breaks })),
+      sentences,
+      questions,
+    };
+  });
+}
+
+export async function loadXquadR(file: string): Promise<EvalArticle[]> {
+  return parseXquadR(await readFile(file, "utf8"));
+}
+
+/** Reads a question list: one per line, `#` comments and blank lines skipped. */
+export async function loadQuestionList(file: string): Promise<string[]> {
+  const text = await readFile(file, "utf8");
+  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+}

@@ -1,0 +1,80 @@
+import { Document } from "@langchain/core/documents";
+import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
+import type { Sentence } from "../corpus/split.js";
+import type { CiteBotEmbeddings } from "../embeddings/types.js";
+import type { ScoredId } from "../retrieval/bm25.js";
+
+/** Nearest-neighbour search over sentence vectors, as the retriever needs it. */
+export interface DenseIndex {
+  readonly size: number;
+  search(vector: readonly number[], k: number): Promise<ScoredId[]>;
+  /** Cosine similarity of the query to one stored sentence (for candidates only BM25 found). */
+  cosine(vector: readonly number[], id: number): number;
+}
+
+/**
+ * Up to this many vectors, `ef` is set to the collection size, which makes HNSW visit every
+ * reachable node: results equal exact search. Above it, a fixed wide beam keeps recall high.
+ */
+export const EXACT_SEARCH_LIMIT = 20_000;
+export const LARGE_INDEX_EF = 400;
+
+export interface SentenceMetadata {
+  readonly id: number;
+  readonly source: string;
+  readonly lineStart: number;
+  readonly lineEnd: number;
+  readonly charStart: number;
+  readonly charEnd: number;
+}
+
+export function sentenceToDocument(sentence: Sentence, id: number): Document<SentenceMetadata> {
+  const { text, source, lineStart, lineEnd, charStart, charEnd } = sentence;
+  return new Document({ pageContent: text, metadata: { id, source, lineStart, lineEnd, charStart, charEnd } });
+}
+
+export function documentToSentence(document: Document): Sentence {
+  const m = document.metadata as SentenceMetadata;
+  return { text: document.pageContent, source: m.source, lineStart: m.lineStart, lineEnd: m.lineEnd, charStart: m.charStart, charEnd: m.charEnd };
+}
+
+/** LangChain's HNSWLib store (hnswlib-node), with ef set for exact results at corpus sizes we serve. */
+export class HnswDenseIndex implements DenseIndex {
+  constructor(readonly store: HNSWLib) {
+    const count = store.index.getCurrentCount();
+    store.index.setEf(count <= EXACT_SEARCH_LIMIT ? Math.max(count, 10) : LARGE_INDEX_EF);
+  }
+
+  static async fromVectors(vectors: number[][], sentences: readonly Sentence[], embeddings: CiteBotEmbeddings): Promise<HnswDenseIndex> {
+    const store = new HNSWLib(embeddings, { space: "cosine", numDimensions: vectors[0]?.length ?? embeddings.dimensions });
+    await store.addVectors(vectors, sentences.map(sentenceToDocument));
+    return new HnswDenseIndex(store);
+  }
+
+  get size(): number {
+    return this.store.index.getCurrentCount();
+  }
+
+  async search(vector: readonly number[], k: number): Promise<ScoredId[]> {
+    const limit = Math.min(k, this.size);
+    if (limit === 0) return [];
+    const results = await this.store.similaritySearchVectorWithScore([...vector], limit);
+    // hnswlib's cosine space returns distance = 1 - cosine.
+    return results.map(([document, distance]) => ({ id: (document.metadata as SentenceMetadata).id, score: 1 - distance }));
+  }
+
+  cosine(vector: readonly number[], id: number): number {
+    const point = this.store.index.getPoint(id);
+    let dot = 0;
+    for (let i = 0; i < point.length; i++) dot += point[i]! * vector[i]!;
+    return dot;
+  }
+
+  /** The stored sentences in id order, as saved in LangChain's docstore. */
+  sentences(): Sentence[] {
+    const docs = (this.store.docstore as unknown as { _docs: Map<string, Document> })._docs;
+    const sentences: Sentence[] = new Array(docs.size);
+    for (const [key, document] of docs) sentences[Number(key)] = documentToSentence(document);
+    return sentences;
+  }
+}

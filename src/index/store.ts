@@ -1,0 +1,218 @@
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
+import type { Corpus } from "../corpus/load.js";
+import { SPLITTER_VERSION, type Sentence } from "../corpus/split.js";
+import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
+import { CiteBotError, describeError, ErrorCode, isCiteBotError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { HnswDenseIndex } from "./dense.js";
+
+export const INDEX_FORMAT_VERSION = 1;
+const CURRENT_FILE = "CURRENT";
+const MANIFEST_FILE = "manifest.json";
+/** Files LangChain's HNSWLib.save writes. */
+const ARTIFACTS = ["hnswlib.index", "docstore.json", "args.json"] as const;
+
+export interface Manifest {
+  readonly formatVersion: number;
+  readonly corpusHash: string;
+  readonly files: ReadonlyArray<{ readonly source: string; readonly hash: string; readonly sentences: number }>;
+  readonly embeddingModel: string;
+  readonly dimensions: number;
+  readonly splitterVersion: number;
+  readonly sentenceCount: number;
+  readonly builtAt: string;
+  readonly artifacts: ReadonlyArray<{ readonly name: string; readonly bytes: number; readonly sha256: string }>;
+}
+
+export interface LoadedIndex {
+  readonly manifest: Manifest;
+  readonly dense: HnswDenseIndex;
+  readonly sentences: readonly Sentence[];
+  /** True when this call built the index (it was missing, stale or damaged). */
+  readonly built: boolean;
+}
+
+export interface OpenIndexOptions {
+  readonly indexDir: string;
+  readonly corpus: Corpus;
+  readonly embeddings: CiteBotEmbeddings;
+  readonly logger: Logger;
+  readonly onProgress?: EmbedProgress;
+  /** Build even when the saved index matches. */
+  readonly rebuild?: boolean;
+}
+
+/** Why a saved index cannot be used, in one line, or undefined when it matches. */
+export function staleReason(manifest: Manifest, corpus: Corpus, embeddingModel: string): string | undefined {
+  if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return "it was written by another version of CiteBot";
+  if (manifest.embeddingModel !== embeddingModel) return `it was built with embedding model ${manifest.embeddingModel}, not ${embeddingModel}`;
+  if (manifest.splitterVersion !== SPLITTER_VERSION) return "the sentence splitter has changed since it was built";
+  if (manifest.corpusHash !== corpus.hash) return "it was built from a different corpus";
+  return undefined;
+}
+
+/**
+ * Loads the index for this corpus and model, building it when missing, stale or damaged.
+ * Never leaves a half-written index in use: builds go to a temporary folder that is renamed into
+ * place, and the CURRENT pointer is swapped by rename, which is atomic on one file system.
+ */
+export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex> {
+  const { indexDir, corpus, embeddings, logger } = options;
+  const shown = path.basename(indexDir) + "/";
+  if (!options.rebuild) {
+    try {
+      const loaded = await loadCurrent(indexDir, embeddings);
+      if (loaded) {
+        const reason = staleReason(loaded.manifest, corpus, embeddings.modelId);
+        if (!reason) return { ...loaded, built: false };
+        logger.info(`${shown} is out of date (${reason}); rebuilding.`);
+      } else {
+        logger.info(`${shown} has no index yet; building it.`);
+      }
+    } catch (error) {
+      logger.warn(`${shown} is damaged (${describeError(error)}); rebuilding.`);
+    }
+  }
+  const build = await buildIndex(options);
+  return { ...build, built: true };
+}
+
+/** The index CURRENT points to, verified; undefined when there is none. Throws INDEX_CORRUPT when damaged. */
+export async function loadCurrent(indexDir: string, embeddings: CiteBotEmbeddings): Promise<Omit<LoadedIndex, "built"> | undefined> {
+  let current: string;
+  try {
+    current = (await readFile(path.join(indexDir, CURRENT_FILE), "utf8")).trim();
+  } catch {
+    return undefined;
+  }
+  if (!/^build-[\w-]+$/.test(current)) throw corrupt(`${CURRENT_FILE} holds "${current.slice(0, 40)}", not a build name`);
+  const dir = path.join(indexDir, current);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), "utf8")) as Manifest;
+  } catch (error) {
+    throw corrupt(`${current}/${MANIFEST_FILE} is missing or not valid JSON`, error);
+  }
+  if (!Array.isArray(manifest.artifacts) || typeof manifest.sentenceCount !== "number") throw corrupt(`${current}/${MANIFEST_FILE} is incomplete`);
+  for (const artifact of manifest.artifacts) {
+    const file = path.join(dir, artifact.name);
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      throw corrupt(`${current}/${artifact.name} is missing`, error);
+    }
+    if (bytes.length !== artifact.bytes || sha256(bytes) !== artifact.sha256) throw corrupt(`${current}/${artifact.name} does not match its checksum`);
+  }
+  let dense: HnswDenseIndex;
+  try {
+    dense = new HnswDenseIndex(await HNSWLib.load(dir, embeddings));
+  } catch (error) {
+    throw corrupt(`${current} could not be read by hnswlib`, error);
+  }
+  const sentences = dense.sentences();
+  if (dense.size !== manifest.sentenceCount || sentences.length !== manifest.sentenceCount || sentences.some((s) => s === undefined)) {
+    throw corrupt(`${current} holds ${dense.size} vectors and ${sentences.length} sentences; the manifest says ${manifest.sentenceCount}`);
+  }
+  return { manifest, dense, sentences };
+}
+
+function corrupt(detail: string, cause?: unknown): CiteBotError {
+  return new CiteBotError(ErrorCode.IndexCorrupt, detail, { cause });
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+async function buildIndex(options: OpenIndexOptions): Promise<Omit<LoadedIndex, "built">> {
+  const { indexDir, corpus, embeddings, logger } = options;
+  await mkdir(indexDir, { recursive: true });
+  await removeAbandonedBuilds(indexDir, logger);
+  const id = `build-${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
+  const temp = path.join(indexDir, `${id}.${process.pid}.tmp`);
+  try {
+    const started = performance.now();
+    const vectors = await embeddings.embedDocuments(corpus.sentences.map((s) => s.text), options.onProgress);
+    const dense = await HnswDenseIndex.fromVectors(vectors, corpus.sentences, embeddings);
+    await dense.store.save(temp);
+    const artifacts = [];
+    for (const name of ARTIFACTS) {
+      const bytes = await readFile(path.join(temp, name));
+      artifacts.push({ name, bytes: bytes.length, sha256: sha256(bytes) });
+    }
+    const counts = new Map<string, number>();
+    for (const s of corpus.sentences) counts.set(s.source, (counts.get(s.source) ?? 0) + 1);
+    const manifest: Manifest = {
+      formatVersion: INDEX_FORMAT_VERSION,
+      corpusHash: corpus.hash,
+      files: corpus.files.map((f) => ({ source: f.source, hash: f.hash, sentences: counts.get(f.source) ?? 0 })),
+      embeddingModel: embeddings.modelId,
+      dimensions: vectors[0]?.length ?? embeddings.dimensions,
+      splitterVersion: SPLITTER_VERSION,
+      sentenceCount: corpus.sentences.length,
+      builtAt: new Date().toISOString(),
+      artifacts,
+    };
+    await writeFile(path.join(temp, MANIFEST_FILE), JSON.stringify(manifest, null, 2));
+    for (const name of [...ARTIFACTS, MANIFEST_FILE]) await fsync(path.join(temp, name));
+    await rename(temp, path.join(indexDir, id));
+    await writeAtomically(path.join(indexDir, CURRENT_FILE), `${id}\n`);
+    await removeOldBuilds(indexDir, id);
+    logger.info(`Indexed ${corpus.sentences.length} sentences from ${corpus.files.length} file(s) with ${embeddings.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    return { manifest, dense, sentences: corpus.sentences };
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    if (isCiteBotError(error)) throw error;
+    throw new CiteBotError(ErrorCode.IndexWriteFailed, `Could not build the index in ${indexDir}: ${describeError(error)}; check free disk space and permissions.`, { cause: error });
+  }
+}
+
+async function fsync(file: string): Promise<void> {
+  const handle = await open(file, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function writeAtomically(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await fsync(temp);
+  await rename(temp, file);
+}
+
+/** Temp folders of builds whose process is gone (killed mid-build) are removed; live ones are left alone. */
+async function removeAbandonedBuilds(indexDir: string, logger: Logger): Promise<void> {
+  for (const name of await readdir(indexDir)) {
+    const match = /\.(\d+)\.tmp$/.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid !== process.pid && isAlive(pid)) continue;
+    logger.info(`Removing interrupted build ${name}.`);
+    await rm(path.join(indexDir, name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+async function removeOldBuilds(indexDir: string, keep: string): Promise<void> {
+  for (const name of await readdir(indexDir)) {
+    if (name.startsWith("build-") && !name.endsWith(".tmp") && name !== keep) {
+      const info = await stat(path.join(indexDir, name)).catch(() => undefined);
+      if (info?.isDirectory()) await rm(path.join(indexDir, name), { recursive: true, force: true });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { stemmer } from "stemmer";
+
+/**
+ * Lexical normalisation shared by indexing and querying. Pure.
+ * Initialisms ("U.S.", "U.K.") stay one token and are never stop words, so "U.S." is not lost as
+ * the pronoun "us"; other words are lower-cased, stop words dropped and Porter-stemmed so that
+ * "tariffs"/"tariff" and "negotiations"/"negotiators" meet.
+ */
+const STOP_WORDS = new Set(
+  (
+    "a about above after again against all am an and any are aren't as at be because been before being below " +
+    "between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each " +
+    "few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers " +
+    "herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more " +
+    "most mustn't my myself no nor not of off on once only or other ought our ours ourselves out over own same " +
+    "shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs them " +
+    "themselves then there there's these they they'd they'll they're they've this those through to too under " +
+    "until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which " +
+    "while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours yourself " +
+    "yourselves us also did does many much whose whats"
+  ).split(" "),
+);
+
+const TOKEN = /(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*|\p{L}[\p{L}\p{N}]*(?:['’]\p{L}+)*/gu;
+
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  for (const match of text.normalize("NFKC").matchAll(TOKEN)) {
+    const raw = match[0];
+    if (raw.includes(".") && /\p{L}/u.test(raw)) {
+      tokens.push(raw.replace(/\./g, "").toLowerCase());
+      continue;
+    }
+    let word = raw.toLowerCase().replace(/’/g, "'");
+    if (STOP_WORDS.has(word)) continue;
+    word = word.replace(/'s$/, "").replace(/'/g, "");
+    if (word.length === 0) continue;
+    tokens.push(/^\p{N}/u.test(word) ? word.replace(/,/g, "") : stemmer(word));
+  }
+  return tokens;
+}
