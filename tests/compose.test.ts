@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { ABSTENTION, composeAnswer, formatAnswerText, formatLocation, NOT_FOUND_TEXT, type RankedSentence } from "../src/answer/compose.js";
+import type { Sentence } from "../src/corpus/split.js";
+
+const sentence = (text: string, line: number, source = "corpus/a.txt", lineEnd = line): Sentence => ({
+  text, source, lineStart: line, lineEnd, charStart: 0, charEnd: text.length,
+});
+const ranked = (text: string, line: number, score: number, relevant = true, source?: string): RankedSentence => ({
+  sentence: sentence(text, line, source), score, dense: relevant ? 0.6 : 0.05, coverage: relevant ? 1 : 0,
+});
+
+describe("composeAnswer", () => {
+  it("cites the best sentence as [1] with its file and lines", () => {
+    const answer = composeAnswer("q", [ranked("Best.", 3, 0.9), ranked("Far worse.", 5, 0.2)], { maxSentences: 3 });
+    expect(answer).toMatchObject({ answered: true, text: "Best. [1]" });
+    expect(answer.citations).toEqual([{ n: 1, text: "Best.", source: "corpus/a.txt", lineStart: 3, lineEnd: 3, score: 0.9 }]);
+  });
+
+  it("adds close runners-up, numbered 1..N in order of appearance, every marker with one source", () => {
+    const answer = composeAnswer("q", [ranked("A.", 1, 0.9), ranked("B.", 2, 0.85), ranked("C.", 9, 0.8), ranked("D.", 4, 0.79)], { maxSentences: 3 });
+    expect(answer.text).toBe("A. [1] B. [2] C. [3]");
+    const markers = [...answer.text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+    expect(markers).toEqual(answer.citations.map((c) => c.n));
+    expect(answer.citations.map((c) => c.n)).toEqual([1, 2, 3]);
+  });
+
+  it("respects maxSentences", () => {
+    const answer = composeAnswer("q", [ranked("A.", 1, 0.9), ranked("B.", 2, 0.9)], { maxSentences: 1 });
+    expect(answer.citations).toHaveLength(1);
+  });
+
+  it("cites a sentence repeated in two files once", () => {
+    const answer = composeAnswer("q", [ranked("Same.", 1, 0.9, true, "a.txt"), ranked("Same.", 7, 0.9, true, "b.txt")], { maxSentences: 3 });
+    expect(answer.citations).toHaveLength(1);
+  });
+
+  it("abstains when the best sentence is not relevant, listing closest passages separately", () => {
+    const answer = composeAnswer("q", [ranked("Unrelated.", 2, 0.7, false), ranked("Also.", 3, 0.6, false)], { maxSentences: 3 });
+    expect(answer).toMatchObject({ answered: false, text: NOT_FOUND_TEXT, citations: [] });
+    expect(answer.related.map((r) => r.text)).toEqual(["Unrelated.", "Also."]);
+  });
+
+  it("abstains on an empty ranking", () => {
+    expect(composeAnswer("q", [], { maxSentences: 3 }).answered).toBe(false);
+  });
+
+  it("uses the calibrated threshold on relevance", () => {
+    const scale = 1 + ABSTENTION.denseWeight;
+    const justBelow: RankedSentence = { sentence: sentence("x", 1), score: 1, dense: 0, coverage: (ABSTENTION.threshold - 0.01) * scale };
+    const justAbove: RankedSentence = { ...justBelow, coverage: (ABSTENTION.threshold + 0.01) * scale };
+    expect(composeAnswer("q", [justBelow], { maxSentences: 1 }).answered).toBe(false);
+    expect(composeAnswer("q", [justAbove], { maxSentences: 1 }).answered).toBe(true);
+  });
+});
+
+describe("formatting", () => {
+  it.each([
+    [{ source: "corpus/a.txt", lineStart: 7, lineEnd: 8 }, "corpus/a.txt:7-8"],
+    [{ source: "corpus/a.txt", lineStart: 11, lineEnd: 11 }, "corpus/a.txt:11"],
+  ])("location %o", (citation, expected) => {
+    expect(formatLocation(citation)).toBe(expected);
+  });
+
+  it("prints the answer then numbered sources", () => {
+    const text = formatAnswerText(composeAnswer("q", [ranked("Best.", 3, 0.9)], { maxSentences: 3 }));
+    expect(text).toBe('Best. [1]\n\nSources:\n[1] corpus/a.txt:3  "Best."');
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { answerTypeMatch, answerTypeOf } from "../src/retrieval/answer-type.js";
+import { Bm25Index } from "../src/retrieval/bm25.js";
+import { fuse, type Candidate } from "../src/retrieval/fusion.js";
+import { tokenize } from "../src/retrieval/tokenize.js";
+
+describe("tokenize", () => {
+  it.each([
+    ["keeps initialisms as one token that is not the pronoun 'us'", "U.S. officials told us", ["us", "offici", "told"]],
+    ["stems plurals and verb forms", "tariffs negotiations", ["tariff", "negoti"]],
+    ["keeps decimals whole", "fell by 33.57%", ["fell", "33.57"]],
+    ["drops possessive 's", "Beijing's leading official", ["beij", "lead", "offici"]],
+    ["drops stop words and question words", "Who is the leader of the group?", ["leader", "group"]],
+    ["handles non-Latin letters", "北京 talks", ["北京", "talk"]],
+  ])("%s", (_name, input, expected) => {
+    expect(tokenize(input)).toEqual(expected);
+  });
+});
+
+describe("Bm25Index", () => {
+  const docs = [
+    "The talks were held in London on Monday.",
+    "Tariffs on Chinese goods were reduced to 30%.",
+    "Vice Premier He Lifeng heads the Chinese delegation.",
+    "The weather in London was rainy.",
+  ];
+  const index = new Bm25Index(docs);
+
+  it("ranks the document sharing the rarest terms first", () => {
+    expect(index.search("Who heads the delegation?")[0]!.id).toBe(2);
+    expect(index.search("What happened to tariffs on goods?")[0]!.id).toBe(1);
+  });
+
+  it("returns only documents that share a term, best first", () => {
+    const hits = index.search("London talks");
+    expect(hits.map((h) => h.id)).toEqual([0, 3]);
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+  });
+
+  it("returns nothing for a question with no known term", () => {
+    expect(index.search("banana bread recipe")).toEqual([]);
+  });
+
+  it("measures IDF-weighted coverage of the question terms", () => {
+    const terms = index.queryTerms("Chinese delegation heads");
+    expect(index.coverage(terms, 2)).toBeCloseTo(1);
+    expect(index.coverage(terms, 0)).toBe(0);
+    const partial = index.coverage(terms, 1);
+    expect(partial).toBeGreaterThan(0);
+    expect(partial).toBeLessThan(1);
+  });
+});
+
+describe("fuse", () => {
+  const candidate = (id: number, dense: number, lexical: number, extra: Partial<Candidate> = {}): Candidate => ({
+    id, dense, lexical, coverage: 0, neighborLexical: 0, neighborDense: -1, answerType: 0, phrase: 0, ...extra,
+  });
+  const pool = [candidate(0, 0.9, 0), candidate(1, 0.2, 5), candidate(2, 0.5, 3)];
+
+  it.each([
+    ["dense only follows cosine", { method: "weighted", denseWeight: 1 } as const, [0, 2, 1]],
+    ["lexical only follows BM25", { method: "weighted", denseWeight: 0 } as const, [1, 2, 0]],
+    ["an even blend favours the candidate good on both", { method: "weighted", denseWeight: 0.5 } as const, [2, 0, 1]],
+    ["RRF gives no lexical credit to a sentence sharing no term", { method: "rrf", k: 60 } as const, [1, 2, 0]],
+  ])("%s", (_name, params, order) => {
+    expect(fuse(pool, params).map((c) => c.id)).toEqual(order);
+  });
+
+  it("uses every feature in the linear model", () => {
+    const tied = [candidate(0, 0.5, 1), candidate(1, 0.5, 1, { answerType: 1 })];
+    const weights = [0, 0, 0, 0, 0, 0, 1, 0];
+    expect(fuse(tied, { method: "linear", weights }).map((c) => c.id)).toEqual([1, 0]);
+  });
+
+  it("scales linear scores so a candidate best on every feature scores 1", () => {
+    const [best] = fuse([candidate(0, 1, 1, { coverage: 1, neighborLexical: 1, neighborDense: 1, answerType: 1, phrase: 1 })], { method: "linear", weights: [1, 1, 1, 1, 1, 1, 1, 1] });
+    expect(best!.score).toBeCloseTo(1);
+  });
+
+  it("handles an empty pool", () => {
+    expect(fuse([])).toEqual([]);
+  });
+});
+
+describe("answer types", () => {
+  it.each([
+    ["How many points did they score?", "number"],
+    ["When did the talks begin?", "number"],
+    ["In what year was it built?", "number"],
+    ["Who leads the delegation?", "name"],
+    ["Where are the talks held?", "name"],
+    ["Why did tensions rise?", "other"],
+  ])("%s -> %s", (question, type) => {
+    expect(answerTypeOf(question)).toBe(type);
+  });
+
+  it("matches a number the question does not already contain", () => {
+    expect(answerTypeMatch("number", "How many moons in 2020?", "In 2020 there were 79 moons.")).toBe(1);
+    expect(answerTypeMatch("number", "How many moons in 2020?", "In 2020 the moons were counted.")).toBe(0);
+  });
+
+  it("matches a name that is not already in the question", () => {
+    expect(answerTypeMatch("name", "Who leads the delegation?", "The delegation is led by He Lifeng.")).toBe(1);
+    expect(answerTypeMatch("name", "Who leads the delegation?", "the delegation is large.")).toBe(0);
+  });
+});

@@ -1,0 +1,129 @@
+import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createAnswerService } from "../src/answer/service.js";
+import { ErrorCode } from "../src/errors.js";
+import { LogLevel } from "../src/logger.js";
+import { FakeLogger } from "./helpers/fake-logger.js";
+import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
+import { tempDir, writeFiles } from "./helpers/temp.js";
+
+const ARTICLE = await readFile(new URL("../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
+
+async function setup(files: Record<string, string> = { "trade.txt": ARTICLE }) {
+  const root = await tempDir();
+  const corpusDir = path.join(root, "corpus");
+  const indexDir = path.join(root, "index");
+  await mkdir(corpusDir, { recursive: true });
+  await writeFiles(corpusDir, files);
+  const config = { corpusDir, indexDir, embeddingModel: "test-overlap", modelsDir: path.join(root, "models"), allowModelDownload: false, maxAnswerSentences: 3 };
+  const open = async (embeddings = new OverlapEmbeddings()) => {
+    const logger = new FakeLogger();
+    const service = await createAnswerService({ config, logger, embeddings });
+    return { service, logger, embeddings };
+  };
+  return { root, corpusDir, indexDir, open };
+}
+
+describe("answer service", () => {
+  it("answers with a citation of the exact sentence, file and lines", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const answer = await service.answer("Who heads the Chinese delegation?");
+    expect(answer.answered).toBe(true);
+    expect(answer.citations[0]).toMatchObject({ n: 1, lineStart: 11, lineEnd: 11 });
+    expect(answer.citations[0]!.source).toMatch(/corpus\/trade\.txt$/);
+    expect(answer.citations[0]!.text).toContain("He Lifeng");
+    expect(answer.text).toContain("[1]");
+  });
+
+  it("cites a wrapped sentence with both of its lines", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const answer = await service.answer("What did Trump and Xi compare their nations to during the phone call?");
+    expect(answer.citations.find((c) => c.text.includes("ships navigating"))).toMatchObject({ lineStart: 7, lineEnd: 8 });
+  });
+
+  it("says plainly when the sources do not answer", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const answer = await service.answer("What is the best recipe for banana bread?");
+    expect(answer).toMatchObject({ answered: false, citations: [] });
+    expect(answer.related.length).toBeGreaterThan(0);
+  });
+
+  it("loads every .txt and .md file and cites the right one", async () => {
+    const { open } = await setup({
+      "trade.txt": ARTICLE,
+      "notes/fruit.md": "# Orchard notes\n\nThe orchard grows apples and pears.\n\nPears ripen in September.",
+      "ignored.json": '{"apples": "no"}',
+    });
+    const { service } = await open();
+    expect(service.manifest.files.map((f) => path.basename(f.source))).toEqual(["fruit.md", "trade.txt"]);
+    const answer = await service.answer("When do pears ripen in the orchard?");
+    expect(answer.citations[0]).toMatchObject({ lineStart: 5, lineEnd: 5, text: "Pears ripen in September." });
+    expect(answer.citations[0]!.source).toMatch(/notes\/fruit\.md$/);
+  });
+
+  it("refuses empty and over-long questions with typed errors", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    await expect(service.answer("  \u200b ")).rejects.toMatchObject({ code: ErrorCode.QuestionEmpty });
+    await expect(service.answer("x".repeat(2001))).rejects.toMatchObject({ code: ErrorCode.QuestionTooLong });
+  });
+
+  it("builds the index once and reuses it while the corpus and model are unchanged", async () => {
+    const { open } = await setup();
+    const first = await open();
+    expect(first.logger.messages(LogLevel.INFO).some((m) => m.includes("building it"))).toBe(true);
+    const second = await open();
+    expect(second.embeddings.calls).toBe(0);
+    expect(second.logger.lines).toEqual([]);
+  });
+
+  it("rebuilds when the corpus changes, saying why in one line", async () => {
+    const { open, corpusDir } = await setup();
+    await open();
+    await writeFile(path.join(corpusDir, "extra.txt"), "Apples grow on trees.");
+    const { logger, service } = await open();
+    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("out of date (it was built from a different corpus); rebuilding"));
+    expect((await service.answer("Where do apples grow?")).citations[0]!.text).toBe("Apples grow on trees.");
+  });
+
+  it("rebuilds when the embedding model changes", async () => {
+    const { open } = await setup();
+    await open();
+    const { logger } = await open(new OverlapEmbeddings(128, "test-overlap-128"));
+    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("built with embedding model test-overlap, not test-overlap-128"));
+  });
+
+  it.each([
+    ["a truncated manifest", "manifest.json", (s: Buffer) => s.subarray(0, 20)],
+    ["a corrupted vector file", "hnswlib.index", (s: Buffer) => Buffer.concat([s.subarray(0, 100), Buffer.alloc(50, 7), s.subarray(150)])],
+    ["a truncated docstore", "docstore.json", (s: Buffer) => s.subarray(0, s.length - 10)],
+  ])("detects %s, reports it in one line and rebuilds", async (_name, file, damage) => {
+    const { open, indexDir } = await setup();
+    await open();
+    const build = (await readFile(path.join(indexDir, "CURRENT"), "utf8")).trim();
+    const target = path.join(indexDir, build, file);
+    await writeFile(target, damage(await readFile(target)));
+    const { logger, service } = await open();
+    const warnings = logger.messages(LogLevel.WARN);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/damaged .*INDEX_CORRUPT.*; rebuilding\.$/);
+    expect(warnings[0]).not.toContain("\n");
+    expect((await service.answer("Who heads the Chinese delegation?")).answered).toBe(true);
+  });
+
+  it("never reads an interrupted build and cleans it up on the next build", async () => {
+    const { open, indexDir } = await setup();
+    await open();
+    await mkdir(path.join(indexDir, "build-interrupted.999999999.tmp"), { recursive: true });
+    await writeFile(path.join(indexDir, "build-interrupted.999999999.tmp", "hnswlib.index"), "partial");
+    const reused = await open();
+    expect(reused.logger.lines).toEqual([]);
+    await writeFile(path.join(indexDir, "CURRENT"), "not a build\n");
+    await open();
+    expect(await readdir(indexDir)).not.toContain("build-interrupted.999999999.tmp");
+  });
+});

@@ -1,0 +1,88 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { MAX_SENTENCE_CHARS, splitSentences } from "../src/corpus/split.js";
+
+const ARTICLE = readFileSync(new URL("../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
+
+describe("splitSentences on the trade article", () => {
+  const sentences = splitSentences(ARTICLE, "corpus/us-china-trade-talks-london.txt");
+
+  it("yields exactly 26 sentences", () => {
+    expect(sentences).toHaveLength(26);
+  });
+
+  it("keeps the sentence wrapped across lines 7-8 as one, cited as lines 7-8", () => {
+    const wrapped = sentences.find((s) => s.text.includes("U.S. President Donald Trump"));
+    expect(wrapped).toMatchObject({ lineStart: 7, lineEnd: 8 });
+    expect(wrapped!.text).toMatch(/^A significant follow-up discussion .* economic relations\.$/);
+  });
+
+  it("splits '... back to the U.S. Instead, ...' into two sentences on line 24", () => {
+    const line24 = sentences.filter((s) => s.lineStart === 24);
+    expect(line24.map((s) => s.text.slice(-25))).toEqual(["manufacturing back to the U.S.", "ntaining supply chains in Asia."].map((t) => t.slice(-25)));
+    expect(line24[1]!.text.startsWith("Instead, some firms")).toBe(true);
+  });
+
+  it("points every sentence at its exact source span", () => {
+    for (const s of sentences) {
+      expect(ARTICLE.slice(s.charStart, s.charEnd).replace(/\s+/g, " ")).toBe(s.text);
+    }
+  });
+
+  it("does not split decimals", () => {
+    expect(sentences.some((s) => s.text.includes("an 8.1% decline"))).toBe(true);
+    expect(sentences.some((s) => s.text.endsWith("fell by 33.57%."))).toBe(true);
+  });
+});
+
+const texts = (input: string, source = "doc.txt") => splitSentences(input, source).map((s) => s.text);
+
+describe("splitSentences hard cases", () => {
+  it.each([
+    ["titles never end a sentence", "Mr. Smith met Dr. Jones at noon. They talked.", ["Mr. Smith met Dr. Jones at noon.", "They talked."]],
+    ["initials in names", "J. K. Rowling wrote it. John F. Kennedy read it.", ["J. K. Rowling wrote it.", "John F. Kennedy read it."]],
+    ["company suffix before a name", "Acme Inc. Chairman Bob spoke. The end came.", ["Acme Inc. Chairman Bob spoke.", "The end came."]],
+    ["company suffix ending a sentence", "He works at Acme Inc. The firm is small.", ["He works at Acme Inc.", "The firm is small."]],
+    ["initialism before a proper noun", "The U.S. Treasury agreed. It was late.", ["The U.S. Treasury agreed.", "It was late."]],
+    ["initialism ending a sentence", "Prices rose in the U.K. However, wages fell.", ["Prices rose in the U.K.", "However, wages fell."]],
+    ["e.g. and i.e. continue", "Use metals, e.g. Gold and silver, i.e. Precious ones. Done.", ["Use metals, e.g. Gold and silver, i.e. Precious ones.", "Done."]],
+    ["decimals and versions", "Growth was 3.5 percent in v2.1 of the plan. Next year too.", ["Growth was 3.5 percent in v2.1 of the plan.", "Next year too."]],
+    ["quotes close the sentence", 'He said "Stop." Then he left.', ['He said "Stop."', "Then he left."]],
+    ["question inside quotes continues in lower case", '"Why?" he asked. Nobody knew.', ['"Why?" he asked.', "Nobody knew."]],
+    ["exclamation and question marks", "Really?! Yes. Wow!", ["Really?!", "Yes.", "Wow!"]],
+    ["ellipsis before a capital", "He waited... Then he left.", ["He waited...", "Then he left."]],
+    ["sentence starting with a number", "Sales fell in 2019. 2020 was worse.", ["Sales fell in 2019.", "2020 was worse."]],
+    ["No. before a number", "See item No. 5 for details. Thanks.", ["See item No. 5 for details.", "Thanks."]],
+    ["URLs and hyphenated initialisms", "Visit example.com for U.S.-China news. Bye.", ["Visit example.com for U.S.-China news.", "Bye."]],
+    ["blank lines separate paragraphs without punctuation", "A title\n\nThe body starts here.", ["A title", "The body starts here."]],
+    ["list items are separate", "Steps:\n- open the box\n- take it out\n1. first\n2) second", ["Steps:", "open the box", "take it out", "first", "second"]],
+    ["CRLF line endings", "One line.\r\nTwo lines\r\nwrapped here.\r\n", ["One line.", "Two lines wrapped here."]],
+    ["empty and whitespace-only text", "   \n\n\t ", []],
+    ["punctuation-only lines are dropped", "Text here.\n\n***\n\n---", ["Text here."]],
+  ])("%s", (_name, input, expected) => {
+    expect(texts(input)).toEqual(expected);
+  });
+
+  it.each([
+    ["headings are their own sentences without the marker", "# Trade talks\nThe talks began. They ended.\n## Outcome ##\nNo deal.", ["Trade talks", "The talks began.", "They ended.", "Outcome", "No deal."]],
+    ["fenced code is one passage, not split", "Intro.\n\n```\nx = 1. y = 2.\n```\nAfter.", ["Intro.", "x = 1. y = 2.", "After."]],
+    ["table rows, not the separator", "| a | b |\n|---|---|\n| 1 | 2 |", ["| a | b |", "| 1 | 2 |"]],
+    ["block quotes lose the marker", "> Quoted text here.", ["Quoted text here."]],
+  ])("markdown: %s", (_name, input, expected) => {
+    expect(texts(input, "notes.md")).toEqual(expected);
+  });
+
+  it("keeps line numbers and offsets for markdown headings", () => {
+    const [heading, body] = splitSentences("# Title\nBody text.", "a.md");
+    expect(heading).toMatchObject({ text: "Title", lineStart: 1, lineEnd: 1, charStart: 2, charEnd: 7 });
+    expect(body).toMatchObject({ lineStart: 2, lineEnd: 2 });
+  });
+
+  it("cuts a run with no boundary into passages no longer than the limit, losing no text", () => {
+    const input = Array.from({ length: 800 }, (_, i) => `word${i}`).join(" ");
+    const parts = splitSentences(input, "long.txt");
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((p) => p.text.length <= MAX_SENTENCE_CHARS)).toBe(true);
+    expect(parts.map((p) => p.text).join(" ")).toBe(input);
+  });
+});
