@@ -9,6 +9,8 @@ export const MAX_QUESTION_CHARS = 2_000;
 export function normalizeQuestion(raw: string): string {
   const question = raw
     .normalize("NFKC")
+    // Control characters are exactly what this strips.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, "")
     .replace(/\s+/g, " ")
     .trim();

@@ -1,0 +1,51 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { tempDir } from "./helpers/temp.js";
+
+/** Runs the real CLI (real default model, offline) the way `npm run --silent ask` does. */
+function ask(args: string[], indexDir: string, input?: string) {
+  const result = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), ...args], {
+    env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: path.resolve("corpus"), LOG_LEVEL: "info" },
+    input,
+    encoding: "utf8",
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("ask CLI", () => {
+  it("prints exactly one JSON object with the contract's fields, logs on stderr only", async () => {
+    const indexDir = path.join(await tempDir(), "index");
+    const { code, stdout, stderr } = ask(["--json", "Who leads the Chinese delegation?"], indexDir);
+    expect(code).toBe(0);
+    expect(stdout.trim().split("\n")).toHaveLength(1);
+    const answer = JSON.parse(stdout);
+    expect(answer).toMatchObject({ question: "Who leads the Chinese delegation?", answered: true });
+    expect(answer.text).toMatch(/\[1\]/);
+    expect(answer.citations[0]).toMatchObject({ n: 1, source: "corpus/us-china-trade-talks-london.txt", lineStart: 11, lineEnd: 11 });
+    expect(typeof answer.citations[0].score).toBe("number");
+    expect(stderr).toContain("building it");
+  });
+
+  it("answers one JSON line per input line, in order, with an error object for a bad line", async () => {
+    const indexDir = path.join(await tempDir(), "index");
+    const input = ["Where did the talks take place?", "", "What is the best recipe for banana bread?"].join("\n");
+    const { code, stdout } = ask(["--jsonl"], indexDir, input);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatchObject({ question: "Where did the talks take place?", answered: true });
+    expect(lines[1]).toMatchObject({ answered: false, error: { code: "QUESTION_EMPTY" } });
+    expect(lines[2]).toMatchObject({ answered: false, citations: [] });
+  });
+
+  it("prints readable sources and exits 2 with one line for an empty question", async () => {
+    const indexDir = path.join(await tempDir(), "index");
+    const text = ask(["Who", "leads", "the", "Chinese", "delegation?"], indexDir);
+    expect(text.stdout).toMatch(/\[1\] corpus\/us-china-trade-talks-london\.txt:11 {2}"On the Chinese side/);
+    const empty = ask([""], indexDir);
+    expect(empty.code).toBe(2);
+    expect(empty.stdout).toBe("");
+    expect(empty.stderr.split("\n")[0]).toBe("The question is empty; pass it in quotes.");
+  });
+});

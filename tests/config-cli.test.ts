@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { normalizeQuestion } from "../src/answer/question.js";
+import { parseAskArgs } from "../src/cli/args.js";
+import { formatProgress } from "../src/cli/progress.js";
+import { readEngineConfig, readSlackConfig } from "../src/config.js";
+import { ErrorCode } from "../src/errors.js";
+
+describe("readEngineConfig", () => {
+  it("applies defaults relative to the working directory and freezes the result", () => {
+    const config = readEngineConfig({}, "/srv/bot");
+    expect(config).toMatchObject({ corpusDir: "/srv/bot/corpus", indexDir: "/srv/bot/index", embeddingModel: "use-lite", allowModelDownload: true, maxAnswerSentences: 3, logLevel: "info" });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("reports every invalid variable at once, with how to fix it", () => {
+    let message = "";
+    try {
+      readEngineConfig({ ANSWER_MAX_SENTENCES: "zero", ALLOW_MODEL_DOWNLOAD: "maybe", LOG_LEVEL: "loud" });
+    } catch (error) {
+      expect(error).toMatchObject({ code: ErrorCode.ConfigInvalid });
+      message = (error as Error).message;
+    }
+    expect(message).toContain("3 problems");
+    for (const name of ["ANSWER_MAX_SENTENCES", "ALLOW_MODEL_DOWNLOAD", "LOG_LEVEL", ".env.example"]) expect(message).toContain(name);
+  });
+});
+
+describe("readSlackConfig", () => {
+  it.each([
+    [{}, "terminal"],
+    [{ SLACK_BOT_TOKEN: "xoxb-1", SLACK_APP_TOKEN: "xapp-1" }, "socket"],
+    [{ SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" }, "http"],
+  ])("%o selects %s mode", (env, kind) => {
+    expect(readSlackConfig(env).mode.kind).toBe(kind);
+  });
+
+  it("lists every missing variable when only some are set", () => {
+    const partial = () => readSlackConfig({ SLACK_SIGNING_SECRET: "s", PORT: "http" });
+    expect(partial).toThrow(/2 problems/);
+    expect(partial).toThrow(/SLACK_BOT_TOKEN is missing/);
+    expect(partial).toThrow(/PORT must be a whole number/);
+    expect(() => readSlackConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_APP_TOKEN or SLACK_SIGNING_SECRET/);
+  });
+});
+
+describe("parseAskArgs", () => {
+  it.each([
+    [["Who", "leads?"], { kind: "question", question: "Who leads?", json: false }],
+    [["--json", "Who leads?"], { kind: "question", question: "Who leads?", json: true }],
+    [["--", "--json is part of it"], { kind: "question", question: "--json is part of it", json: false }],
+    [["--jsonl"], { kind: "jsonl" }],
+    [["--help"], { kind: "help" }],
+    [[], { kind: "usage-error" }],
+    [["  "], { kind: "usage-error" }],
+    [["--jsonl", "q"], { kind: "usage-error" }],
+    [["--verbose", "q"], { kind: "usage-error" }],
+  ])("%o", (argv, expected) => {
+    expect(parseAskArgs(argv)).toMatchObject(expected);
+  });
+});
+
+describe("normalizeQuestion", () => {
+  it.each([
+    ["  Who\tleads\n the   talks? ", "Who leads the talks?"],
+    ["Who\u200b leads\u0000?", "Who leads?"],
+    ["ｆｕｌｌ width", "full width"],
+  ])("%j -> %j", (input, expected) => {
+    expect(normalizeQuestion(input)).toBe(expected);
+  });
+
+  it.each([[""], ["   "], ["\u200b\u200d"], ["\u0001\u0002"]])("refuses empty %j", (input) => {
+    expect(() => normalizeQuestion(input)).toThrow(expect.objectContaining({ code: ErrorCode.QuestionEmpty }));
+  });
+
+  it("refuses questions over 2,000 characters with the limit in the message", () => {
+    expect(() => normalizeQuestion("a ".repeat(1500))).toThrow(/limit is 2000/);
+    expect(normalizeQuestion("a".repeat(2000))).toHaveLength(2000);
+  });
+});
+
+describe("formatProgress", () => {
+  it("shows counts, rate and time left", () => {
+    expect(formatProgress(500, 1000, 5000)).toBe("Embedding sentences: 500/1000 (50%), 100 sentences/s, 5 s left");
+    expect(formatProgress(0, 1000, 0)).toContain("estimating");
+  });
+});

@@ -1,0 +1,43 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadCorpus } from "../src/corpus/load.js";
+import { ErrorCode } from "../src/errors.js";
+import { FakeLogger } from "./helpers/fake-logger.js";
+import { tempDir, writeFiles } from "./helpers/temp.js";
+
+describe("loadCorpus", () => {
+  it.each([
+    ["a missing folder", null, ErrorCode.CorpusNotFound, /does not exist/],
+    ["an empty folder", {}, ErrorCode.CorpusEmpty, /no \.txt or \.md files/],
+    ["only unsupported files", { "a.pdf": "x", "b.json": "{}" }, ErrorCode.CorpusEmpty, /no \.txt or \.md files/],
+    ["a binary file", { "ok.txt": "Fine.", "image.txt": new Uint8Array([0x89, 0x50, 0x00, 0x01]) }, ErrorCode.CorpusBinary, /image\.txt looks like a binary file/],
+    ["a non-UTF-8 file", { "latin1.md": new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]) }, ErrorCode.CorpusNotUtf8, /latin1\.md is not valid UTF-8/],
+    ["only whitespace", { "blank.txt": "  \n\n " }, ErrorCode.CorpusEmpty, /contain no text/],
+  ])("refuses %s with a clear error naming the problem", async (_name, files, code, message) => {
+    const root = await tempDir();
+    const dir = path.join(root, "corpus");
+    if (files) await writeFiles(dir, { ...files, ".keep": "" });
+    const error = await loadCorpus(dir, new FakeLogger(), root).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code });
+    expect((error as Error).message).toMatch(message);
+  });
+
+  it("loads .txt and .md recursively in a stable order, with paths relative to the working directory", async () => {
+    const root = await tempDir();
+    await writeFiles(root, { "corpus/b.txt": "Bee.", "corpus/a/z.md": "# Zed\n\nZed text.", "corpus/.hidden.txt": "No." });
+    const corpus = await loadCorpus(path.join(root, "corpus"), new FakeLogger(), root);
+    expect(corpus.files.map((f) => f.source)).toEqual(["corpus/a/z.md", "corpus/b.txt"]);
+    expect(corpus.sentences.map((s) => s.text)).toEqual(["Zed", "Zed text.", "Bee."]);
+  });
+
+  it("skips an empty file with a warning and changes the corpus hash when any file changes", async () => {
+    const root = await tempDir();
+    await writeFiles(root, { "corpus/a.txt": "Alpha.", "corpus/empty.md": "" });
+    const logger = new FakeLogger();
+    const first = await loadCorpus(path.join(root, "corpus"), logger, root);
+    expect(logger.messages()).toEqual(["corpus/empty.md has no text to index; skipping it."]);
+    await writeFiles(root, { "corpus/a.txt": "Alpha!" });
+    const second = await loadCorpus(path.join(root, "corpus"), new FakeLogger(), root);
+    expect(second.hash).not.toBe(first.hash);
+  });
+});

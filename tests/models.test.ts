@@ -1,0 +1,58 @@
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { createAnswerService } from "../src/answer/service.js";
+import { createEmbeddings } from "../src/embeddings/factory.js";
+import { TransformersEmbeddings } from "../src/embeddings/transformers.js";
+import { UseLiteEmbeddings } from "../src/embeddings/use-lite.js";
+import { ErrorCode } from "../src/errors.js";
+import { FakeLogger } from "./helpers/fake-logger.js";
+import { tempDir } from "./helpers/temp.js";
+
+const FIXTURE_MODELS = path.resolve("tests/fixtures/models");
+const dot = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+
+describe("Universal Sentence Encoder lite (default, offline from npm)", () => {
+  it("embeds to 512-d unit vectors where related sentences are closer than unrelated ones", async () => {
+    const model = new UseLiteEmbeddings();
+    const [question, related, unrelated] = await model.embedDocuments([
+      "Who leads the Chinese delegation?",
+      "Vice Premier He Lifeng heads the Chinese delegation.",
+      "Bake the bread for forty minutes.",
+    ]);
+    expect(question).toHaveLength(512);
+    expect(dot(question!, question!)).toBeCloseTo(1, 4);
+    expect(dot(question!, related!)).toBeGreaterThan(dot(question!, unrelated!) + 0.1);
+    expect(dot(await model.embedQuery("Who leads the Chinese delegation?"), question!)).toBeCloseTo(1, 5);
+  });
+});
+
+describe("Hugging Face models through @xenova/transformers", () => {
+  const tiny = () => new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, batchSize: 2 });
+
+  it("loads a local model with remote loading off and embeds in batches", async () => {
+    const model = tiny();
+    const progress: number[] = [];
+    const vectors = await model.embedDocuments(["talks in london", "the talks in london", "rare earth minerals"], (done) => progress.push(done));
+    expect(model.dimensions).toBe(16);
+    expect(vectors.every((v) => v.length === 16 && Math.abs(dot(v, v) - 1) < 1e-4)).toBe(true);
+    expect(progress).toEqual([2, 3]);
+    expect(dot(vectors[0]!, vectors[1]!)).toBeGreaterThan(dot(vectors[0]!, vectors[2]!));
+  });
+
+  it("is chosen by EMBEDDING_MODEL and serves answers end to end", async () => {
+    const root = await tempDir();
+    const config = { corpusDir: path.resolve("corpus"), indexDir: path.join(root, "index"), embeddingModel: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowModelDownload: false, maxAnswerSentences: 3 };
+    expect(createEmbeddings(config)).toBeInstanceOf(TransformersEmbeddings);
+    const service = await createAnswerService({ config, logger: new FakeLogger() });
+    expect(service.manifest).toMatchObject({ embeddingModel: "citebot/tiny-bert", dimensions: 16, sentenceCount: 26 });
+    const answer = await service.answer("Who heads the Chinese delegation?");
+    expect(answer.citations[0]?.lineStart).toBe(11);
+  });
+
+  it("explains how to fix a model that is not available offline", async () => {
+    const missing = new TransformersEmbeddings({ modelId: "nobody/missing-model", modelsDir: FIXTURE_MODELS, allowDownload: false });
+    const error = await missing.load().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.ModelLoadFailed });
+    expect((error as Error).message).toMatch(/nobody\/missing-model.*ALLOW_MODEL_DOWNLOAD=true/);
+  });
+});
