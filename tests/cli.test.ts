@@ -29,12 +29,12 @@ describe("ask CLI", () => {
 
   it("answers one JSON line per input line, in order, with an error object for a bad line", async () => {
     const indexDir = path.join(await tempDir(), "index");
-    const input = ["Where did the talks take place?", "", "What is the best recipe for banana bread?"].join("\n");
+    const input = ["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?"].join("\n");
     const { code, stdout } = ask(["--jsonl"], indexDir, input);
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatchObject({ question: "Where did the talks take place?", answered: true });
+    expect(lines[0]).toMatchObject({ question: "Who leads the Chinese delegation?", answered: true });
     expect(lines[1]).toMatchObject({ answered: false, error: { code: "QUESTION_EMPTY" } });
     expect(lines[2]).toMatchObject({ answered: false, citations: [] });
   });
