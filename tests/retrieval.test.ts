@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { answerTypeMatch, answerTypeOf } from "../src/retrieval/answer-type.js";
 import { Bm25Index } from "../src/retrieval/bm25.js";
-import { fuse, type Candidate } from "../src/retrieval/fusion.js";
+import { FEATURE_NAMES, featureVectors, fuse, type Candidate } from "../src/retrieval/fusion.js";
+import { trainListwise } from "../src/eval/train.js";
 import { tokenize } from "../src/retrieval/tokenize.js";
 
 describe("tokenize", () => {
@@ -53,7 +54,8 @@ describe("Bm25Index", () => {
 
 describe("fuse", () => {
   const candidate = (id: number, dense: number, lexical: number, extra: Partial<Candidate> = {}): Candidate => ({
-    id, dense, lexical, coverage: 0, neighborLexical: 0, neighborDense: -1, answerType: 0, phrase: 0, ...extra,
+    id, dense, lexical, coverage: 0, prevLexical: 0, nextLexical: 0, prevDense: -1, nextDense: -1, pronounStart: 0,
+    answerType: 0, phrase: 0, novelty: 0, length: 10, ...extra,
   });
   const pool = [candidate(0, 0.9, 0), candidate(1, 0.2, 5), candidate(2, 0.5, 3)];
 
@@ -68,12 +70,18 @@ describe("fuse", () => {
 
   it("uses every feature in the linear model", () => {
     const tied = [candidate(0, 0.5, 1), candidate(1, 0.5, 1, { answerType: 1 })];
-    const weights = [0, 0, 0, 0, 0, 0, 1, 0];
-    expect(fuse(tied, { method: "linear", weights }).map((c) => c.id)).toEqual([1, 0]);
+    FEATURE_NAMES.forEach((name, i) => {
+      const weights = FEATURE_NAMES.map((_, j) => (i === j ? 1 : 0));
+      const one = featureVectors(tied)[1]![i]!;
+      const other = featureVectors(tied)[0]![i]!;
+      if (name === "answerType") expect(one).toBeGreaterThan(other);
+      expect(fuse(tied, { method: "linear", weights })[0]!.id).toBe(one > other ? 1 : 0);
+    });
   });
 
   it("scales linear scores so a candidate best on every feature scores 1", () => {
-    const [best] = fuse([candidate(0, 1, 1, { coverage: 1, neighborLexical: 1, neighborDense: 1, answerType: 1, phrase: 1 })], { method: "linear", weights: [1, 1, 1, 1, 1, 1, 1, 1] });
+    const perfect = candidate(0, 1, 1, { coverage: 1, prevLexical: 1, nextLexical: 1, prevDense: 1, nextDense: 1, answerType: 1, phrase: 1, novelty: 1, length: 63, pronounStart: 1 });
+    const [best] = fuse([perfect], { method: "linear", weights: FEATURE_NAMES.map(() => 1) });
     expect(best!.score).toBeCloseTo(1);
   });
 
@@ -102,5 +110,22 @@ describe("answer types", () => {
   it("matches a name that is not already in the question", () => {
     expect(answerTypeMatch("name", "Who leads the delegation?", "The delegation is led by He Lifeng.")).toBe(1);
     expect(answerTypeMatch("name", "Who leads the delegation?", "the delegation is large.")).toBe(0);
+  });
+});
+
+describe("trainListwise", () => {
+  it("learns to weight the feature that marks the gold candidate, and not the noise", () => {
+    // Feature 0 is 1 only for the gold candidate; feature 1 is noise that favours a wrong one.
+    const questions = Array.from({ length: 20 }, (_, q) => ({
+      gold: q % 3,
+      features: [0, 1, 2].map((i) => [i === q % 3 ? 1 : 0, i === (q + 1) % 3 ? 1 : 0.5]),
+    }));
+    const [signal, noise] = trainListwise(questions, { epochs: 300 });
+    expect(signal!).toBeGreaterThan(1);
+    expect(noise!).toBeLessThan(0);
+  });
+
+  it("returns zeros when there is nothing to learn from", () => {
+    expect(trainListwise([])).toEqual([]);
   });
 });

@@ -22,7 +22,7 @@ import { describeError } from "../errors.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
 import { boundaryAgreement, buildArticleRetriever, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
-import { trainPairwise } from "./train.js";
+import { trainListwise } from "./train.js";
 import { loadQuestionList, loadXquadR, type EvalArticle } from "./xquad.js";
 
 const DATASET = "tests/data/xquad-r/en.json";
@@ -151,7 +151,7 @@ async function main(): Promise<void> {
   const { dev } = halves(articles);
 
   if (args.has("--train")) {
-    const weights = trainPairwise(await trainingQuestions(dev, embeddings), { epochs: 2000 });
+    const weights = trainListwise(await trainingQuestions(dev, embeddings));
     process.stdout.write(`Learned fusion weights (${FEATURE_NAMES.join(", ")}):\n[${weights.map((w) => w.toFixed(3)).join(", ")}]\n`);
   }
 

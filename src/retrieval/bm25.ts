@@ -22,15 +22,25 @@ export interface ScoredId {
 export class Bm25Index {
   private readonly postings = new Map<string, { ids: number[]; tfs: number[] }>();
   private readonly lengths: Float64Array;
+  /** Each document's tokens, kept for phrase matching; strings are shared with the postings' keys. */
+  private readonly docTokens: string[][];
   private readonly averageLength: number;
   readonly size: number;
 
   constructor(texts: readonly string[], private readonly params: Bm25Params = DEFAULT_BM25) {
     this.size = texts.length;
     this.lengths = new Float64Array(texts.length);
+    this.docTokens = new Array<string[]>(texts.length);
+    const interned = new Map<string, string>();
     let total = 0;
     texts.forEach((text, id) => {
-      const tokens = tokenize(text);
+      const tokens = tokenize(text).map((t) => {
+        const shared = interned.get(t);
+        if (shared !== undefined) return shared;
+        interned.set(t, t);
+        return t;
+      });
+      this.docTokens[id] = tokens;
       this.lengths[id] = tokens.length;
       total += tokens.length;
       const counts = new Map<string, number>();
@@ -48,6 +58,10 @@ export class Bm25Index {
   idf(term: string): number {
     const df = this.postings.get(term)?.ids.length ?? 0;
     return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+  }
+
+  tokensOf(id: number): readonly string[] {
+    return this.docTokens[id] ?? [];
   }
 
   /** Unique query terms (a repeated word counts once: questions rarely repeat words for emphasis). */

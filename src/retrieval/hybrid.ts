@@ -49,20 +49,28 @@ export class HybridRetriever {
     const cosine = (id: number) => denseById.get(id) ?? this.dense.cosine(vector, id);
     const ids = new Set([...denseHits.map((h) => h.id), ...lexicalHits.slice(0, this.candidatesPerSide).map((h) => h.id)]);
     const terms = this.lexical.queryTerms(question);
+    const questionTerms = new Set(terms);
     const type = answerTypeOf(question);
     const questionPairs = adjacentPairs(tokenize(question));
     return [...ids].map((id) => {
-      const neighbors = this.neighbors(id);
       const sentence = this.sentences[id]!;
+      const tokens = this.lexical.tokensOf(id);
+      const prev = this.sameFile(id, id - 1);
+      const next = this.sameFile(id, id + 1);
       return {
         id,
         dense: cosine(id),
         lexical: lexicalById.get(id) ?? 0,
         coverage: this.lexical.coverage(terms, id),
-        neighborLexical: Math.max(0, ...neighbors.map((n) => lexicalById.get(n) ?? 0)),
-        neighborDense: Math.max(-1, ...neighbors.map(cosine)),
+        prevLexical: prev === undefined ? 0 : (lexicalById.get(prev) ?? 0),
+        nextLexical: next === undefined ? 0 : (lexicalById.get(next) ?? 0),
+        prevDense: prev === undefined ? -1 : cosine(prev),
+        nextDense: next === undefined ? -1 : cosine(next),
+        pronounStart: PRONOUN_START.test(sentence.text) ? 1 : 0,
         answerType: answerTypeMatch(type, question, sentence.text),
-        phrase: phraseOverlap(questionPairs, sentence.text),
+        phrase: phraseOverlap(questionPairs, tokens),
+        novelty: tokens.length === 0 ? 0 : tokens.filter((t) => !questionTerms.has(t)).length / tokens.length,
+        length: tokens.length,
       };
     });
   }
@@ -72,12 +80,13 @@ export class HybridRetriever {
     return ranked.slice(0, k).map((c) => ({ ...c, sentence: this.sentences[c.id]! }));
   }
 
-  /** Adjacent sentences from the same file. */
-  private neighbors(id: number): number[] {
-    const source = this.sentences[id]!.source;
-    return [id - 1, id + 1].filter((n) => this.sentences[n]?.source === source);
+  /** `other` when it is a sentence of the same file as `id`. */
+  private sameFile(id: number, other: number): number | undefined {
+    return this.sentences[other]?.source === this.sentences[id]!.source ? other : undefined;
   }
 }
+
+const PRONOUN_START = /^["'“(]*(he|she|it|they|his|her|its|their|this|these|those|that)\b/i;
 
 function adjacentPairs(tokens: readonly string[]): Set<string> {
   const pairs = new Set<string>();
@@ -85,10 +94,10 @@ function adjacentPairs(tokens: readonly string[]): Set<string> {
   return pairs;
 }
 
-/** Share of the question's adjacent content-word pairs that also stand together in the sentence. */
-export function phraseOverlap(questionPairs: ReadonlySet<string>, sentence: string): number {
+/** Share of the question's adjacent content-word pairs that also stand together in the sentence's tokens. */
+export function phraseOverlap(questionPairs: ReadonlySet<string>, sentenceTokens: readonly string[]): number {
   if (questionPairs.size === 0) return 0;
-  const sentencePairs = adjacentPairs(tokenize(sentence));
+  const sentencePairs = adjacentPairs(sentenceTokens);
   let shared = 0;
   for (const pair of questionPairs) if (sentencePairs.has(pair)) shared++;
   return shared / questionPairs.size;
