@@ -145,3 +145,12 @@ export function readSlackConfig(env: Env = process.env, cwd: string = process.cw
   reader.fail();
   return Object.freeze({ mode: Object.freeze(mode), port, slackApiUrl, feedbackLog, rateLimitPerMinute });
 }
+
+/** Loads `.env` from the working directory when present; variables already set win. */
+export function loadDotEnv(file = ".env"): void {
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+}

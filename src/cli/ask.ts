@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { createAnswerService, type AnswerService } from "../answer/service.js";
 import { formatAnswerText } from "../answer/compose.js";
-import { readEngineConfig } from "../config.js";
+import { loadDotEnv, readEngineConfig } from "../config.js";
 import { describeError, ErrorCode, isCiteBotError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { ASK_USAGE, parseAskArgs } from "./args.js";
@@ -18,6 +18,7 @@ async function main(): Promise<number> {
     process.stderr.write(`${command.message}\n${ASK_USAGE}\n`);
     return 2;
   }
+  loadDotEnv();
   const config = readEngineConfig();
   const logger = new StderrLogger(config.logLevel, "ask");
   const service = await createAnswerService({ config, logger, onProgress: stderrProgress() });

@@ -1,11 +1,12 @@
 import { createAnswerService } from "../answer/service.js";
-import { readEngineConfig } from "../config.js";
+import { loadDotEnv, readEngineConfig } from "../config.js";
 import { describeError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { stderrProgress } from "./progress.js";
 
 /** `npm run index [-- --rebuild]`: builds index/ (or confirms it is current). */
 async function main(): Promise<void> {
+  loadDotEnv();
   const config = readEngineConfig();
   const logger = new StderrLogger(config.logLevel, "index");
   const rebuild = process.argv.includes("--rebuild");

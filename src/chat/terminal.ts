@@ -1,0 +1,30 @@
+import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
+import { formatAnswerText } from "../answer/compose.js";
+import type { AnswerService } from "../answer/service.js";
+import { describeError, isCiteBotError } from "../errors.js";
+
+export const TERMINAL_BANNER =
+  "CiteBot local chat: Slack is not configured (no SLACK_* variables), so questions are answered here. " +
+  'To run the Slack bot, see "Slack set-up" in README.md. Type a question, or "exit".';
+
+/** A local chat on the same engine as the bot, for trying CiteBot without Slack. */
+export async function runTerminalChat(service: Promise<AnswerService>, input: Readable, output: Writable): Promise<void> {
+  output.write(`${TERMINAL_BANNER}\n`);
+  const lines = createInterface({ input, terminal: false });
+  const prompt = () => output.write("> ");
+  prompt();
+  for await (const line of lines) {
+    const question = line.trim();
+    if (question === "exit" || question === "quit") break;
+    if (question !== "") {
+      try {
+        output.write(`${formatAnswerText(await (await service).answer(question))}\n\n`);
+      } catch (error) {
+        output.write(`${isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`}\n\n`);
+      }
+    }
+    prompt();
+  }
+  lines.close();
+}

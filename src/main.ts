@@ -1,0 +1,44 @@
+import { createAnswerService } from "./answer/service.js";
+import { runTerminalChat } from "./chat/terminal.js";
+import { loadDotEnv, readEngineConfig, readSlackConfig } from "./config.js";
+import { describeError } from "./errors.js";
+import { StderrLogger } from "./logger.js";
+import { startSlackBot } from "./slack/app.js";
+
+/**
+ * `npm start`: the Slack bot (Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET), or a
+ * local terminal chat when no Slack variable is set. Exits 1 listing every configuration problem.
+ */
+async function main(): Promise<void> {
+  loadDotEnv();
+  const engineConfig = readEngineConfig();
+  const slackConfig = readSlackConfig();
+  const logger = new StderrLogger(engineConfig.logLevel);
+  const service = createAnswerService({ config: engineConfig, logger });
+
+  if (slackConfig.mode.kind === "terminal") {
+    await runTerminalChat(service, process.stdin, process.stdout);
+    return;
+  }
+  // The receiver starts at once so /healthz answers 503 while the index loads.
+  const bot = await startSlackBot({ config: slackConfig, engine: service, logger });
+  service.then(
+    (s) => logger.info(`Ready: ${s.manifest.sentenceCount} sentences from ${s.manifest.files.length} file(s).`),
+    (error: unknown) => {
+      logger.error(`The answer engine could not start: ${describeError(error)}`);
+      process.exitCode = 1;
+      void bot.stop();
+    },
+  );
+  const shutdown = () => {
+    logger.info("Shutting down.");
+    bot.stop().finally(() => process.exit(0));
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${describeError(error)}\n`);
+  process.exitCode = 1;
+});

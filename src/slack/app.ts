@@ -1,0 +1,145 @@
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import bolt from "@slack/bolt";
+import type { SlackConfig } from "../config.js";
+import type { Logger } from "../logger.js";
+import { FeedbackLog } from "./feedback-log.js";
+import {
+  composeReply,
+  createBotDeps,
+  handleAppMention,
+  handleAskCommand,
+  handleFeedback,
+  handleMessage,
+  handleShare,
+  isDuplicate,
+  type AnswerPort,
+  type BotDeps,
+  type SlackClient,
+} from "./handlers.js";
+import { SUGGESTED_PROMPTS, USAGE_HINT, WORKING_STATUS } from "./messages.js";
+import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE } from "./render.js";
+
+const { App, Assistant } = bolt;
+
+/**
+ * The handlers declare the few Web API methods they call with plain argument objects (so fakes are
+ * easy); WebClient's own signatures are unions per method. One cast here, at the boundary.
+ */
+function narrow(client: unknown): SlackClient {
+  return client as SlackClient;
+}
+
+/** Health as /healthz reports it: 200 once answers can be served (and, in Socket Mode, the socket is up). */
+export interface Health {
+  engineReady: boolean;
+  socketConnected: boolean;
+}
+
+export interface SlackBot {
+  readonly app: InstanceType<typeof App>;
+  readonly deps: BotDeps;
+  readonly health: Health;
+  /** The HTTP server (events in HTTP mode, /healthz in both). */
+  readonly server: Server | undefined;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly config: SlackConfig;
+  /** Resolves once the index is loaded; questions that arrive earlier wait for it. */
+  readonly engine: Promise<AnswerPort>;
+  readonly logger: Logger;
+  /** Overrides PORT (tests pass 0 for an ephemeral port). */
+  readonly port?: number;
+}
+
+/**
+ * Web API retries: 429s wait for Retry-After and 5xx/network errors back off, for about two
+ * minutes in all; then the reply is logged as failed and the process keeps serving.
+ */
+const RETRY_CONFIG = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true };
+
+export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
+  const { config, logger } = options;
+  if (config.mode.kind === "terminal") throw new Error("startSlackBot needs Slack credentials");
+  const health: Health = { engineReady: false, socketConnected: config.mode.kind === "http" };
+  const engine = options.engine.then((port) => {
+    health.engineReady = true;
+    return port;
+  });
+  // A failed engine start is reported by the caller; here it only keeps /healthz at 503.
+  engine.catch(() => undefined);
+  const answers: AnswerPort = { answer: async (question) => (await engine).answer(question) };
+  const deps = createBotDeps(answers, new FeedbackLog(config.feedbackLog), logger, config.rateLimitPerMinute);
+
+  const healthRoute = {
+    path: "/healthz",
+    method: ["GET"],
+    handler: (_req: IncomingMessage, res: ServerResponse) => {
+      const ok = health.engineReady && health.socketConnected;
+      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok, engineReady: health.engineReady, socketConnected: health.socketConnected }));
+    },
+  };
+  const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
+  const clientOptions = { retryConfig: RETRY_CONFIG, ...(slackApiUrl ? { slackApiUrl } : {}) };
+  const port = options.port ?? config.port;
+  const app =
+    config.mode.kind === "socket"
+      ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port } })
+      : new App({ token: config.mode.botToken, signingSecret: config.mode.signingSecret, logger, clientOptions, customRoutes: [healthRoute] });
+
+  app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, deps));
+  app.assistant(
+    new Assistant({
+      threadStarted: async ({ say, setSuggestedPrompts }) => {
+        await say(USAGE_HINT);
+        await setSuggestedPrompts({ prompts: SUGGESTED_PROMPTS.map((p) => ({ ...p })), title: "Try asking" });
+      },
+      userMessage: async ({ message, say, setStatus, body }) => {
+        if (!("text" in message) || !("ts" in message) || ("bot_id" in message && message.bot_id)) return;
+        if (isDuplicate(deps, (body as { event_id?: string }).event_id, message.channel, message.ts)) return;
+        await setStatus(WORKING_STATUS).catch(() => undefined);
+        const { message: reply } = await composeReply(message.text ?? "", deps, `assistant thread ${message.channel}`);
+        await say({ text: reply.text, blocks: reply.blocks }).catch((error: unknown) => logger.error(`Assistant reply could not be delivered: ${String(error)}`));
+      },
+    }),
+  );
+  app.event("message", async ({ event, client, context, body }) => handleMessage({ event: event as Parameters<typeof handleMessage>[0]["event"], client: narrow(client), context, body }, deps));
+  app.command("/ask", async ({ command, ack, respond }) => handleAskCommand({ command, ack: () => ack(), respond }, deps));
+  const action = (handler: typeof handleFeedback) => async (args: { ack: () => Promise<void>; body: unknown; action: unknown; respond: unknown; client: unknown }) =>
+    handler(args as Parameters<typeof handleFeedback>[0], deps);
+  app.action(ACTION_FEEDBACK_HELPFUL, action(handleFeedback));
+  app.action(ACTION_FEEDBACK_NOT_HELPFUL, action(handleFeedback));
+  app.action(ACTION_SHARE, action(handleShare));
+  app.error(async (error) => {
+    logger.error(`Unhandled error in a Slack listener: ${error.message}`);
+  });
+
+  let server: Server | undefined;
+  if (config.mode.kind === "socket") {
+    const receiver = (app as unknown as { receiver: { client: { on(event: string, fn: () => void): void } } }).receiver;
+    receiver.client.on("connected", () => {
+      health.socketConnected = true;
+      logger.info("Connected to Slack (Socket Mode).");
+    });
+    for (const event of ["disconnected", "reconnecting"]) {
+      receiver.client.on(event, () => {
+        health.socketConnected = false;
+        logger.warn(`Socket Mode ${event}; Bolt reconnects automatically.`);
+      });
+    }
+    await app.start();
+  } else {
+    server = (await app.start(port)) as Server;
+    const address = server.address();
+    logger.info(`Listening for Slack events on port ${typeof address === "object" && address ? address.port : port} (POST /slack/events, GET /healthz).`);
+  }
+  return {
+    app,
+    deps,
+    health,
+    server,
+    stop: () => app.stop().then(() => undefined),
+  };
+}

@@ -1,0 +1,43 @@
+import { mkdir, open } from "node:fs/promises";
+import path from "node:path";
+
+export interface FeedbackRecord {
+  readonly timestamp: string;
+  readonly vote: "helpful" | "not_helpful";
+  readonly answerId: string;
+  readonly question: string | null;
+  readonly answer: string | null;
+  readonly citations: ReadonlyArray<{ n: number; text: string; source: string; lineStart: number; lineEnd: number }>;
+  readonly user: string;
+  readonly channel: string | null;
+}
+
+export interface FeedbackSink {
+  append(record: FeedbackRecord): Promise<void>;
+}
+
+/**
+ * Appends one JSON line per click and fsyncs before resolving, so a click the user saw
+ * acknowledged survives a crash. Appends are queued in-process so lines never interleave.
+ */
+export class FeedbackLog implements FeedbackSink {
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(readonly file: string) {}
+
+  append(record: FeedbackRecord): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    const write = this.queue.then(async () => {
+      await mkdir(path.dirname(this.file), { recursive: true });
+      const handle = await open(this.file, "a");
+      try {
+        await handle.write(line);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    });
+    this.queue = write.catch(() => undefined);
+    return write;
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * Slack handlers. Transport only: they turn Slack events into questions for the one
+ * `answer(question)` service and its answers into Block Kit replies. Each is a named export that
+ * takes the few Bolt arguments it uses, so tests call them with fake `client`/`say`/`respond`.
+ */
+import { randomUUID } from "node:crypto";
+import type { Answer } from "../answer/service.js";
+import { ErrorCode, isCiteBotError } from "../errors.js";
+import type { Logger } from "../logger.js";
+import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
+import { slackToPlain, stripMention } from "./escape.js";
+import type { FeedbackSink } from "./feedback-log.js";
+import {
+  ERROR_REPLY,
+  FEEDBACK_FAILED,
+  FEEDBACK_THANKS,
+  RATE_LIMITED_REPLY,
+  SHARE_EXPIRED,
+  SHARED_BY,
+  TOO_LONG_REPLY,
+  USAGE_HINT,
+  WORKING_REACTION,
+} from "./messages.js";
+import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./render.js";
+
+/** The engine as the Slack layer sees it. */
+export interface AnswerPort {
+  answer(question: string): Promise<Answer>;
+}
+
+/** The subset of Bolt's WebClient the handlers call. */
+export interface SlackClient {
+  chat: {
+    postMessage(args: Record<string, unknown>): Promise<unknown>;
+  };
+  reactions: {
+    add(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
+    remove(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
+  };
+  conversations: {
+    replies(args: { channel: string; ts: string; limit?: number }): Promise<{ messages?: Array<{ user?: string; bot_id?: string }> }>;
+  };
+}
+
+export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
+
+export interface BotDeps {
+  readonly answers: AnswerPort;
+  readonly feedback: FeedbackSink;
+  readonly logger: Logger;
+  readonly rateLimiter: RateLimiter;
+  /** Event ids and channel+ts of messages already answered. */
+  readonly seen: RecentKeys;
+  /** channel+thread_ts of threads the bot has answered in. */
+  readonly threads: RecentKeys;
+  readonly answersById: RecentValues<Answer>;
+  readonly newId: () => string;
+}
+
+export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logger: Logger, rateLimitPerMinute: number): BotDeps {
+  return {
+    answers,
+    feedback,
+    logger,
+    rateLimiter: new RateLimiter(rateLimitPerMinute),
+    seen: new RecentKeys(),
+    threads: new RecentKeys(7 * 24 * 60 * 60_000, 100_000),
+    answersById: new RecentValues(),
+    newId: randomUUID,
+  };
+}
+
+interface Question {
+  readonly channel: string;
+  readonly ts: string;
+  /** Where the reply goes: a thread root, or undefined for top level (DMs). */
+  readonly threadTs: string | undefined;
+  readonly user: string;
+  readonly text: string;
+  readonly eventId: string | undefined;
+}
+
+/** Answers the question and produces the reply; never throws. */
+export async function composeReply(question: string, deps: BotDeps, context: string, shareable = false): Promise<{ message: RenderedMessage; answer?: Answer }> {
+  if (question === "") return { message: renderNotice(USAGE_HINT) };
+  try {
+    const answer = await deps.answers.answer(question);
+    const answerId = deps.newId();
+    deps.answersById.set(answerId, answer);
+    return { message: renderAnswer(answer, { answerId, shareable }), answer };
+  } catch (error) {
+    if (isCiteBotError(error, ErrorCode.QuestionTooLong)) return { message: renderNotice(TOO_LONG_REPLY) };
+    if (isCiteBotError(error, ErrorCode.QuestionEmpty)) return { message: renderNotice(USAGE_HINT) };
+    deps.logger.error(`Answering failed (${context}): ${describe(error)}`);
+    return { message: renderNotice(ERROR_REPLY) };
+  }
+}
+
+function describe(error: unknown): string {
+  if (isCiteBotError(error)) return `${error.code}: ${error.message}`;
+  const data = (error as { data?: { error?: string } }).data;
+  return data?.error ? `${(error as Error).message} (${data.error})` : error instanceof Error ? error.message : String(error);
+}
+
+/** Runs the whole reply cycle for one question in a channel, DM or thread. Never throws. */
+export async function answerQuestion(q: Question, client: SlackClient, botUserId: string | undefined, deps: BotDeps): Promise<void> {
+  const context = `event ${q.eventId ?? "?"}, channel ${q.channel}, ts ${q.ts}`;
+  const post = async (message: RenderedMessage) => {
+    try {
+      await client.chat.postMessage({
+        channel: q.channel,
+        ...(q.threadTs ? { thread_ts: q.threadTs } : {}),
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
+      if (q.threadTs) deps.threads.add(`${q.channel}:${q.threadTs}`);
+    } catch (error) {
+      deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`);
+    }
+  };
+
+  const decision = deps.rateLimiter.check(q.user);
+  if (decision === "drop") return;
+  if (decision === "warn") return post(renderNotice(RATE_LIMITED_REPLY));
+
+  const question = slackToPlain(stripMention(q.text, botUserId)).trim();
+  const reaction = { channel: q.channel, timestamp: q.ts, name: WORKING_REACTION };
+  const working = question !== "" ? client.reactions.add(reaction).then(() => true, () => false) : Promise.resolve(false);
+  const { message } = await composeReply(question, deps, context);
+  await post(message);
+  if (await working) await client.reactions.remove(reaction).catch(() => undefined);
+}
+
+/** True when this event or message was already handled (Slack retries, app_mention + message pairs). */
+export function isDuplicate(deps: BotDeps, eventId: string | undefined, channel: string, ts: string): boolean {
+  const byEvent = eventId ? deps.seen.firstTime(`event:${eventId}`) : true;
+  const byMessage = deps.seen.firstTime(`message:${channel}:${ts}`);
+  return !(byEvent && byMessage);
+}
+
+interface MentionEvent {
+  readonly channel: string;
+  readonly ts: string;
+  readonly thread_ts?: string;
+  readonly user?: string;
+  readonly text?: string;
+  readonly bot_id?: string;
+}
+
+export interface EventArgs<E> {
+  readonly event: E;
+  readonly client: SlackClient;
+  readonly context: { readonly botUserId?: string };
+  readonly body: { readonly event_id?: string };
+}
+
+/** `@CiteBot question` in a channel: answered in a thread under the question. */
+export async function handleAppMention({ event, client, context, body }: EventArgs<MentionEvent>, deps: BotDeps): Promise<void> {
+  if (event.bot_id || !event.user || event.user === context.botUserId) return;
+  if (isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
+  await answerQuestion(
+    { channel: event.channel, ts: event.ts, threadTs: event.thread_ts ?? event.ts, user: event.user, text: event.text ?? "", eventId: body.event_id },
+    client,
+    context.botUserId,
+    deps,
+  );
+}
+
+interface MessageEvent extends MentionEvent {
+  readonly subtype?: string;
+  readonly channel_type?: string;
+}
+
+/**
+ * Direct messages, and replies in threads the bot has answered in. Everything else (other
+ * channels' chatter, edits, joins, bots, the bot itself) is ignored.
+ */
+export async function handleMessage({ event, client, context, body }: EventArgs<MessageEvent>, deps: BotDeps): Promise<void> {
+  if (event.subtype !== undefined || event.bot_id || !event.user || event.user === context.botUserId) return;
+  const isDm = event.channel_type === "im";
+  const inThread = event.thread_ts !== undefined && event.thread_ts !== event.ts;
+  if (!isDm) {
+    if (!inThread) return;
+    // A mention is app_mention's to answer; answering here too would reply twice.
+    if (context.botUserId && event.text?.includes(`<@${context.botUserId}>`)) return;
+    if (!(await botIsInThread(client, event.channel, event.thread_ts!, context.botUserId, deps))) return;
+  }
+  if (isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
+  await answerQuestion(
+    { channel: event.channel, ts: event.ts, threadTs: isDm ? event.thread_ts : event.thread_ts ?? event.ts, user: event.user, text: event.text ?? "", eventId: body.event_id },
+    client,
+    context.botUserId,
+    deps,
+  );
+}
+
+/** Remembered threads first; after a restart, one look at the thread tells whether the bot answered there. */
+async function botIsInThread(client: SlackClient, channel: string, threadTs: string, botUserId: string | undefined, deps: BotDeps): Promise<boolean> {
+  const key = `${channel}:${threadTs}`;
+  if (deps.threads.has(key)) return true;
+  if (!botUserId) return false;
+  try {
+    const replies = await client.conversations.replies({ channel, ts: threadTs, limit: 200 });
+    const found = (replies.messages ?? []).some((m) => m.user === botUserId);
+    if (found) deps.threads.add(key);
+    return found;
+  } catch (error) {
+    deps.logger.warn(`Could not read thread ${key} to see whether to answer: ${describe(error)}`);
+    return false;
+  }
+}
+
+export interface CommandArgs {
+  readonly command: { readonly text: string; readonly user_id: string; readonly channel_id: string };
+  readonly ack: () => Promise<void>;
+  readonly respond: Respond;
+}
+
+/** `/ask question`: acknowledged at once, answered privately with a button to share it. */
+export async function handleAskCommand({ command, ack, respond }: CommandArgs, deps: BotDeps): Promise<void> {
+  await ack();
+  const context = `/ask by ${command.user_id} in ${command.channel_id}`;
+  const decision = deps.rateLimiter.check(command.user_id);
+  let message: RenderedMessage;
+  if (decision === "drop") return;
+  if (decision === "warn") message = renderNotice(RATE_LIMITED_REPLY);
+  else message = (await composeReply(slackToPlain(command.text).trim(), deps, context, true)).message;
+  try {
+    await respond({ response_type: "ephemeral", text: message.text, blocks: message.blocks });
+  } catch (error) {
+    deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`);
+  }
+}
+
+export interface ActionArgs {
+  readonly ack: () => Promise<void>;
+  readonly body: { readonly user: { readonly id: string }; readonly channel?: { readonly id: string } };
+  readonly action: { readonly action_id: string; readonly value?: string };
+  readonly respond: Respond;
+  readonly client: SlackClient;
+}
+
+function answerIdOf(value: string | undefined): string | undefined {
+  try {
+    const parsed = JSON.parse(value ?? "") as { id?: unknown };
+    return typeof parsed.id === "string" ? parsed.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Feedback buttons: the click is appended (and synced) to the feedback log before the user sees thanks. */
+export async function handleFeedback({ ack, body, action, respond }: ActionArgs, deps: BotDeps): Promise<void> {
+  await ack();
+  const answerId = answerIdOf(action.value) ?? "unknown";
+  const answer = deps.answersById.get(answerId);
+  try {
+    await deps.feedback.append({
+      timestamp: new Date().toISOString(),
+      vote: action.action_id === "feedback_helpful" ? "helpful" : "not_helpful",
+      answerId,
+      question: answer?.question ?? null,
+      answer: answer?.text ?? null,
+      citations: (answer?.citations ?? []).map(({ n, text, source, lineStart, lineEnd }) => ({ n, text, source, lineStart, lineEnd })),
+      user: body.user.id,
+      channel: body.channel?.id ?? null,
+    });
+  } catch (error) {
+    deps.logger.error(`Feedback could not be saved (answer ${answerId}, user ${body.user.id}): ${describe(error)}`);
+    await respond({ response_type: "ephemeral", replace_original: false, text: FEEDBACK_FAILED }).catch(() => undefined);
+    return;
+  }
+  await respond({ response_type: "ephemeral", replace_original: false, text: FEEDBACK_THANKS }).catch((error: unknown) =>
+    deps.logger.warn(`Feedback saved but the thank-you could not be shown: ${describe(error)}`),
+  );
+}
+
+/** "Share in channel" on an /ask answer: posts it for everyone and removes the private copy. */
+export async function handleShare({ ack, body, action, respond, client }: ActionArgs, deps: BotDeps): Promise<void> {
+  await ack();
+  const answerId = answerIdOf(action.value);
+  const answer = answerId ? deps.answersById.get(answerId) : undefined;
+  if (!answer || !answerId || !body.channel) {
+    await respond({ response_type: "ephemeral", replace_original: false, text: SHARE_EXPIRED }).catch(() => undefined);
+    return;
+  }
+  const message = renderAnswer(answer, { answerId });
+  const blocks: Block[] = [{ type: "context", elements: [{ type: "mrkdwn", text: SHARED_BY(body.user.id) }] }, ...message.blocks];
+  try {
+    await client.chat.postMessage({ channel: body.channel.id, text: message.text, blocks, unfurl_links: false, unfurl_media: false });
+    await respond({ delete_original: true });
+  } catch (error) {
+    deps.logger.error(`Sharing answer ${answerId} failed: ${describe(error)}`);
+    await respond({ response_type: "ephemeral", replace_original: false, text: ERROR_REPLY }).catch(() => undefined);
+  }
+}

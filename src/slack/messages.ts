@@ -1,0 +1,23 @@
+/** Every text CiteBot shows to Slack users. Details of failures go to the log, never here. */
+
+export const USAGE_HINT =
+  "Ask me a question about the documents, e.g. `@CiteBot where are the talks held?` I answer with the sentences I found and cite each one.";
+export const ERROR_REPLY = "Sorry, something went wrong while answering. The problem has been logged; please try again in a moment.";
+export const TOO_LONG_REPLY = "That question is too long for me (the limit is 2,000 characters). Could you ask a shorter one?";
+export const RATE_LIMITED_REPLY = "You're asking faster than I can keep up. Please wait a minute before the next question.";
+export const NOT_READY_REPLY = "I'm still loading the documents. Please ask again in a few seconds.";
+export const FEEDBACK_THANKS = "Thanks for the feedback!";
+export const FEEDBACK_FAILED = "Sorry, I couldn't record that feedback. Please try again.";
+export const SHARED_NOTE = "Shared from /ask";
+export const SOURCES_HEADING = "*Sources*";
+export const RELATED_HEADING = "*Closest passages* (not an answer)";
+export const TRUNCATED_NOTE = "_Answer shortened to fit in a Slack message._";
+export const SUGGESTED_PROMPTS = [
+  { title: "Who is negotiating?", message: "Who leads each delegation?" },
+  { title: "What changed in tariffs?", message: "How were the tariffs reduced?" },
+  { title: "Where are the talks?", message: "Where are the talks held?" },
+] as const;
+export const WORKING_STATUS = "is reading the sources...";
+export const WORKING_REACTION = "hourglass_flowing_sand";
+export const SHARE_EXPIRED = "That answer is no longer available to share; please ask again.";
+export const SHARED_BY = (userId: string | undefined) => (userId && /^[UW][A-Z0-9]{2,}$/.test(userId) ? `Shared by <@${userId}> from /ask` : SHARED_NOTE);

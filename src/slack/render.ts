@@ -1,0 +1,117 @@
+import type { Answer } from "../answer/service.js";
+import { escapeMrkdwn } from "./escape.js";
+import { RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE } from "./messages.js";
+
+/**
+ * Block Kit rendering of an answer. Pure. Stays inside Slack's limits so no message is rejected:
+ * 3,000 characters per section text, 50 blocks, about 12,000 characters of block text in all,
+ * 40,000 characters of fallback text. What does not fit is cut cleanly with a note.
+ */
+export const LIMITS = { sectionText: 3_000, blocks: 50, totalBlockText: 12_000, text: 40_000, buttonValue: 2_000 } as const;
+
+export const ACTION_FEEDBACK_HELPFUL = "feedback_helpful";
+export const ACTION_FEEDBACK_NOT_HELPFUL = "feedback_not_helpful";
+export const ACTION_SHARE = "share_answer";
+
+export interface Block {
+  readonly type: string;
+  readonly [key: string]: unknown;
+}
+
+export interface RenderedMessage {
+  readonly text: string;
+  readonly blocks: Block[];
+}
+
+export interface RenderOptions {
+  /** Identifies the answer in feedback and share clicks. */
+  readonly answerId: string;
+  /** Adds a "Share in channel" button (for /ask answers only the asker sees). */
+  readonly shareable?: boolean;
+}
+
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  // Cut at a space where possible and never inside an escape sequence such as "&amp;".
+  let cut = text.lastIndexOf(" ", max - 1);
+  if (cut < max * 0.8) cut = max - 1;
+  let head = text.slice(0, cut);
+  const amp = head.lastIndexOf("&");
+  if (amp !== -1 && amp > head.length - 6 && !head.slice(amp).includes(";")) head = head.slice(0, amp);
+  return `${head}…`;
+}
+
+const section = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text: clip(text, LIMITS.sectionText) } });
+const context = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text: clip(text, LIMITS.sectionText) }] });
+
+function location(source: string, lineStart: number, lineEnd: number): string {
+  const lines = lineEnd > lineStart ? `${lineStart}-${lineEnd}` : `${lineStart}`;
+  return `\`${escapeMrkdwn(source).replace(/`/g, "'")}:${lines}\``;
+}
+
+function quote(text: string): string {
+  return escapeMrkdwn(text)
+    .split("\n")
+    .map((line) => `>${line}`)
+    .join("\n");
+}
+
+function button(text: string, actionId: string, value: string, style?: "primary"): Block {
+  return { type: "button", text: { type: "plain_text", text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}) };
+}
+
+/** The answer's first sentence (without its marker) and the number of sources: what notifications show. */
+export function fallbackText(answer: Answer): string {
+  const first = answer.answered ? (answer.citations[0]?.text ?? answer.text) : answer.text;
+  const sources = answer.citations.length;
+  const suffix = answer.answered ? ` (${sources} source${sources === 1 ? "" : "s"})` : "";
+  return clip(escapeMrkdwn(first), LIMITS.text - 100) + suffix;
+}
+
+function blockTextLength(block: Block): number {
+  return JSON.stringify(block).length;
+}
+
+export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMessage {
+  const body: Block[] = [section(escapeMrkdwn(answer.text))];
+  const detail: Block[] = [];
+  if (answer.citations.length > 0) {
+    detail.push(context(SOURCES_HEADING));
+    for (const c of answer.citations) detail.push(section(`*[${c.n}]* ${location(c.source, c.lineStart, c.lineEnd)}\n${quote(c.text)}`));
+  } else if (answer.related.length > 0) {
+    detail.push(context(RELATED_HEADING));
+    for (const r of answer.related) detail.push(section(`${location(r.source, r.lineStart, r.lineEnd)}\n${quote(r.text)}`));
+  }
+  const value = JSON.stringify({ id: options.answerId }).slice(0, LIMITS.buttonValue);
+  const actions: Block = {
+    type: "actions",
+    elements: [
+      button("👍 Helpful", ACTION_FEEDBACK_HELPFUL, value),
+      button("👎 Not helpful", ACTION_FEEDBACK_NOT_HELPFUL, value),
+      ...(options.shareable ? [button("Share in channel", ACTION_SHARE, value, "primary")] : []),
+    ],
+  };
+
+  // Budget: keep the answer, the actions and room for the note; add sources while they fit.
+  const note = context(TRUNCATED_NOTE);
+  let used = blockTextLength(body[0]!) + blockTextLength(actions) + blockTextLength(note);
+  const blocks = [...body];
+  let truncated = body[0] !== undefined && answer.text.length > LIMITS.sectionText;
+  for (const block of detail) {
+    const size = blockTextLength(block);
+    if (blocks.length + 2 >= LIMITS.blocks || used + size > LIMITS.totalBlockText) {
+      truncated = true;
+      break;
+    }
+    blocks.push(block);
+    used += size;
+  }
+  if (truncated) blocks.push(note);
+  blocks.push(actions);
+  return { text: fallbackText(answer), blocks };
+}
+
+/** A short text-only message (usage hint, errors), escaped. */
+export function renderNotice(text: string): RenderedMessage {
+  return { text, blocks: [section(text)] };
+}
