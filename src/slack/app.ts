@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import bolt from "@slack/bolt";
+import { App, Assistant } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { FeedbackLog } from "./feedback-log.js";
@@ -18,8 +18,6 @@ import {
 } from "./handlers.js";
 import { SUGGESTED_PROMPTS, USAGE_HINT, WORKING_STATUS } from "./messages.js";
 import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE } from "./render.js";
-
-const { App, Assistant } = bolt;
 
 /**
  * The handlers declare the few Web API methods they call with plain argument objects (so fakes are

@@ -17,6 +17,7 @@ export class RecentKeys {
     this.evict(t);
     if (this.seen.has(key)) return false;
     this.seen.set(key, t + this.ttlMs);
+    this.evict(t);
     return true;
   }
 

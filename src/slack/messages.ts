@@ -20,4 +20,4 @@ export const SUGGESTED_PROMPTS = [
 export const WORKING_STATUS = "is reading the sources...";
 export const WORKING_REACTION = "hourglass_flowing_sand";
 export const SHARE_EXPIRED = "That answer is no longer available to share; please ask again.";
-export const SHARED_BY = (userId: string | undefined) => (userId && /^[UW][A-Z0-9]{2,}$/.test(userId) ? `Shared by <@${userId}> from /ask` : SHARED_NOTE);
+export const SHARED_BY = (userId: string | undefined) => (userId && /^[UW][A-Z0-9]+$/.test(userId) ? `Shared by <@${userId}> from /ask` : SHARED_NOTE);

@@ -1,0 +1,102 @@
+import { createHmac } from "node:crypto";
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface RecordedCall {
+  readonly method: string;
+  readonly args: Record<string, unknown>;
+}
+
+/**
+ * A local fake of the Slack Web API (and of response_url endpoints) that records every call.
+ * Bolt's WebClient talks to it through `clientOptions.slackApiUrl`.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  private server: Server | undefined;
+  /** Per-method override: return a status and body instead of the default `{ok: true}` reply. */
+  readonly failures = new Map<string, Array<{ status: number; body: unknown; headers?: Record<string, string> }>>();
+  threadReplies: Array<{ user?: string; bot_id?: string }> = [];
+  baseUrl = "";
+
+  async start(): Promise<void> {
+    this.server = createServer(async (req, res) => {
+      const raw = await readBody(req);
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const method = url.pathname.replace(/^\/api\//, "").replace(/^\//, "");
+      const args = parseArgs(raw, req.headers["content-type"] ?? "");
+      this.calls.push({ method, args });
+      const failure = this.failures.get(method)?.shift();
+      if (failure) {
+        res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers });
+        res.end(JSON.stringify(failure.body));
+        return;
+      }
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify(this.reply(method, args)));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  private reply(method: string, args: Record<string, unknown>): unknown {
+    switch (method) {
+      case "auth.test":
+        return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "citebot" };
+      case "chat.postMessage":
+        return { ok: true, channel: args.channel, ts: `${Date.now() / 1000}`, message: {} };
+      case "conversations.replies":
+        return { ok: true, messages: this.threadReplies, has_more: false };
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseArgs(raw: string, contentType: string): Record<string, unknown> {
+  if (raw === "") return {};
+  if (contentType.includes("application/json")) return JSON.parse(raw) as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    try {
+      args[key] = key === "blocks" || key === "attachments" ? JSON.parse(value) : value;
+    } catch {
+      args[key] = value;
+    }
+  }
+  return args;
+}
+
+/** Headers Slack sends: `v0=` HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret. */
+export function signedHeaders(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+  const signature = createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex");
+  return { "x-slack-request-timestamp": String(timestamp), "x-slack-signature": `v0=${signature}` };
+}
+
+/** Waits until `check` returns a value (polling); for effects that happen after Slack's ack. */
+export async function eventually<T>(check: () => T | undefined | false, what: string, attempts = 400): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = check();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}

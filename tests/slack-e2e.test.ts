@@ -1,0 +1,202 @@
+import { readFile } from "node:fs/promises";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createAnswerService } from "../src/answer/service.js";
+import { startSlackBot, type SlackBot } from "../src/slack/app.js";
+import { FEEDBACK_THANKS } from "../src/slack/messages.js";
+import { FakeLogger } from "./helpers/fake-logger.js";
+import { eventually, FakeSlack, signedHeaders } from "./helpers/fake-slack.js";
+import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
+
+/**
+ * The real Bolt app in HTTP mode on an ephemeral port, the real answer service (with the
+ * word-overlap test embedder), and a local fake Slack Web API. Requests are signed exactly as
+ * Slack signs them.
+ */
+const SECRET = "test-signing-secret";
+const fake = new FakeSlack();
+const logger = new FakeLogger();
+let bot: SlackBot;
+let baseUrl: string;
+let feedbackFile: string;
+let root: string;
+
+beforeAll(async () => {
+  await fake.start();
+  root = await (async () => {
+    const { mkdtemp } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    return mkdtemp(path.join(tmpdir(), "citebot-e2e-"));
+  })();
+  feedbackFile = path.join(root, "feedback.jsonl");
+  const engine = createAnswerService({
+    config: { corpusDir: path.resolve("corpus"), indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+    logger,
+    embeddings: new OverlapEmbeddings(),
+  });
+  bot = await startSlackBot({
+    config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 1000 },
+    engine,
+    logger,
+    port: 0,
+  });
+  baseUrl = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}`;
+  await engine;
+});
+
+afterAll(async () => {
+  await bot?.stop();
+  await fake.stop();
+  const { rm } = await import("node:fs/promises");
+  await rm(root, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  fake.calls.length = 0;
+  fake.threadReplies = [];
+});
+
+let eventCounter = 0;
+function eventBody(event: Record<string, unknown>, eventId = `Ev${++eventCounter}`): string {
+  return JSON.stringify({
+    token: "legacy",
+    team_id: "T1",
+    api_app_id: "A1",
+    type: "event_callback",
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
+    event: { event_ts: event.ts, ...event },
+  });
+}
+
+async function post(body: string, contentType = "application/json", headers: Record<string, string> = signedHeaders(SECRET, body)) {
+  return fetch(`${baseUrl}/slack/events`, { method: "POST", headers: { "content-type": contentType, ...headers }, body });
+}
+
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const replies = () => fake.callsTo("chat.postMessage");
+const blockText = (args: Record<string, unknown>) => JSON.stringify(args.blocks);
+
+describe("Slack bot over HTTP against a fake Slack", () => {
+  it("answers url_verification with the challenge", async () => {
+    const body = JSON.stringify({ type: "url_verification", challenge: "c-123", token: "legacy" });
+    const res = await post(body);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("c-123");
+  });
+
+  it("answers an @mention once, in a thread under the question, with cited sources", async () => {
+    const res = await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: "100.1", channel: "C1" }));
+    expect(res.status).toBe(200);
+    const [reply] = await eventually(() => replies().length > 0 && replies(), "the reply");
+    expect(reply!.args).toMatchObject({ channel: "C1", thread_ts: "100.1" });
+    expect(blockText(reply!.args)).toContain("[1]");
+    expect(blockText(reply!.args)).toContain("corpus/us-china-trade-talks-london.txt:11");
+    expect(String(reply!.args.text)).toMatch(/\(\d sources?\)$/);
+    expect(fake.callsTo("reactions.add")[0]?.args).toMatchObject({ channel: "C1", timestamp: "100.1" });
+    await eventually(() => fake.callsTo("reactions.remove").length > 0, "the working reaction removed");
+    expect(replies()).toHaveLength(1);
+  });
+
+  it("answers a DM in the DM", async () => {
+    await post(eventBody({ type: "message", channel_type: "im", user: "U2", text: "What tariffs did the U.S. raise to 145%?", ts: "200.1", channel: "D1" }));
+    const [reply] = await eventually(() => replies().length > 0 && replies(), "the DM reply");
+    expect(reply!.args.channel).toBe("D1");
+    expect(reply!.args.thread_ts).toBeUndefined();
+    expect(blockText(reply!.args)).toContain("145%");
+  });
+
+  it("answers a follow-up in a thread it answered in, and stays quiet in other threads", async () => {
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> where were the earlier talks held?", ts: "300.1", channel: "C2" }));
+    await eventually(() => replies().length === 1, "the first answer");
+    await post(eventBody({ type: "message", channel_type: "channel", user: "U3", text: "Which minerals does China dominate?", ts: "300.5", thread_ts: "300.1", channel: "C2" }));
+    await eventually(() => replies().length === 2, "the follow-up answer");
+    expect(replies()[1]!.args).toMatchObject({ channel: "C2", thread_ts: "300.1" });
+
+    await post(eventBody({ type: "message", channel_type: "channel", user: "U3", text: "Which minerals does China dominate?", ts: "400.5", thread_ts: "400.1", channel: "C2" }));
+    await eventually(() => fake.callsTo("conversations.replies").length > 0, "the thread check");
+    await post(eventBody({ type: "message", channel_type: "channel", user: "U3", text: "plain channel chatter", ts: "401.0", channel: "C2" }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(replies()).toHaveLength(2);
+  });
+
+  it("answers once for a retried event and for the app_mention + message pair of one message", async () => {
+    const mention = eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who represents the United States?", ts: "500.1", channel: "C3" }, "EvRetry");
+    await post(mention);
+    await post(mention, "application/json", { ...signedHeaders(SECRET, mention), "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" });
+    await post(eventBody({ type: "message", channel_type: "im", user: "U1", text: "<@UBOT> who represents the United States?", ts: "500.1", channel: "C3" }));
+    await eventually(() => replies().length > 0, "the answer");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(replies()).toHaveLength(1);
+  });
+
+  it("ignores its own messages, other bots and edits", async () => {
+    await post(eventBody({ type: "message", channel_type: "im", user: "UBOT", text: "my own answer", ts: "600.1", channel: "D1" }));
+    await post(eventBody({ type: "message", channel_type: "im", bot_id: "B2", user: "U9", text: "another bot", ts: "600.2", channel: "D1" }));
+    await post(eventBody({ type: "message", subtype: "message_changed", channel_type: "im", channel: "D1", ts: "600.3" }));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(replies()).toHaveLength(0);
+  });
+
+  it("gives a usage hint for an empty mention", async () => {
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT>", ts: "650.1", channel: "C1" }));
+    const [reply] = await eventually(() => replies().length > 0 && replies(), "the hint");
+    expect(String(reply!.args.text)).toContain("Ask me a question");
+  });
+
+  it("answers /ask privately with a share button, after acknowledging at once", async () => {
+    const body = form({ command: "/ask", text: "Who heads the Chinese delegation?", user_id: "U1", channel_id: "C1", team_id: "T1", response_url: `${fake.baseUrl}/respond/1`, trigger_id: "t1", token: "legacy" });
+    const res = await post(body, "application/x-www-form-urlencoded");
+    expect(res.status).toBe(200);
+    const [response] = await eventually(() => fake.callsTo("respond/1").length > 0 && fake.callsTo("respond/1"), "the ephemeral answer");
+    expect(response!.args).toMatchObject({ response_type: "ephemeral" });
+    expect(blockText(response!.args)).toContain("share_answer");
+    expect(replies()).toHaveLength(0);
+  });
+
+  it("records a feedback click with question, answer and citations, then thanks the user", async () => {
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: "700.1", channel: "C1" }));
+    const [reply] = await eventually(() => replies().length > 0 && replies(), "the answer");
+    const actions = (reply!.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === "actions")!;
+    const helpful = actions.elements!.find((e) => e.action_id === "feedback_helpful")!;
+    const payload = JSON.stringify({
+      type: "block_actions",
+      user: { id: "U7" },
+      team: { id: "T1" },
+      api_app_id: "A1",
+      channel: { id: "C1" },
+      container: { type: "message", channel_id: "C1", message_ts: "700.2" },
+      trigger_id: "t2",
+      response_url: `${fake.baseUrl}/respond/2`,
+      actions: [{ type: "button", action_id: "feedback_helpful", block_id: "b1", value: helpful.value, action_ts: "700.3" }],
+    });
+    const res = await post(form({ payload }), "application/x-www-form-urlencoded");
+    expect(res.status).toBe(200);
+    const [thanks] = await eventually(() => fake.callsTo("respond/2").length > 0 && fake.callsTo("respond/2"), "the thanks");
+    expect(thanks!.args.text).toBe(FEEDBACK_THANKS);
+    const lines = (await readFile(feedbackFile, "utf8")).trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.at(-1)).toMatchObject({ vote: "helpful", user: "U7", channel: "C1", question: "who heads the Chinese delegation?" });
+    expect(lines.at(-1).citations[0]).toMatchObject({ n: 1, lineStart: 11 });
+    expect(lines.at(-1).answer).toContain("[1]");
+  });
+
+  it.each([
+    ["a wrong signature", (body: string) => ({ ...signedHeaders("not-the-secret", body) })],
+    ["a timestamp older than 5 minutes", (body: string) => signedHeaders(SECRET, body, Math.floor(Date.now() / 1000) - 6 * 60)],
+    ["no signature", () => ({})],
+  ])("rejects a request with %s: 401 and no Web API call", async (_name, headers) => {
+    const body = eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the delegation?", ts: "800.1", channel: "C1" });
+    const res = await post(body, "application/json", headers(body));
+    expect(res.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fake.calls).toEqual([]);
+  });
+
+  it("reports health on GET /healthz", async () => {
+    const res = await fetch(`${baseUrl}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ ok: true, engineReady: true });
+  });
+});

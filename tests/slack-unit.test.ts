@@ -1,0 +1,291 @@
+import { describe, expect, it } from "vitest";
+import type { Answer } from "../src/answer/service.js";
+import { NOT_FOUND_TEXT } from "../src/answer/compose.js";
+import { CiteBotError, ErrorCode } from "../src/errors.js";
+import { RateLimiter, RecentKeys, RecentValues } from "../src/slack/dedup.js";
+import { escapeMrkdwn, slackToPlain, stripMention } from "../src/slack/escape.js";
+import {
+  createBotDeps,
+  handleAppMention,
+  handleAskCommand,
+  handleFeedback,
+  handleMessage,
+  handleShare,
+  type AnswerPort,
+  type SlackClient,
+} from "../src/slack/handlers.js";
+import { ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, TOO_LONG_REPLY, USAGE_HINT } from "../src/slack/messages.js";
+import { LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
+import type { FeedbackRecord } from "../src/slack/feedback-log.js";
+import { FakeLogger } from "./helpers/fake-logger.js";
+
+const citation = (n: number, text: string, lineStart = n, lineEnd = lineStart) => ({ n, text, source: "corpus/a.txt", lineStart, lineEnd, score: 0.9 });
+const answered = (question: string, texts: string[]): Answer => ({
+  question,
+  answered: true,
+  text: texts.map((t, i) => `${t} [${i + 1}]`).join(" "),
+  citations: texts.map((t, i) => citation(i + 1, t)),
+  related: [],
+});
+
+describe("escapeMrkdwn", () => {
+  it.each([
+    ["a & b < c > d", "a &amp; b &lt; c &gt; d"],
+    ["<!channel> hi", "&lt;!channel&gt; hi"],
+    ["<!here|here> <!everyone>", "&lt;!here|here&gt; &lt;!everyone&gt;"],
+    ["<@U123> and <!subteam^S1|team>", "&lt;@U123&gt; and &lt;!subteam^S1|team&gt;"],
+    ["<https://evil.example|click>", "&lt;https://evil.example|click&gt;"],
+    ["ping @channel or @Here now", "ping @\u2060channel or @\u2060Here now"],
+    ["already &amp; escaped", "already &amp;amp; escaped"],
+    ["nul\u0000 and \u202eevil bidi", "nul and evil bidi"],
+  ])("%j", (input, expected) => {
+    expect(escapeMrkdwn(input)).toBe(expected);
+  });
+});
+
+describe("question text from Slack", () => {
+  it.each([
+    ["<@UBOT> where are the talks?", "UBOT", "where are the talks?"],
+    ["hey <@UBOT|citebot>, who leads?", "UBOT", "hey , who leads?"],
+    ["<@UBOT>", "UBOT", ""],
+  ])("stripMention(%j)", (text, bot, expected) => {
+    expect(stripMention(text, bot)).toBe(expected);
+  });
+
+  it.each([
+    ["see <https://x.example|the site> now", "see the site now"],
+    ["ask <@U123> and <!here> about &lt;tags&gt;", "ask   and   about <tags>"],
+    ["<mailto:a@b.c>", "mailto:a@b.c"],
+  ])("slackToPlain(%j)", (text, expected) => {
+    expect(slackToPlain(text)).toBe(expected);
+  });
+});
+
+function allText(blocks: Block[]): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === "object") {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === "text" && typeof value === "string") out.push(value);
+        else walk(value);
+      }
+    }
+  };
+  walk(blocks);
+  return out;
+}
+
+describe("renderAnswer", () => {
+  it("renders answer, sources and feedback buttons", () => {
+    const message = renderAnswer(answered("q", ["Vice Premier He Lifeng heads the delegation.", "Bessent represents the U.S."]), { answerId: "a1" });
+    expect(message).toMatchSnapshot();
+  });
+
+  it("renders a not-found answer with closest passages, not sources", () => {
+    const answer: Answer = { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: "Near miss.", source: "corpus/a.txt", lineStart: 7, lineEnd: 8, score: 0.2 }] };
+    const message = renderAnswer(answer, { answerId: "a2" });
+    expect(message.text).toBe(NOT_FOUND_TEXT);
+    expect(allText(message.blocks).join("\n")).toContain("Closest passages");
+    expect(allText(message.blocks).join("\n")).toContain("`corpus/a.txt:7-8`");
+  });
+
+  it.each([
+    ["one source", ["Short."], "Short. (1 source)"],
+    ["two sources", ["First one.", "Second."], "First one. (2 sources)"],
+  ])("fallback text with %s", (_name, texts, expected) => {
+    expect(renderAnswer(answered("q", texts), { answerId: "x" }).text).toBe(expected);
+  });
+
+  it("adds a share button only when asked", () => {
+    const ids = (shareable: boolean) =>
+      (renderAnswer(answered("q", ["A."]), { answerId: "x", shareable }).blocks.find((b) => b.type === "actions")!.elements as Array<{ action_id: string }>).map((e) => e.action_id);
+    expect(ids(false)).toEqual(["feedback_helpful", "feedback_not_helpful"]);
+    expect(ids(true)).toEqual(["feedback_helpful", "feedback_not_helpful", "share_answer"]);
+  });
+
+  it("never lets quoted text notify anyone or form links", () => {
+    const message = renderAnswer(answered("q", ["<!channel> <@U1> <!subteam^S1> <https://x|y> @here"]), { answerId: "x" });
+    for (const text of [message.text, ...allText(message.blocks)]) {
+      expect(text).not.toMatch(/<[!@#]/);
+      expect(text).not.toMatch(/<http/);
+      expect(text).not.toMatch(/@here\b/);
+    }
+  });
+
+  it("stays within Slack's limits for thousands of random answers (property test)", () => {
+    let seed = 42;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const alphabet = ["a", " ", "<", ">", "&", "@channel", "<!here>", "*", "_", "`", "\n", "é", "😀", "\u202e", "\u0000", "[1]", "&amp;", "|"];
+    const randomText = (max: number) => Array.from({ length: Math.floor(rand() * max) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join("");
+    for (let i = 0; i < 2000; i++) {
+      const n = Math.floor(rand() * 12);
+      const texts = Array.from({ length: n }, () => randomText(rand() < 0.1 ? 3000 : 200));
+      const answer: Answer = n === 0
+        ? { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: randomText(1200), source: randomText(50) || "f", lineStart: 1, lineEnd: 1, score: 0 }] }
+        : { ...answered("q", texts), text: randomText(5000) };
+      const { text, blocks } = renderAnswer(answer, { answerId: `id-${i}`, shareable: rand() < 0.5 });
+      expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+      expect(text.length).toBeLessThanOrEqual(LIMITS.text);
+      const texts2 = allText(blocks);
+      expect(texts2.every((t) => t.length <= LIMITS.sectionText)).toBe(true);
+      expect(texts2.reduce((sum, t) => sum + t.length, 0)).toBeLessThanOrEqual(LIMITS.totalBlockText);
+      for (const t of [text, ...texts2]) {
+        expect(t).not.toMatch(/<[!@#h]/);
+        expect(t.includes("\u0000") || t.includes("\u202e")).toBe(false);
+        expect(t).not.toMatch(/&(?!amp;|lt;|gt;)/);
+      }
+    }
+  });
+});
+
+describe("RecentKeys, RecentValues and RateLimiter", () => {
+  it("remembers keys until they expire, and stays bounded", () => {
+    let now = 0;
+    const keys = new RecentKeys(1000, 3, () => now);
+    expect(keys.firstTime("a")).toBe(true);
+    expect(keys.firstTime("a")).toBe(false);
+    now = 1001;
+    expect(keys.firstTime("a")).toBe(true);
+    for (const k of ["b", "c", "d", "e"]) keys.firstTime(k);
+    expect(keys.size).toBeLessThanOrEqual(3);
+  });
+
+  it("expires stored values", () => {
+    let now = 0;
+    const values = new RecentValues<string>(100, 10, () => now);
+    values.set("k", "v");
+    expect(values.get("k")).toBe("v");
+    now = 101;
+    expect(values.get("k")).toBeUndefined();
+  });
+
+  it("allows N per minute, warns once, then drops until the window passes", () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now);
+    expect([limiter.check("u"), limiter.check("u"), limiter.check("u"), limiter.check("u")]).toEqual(["allow", "allow", "warn", "drop"]);
+    expect(limiter.check("other")).toBe("allow");
+    now = 61_000;
+    expect(limiter.check("u")).toBe("allow");
+  });
+});
+
+class FakeClient implements SlackClient {
+  readonly posted: Array<Record<string, unknown>> = [];
+  failPost = false;
+  chat = {
+    postMessage: async (args: Record<string, unknown>) => {
+      if (this.failPost) throw Object.assign(new Error("An API error occurred: ratelimited"), { data: { error: "ratelimited" } });
+      this.posted.push(args);
+      return { ok: true };
+    },
+  };
+  reactions = { add: async () => ({ ok: true }), remove: async () => ({ ok: true }) };
+  conversations = { replies: async () => ({ messages: [] as Array<{ user?: string }> }) };
+}
+
+function setup(answers: AnswerPort = { answer: async (q) => answered(q, [`About ${q}.`]) }, perMinute = 100) {
+  const logger = new FakeLogger();
+  const records: FeedbackRecord[] = [];
+  const feedback = { append: async (r: FeedbackRecord) => void records.push(r) };
+  const deps = createBotDeps(answers, feedback, logger, perMinute);
+  return { deps, logger, records, client: new FakeClient() };
+}
+
+const mention = (text: string, ts = "1.1", eventId = `E${ts}`) => ({ event: { channel: "C1", ts, user: "U1", text }, context: { botUserId: "UBOT" }, body: { event_id: eventId } });
+
+describe("handlers", () => {
+  it("replies to a mention in its thread and logs nothing on success", async () => {
+    const { deps, logger, client } = setup();
+    await handleAppMention({ ...mention("<@UBOT> who leads?"), client }, deps);
+    expect(client.posted).toHaveLength(1);
+    expect(client.posted[0]).toMatchObject({ channel: "C1", thread_ts: "1.1" });
+    expect(logger.lines).toEqual([]);
+  });
+
+  it.each([
+    ["an engine failure", new Error("disk on fire"), ERROR_REPLY, true],
+    ["an over-long question", new CiteBotError(ErrorCode.QuestionTooLong, "too long"), TOO_LONG_REPLY, false],
+  ])("answers %s with a short constant message", async (_name, error, reply, logged) => {
+    const { deps, logger, client } = setup({ answer: async () => Promise.reject(error) });
+    await handleAppMention({ ...mention("<@UBOT> q", "2.2", "EvX"), client }, deps);
+    expect(client.posted[0]!.text).toBe(reply);
+    expect(JSON.stringify(client.posted[0])).not.toContain("disk on fire");
+    expect(logger.messages().some((m) => m.includes("disk on fire") && m.includes("EvX"))).toBe(logged);
+  });
+
+  it("logs a reply that finally fails with its event id, and does not throw", async () => {
+    const { deps, logger, client } = setup();
+    client.failPost = true;
+    await handleAppMention({ ...mention("<@UBOT> q", "3.3", "EvFail"), client }, deps);
+    expect(logger.messages()).toContainEqual(expect.stringMatching(/Reply could not be delivered \(event EvFail.*ratelimited/));
+  });
+
+  it("gives the usage hint for an empty mention", async () => {
+    const { deps, client } = setup();
+    await handleAppMention({ ...mention("<@UBOT>   "), client }, deps);
+    expect(client.posted[0]!.text).toBe(USAGE_HINT);
+  });
+
+  it("rate-limits per user: one polite warning, then silence", async () => {
+    const { deps, client } = setup(undefined, 1);
+    for (let i = 0; i < 4; i++) await handleAppMention({ ...mention("<@UBOT> q", `9.${i}`), client }, deps);
+    expect(client.posted.map((p) => p.text)).toEqual([expect.stringContaining("About q"), RATE_LIMITED_REPLY]);
+  });
+
+  it.each([
+    ["a channel message outside any thread", { channel_type: "channel", ts: "5.1" }],
+    ["a thread the bot is not in", { channel_type: "channel", ts: "5.2", thread_ts: "5.0" }],
+    ["an edit", { channel_type: "im", ts: "5.3", subtype: "message_changed" }],
+    ["a bot", { channel_type: "im", ts: "5.4", bot_id: "B1" }],
+    ["itself", { channel_type: "im", ts: "5.5", user: "UBOT" }],
+  ])("ignores %s", async (_name, fields) => {
+    const { deps, client } = setup();
+    await handleMessage({ event: { channel: "C1", user: "U1", text: "hello", ...fields }, client, context: { botUserId: "UBOT" }, body: { event_id: `E-${fields.ts}` } }, deps);
+    expect(client.posted).toEqual([]);
+  });
+
+  it("answers /ask after ack, privately, with a share button; share posts it and removes the private copy", async () => {
+    const { deps, client } = setup();
+    const order: string[] = [];
+    const responses: Array<Record<string, unknown>> = [];
+    await handleAskCommand(
+      { command: { text: "who leads?", user_id: "U1", channel_id: "C1" }, ack: async () => void order.push("ack"), respond: async (m) => void (order.push("respond"), responses.push(m)) },
+      deps,
+    );
+    expect(order).toEqual(["ack", "respond"]);
+    expect(responses[0]).toMatchObject({ response_type: "ephemeral" });
+    const actions = (responses[0]!.blocks as Block[]).find((b) => b.type === "actions")!.elements as Array<{ action_id: string; value: string }>;
+    const share = actions.find((a) => a.action_id === "share_answer")!;
+    await handleShare({ ack: async () => {}, body: { user: { id: "U1" }, channel: { id: "C1" } }, action: share, respond: async (m) => void responses.push(m), client }, deps);
+    expect(client.posted[0]).toMatchObject({ channel: "C1" });
+    expect(JSON.stringify(client.posted[0]!.blocks)).toContain("Shared by <@U1>");
+    expect(responses.at(-1)).toEqual({ delete_original: true });
+  });
+
+  it("explains when a shared answer has expired", async () => {
+    const { deps, client } = setup();
+    const responses: Array<Record<string, unknown>> = [];
+    await handleShare({ ack: async () => {}, body: { user: { id: "U1" }, channel: { id: "C1" } }, action: { action_id: "share_answer", value: '{"id":"gone"}' }, respond: async (m) => void responses.push(m), client }, deps);
+    expect(responses[0]!.text).toBe(SHARE_EXPIRED);
+  });
+
+  it("records feedback before thanking, and says so when it cannot be saved", async () => {
+    const { deps, records, client } = setup();
+    await handleAppMention({ ...mention("<@UBOT> who leads?", "8.1"), client }, deps);
+    const value = ((client.posted[0]!.blocks as Block[]).find((b) => b.type === "actions")!.elements as Array<{ value: string }>)[0]!.value;
+    const responses: Array<Record<string, unknown>> = [];
+    const click = { ack: async () => {}, body: { user: { id: "U2" }, channel: { id: "C1" } }, action: { action_id: "feedback_not_helpful", value }, respond: async (m: Record<string, unknown>) => void responses.push(m), client };
+    await handleFeedback(click, deps);
+    expect(records[0]).toMatchObject({ vote: "not_helpful", question: "who leads?", user: "U2", channel: "C1" });
+    expect(records[0]!.citations[0]).toMatchObject({ n: 1, source: "corpus/a.txt" });
+
+    const failing = setup();
+    failing.deps.answersById.set("x", answered("q", ["A."]));
+    const broken = { ...failing.deps, feedback: { append: async () => Promise.reject(new Error("disk full")) } };
+    const failedResponses: Array<Record<string, unknown>> = [];
+    await handleFeedback({ ...click, action: { action_id: "feedback_helpful", value: '{"id":"x"}' }, respond: async (m) => void failedResponses.push(m) }, broken);
+    expect(failedResponses[0]!.text).toBe(FEEDBACK_FAILED);
+    expect(failing.logger.messages()).toContainEqual(expect.stringContaining("disk full"));
+  });
+});
