@@ -6,7 +6,7 @@ import { createAnswerService } from "../src/answer/service.js";
 import { startSlackBot, type SlackBot } from "../src/slack/app.js";
 import { FEEDBACK_THANKS } from "../src/slack/messages.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
-import { eventually, FakeSlack, signedHeaders } from "./helpers/fake-slack.js";
+import { eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
 
 /**

@@ -5,13 +5,14 @@
  * Medians and p95 over repeated runs; no pass/fail.
  */
 import { spawnSync } from "node:child_process";
-import { cpus } from "node:os";
+import os, { cpus } from "node:os";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createAnswerService } from "../answer/service.js";
 import { readEngineConfig } from "../config.js";
 import { describeError } from "../errors.js";
-import { StderrLogger } from "../logger.js";
+import { SilentLogger, StderrLogger } from "../logger.js";
+import { measureSlackPath } from "./slack-path.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadQuestionList, loadXquadR } from "../eval/xquad.js";
 
@@ -45,6 +46,11 @@ async function main(): Promise<void> {
     cold.push(performance.now() - started);
   }
 
+  const slackQuestions = questions.slice(0, 200);
+  const sequential = await measureSlackPath(service, slackQuestions, 1, new SilentLogger(), path.join(os.tmpdir(), "citebot-bench-feedback.jsonl"));
+  const concurrent = await measureSlackPath(service, slackQuestions, 20, new SilentLogger(), path.join(os.tmpdir(), "citebot-bench-feedback.jsonl"));
+  const exactlyOnce = (r: typeof sequential) => r.repliesPerQuestion.every((n) => n === 1);
+
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const report = `# Benchmarks
 
@@ -55,6 +61,13 @@ Corpus: ${service.manifest.sentenceCount} sentences from ${service.manifest.file
 | --- | ---: | ---: | ---: |
 | Warm answer, in-process (question -> answer with citations) | ${warm.length} | ${ms(median(warm))} | ${ms(percentile(warm, 95))} |
 | Cold start: \`ask\` process start -> answer printed (index built) | ${cold.length} | ${ms(median(cold))} | ${ms(percentile(cold, 95))} |
+| Slack path, one at a time: event sent -> \`chat.postMessage\` at the fake Slack | ${sequential.replyMs.length} | ${ms(median(sequential.replyMs))} | ${ms(percentile(sequential.replyMs, 95))} |
+| Slack path, one at a time: event sent -> HTTP ack | ${sequential.ackMs.length} | ${ms(median(sequential.ackMs))} | ${ms(percentile(sequential.ackMs, 95))} |
+| Slack path, 20 concurrent: event sent -> \`chat.postMessage\` | ${concurrent.replyMs.length} | ${ms(median(concurrent.replyMs))} | ${ms(percentile(concurrent.replyMs, 95))} |
+| Slack path, 20 concurrent: event sent -> HTTP ack | ${concurrent.ackMs.length} | ${ms(median(concurrent.ackMs))} | ${ms(percentile(concurrent.ackMs, 95))} |
+
+Slack path: the real Bolt app in HTTP mode on loopback, signed \`app_mention\` events, a local fake Slack Web API
+(\`src/bench/fake-slack.ts\`). Every question answered exactly once: ${exactlyOnce(sequential) && exactlyOnce(concurrent) ? "yes" : "NO"}.
 `;
   await mkdir(path.dirname(REPORT), { recursive: true });
   await writeFile(REPORT, report);

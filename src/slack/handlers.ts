@@ -4,6 +4,7 @@
  * takes the few Bolt arguments it uses, so tests call them with fake `client`/`say`/`respond`.
  */
 import { randomUUID } from "node:crypto";
+import { setImmediate } from "node:timers/promises";
 import type { Answer } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -104,6 +105,9 @@ function describe(error: unknown): string {
 
 /** Runs the whole reply cycle for one question in a channel, DM or thread. Never throws. */
 export async function answerQuestion(q: Question, client: SlackClient, botUserId: string | undefined, deps: BotDeps): Promise<void> {
+  // Embedding a question holds the event loop for tens of milliseconds; let Bolt's ack (already
+  // written) reach the socket first, so Slack sees it well inside its 3 s budget.
+  await setImmediate();
   const context = `event ${q.eventId ?? "?"}, channel ${q.channel}, ts ${q.ts}`;
   const post = async (message: RenderedMessage) => {
     try {
@@ -221,6 +225,7 @@ export interface CommandArgs {
 /** `/ask question`: acknowledged at once, answered privately with a button to share it. */
 export async function handleAskCommand({ command, ack, respond }: CommandArgs, deps: BotDeps): Promise<void> {
   await ack();
+  await setImmediate();
   const context = `/ask by ${command.user_id} in ${command.channel_id}`;
   const decision = deps.rateLimiter.check(command.user_id);
   let message: RenderedMessage;

@@ -5,11 +5,14 @@ import type { AddressInfo } from "node:net";
 export interface RecordedCall {
   readonly method: string;
   readonly args: Record<string, unknown>;
+  /** performance.now() when the call arrived. */
+  readonly at: number;
 }
 
 /**
  * A local fake of the Slack Web API (and of response_url endpoints) that records every call.
- * Bolt's WebClient talks to it through `clientOptions.slackApiUrl`.
+ * Bolt's WebClient talks to it through `clientOptions.slackApiUrl`. Used by the end-to-end tests
+ * and by `npm run bench` to measure the Slack path without Slack.
  */
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
@@ -25,7 +28,7 @@ export class FakeSlack {
       const url = new URL(req.url ?? "/", "http://localhost");
       const method = url.pathname.replace(/^\/api\//, "").replace(/^\//, "");
       const args = parseArgs(raw, req.headers["content-type"] ?? "");
-      this.calls.push({ method, args });
+      this.calls.push({ method, args, at: performance.now() });
       const failure = this.failures.get(method)?.shift();
       if (failure) {
         res.writeHead(failure.status, { "content-type": "application/json", ...failure.headers });
