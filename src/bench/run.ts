@@ -11,7 +11,7 @@ import path from "node:path";
 import { createAnswerService } from "../answer/service.js";
 import { readEngineConfig } from "../config.js";
 import { describeError } from "../errors.js";
-import { SilentLogger, StderrLogger } from "../logger.js";
+import { StderrLogger } from "../logger.js";
 import { measureSlackPath } from "./slack-path.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadQuestionList, loadXquadR } from "../eval/xquad.js";
@@ -47,8 +47,9 @@ async function main(): Promise<void> {
   }
 
   const slackQuestions = questions.slice(0, 200);
-  const sequential = await measureSlackPath(service, slackQuestions, 1, new SilentLogger(), path.join(os.tmpdir(), "citebot-bench-feedback.jsonl"));
-  const concurrent = await measureSlackPath(service, slackQuestions, 20, new SilentLogger(), path.join(os.tmpdir(), "citebot-bench-feedback.jsonl"));
+  const feedbackLog = path.join(os.tmpdir(), "citebot-bench-feedback.jsonl");
+  const sequential = await measureSlackPath(slackQuestions, 1, feedbackLog);
+  const concurrent = await measureSlackPath(slackQuestions, 20, feedbackLog);
   const exactlyOnce = (r: typeof sequential) => r.repliesPerQuestion.every((n) => n === 1);
 
   const ms = (x: number) => `${x.toFixed(1)} ms`;
@@ -66,8 +67,8 @@ Corpus: ${service.manifest.sentenceCount} sentences from ${service.manifest.file
 | Slack path, 20 concurrent: event sent -> \`chat.postMessage\` | ${concurrent.replyMs.length} | ${ms(median(concurrent.replyMs))} | ${ms(percentile(concurrent.replyMs, 95))} |
 | Slack path, 20 concurrent: event sent -> HTTP ack | ${concurrent.ackMs.length} | ${ms(median(concurrent.ackMs))} | ${ms(percentile(concurrent.ackMs, 95))} |
 
-Slack path: the real Bolt app in HTTP mode on loopback, signed \`app_mention\` events, a local fake Slack Web API
-(\`src/bench/fake-slack.ts\`). Every question answered exactly once: ${exactlyOnce(sequential) && exactlyOnce(concurrent) ? "yes" : "NO"}.
+Slack path: the real bot (\`src/bench/bot-process.ts\`, HTTP mode) in its own process on loopback, signed
+\`app_mention\` events and a local fake Slack Web API (\`src/bench/fake-slack.ts\`) in the benchmark process. Every question answered exactly once: ${exactlyOnce(sequential) && exactlyOnce(concurrent) ? "yes" : "NO"}.
 `;
   await mkdir(path.dirname(REPORT), { recursive: true });
   await writeFile(REPORT, report);

@@ -1,7 +1,7 @@
-import type { AddressInfo } from "node:net";
-import type { AnswerService } from "../answer/service.js";
-import type { Logger } from "../logger.js";
-import { startSlackBot } from "../slack/app.js";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
+import { createInterface } from "node:readline";
 import { FakeSlack, signedHeaders } from "./fake-slack.js";
 
 export interface SlackPathResult {
@@ -13,64 +13,49 @@ export interface SlackPathResult {
 }
 
 /**
- * Runs the real Bolt app in HTTP mode against a local fake Slack and sends signed app_mention
- * events, `concurrency` at a time, measuring ack and reply latency per question.
+ * Starts the real bot (HTTP mode) in a child process against a local fake Slack in this process
+ * and sends signed app_mention events, `concurrency` at a time, timing ack and reply per question.
  */
-export async function measureSlackPath(service: AnswerService, questions: readonly string[], concurrency: number, logger: Logger, feedbackLog: string): Promise<SlackPathResult> {
+export async function measureSlackPath(questions: readonly string[], concurrency: number, feedbackLog: string): Promise<SlackPathResult> {
   const fake = new FakeSlack();
   await fake.start();
   const secret = "bench-secret";
-  const bot = await startSlackBot({
-    config: { mode: { kind: "http", botToken: "xoxb-bench", signingSecret: secret }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog, rateLimitPerMinute: 0 },
-    engine: Promise.resolve(service),
-    logger,
-    port: 0,
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/bench/bot-process.ts")], {
+    env: { ...process.env, SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: "", SLACK_API_URL: fake.apiUrl, FEEDBACK_LOG: feedbackLog, RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
   });
-  const url = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}/slack/events`;
-  const ackMs: number[] = [];
-  const replyMs: number[] = [];
-  const replyTimes = new Map<string, number[]>();
-  const watcher = setInterval(() => {
-    for (const call of fake.calls.splice(0)) {
-      if (call.method !== "chat.postMessage") continue;
-      const key = String(call.args.thread_ts);
-      replyTimes.set(key, [...(replyTimes.get(key) ?? []), call.at]);
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
+    const url = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/slack/events`;
+    const replyAt = (ts: string) => fake.calls.filter((c) => c.method === "chat.postMessage" && c.args.thread_ts === ts).map((c) => c.at);
+    const ackMs: number[] = [];
+    const replyMs: number[] = [];
+    const ask = async (question: string, i: number): Promise<string> => {
+      const ts = `${1000 + i}.000100`;
+      const body = JSON.stringify({
+        type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: `EvBench${i}`, event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
+        event: { type: "app_mention", user: `U${i % 50}`, text: `<@UBOT> ${question}`, ts, event_ts: ts, channel: "CBENCH" },
+      });
+      const sent = performance.now();
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(secret, body) }, body });
+      ackMs.push(performance.now() - sent);
+      await res.text();
+      while (replyAt(ts).length === 0) await new Promise((r) => setTimeout(r, 1));
+      replyMs.push(replyAt(ts)[0]! - sent);
+      return ts;
+    };
+    await ask("Who leads the Chinese delegation?", -1); // Warm-up: auth.test, JIT.
+    ackMs.length = 0;
+    replyMs.length = 0;
+    const keys: string[] = [];
+    for (let start = 0; start < questions.length; start += concurrency) {
+      keys.push(...(await Promise.all(questions.slice(start, start + concurrency).map((q, j) => ask(q, start + j)))));
     }
-  }, 1);
-  const ask = async (question: string, i: number) => {
-    const ts = `${1000 + i}.000100`;
-    const body = JSON.stringify({
-      type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: `EvBench${i}`, event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-      event: { type: "app_mention", user: `U${i % 50}`, text: `<@UBOT> ${question}`, ts, event_ts: ts, channel: "CBENCH" },
-    });
-    const sent = performance.now();
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(secret, body) }, body });
-    ackMs.push(performance.now() - sent);
-    await res.text();
-    for (;;) {
-      const times = replyTimes.get(ts);
-      if (times) {
-        replyMs.push(times[0]! - sent);
-        return ts;
-      }
-      await new Promise((r) => setTimeout(r, 1));
-    }
-  };
-  // Warm-up (auth.test, JIT) outside the measurements.
-  await ask("Who leads the Chinese delegation?", -1);
-  ackMs.length = 0;
-  replyMs.length = 0;
-  const keys: string[] = [];
-  for (let start = 0; start < questions.length; start += concurrency) {
-    keys.push(...(await Promise.all(questions.slice(start, start + concurrency).map((q, j) => ask(q, start + j)))));
+    await new Promise((r) => setTimeout(r, 300)); // Time for any duplicate reply to show up.
+    return { ackMs, replyMs, repliesPerQuestion: keys.map((k) => replyAt(k).length) };
+  } finally {
+    child.kill("SIGTERM");
+    await fake.stop();
   }
-  await new Promise((r) => setTimeout(r, 200));
-  clearInterval(watcher);
-  for (const call of fake.calls.splice(0)) {
-    if (call.method === "chat.postMessage") replyTimes.set(String(call.args.thread_ts), [...(replyTimes.get(String(call.args.thread_ts)) ?? []), call.at]);
-  }
-  await bot.stop();
-  await fake.stop();
-  return { ackMs, replyMs, repliesPerQuestion: keys.map((k) => replyTimes.get(k)?.length ?? 0) };
 }

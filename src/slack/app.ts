@@ -80,11 +80,12 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     },
   };
   const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
+  // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
   const clientOptions = { retryConfig: RETRY_CONFIG, ...(slackApiUrl ? { slackApiUrl } : {}) };
   const port = options.port ?? config.port;
   const app =
     config.mode.kind === "socket"
-      ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port } })
+      ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port, clientOptions } })
       : new App({ token: config.mode.botToken, signingSecret: config.mode.signingSecret, logger, clientOptions, customRoutes: [healthRoute] });
 
   app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, deps));

@@ -1,0 +1,24 @@
+/**
+ * The bot in its own process for `npm run bench`, so that the load generator and the fake Slack
+ * (in the parent) time requests on an event loop the bot's work does not block. Reads the usual
+ * configuration from the environment and prints {"port": N} on stdout once the engine is ready.
+ */
+import type { AddressInfo } from "node:net";
+import { createAnswerService } from "../answer/service.js";
+import { readEngineConfig, readSlackConfig } from "../config.js";
+import { describeError } from "../errors.js";
+import { SilentLogger, StderrLogger } from "../logger.js";
+import { startSlackBot } from "../slack/app.js";
+
+async function main(): Promise<void> {
+  const engineConfig = readEngineConfig();
+  const engine = await createAnswerService({ config: engineConfig, logger: new StderrLogger(engineConfig.logLevel) });
+  const bot = await startSlackBot({ config: readSlackConfig(), engine: Promise.resolve(engine), logger: new SilentLogger(), port: 0 });
+  process.stdout.write(`${JSON.stringify({ port: (bot.server!.address() as AddressInfo).port })}\n`);
+  process.once("SIGTERM", () => void bot.stop().finally(() => process.exit(0)));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${describeError(error)}\n`);
+  process.exit(1);
+});
