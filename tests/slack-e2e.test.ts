@@ -194,9 +194,49 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(fake.calls).toEqual([]);
   });
 
+  it.each([
+    ["a 429 with Retry-After", { status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": "1" } }],
+    ["a 500", { status: 500, body: { ok: false, error: "internal_error" } }],
+  ])("retries a reply after %s and delivers it once", async (_name, failure) => {
+    fake.failures.set("chat.postMessage", [failure]);
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: `900.${failure.status}`, channel: "C9" }));
+    const delivered = await eventually(() => {
+      const ok = replies().filter((c) => c.args.channel === "C9");
+      return ok.length === 2 && ok;
+    }, "the retried reply");
+    expect(delivered.map((c) => c.args.thread_ts)).toEqual([`900.${failure.status}`, `900.${failure.status}`]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(replies()).toHaveLength(2); // the failed attempt and the delivered one
+  });
+
   it("reports health on GET /healthz", async () => {
     const res = await fetch(`${baseUrl}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ok: true, engineReady: true });
+  });
+});
+
+describe("health before the index is loaded", () => {
+  it("answers 503 until the engine is ready, then 200", async () => {
+    let ready!: (port: { answer: () => Promise<never> }) => void;
+    const engine = new Promise<{ answer: () => Promise<never> }>((resolve) => (ready = resolve));
+    const early = await startSlackBot({
+      config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 0 },
+      engine,
+      logger: new FakeLogger(),
+      port: 0,
+    });
+    try {
+      const url = `http://127.0.0.1:${(early.server!.address() as AddressInfo).port}/healthz`;
+      const before = await fetch(url);
+      expect(before.status).toBe(503);
+      expect(await before.json()).toMatchObject({ ok: false, engineReady: false });
+      ready({ answer: () => Promise.reject(new Error("unused")) });
+      await engine;
+      await new Promise((r) => setImmediate(r));
+      expect((await fetch(url)).status).toBe(200);
+    } finally {
+      await early.stop();
+    }
   });
 });
