@@ -209,6 +209,21 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(replies()).toHaveLength(2); // the failed attempt and the delivered one
   });
 
+  it("greets a new assistant thread with suggested prompts", async () => {
+    await post(eventBody({ type: "assistant_thread_started", assistant_thread: { user_id: "U1", channel_id: "D5", thread_ts: "950.1", context: {} }, ts: "950.2" }));
+    const [prompts] = await eventually(() => fake.callsTo("assistant.threads.setSuggestedPrompts").length > 0 && fake.callsTo("assistant.threads.setSuggestedPrompts"), "suggested prompts");
+    expect(prompts!.args).toMatchObject({ channel_id: "D5", thread_ts: "950.1" });
+    expect(replies()[0]?.args).toMatchObject({ channel: "D5", thread_ts: "950.1" });
+  });
+
+  it("answers in an assistant thread with a working status", async () => {
+    await post(eventBody({ type: "message", channel_type: "im", user: "U1", text: "Who heads the Chinese delegation?", ts: "960.2", thread_ts: "960.1", channel: "D6" }));
+    const [reply] = await eventually(() => replies().length > 0 && replies(), "the assistant answer");
+    expect(reply!.args).toMatchObject({ channel: "D6", thread_ts: "960.1" });
+    expect(blockText(reply!.args)).toContain("[1]");
+    expect(fake.callsTo("assistant.threads.setStatus")[0]?.args).toMatchObject({ channel_id: "D6", thread_ts: "960.1" });
+  });
+
   it("reports health on GET /healthz", async () => {
     const res = await fetch(`${baseUrl}/healthz`);
     expect(res.status).toBe(200);

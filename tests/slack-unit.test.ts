@@ -8,13 +8,15 @@ import {
   createBotDeps,
   handleAppMention,
   handleAskCommand,
+  handleAssistantMessage,
+  handleAssistantThreadStarted,
   handleFeedback,
   handleMessage,
   handleShare,
   type AnswerPort,
   type SlackClient,
 } from "../src/slack/handlers.js";
-import { ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, TOO_LONG_REPLY, USAGE_HINT } from "../src/slack/messages.js";
+import { ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
 import { LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -287,5 +289,29 @@ describe("handlers", () => {
     await handleFeedback({ ...click, action: { action_id: "feedback_helpful", value: '{"id":"x"}' }, respond: async (m) => void failedResponses.push(m) }, broken);
     expect(failedResponses[0]!.text).toBe(FEEDBACK_FAILED);
     expect(failing.logger.messages()).toContainEqual(expect.stringContaining("disk full"));
+  });
+
+  it("greets a new assistant thread with the usage hint and suggested prompts", async () => {
+    const { deps } = setup();
+    const said: string[] = [];
+    const prompts: unknown[] = [];
+    await handleAssistantThreadStarted({ say: async (m) => void said.push(m), setSuggestedPrompts: async (p) => void prompts.push(p) }, deps);
+    expect(said).toEqual([USAGE_HINT]);
+    expect(prompts).toEqual([{ prompts: SUGGESTED_PROMPTS.map((p) => ({ ...p })), title: "Try asking" }]);
+  });
+
+  it("shows a working status in assistant threads, answers once, and ignores bots", async () => {
+    const { deps } = setup();
+    const events: string[] = [];
+    const args = (ts: string, extra = {}) => ({
+      message: { channel: "D1", ts, user: "U1", text: "who leads?", ...extra },
+      eventId: `Ev${ts}`,
+      say: async (m: { text: string }) => void events.push(`say:${m.text}`),
+      setStatus: async (status: string) => void events.push(`status:${status}`),
+    });
+    await handleAssistantMessage(args("1.1"), deps);
+    await handleAssistantMessage(args("1.1"), deps);
+    await handleAssistantMessage(args("1.2", { bot_id: "B1" }), deps);
+    expect(events).toEqual([`status:${WORKING_STATUS}`, "say:About who leads?. (1 source)"]);
   });
 });

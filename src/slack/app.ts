@@ -4,19 +4,18 @@ import type { SlackConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { FeedbackLog } from "./feedback-log.js";
 import {
-  composeReply,
   createBotDeps,
   handleAppMention,
+  handleAssistantMessage,
+  handleAssistantThreadStarted,
   handleAskCommand,
   handleFeedback,
   handleMessage,
   handleShare,
-  isDuplicate,
   type AnswerPort,
   type BotDeps,
   type SlackClient,
 } from "./handlers.js";
-import { SUGGESTED_PROMPTS, USAGE_HINT, WORKING_STATUS } from "./messages.js";
 import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE } from "./render.js";
 
 /**
@@ -91,16 +90,11 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, deps));
   app.assistant(
     new Assistant({
-      threadStarted: async ({ say, setSuggestedPrompts }) => {
-        await say(USAGE_HINT);
-        await setSuggestedPrompts({ prompts: SUGGESTED_PROMPTS.map((p) => ({ ...p })), title: "Try asking" });
-      },
+      threadStarted: async ({ say, setSuggestedPrompts }) => handleAssistantThreadStarted({ say, setSuggestedPrompts }, deps),
       userMessage: async ({ message, say, setStatus, body }) => {
-        if (!("text" in message) || !("ts" in message) || ("bot_id" in message && message.bot_id)) return;
-        if (isDuplicate(deps, (body as { event_id?: string }).event_id, message.channel, message.ts)) return;
-        await setStatus(WORKING_STATUS).catch(() => undefined);
-        const { message: reply } = await composeReply(message.text ?? "", deps, `assistant thread ${message.channel}`);
-        await say({ text: reply.text, blocks: reply.blocks }).catch((error: unknown) => logger.error(`Assistant reply could not be delivered: ${String(error)}`));
+        if (!("ts" in message)) return;
+        const m = message as { channel: string; ts: string; text?: string; user?: string; bot_id?: string };
+        await handleAssistantMessage({ message: m, eventId: (body as { event_id?: string }).event_id, say, setStatus }, deps);
       },
     }),
   );

@@ -18,9 +18,11 @@ import {
   RATE_LIMITED_REPLY,
   SHARE_EXPIRED,
   SHARED_BY,
+  SUGGESTED_PROMPTS,
   TOO_LONG_REPLY,
   USAGE_HINT,
   WORKING_REACTION,
+  WORKING_STATUS,
 } from "./messages.js";
 import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./render.js";
 
@@ -300,4 +302,43 @@ export async function handleShare({ ack, body, action, respond, client }: Action
     deps.logger.error(`Sharing answer ${answerId} failed: ${describe(error)}`);
     await respond({ response_type: "ephemeral", replace_original: false, text: ERROR_REPLY }).catch(() => undefined);
   }
+}
+
+export interface AssistantStartArgs {
+  readonly say: (message: string) => Promise<unknown>;
+  readonly setSuggestedPrompts: (args: { prompts: Array<{ title: string; message: string }>; title?: string }) => Promise<unknown>;
+}
+
+/** Slack's assistant surface: a new thread gets the usage hint and suggested prompts. */
+export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }: AssistantStartArgs, deps: BotDeps): Promise<void> {
+  try {
+    await say(USAGE_HINT);
+    await setSuggestedPrompts({ prompts: SUGGESTED_PROMPTS.map((p) => ({ ...p })), title: "Try asking" });
+  } catch (error) {
+    deps.logger.warn(`Could not greet a new assistant thread: ${describe(error)}`);
+  }
+}
+
+export interface AssistantMessageArgs {
+  readonly message: { readonly channel: string; readonly ts: string; readonly text?: string; readonly user?: string; readonly bot_id?: string };
+  readonly eventId: string | undefined;
+  readonly say: (message: { text: string; blocks: Block[] }) => Promise<unknown>;
+  readonly setStatus: (status: string) => Promise<unknown>;
+}
+
+/** A question in an assistant thread: the status shows work in progress, then the answer is posted there. */
+export async function handleAssistantMessage({ message, eventId, say, setStatus }: AssistantMessageArgs, deps: BotDeps): Promise<void> {
+  if (message.bot_id || !message.user) return;
+  if (isDuplicate(deps, eventId, message.channel, message.ts)) return;
+  const decision = deps.rateLimiter.check(message.user);
+  if (decision === "drop") return;
+  const context = `event ${eventId ?? "?"}, assistant thread in ${message.channel}`;
+  let reply: RenderedMessage;
+  if (decision === "warn") reply = renderNotice(RATE_LIMITED_REPLY);
+  else {
+    await setStatus(WORKING_STATUS).catch(() => undefined);
+    await setImmediate();
+    reply = (await composeReply(slackToPlain(message.text ?? "").trim(), deps, context)).message;
+  }
+  await say({ text: reply.text, blocks: reply.blocks }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
 }
