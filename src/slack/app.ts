@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { App, Assistant } from "@slack/bolt";
+import { App, Assistant, HTTPReceiver } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { FeedbackLog } from "./feedback-log.js";
@@ -16,6 +16,7 @@ import {
   type BotDeps,
   type SlackClient,
 } from "./handlers.js";
+import { timestampProblem } from "./verify.js";
 import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE } from "./render.js";
 
 /**
@@ -56,6 +57,27 @@ export interface StartOptions {
  */
 const RETRY_CONFIG = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true };
 
+/**
+ * Bolt's HTTP receiver (signature checks, /slack/events, custom routes) behind one extra check:
+ * Slack requests whose timestamp is in the future or malformed get 401 before Bolt sees them.
+ */
+function guardedReceiver(signingSecret: string, healthRoute: { path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void }, logger: Logger): HTTPReceiver {
+  const receiver = new HTTPReceiver({ signingSecret, customRoutes: [healthRoute], logger });
+  const bolt = receiver.requestListener;
+  receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === "POST") {
+      const problem = timestampProblem(req.headers["x-slack-request-timestamp"], Math.floor(Date.now() / 1000));
+      if (problem) {
+        logger.warn(`Refused a request to ${req.url ?? "?"}: ${problem}.`);
+        res.writeHead(401).end();
+        return;
+      }
+    }
+    bolt(req, res);
+  };
+  return receiver;
+}
+
 export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   const { config, logger } = options;
   if (config.mode.kind === "terminal") throw new Error("startSlackBot needs Slack credentials");
@@ -85,7 +107,7 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   const app =
     config.mode.kind === "socket"
       ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port, clientOptions } })
-      : new App({ token: config.mode.botToken, signingSecret: config.mode.signingSecret, logger, clientOptions, customRoutes: [healthRoute] });
+      : new App({ token: config.mode.botToken, logger, clientOptions, receiver: guardedReceiver(config.mode.signingSecret, healthRoute, logger) });
 
   app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, deps));
   app.assistant(
