@@ -1,4 +1,4 @@
-import { mkdir, open } from "node:fs/promises";
+import { mkdir, open, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 
 export interface FeedbackRecord {
@@ -22,6 +22,7 @@ export interface FeedbackSink {
  */
 export class FeedbackLog implements FeedbackSink {
   private queue: Promise<void> = Promise.resolve();
+  private checkedTail = false;
 
   constructor(readonly file: string) {}
 
@@ -29,9 +30,13 @@ export class FeedbackLog implements FeedbackSink {
     const line = `${JSON.stringify(record)}\n`;
     const write = this.queue.then(async () => {
       await mkdir(path.dirname(this.file), { recursive: true });
-      const handle = await open(this.file, "a");
+      const handle = await open(this.file, "a+");
       try {
-        await handle.write(line);
+        // A process killed mid-write can leave a partial last line (never acknowledged); start on a
+        // fresh line so it cannot swallow the next record.
+        const prefix = this.checkedTail ? "" : await missingNewline(handle);
+        this.checkedTail = true;
+        await handle.write(prefix + line);
         await handle.sync();
       } finally {
         await handle.close();
@@ -40,4 +45,12 @@ export class FeedbackLog implements FeedbackSink {
     this.queue = write.catch(() => undefined);
     return write;
   }
+}
+
+async function missingNewline(handle: FileHandle): Promise<string> {
+  const { size } = await handle.stat();
+  if (size === 0) return "";
+  const last = Buffer.alloc(1);
+  await handle.read(last, 0, 1, size - 1);
+  return last[0] === 0x0a ? "" : "\n";
 }
