@@ -1,4 +1,4 @@
-import { createAnswerService } from "./answer/service.js";
+import { createLiveAnswerService } from "./answer/live.js";
 import { runTerminalChat } from "./chat/terminal.js";
 import { loadDotEnv, readEngineConfig, readSlackConfig } from "./config.js";
 import { describeError } from "./errors.js";
@@ -14,10 +14,12 @@ async function main(): Promise<void> {
   const engineConfig = readEngineConfig();
   const slackConfig = readSlackConfig();
   const logger = new StderrLogger(engineConfig.logLevel);
-  const service = createAnswerService({ config: engineConfig, logger });
+  // Follows corpus/ while running: edits are indexed in the background and swapped in when ready.
+  const service = createLiveAnswerService({ config: engineConfig, logger, watch: true });
 
   if (slackConfig.mode.kind === "terminal") {
     await runTerminalChat(service, process.stdin, process.stdout);
+    (await service.catch(() => undefined))?.close();
     return;
   }
   // The receiver starts at once so /healthz answers 503 while the index loads.
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   );
   const shutdown = () => {
     logger.info("Shutting down.");
+    void service.then((s) => s.close(), () => undefined);
     bot.stop().finally(() => process.exit(0));
   };
   process.once("SIGINT", shutdown);
