@@ -8,6 +8,7 @@ import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { composeAnswer, type Answer } from "./compose.js";
 import { normalizeQuestion } from "./question.js";
+import { SerialQueue } from "./serial.js";
 
 export type { Answer };
 
@@ -42,11 +43,12 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   });
   const lexical = new Bm25Index(index.sentences.map((s) => s.text));
   const retriever = new HybridRetriever(index.sentences, index.dense, lexical, embeddings);
+  const queue = new SerialQueue();
   return {
     manifest: index.manifest,
     async answer(raw: string): Promise<Answer> {
       const question = normalizeQuestion(raw);
-      const hits = await retriever.retrieve(question, Math.max(5, config.maxAnswerSentences));
+      const hits = await queue.run(() => retriever.retrieve(question, Math.max(5, config.maxAnswerSentences)));
       return composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences });
     },
   };

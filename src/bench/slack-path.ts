@@ -1,5 +1,6 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { FakeSlack, signedHeaders } from "./fake-slack.js";
@@ -13,49 +14,96 @@ export interface SlackPathResult {
 }
 
 /**
- * Starts the real bot (HTTP mode) in a child process against a local fake Slack in this process
- * and sends signed app_mention events, `concurrency` at a time, timing ack and reply per question.
+ * The real bot (HTTP mode) in a child process, a local fake Slack in this process, and signed
+ * app_mention events: so the load generator times requests on an event loop the bot cannot block.
  */
+export class BotUnderLoad {
+  readonly fake = new FakeSlack();
+  private child: ChildProcess | undefined;
+  private url = "";
+  private readonly secret = "bench-secret";
+  /** thread_ts -> arrival times of chat.postMessage calls for it. */
+  private readonly replies = new Map<string, number[]>();
+  private seen = 0;
+
+  constructor(private readonly feedbackLog: string) {}
+
+  async start(): Promise<void> {
+    await this.fake.start();
+    this.child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/bench/bot-process.ts")], {
+      env: { ...process.env, SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: this.secret, SLACK_APP_TOKEN: "", SLACK_API_URL: this.fake.apiUrl, FEEDBACK_LOG: this.feedbackLog, RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const [line] = (await once(createInterface({ input: this.child.stdout! }), "line")) as [string];
+    this.url = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/slack/events`;
+  }
+
+  /** Resident memory of the bot process, in bytes (Linux /proc). */
+  async rss(): Promise<number> {
+    const status = await readFile(`/proc/${this.child!.pid}/status`, "utf8");
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  }
+
+  private collect(): void {
+    const calls = this.fake.calls;
+    for (; this.seen < calls.length; this.seen++) {
+      const call = calls[this.seen]!;
+      if (call.method !== "chat.postMessage") continue;
+      const key = String(call.args.thread_ts);
+      this.replies.set(key, [...(this.replies.get(key) ?? []), call.at]);
+    }
+    if (this.seen > 10_000) {
+      calls.splice(0, this.seen);
+      this.seen = 0;
+    }
+  }
+
+  repliesTo(ts: string): number {
+    this.collect();
+    return this.replies.get(ts)?.length ?? 0;
+  }
+
+  /** Sends one question; resolves with ack and reply latency once the reply reaches the fake Slack. */
+  async ask(question: string, i: number, user = `U${i % 50}`): Promise<{ ts: string; ackMs: number; replyMs: number }> {
+    const ts = `${1000 + i}.000100`;
+    const body = JSON.stringify({
+      type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: `EvLoad${i}`, event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
+      event: { type: "app_mention", user, text: `<@UBOT> ${question}`, ts, event_ts: ts, channel: "CLOAD" },
+    });
+    const sent = performance.now();
+    const res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(this.secret, body) }, body });
+    const ackMs = performance.now() - sent;
+    await res.text();
+    if (res.status !== 200) throw new Error(`event ${i} got HTTP ${res.status}`);
+    for (;;) {
+      this.collect();
+      const times = this.replies.get(ts);
+      if (times) return { ts, ackMs, replyMs: times[0]! - sent };
+      await new Promise((r) => setTimeout(r, 1));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.child?.kill("SIGTERM");
+    if (this.child && this.child.exitCode === null) await once(this.child, "exit");
+    await this.fake.stop();
+  }
+}
+
+/** `concurrency` questions in flight at a time. */
 export async function measureSlackPath(questions: readonly string[], concurrency: number, feedbackLog: string): Promise<SlackPathResult> {
-  const fake = new FakeSlack();
-  await fake.start();
-  const secret = "bench-secret";
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/bench/bot-process.ts")], {
-    env: { ...process.env, SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: secret, SLACK_APP_TOKEN: "", SLACK_API_URL: fake.apiUrl, FEEDBACK_LOG: feedbackLog, RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const bot = new BotUnderLoad(feedbackLog);
+  await bot.start();
   try {
-    const [line] = (await once(createInterface({ input: child.stdout! }), "line")) as [string];
-    const url = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/slack/events`;
-    const replyAt = (ts: string) => fake.calls.filter((c) => c.method === "chat.postMessage" && c.args.thread_ts === ts).map((c) => c.at);
-    const ackMs: number[] = [];
-    const replyMs: number[] = [];
-    const ask = async (question: string, i: number): Promise<string> => {
-      const ts = `${1000 + i}.000100`;
-      const body = JSON.stringify({
-        type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: `EvBench${i}`, event_time: Math.floor(Date.now() / 1000),
-        authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-        event: { type: "app_mention", user: `U${i % 50}`, text: `<@UBOT> ${question}`, ts, event_ts: ts, channel: "CBENCH" },
-      });
-      const sent = performance.now();
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(secret, body) }, body });
-      ackMs.push(performance.now() - sent);
-      await res.text();
-      while (replyAt(ts).length === 0) await new Promise((r) => setTimeout(r, 1));
-      replyMs.push(replyAt(ts)[0]! - sent);
-      return ts;
-    };
-    await ask("Who leads the Chinese delegation?", -1); // Warm-up: auth.test, JIT.
-    ackMs.length = 0;
-    replyMs.length = 0;
-    const keys: string[] = [];
+    await bot.ask("Who leads the Chinese delegation?", -1); // Warm-up: auth.test, JIT.
+    const results = [];
     for (let start = 0; start < questions.length; start += concurrency) {
-      keys.push(...(await Promise.all(questions.slice(start, start + concurrency).map((q, j) => ask(q, start + j)))));
+      results.push(...(await Promise.all(questions.slice(start, start + concurrency).map((q, j) => bot.ask(q, start + j)))));
     }
     await new Promise((r) => setTimeout(r, 300)); // Time for any duplicate reply to show up.
-    return { ackMs, replyMs, repliesPerQuestion: keys.map((k) => replyAt(k).length) };
+    return { ackMs: results.map((r) => r.ackMs), replyMs: results.map((r) => r.replyMs), repliesPerQuestion: results.map((r) => bot.repliesTo(r.ts)) };
   } finally {
-    child.kill("SIGTERM");
-    await fake.stop();
+    await bot.stop();
   }
 }
