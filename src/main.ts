@@ -1,4 +1,5 @@
 import { createLiveAnswerService } from "./answer/live.js";
+import { createEmbeddings } from "./embeddings/factory.js";
 import { runTerminalChat } from "./chat/terminal.js";
 import { loadDotEnv, readEngineConfig, readSlackConfig } from "./config.js";
 import { describeError } from "./errors.js";
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   const slackConfig = readSlackConfig();
   const logger = new StderrLogger(engineConfig.logLevel);
   // Follows corpus/ while running: edits are indexed in the background and swapped in when ready.
-  const service = createLiveAnswerService({ config: engineConfig, logger, watch: true });
+  const embeddings = createEmbeddings(engineConfig, { worker: slackConfig.mode.kind !== "terminal" });
+  const service = createLiveAnswerService({ config: engineConfig, logger, embeddings, watch: true });
 
   if (slackConfig.mode.kind === "terminal") {
     await runTerminalChat(service, process.stdin, process.stdout);

@@ -4,6 +4,7 @@ import { createAnswerService } from "../src/answer/service.js";
 import { createEmbeddings } from "../src/embeddings/factory.js";
 import { TransformersEmbeddings } from "../src/embeddings/transformers.js";
 import { UseLiteEmbeddings } from "../src/embeddings/use-lite.js";
+import { WorkerUseLiteEmbeddings } from "../src/embeddings/worker-embeddings.js";
 import { ErrorCode } from "../src/errors.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { tempDir } from "./helpers/temp.js";
@@ -23,6 +24,16 @@ describe("Universal Sentence Encoder lite (default, offline from npm)", () => {
     expect(dot(question!, question!)).toBeCloseTo(1, 4);
     expect(dot(question!, related!)).toBeGreaterThan(dot(question!, unrelated!) + 0.1);
     expect(dot(await model.embedQuery("Who leads the Chinese delegation?"), question!)).toBeCloseTo(1, 5);
+  });
+});
+
+describe("USE lite in a worker thread (used by the bot)", () => {
+  it("returns the same vectors as the in-thread model and answers concurrent requests in order", async () => {
+    const worker = new WorkerUseLiteEmbeddings();
+    const texts = ["Who leads the Chinese delegation?", "Tariffs were reduced to 30%.", "Bake the bread."];
+    const [inWorker, inThread] = await Promise.all([Promise.all(texts.map((t) => worker.embedQuery(t))), new UseLiteEmbeddings().embedDocuments(texts)]);
+    inWorker.forEach((v, i) => expect(dot(v, inThread[i]!)).toBeCloseTo(1, 5));
+    await worker.close();
   });
 });
 

@@ -6,13 +6,14 @@
 import type { AddressInfo } from "node:net";
 import { createAnswerService } from "../answer/service.js";
 import { readEngineConfig, readSlackConfig } from "../config.js";
+import { createEmbeddings } from "../embeddings/factory.js";
 import { describeError } from "../errors.js";
 import { SilentLogger, StderrLogger } from "../logger.js";
 import { startSlackBot } from "../slack/app.js";
 
 async function main(): Promise<void> {
   const engineConfig = readEngineConfig();
-  const engine = await createAnswerService({ config: engineConfig, logger: new StderrLogger(engineConfig.logLevel) });
+  const engine = await createAnswerService({ config: engineConfig, logger: new StderrLogger(engineConfig.logLevel), embeddings: createEmbeddings(engineConfig, { worker: true }) });
   const bot = await startSlackBot({ config: readSlackConfig(), engine: Promise.resolve(engine), logger: new SilentLogger(), port: 0 });
   process.stdout.write(`${JSON.stringify({ port: (bot.server!.address() as AddressInfo).port })}\n`);
   process.once("SIGTERM", () => void bot.stop().finally(() => process.exit(0)));
