@@ -20,6 +20,8 @@ export class FakeSlack {
   /** Per-method override: return a status and body instead of the default `{ok: true}` reply. */
   readonly failures = new Map<string, Array<{ status: number; body: unknown; headers?: Record<string, string> }>>();
   threadReplies: Array<{ user?: string; bot_id?: string }> = [];
+  /** What apps.connections.open hands out (Socket Mode tests point it at a local WebSocket server). */
+  socketUrl = "ws://127.0.0.1:9/";
   baseUrl = "";
 
   async start(): Promise<void> {
@@ -60,6 +62,8 @@ export class FakeSlack {
         return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "citebot" };
       case "chat.postMessage":
         return { ok: true, channel: args.channel, ts: `${Date.now() / 1000}`, message: {} };
+      case "apps.connections.open":
+        return { ok: true, url: this.socketUrl };
       case "conversations.replies":
         return { ok: true, messages: this.threadReplies, has_more: false };
       default:
@@ -95,9 +99,9 @@ export function signedHeaders(secret: string, body: string, timestamp = Math.flo
 }
 
 /** Waits until `check` returns a value (polling); for effects that happen after Slack's ack. */
-export async function eventually<T>(check: () => T | undefined | false, what: string, attempts = 400): Promise<T> {
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, attempts = 400): Promise<T> {
   for (let i = 0; i < attempts; i++) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -101,12 +101,13 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     },
   };
   const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
-  // Socket Mode's own client (apps.connections.open) takes its options from installerOptions.
+  // Socket Mode's own client (apps.connections.open) takes its options from installerOptions; it
+  // keeps its own, more patient retry policy for reconnecting.
   const clientOptions = { retryConfig: RETRY_CONFIG, ...(slackApiUrl ? { slackApiUrl } : {}) };
   const port = options.port ?? config.port;
   const app =
     config.mode.kind === "socket"
-      ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port, clientOptions } })
+      ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port, clientOptions: slackApiUrl ? { slackApiUrl } : {} } })
       : new App({ token: config.mode.botToken, logger, clientOptions, receiver: guardedReceiver(config.mode.signingSecret, healthRoute, logger) });
 
   app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, deps));
@@ -138,13 +139,15 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
       health.socketConnected = true;
       logger.info("Connected to Slack (Socket Mode).");
     });
-    for (const event of ["disconnected", "reconnecting"]) {
+    // "close" is the socket dropping; the client then waits a few seconds and emits "reconnecting".
+    for (const event of ["close", "disconnected", "reconnecting"]) {
       receiver.client.on(event, () => {
+        if (health.socketConnected || event !== "close") logger.warn(`Socket Mode ${event}; Bolt reconnects automatically.`);
         health.socketConnected = false;
-        logger.warn(`Socket Mode ${event}; Bolt reconnects automatically.`);
       });
     }
     await app.start();
+    server = (app as unknown as { receiver: { httpServer?: Server } }).receiver.httpServer;
   } else {
     server = (await app.start(port)) as Server;
     const address = server.address();

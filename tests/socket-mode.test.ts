@@ -1,0 +1,79 @@
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocketServer, type WebSocket } from "ws";
+import { startSlackBot, type SlackBot } from "../src/slack/app.js";
+import { eventually, FakeSlack } from "../src/bench/fake-slack.js";
+import { FakeLogger } from "./helpers/fake-logger.js";
+
+/**
+ * Socket Mode against a local fake: apps.connections.open (fake Web API) hands out a local
+ * WebSocket server that says hello, delivers events in envelopes, and can drop the connection.
+ */
+const fake = new FakeSlack();
+const sockets: WebSocket[] = [];
+const acks: string[] = [];
+let wss: WebSocketServer;
+let bot: SlackBot;
+let healthUrl: string;
+
+beforeAll(async () => {
+  await fake.start();
+  wss = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+  await new Promise((resolve) => wss.once("listening", resolve));
+  fake.socketUrl = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`;
+  wss.on("connection", (socket) => {
+    sockets.push(socket);
+    socket.on("message", (data) => acks.push(String(data)));
+    socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A1" } }));
+  });
+  bot = await startSlackBot({
+    config: { mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join(tmpdir(), `citebot-socket-${process.pid}.jsonl`), rateLimitPerMinute: 0 },
+    engine: Promise.resolve({ answer: async (question: string) => ({ question, answered: true, text: "Yes. [1]", citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] }) }),
+    logger: new FakeLogger(),
+    port: 0,
+  });
+  healthUrl = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}/healthz`;
+});
+
+afterAll(async () => {
+  await bot?.stop().catch(() => undefined);
+  wss?.close();
+  await fake.stop();
+});
+
+describe("Socket Mode", () => {
+  it("is healthy once connected, and answers an event delivered over the socket", async () => {
+    await eventually(async () => (await fetch(healthUrl)).status === 200, "healthy");
+    expect((await fetch(healthUrl)).status).toBe(200);
+    sockets.at(-1)!.send(
+      JSON.stringify({
+        envelope_id: "env-1",
+        type: "events_api",
+        accepts_response_payload: false,
+        payload: {
+          type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: "EvSock1", event_time: 1,
+          authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
+          event: { type: "app_mention", user: "U1", text: "<@UBOT> are you there?", ts: "10.1", event_ts: "10.1", channel: "C1" },
+        },
+      }),
+    );
+    const [reply] = await eventually(() => fake.callsTo("chat.postMessage").length > 0 && fake.callsTo("chat.postMessage"), "the reply");
+    expect(reply!.args).toMatchObject({ channel: "C1", thread_ts: "10.1" });
+    expect(acks.some((a) => a.includes("env-1"))).toBe(true);
+  });
+
+  it("reports 503 while disconnected and reconnects by itself", async () => {
+    const opened = fake.callsTo("apps.connections.open").length;
+    const statuses: number[] = [];
+    sockets.at(-1)!.terminate();
+    await eventually(async () => {
+      const status = (await fetch(healthUrl)).status;
+      statuses.push(status);
+      return fake.callsTo("apps.connections.open").length > opened && status === 200;
+    }, "reconnected and healthy");
+    expect(statuses).toContain(503);
+    expect(statuses.at(-1)).toBe(200);
+  });
+});
