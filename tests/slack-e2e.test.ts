@@ -195,16 +195,17 @@ describe("Slack bot over HTTP against a fake Slack", () => {
   });
 
   it.each([
-    ["a 429 with Retry-After", { status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": "1" } }],
-    ["a 500", { status: 500, body: { ok: false, error: "internal_error" } }],
-  ])("retries a reply after %s and delivers it once", async (_name, failure) => {
+    ["a 429 with Retry-After", "429", { status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": "1" } }],
+    ["a 500", "500", { status: 500, body: { ok: false, error: "internal_error" } }],
+    ["a dropped connection", "999", { drop: true as const }],
+  ])("retries a reply after %s and delivers it once", async (_name, tag, failure) => {
     fake.failures.set("chat.postMessage", [failure]);
-    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: `900.${failure.status}`, channel: "C9" }));
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: `900.${tag}`, channel: "C9" }));
     const delivered = await eventually(() => {
       const ok = replies().filter((c) => c.args.channel === "C9");
       return ok.length === 2 && ok;
     }, "the retried reply");
-    expect(delivered.map((c) => c.args.thread_ts)).toEqual([`900.${failure.status}`, `900.${failure.status}`]);
+    expect(delivered.map((c) => c.args.thread_ts)).toEqual([`900.${tag}`, `900.${tag}`]);
     await new Promise((r) => setTimeout(r, 300));
     expect(replies()).toHaveLength(2); // the failed attempt and the delivered one
   });

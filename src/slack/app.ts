@@ -103,7 +103,8 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
   // Socket Mode's own client (apps.connections.open) takes its options from installerOptions; it
   // keeps its own, more patient retry policy for reconnecting.
-  const clientOptions = { retryConfig: RETRY_CONFIG, ...(slackApiUrl ? { slackApiUrl } : {}) };
+  // A Web API call that hangs is abandoned after 10 s and retried like any other failure.
+  const clientOptions = { retryConfig: RETRY_CONFIG, timeout: 10_000, ...(slackApiUrl ? { slackApiUrl } : {}) };
   const port = options.port ?? config.port;
   const app =
     config.mode.kind === "socket"
