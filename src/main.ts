@@ -4,6 +4,7 @@ import { runTerminalChat } from "./chat/terminal.js";
 import { loadDotEnv, readEngineConfig, readSlackConfig } from "./config.js";
 import { describeError } from "./errors.js";
 import { StderrLogger } from "./logger.js";
+import { runCommand } from "./cli/run.js";
 import { startSlackBot } from "./slack/app.js";
 
 /**
@@ -43,7 +44,5 @@ async function main(): Promise<void> {
   process.once("SIGTERM", shutdown);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${describeError(error)}\n`);
-  process.exitCode = 1;
-});
+// As documented in the README, `npm start` exits 1 on a configuration problem.
+runCommand(main, 1);

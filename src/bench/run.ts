@@ -6,11 +6,10 @@
  */
 import { spawnSync } from "node:child_process";
 import os, { cpus } from "node:os";
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createAnswerService } from "../answer/service.js";
+import { publishReport, runCommand } from "../cli/run.js";
 import { readEngineConfig } from "../config.js";
-import { describeError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { measureSlackPath } from "./slack-path.js";
 import { median, percentile } from "../eval/metrics.js";
@@ -70,12 +69,7 @@ Corpus: ${service.manifest.sentenceCount} sentences from ${service.manifest.file
 Slack path: the real bot (\`src/bench/bot-process.ts\`, HTTP mode) in its own process on loopback, signed
 \`app_mention\` events and a local fake Slack Web API (\`src/bench/fake-slack.ts\`) in the benchmark process. Every question answered exactly once: ${exactlyOnce(sequential) && exactlyOnce(concurrent) ? "yes" : "NO"}.
 `;
-  await mkdir(path.dirname(REPORT), { recursive: true });
-  await writeFile(REPORT, report);
-  process.stdout.write(`${report}\nWritten to ${REPORT}\n`);
+  await publishReport(REPORT, report);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${describeError(error)}\n`);
-  process.exitCode = 1;
-});
+runCommand(main);

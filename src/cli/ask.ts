@@ -5,6 +5,7 @@ import { loadDotEnv, readEngineConfig } from "../config.js";
 import { describeError, ErrorCode, isCiteBotError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { ASK_USAGE, parseAskArgs } from "./args.js";
+import { runCommand } from "./run.js";
 import { stderrProgress } from "./progress.js";
 
 /** Exit codes: 0 answered (or said it could not), 1 the engine failed, 2 bad usage or question. */
@@ -53,12 +54,4 @@ async function answerLines(service: AnswerService): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`${describeError(error)}\n`);
-    process.exitCode = isCiteBotError(error, ErrorCode.ConfigInvalid) ? 2 : 1;
-  },
-);
+runCommand(main);

@@ -1,8 +1,8 @@
 import { createAnswerService } from "../answer/service.js";
 import { loadDotEnv, readEngineConfig } from "../config.js";
-import { describeError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { stderrProgress } from "./progress.js";
+import { runCommand } from "./run.js";
 
 /** `npm run index [-- --rebuild]`: builds index/ (or confirms it is current). */
 async function main(): Promise<void> {
@@ -15,7 +15,4 @@ async function main(): Promise<void> {
   process.stdout.write(`index/ is current: ${m.sentenceCount} sentences from ${m.files.length} file(s), model ${m.embeddingModel} (${m.dimensions}-d), built ${m.builtAt}.\n`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${describeError(error)}\n`);
-  process.exitCode = 1;
-});
+runCommand(main);

@@ -9,16 +9,16 @@
  * Articles are split in two halves by position: even-numbered articles are the development half
  * (fusion weights and the abstention threshold were chosen on it), odd-numbered ones are held out.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { ABSTENTION, relevance } from "../answer/compose.js";
+import { publishReport, runCommand } from "../cli/run.js";
 import { readEngineConfig } from "../config.js";
 import { splitSentences } from "../corpus/split.js";
 import { CachingEmbeddings } from "../embeddings/cache.js";
 import { UseLiteEmbeddings } from "../embeddings/use-lite.js";
-import { describeError } from "../errors.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
 import { boundaryAgreement, buildArticleRetriever, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
@@ -234,12 +234,7 @@ ${table}
 - Gold sentences reproduced exactly (same start and end): ${boundaries.matched} / ${boundaries.gold} (${pct(boundaries.matched / boundaries.gold)}); our splitter produced ${boundaries.produced} sentences.
 - Shipped hybrid over our own split instead of the gold one: R@1 ${fmt(own.recallAt1)}, R@3 ${fmt(own.recallAt3)}, MRR ${fmt(own.mrr)}.
 `;
-  await mkdir(path.dirname(REPORT), { recursive: true });
-  await writeFile(REPORT, report);
-  process.stdout.write(`${report}\nWritten to ${REPORT}\n`);
+  await publishReport(REPORT, report);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${describeError(error)}\n`);
-  process.exitCode = 1;
-});
+runCommand(main);

@@ -1,0 +1,26 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describeError, ErrorCode, isCiteBotError } from "../errors.js";
+
+/**
+ * Runs a command's main function: its number is the exit code; a failure prints one line (code and
+ * how to fix it, never a stack trace) and exits 1, or `configExitCode` for invalid configuration.
+ */
+export function runCommand(main: () => Promise<number | void>, configExitCode = 2): void {
+  main().then(
+    (code) => {
+      if (typeof code === "number") process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${describeError(error)}\n`);
+      process.exitCode = isCiteBotError(error, ErrorCode.ConfigInvalid) ? configExitCode : 1;
+    },
+  );
+}
+
+/** Writes a Markdown report (creating its folder) and echoes it with where it went. */
+export async function publishReport(file: string, report: string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, report);
+  process.stdout.write(`${report}\nWritten to ${file}\n`);
+}
