@@ -90,6 +90,17 @@ describe("answer service", () => {
     expect((await service.answer("Where do apples grow?")).citations[0]!.text).toBe("Apples grow on trees.");
   });
 
+  it("re-embeds only new sentences when a file is added, and drops removed ones from the cache", async () => {
+    const { open, corpusDir } = await setup();
+    const first = await open();
+    expect(first.embeddings.embedded).toBe(26);
+    await writeFile(path.join(corpusDir, "extra.txt"), "Apples grow on trees. Pears grow on trees too.");
+    const second = await open();
+    expect(second.embeddings.embedded).toBe(2);
+    expect(second.logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("(2 embedded, 26 from cache)"));
+    expect((await second.service.answer("Where do apples grow?")).citations[0]!.text).toBe("Apples grow on trees.");
+  });
+
   it("rebuilds when the embedding model changes", async () => {
     const { open } = await setup();
     await open();

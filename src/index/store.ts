@@ -4,6 +4,7 @@ import path from "node:path";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { Corpus } from "../corpus/load.js";
 import { SPLITTER_VERSION, type Sentence } from "../corpus/split.js";
+import { CachingEmbeddings } from "../embeddings/cache.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import { CiteBotError, describeError, ErrorCode, isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -136,7 +137,14 @@ async function buildIndex(options: OpenIndexOptions): Promise<Omit<LoadedIndex, 
   const temp = path.join(indexDir, `${id}.${process.pid}.tmp`);
   try {
     const started = performance.now();
-    const vectors = await embeddings.embedDocuments(corpus.sentences.map((s) => s.text), options.onProgress);
+    // Vectors are cached by model and sentence text, so a rebuild embeds only new or changed sentences.
+    const cache = new CachingEmbeddings(embeddings);
+    const cacheFile = path.join(indexDir, "cache", `${embeddings.modelId.replace(/[^\w.-]+/g, "_")}.vectors`);
+    await cache.readFrom(cacheFile);
+    const texts = corpus.sentences.map((s) => s.text);
+    const vectors = await cache.embedDocuments(texts, options.onProgress);
+    cache.retain(texts);
+    await cache.writeTo(cacheFile);
     const dense = await HnswDenseIndex.fromVectors(vectors, corpus.sentences, embeddings);
     await dense.store.save(temp);
     const artifacts = [];
@@ -162,7 +170,9 @@ async function buildIndex(options: OpenIndexOptions): Promise<Omit<LoadedIndex, 
     await rename(temp, path.join(indexDir, id));
     await writeAtomically(path.join(indexDir, CURRENT_FILE), `${id}\n`);
     await removeOldBuilds(indexDir, id);
-    logger.info(`Indexed ${corpus.sentences.length} sentences from ${corpus.files.length} file(s) with ${embeddings.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+    logger.info(
+      `Indexed ${corpus.sentences.length} sentences from ${corpus.files.length} file(s) with ${embeddings.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s (${cache.misses} embedded, ${cache.hits} from cache).`,
+    );
     return { manifest, dense, sentences: corpus.sentences };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });

@@ -11,6 +11,8 @@ export class OverlapEmbeddings extends CiteBotEmbeddings {
   readonly modelId: string;
   readonly dimensions: number;
   calls = 0;
+  /** Texts embedded so far (cache hits do not count). */
+  embedded = 0;
 
   constructor(dimensions = 256, modelId = "test-overlap") {
     super(8);
@@ -22,6 +24,7 @@ export class OverlapEmbeddings extends CiteBotEmbeddings {
 
   protected async embedBatch(texts: string[]): Promise<number[][]> {
     this.calls++;
+    this.embedded += texts.length;
     return texts.map((text) => {
       const vector = new Array<number>(this.dimensions).fill(0);
       for (const token of tokenize(text)) {
