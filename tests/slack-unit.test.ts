@@ -17,7 +17,7 @@ import {
   type SlackClient,
 } from "../src/slack/handlers.js";
 import { ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
-import { LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
+import { buttonValue, LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 
@@ -97,6 +97,18 @@ describe("renderAnswer", () => {
     ["two sources", ["First one.", "Second."], "First one. (2 sources)"],
   ])("fallback text with %s", (_name, texts, expected) => {
     expect(renderAnswer(answered("q", texts), { answerId: "x" }).text).toBe(expected);
+  });
+
+  it.each([
+    ["a short question", "who leads?"],
+    ["2,000 quotes", '"'.repeat(2000)],
+    ["2,000 emoji", "😀".repeat(2000)],
+    ["control characters", "\u0001".repeat(1500)],
+  ])("keeps the button value within Slack's limit for %s", (_name, question) => {
+    const value = buttonValue("3f1c0a6e-0000-4000-8000-000000000000", question);
+    expect(value.length).toBeLessThanOrEqual(LIMITS.buttonValue);
+    const parsed = JSON.parse(value) as { id: string; q: string };
+    expect(question.startsWith(parsed.q)).toBe(true);
   });
 
   it("adds a share button only when asked", () => {
@@ -281,6 +293,10 @@ describe("handlers", () => {
     await handleFeedback(click, deps);
     expect(records[0]).toMatchObject({ vote: "not_helpful", question: "who leads?", user: "U2", channel: "C1" });
     expect(records[0]!.citations[0]).toMatchObject({ n: 1, source: "corpus/a.txt" });
+
+    // An answer no longer in memory is still logged with the question carried by the button.
+    await handleFeedback({ ...click, action: { action_id: "feedback_helpful", value: buttonValue("forgotten", "what about tariffs?") } }, deps);
+    expect(records[1]).toMatchObject({ answerId: "forgotten", question: "what about tariffs?", answer: null, citations: [] });
 
     const failing = setup();
     failing.deps.answersById.set("x", answered("q", ["A."]));

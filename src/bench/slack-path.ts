@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { FakeSlack, signedHeaders } from "./fake-slack.js";
@@ -30,18 +29,22 @@ export class BotUnderLoad {
 
   async start(): Promise<void> {
     await this.fake.start();
-    this.child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/bench/bot-process.ts")], {
+    this.child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path.resolve("src/bench/bot-process.ts")], {
       env: { ...process.env, SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: this.secret, SLACK_APP_TOKEN: "", SLACK_API_URL: this.fake.apiUrl, FEEDBACK_LOG: this.feedbackLog, RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "inherit"],
+      stdio: ["pipe", "pipe", "inherit"],
     });
-    const [line] = (await once(createInterface({ input: this.child.stdout! }), "line")) as [string];
-    this.url = `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}/slack/events`;
+    this.lines = createInterface({ input: this.child.stdout! })[Symbol.asyncIterator]();
+    const first = await this.lines.next();
+    this.url = `http://127.0.0.1:${(JSON.parse(String(first.value)) as { port: number }).port}/slack/events`;
   }
 
-  /** Resident memory of the bot process, in bytes (Linux /proc). */
-  async rss(): Promise<number> {
-    const status = await readFile(`/proc/${this.child!.pid}/status`, "utf8");
-    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+  private lines: AsyncIterator<string> | undefined;
+
+  /** The bot's memory after a full garbage collection, in bytes. */
+  async memory(): Promise<{ rss: number; heapUsed: number }> {
+    this.child!.stdin!.write("memory\n");
+    const next = await this.lines!.next();
+    return JSON.parse(String(next.value)) as { rss: number; heapUsed: number };
   }
 
   private collect(): void {

@@ -68,7 +68,8 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     rateLimiter: new RateLimiter(rateLimitPerMinute),
     seen: new RecentKeys(),
     threads: new RecentKeys(7 * 24 * 60 * 60_000, 100_000),
-    answersById: new RecentValues(),
+    // Enough for feedback on recent answers; older clicks are still logged with their question (from the button).
+    answersById: new RecentValues(24 * 60 * 60_000, 2_000),
     newId: randomUUID,
   };
 }
@@ -249,26 +250,31 @@ export interface ActionArgs {
   readonly client: SlackClient;
 }
 
-function answerIdOf(value: string | undefined): string | undefined {
+function parseValue(value: string | undefined): { id: string | undefined; question: string | undefined } {
   try {
-    const parsed = JSON.parse(value ?? "") as { id?: unknown };
-    return typeof parsed.id === "string" ? parsed.id : undefined;
+    const parsed = JSON.parse(value ?? "") as { id?: unknown; q?: unknown };
+    return { id: typeof parsed.id === "string" ? parsed.id : undefined, question: typeof parsed.q === "string" ? parsed.q : undefined };
   } catch {
-    return undefined;
+    return { id: undefined, question: undefined };
   }
+}
+
+function answerIdOf(value: string | undefined): string | undefined {
+  return parseValue(value).id;
 }
 
 /** Feedback buttons: the click is appended (and synced) to the feedback log before the user sees thanks. */
 export async function handleFeedback({ ack, body, action, respond }: ActionArgs, deps: BotDeps): Promise<void> {
   await ack();
-  const answerId = answerIdOf(action.value) ?? "unknown";
+  const clicked = parseValue(action.value);
+  const answerId = clicked.id ?? "unknown";
   const answer = deps.answersById.get(answerId);
   try {
     await deps.feedback.append({
       timestamp: new Date().toISOString(),
       vote: action.action_id === "feedback_helpful" ? "helpful" : "not_helpful",
       answerId,
-      question: answer?.question ?? null,
+      question: answer?.question ?? clicked.question ?? null,
       answer: answer?.text ?? null,
       citations: (answer?.citations ?? []).map(({ n, text, source, lineStart, lineEnd }) => ({ n, text, source, lineStart, lineEnd })),
       user: body.user.id,

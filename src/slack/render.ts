@@ -60,6 +60,21 @@ function button(text: string, actionId: string, value: string, style?: "primary"
   return { type: "button", text: { type: "plain_text", text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}) };
 }
 
+/**
+ * What feedback and share clicks carry back: the answer id, and the question itself so a click on
+ * an answer that has left the in-memory store is still logged with its question. Within Slack's
+ * 2,000-character limit for button values.
+ */
+export function buttonValue(answerId: string, question: string): string {
+  let q = question.slice(0, 1_000);
+  let value = JSON.stringify({ id: answerId, q });
+  while (value.length > LIMITS.buttonValue) {
+    q = q.slice(0, Math.floor(q.length / 2));
+    value = JSON.stringify({ id: answerId, q });
+  }
+  return value;
+}
+
 /** The answer's first sentence (without its marker) and the number of sources: what notifications show. */
 export function fallbackText(answer: Answer): string {
   const first = answer.answered ? (answer.citations[0]?.text ?? answer.text) : answer.text;
@@ -82,7 +97,7 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
     detail.push(context(RELATED_HEADING));
     for (const r of answer.related) detail.push(section(`${location(r.source, r.lineStart, r.lineEnd)}\n${quote(r.text)}`));
   }
-  const value = JSON.stringify({ id: options.answerId }).slice(0, LIMITS.buttonValue);
+  const value = buttonValue(options.answerId, answer.question);
   const actions: Block = {
     type: "actions",
     elements: [
