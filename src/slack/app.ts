@@ -101,14 +101,15 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     },
   };
   const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
-  // Socket Mode's own client (apps.connections.open) takes its options from installerOptions; it
-  // keeps its own, more patient retry policy for reconnecting.
   // A Web API call that hangs is abandoned after 10 s and retried like any other failure.
   const clientOptions = { retryConfig: RETRY_CONFIG, timeout: 10_000, ...(slackApiUrl ? { slackApiUrl } : {}) };
+  // Socket Mode's own client (apps.connections.open) takes its options from installerOptions; it
+  // keeps its own, more patient retry policy for reconnecting, so only the URL is passed on.
+  const socketClientOptions = slackApiUrl ? { slackApiUrl } : {};
   const port = options.port ?? config.port;
   const app =
     config.mode.kind === "socket"
-      ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port, clientOptions: slackApiUrl ? { slackApiUrl } : {} } })
+      ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port, clientOptions: socketClientOptions } })
       : new App({ token: config.mode.botToken, logger, clientOptions, receiver: guardedReceiver(config.mode.signingSecret, healthRoute, logger) });
 
   app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, deps));
