@@ -40,6 +40,7 @@ beforeAll(async () => {
     engine,
     logger,
     port: 0,
+    apiTimeoutMs: 1_000,
   });
   baseUrl = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}`;
   await engine;
@@ -198,6 +199,7 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     ["a 429 with Retry-After", "429", { status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": "1" } }],
     ["a 500", "500", { status: 500, body: { ok: false, error: "internal_error" } }],
     ["a dropped connection", "999", { drop: true as const }],
+    ["a call that never answers (timeout)", "998", { hang: true as const }],
   ])("retries a reply after %s and delivers it once", async (_name, tag, failure) => {
     fake.failures.set("chat.postMessage", [failure]);
     await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: `900.${tag}`, channel: "C9" }));

@@ -18,7 +18,7 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private server: Server | undefined;
   /** Per-method override: return a status and body instead of the default `{ok: true}` reply. */
-  readonly failures = new Map<string, Array<{ status: number; body: unknown; headers?: Record<string, string> } | { drop: true }>>();
+  readonly failures = new Map<string, Array<{ status: number; body: unknown; headers?: Record<string, string> } | { drop: true } | { hang: true }>>();
   threadReplies: Array<{ user?: string; bot_id?: string }> = [];
   /** What apps.connections.open hands out (Socket Mode tests point it at a local WebSocket server). */
   socketUrl = "ws://127.0.0.1:9/";
@@ -32,6 +32,7 @@ export class FakeSlack {
       const args = parseArgs(raw, req.headers["content-type"] ?? "");
       this.calls.push({ method, args, at: performance.now() });
       const failure = this.failures.get(method)?.shift();
+      if (failure && "hang" in failure) return; // Never answers: the client must time out.
       if (failure && "drop" in failure) {
         req.socket.destroy(); // The connection drops with no response at all.
         return;
@@ -53,6 +54,7 @@ export class FakeSlack {
   }
 
   async stop(): Promise<void> {
+    this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 

@@ -49,6 +49,8 @@ export interface StartOptions {
   readonly logger: Logger;
   /** Overrides PORT (tests pass 0 for an ephemeral port). */
   readonly port?: number;
+  /** How long one Web API call may take before it is abandoned and retried (default 10 s). */
+  readonly apiTimeoutMs?: number;
 }
 
 /**
@@ -102,7 +104,7 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   };
   const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
   // A Web API call that hangs is abandoned after 10 s and retried like any other failure.
-  const clientOptions = { retryConfig: RETRY_CONFIG, timeout: 10_000, ...(slackApiUrl ? { slackApiUrl } : {}) };
+  const clientOptions = { retryConfig: RETRY_CONFIG, timeout: options.apiTimeoutMs ?? 10_000, ...(slackApiUrl ? { slackApiUrl } : {}) };
   // Socket Mode's own client (apps.connections.open) takes its options from installerOptions; it
   // keeps its own, more patient retry policy for reconnecting, so only the URL is passed on.
   const socketClientOptions = slackApiUrl ? { slackApiUrl } : {};
