@@ -47,6 +47,10 @@ describe("Hugging Face models through @xenova/transformers", () => {
     expect(model.dimensions).toBe(16);
     expect(vectors.every((v) => v.length === 16 && Math.abs(dot(v, v) - 1) < 1e-4)).toBe(true);
     expect(progress).toEqual([2, 3]);
+    // Batched by length, returned in input order.
+    const again = await model.embedDocuments(["rare earth minerals", "talks in london"]);
+    expect(dot(again[0]!, vectors[2]!)).toBeCloseTo(1, 5);
+    expect(dot(again[1]!, vectors[0]!)).toBeCloseTo(1, 5);
     expect(dot(vectors[0]!, vectors[1]!)).toBeGreaterThan(dot(vectors[0]!, vectors[2]!));
   });
 

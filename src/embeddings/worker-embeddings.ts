@@ -20,6 +20,10 @@ export class WorkerUseLiteEmbeddings extends CiteBotEmbeddings {
   private nextId = 0;
   private ready: Promise<void> | undefined;
 
+  constructor(batchSize = 8) {
+    super(batchSize);
+  }
+
   load(): Promise<void> {
     this.ready ??= (async () => {
       const worker = new Worker(new URL("./use-lite.worker.mjs", import.meta.url), { execArgv: [] });
