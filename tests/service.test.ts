@@ -17,9 +17,9 @@ async function setup(files: Record<string, string> = { "trade.txt": ARTICLE }) {
   await mkdir(corpusDir, { recursive: true });
   await writeFiles(corpusDir, files);
   const config = { corpusDir, indexDir, embeddingModel: "test-overlap", modelsDir: path.join(root, "models"), allowModelDownload: false, maxAnswerSentences: 3 };
-  const open = async (embeddings = new OverlapEmbeddings()) => {
+  const open = async (embeddings = new OverlapEmbeddings(), rebuild = false) => {
     const logger = new FakeLogger();
-    const service = await createAnswerService({ config, logger, embeddings });
+    const service = await createAnswerService({ config, logger, embeddings, rebuild });
     return { service, logger, embeddings };
   };
   return { root, corpusDir, indexDir, open };
@@ -81,21 +81,54 @@ describe("answer service", () => {
     expect(second.logger.lines).toEqual([]);
   });
 
-  it("rebuilds when the corpus changes, saying why in one line", async () => {
+  it("updates the index in place when a file is added, saying why in one line", async () => {
     const { open, corpusDir } = await setup();
     await open();
     await writeFile(path.join(corpusDir, "extra.txt"), "Apples grow on trees.");
-    const { logger, service } = await open();
-    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("out of date (it was built from a different corpus); rebuilding"));
+    const { logger, service, embeddings } = await open();
+    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("out of date (it was built from a different corpus); updating 0 removed or changed and 1 new or changed file(s)"));
+    expect(embeddings.embedded).toBe(1);
     expect((await service.answer("Where do apples grow?")).citations[0]!.text).toBe("Apples grow on trees.");
   });
 
-  it("re-embeds only new sentences when a file is added, and drops removed ones from the cache", async () => {
+  it("replaces a changed file's sentences and forgets a removed file's, across restarts", async () => {
+    const { open, corpusDir } = await setup({ "trade.txt": ARTICLE, "fruit.txt": "Pears ripen in September.", "veg.txt": "Carrots grow underground." });
+    await open();
+    await writeFile(path.join(corpusDir, "fruit.txt"), "Pears ripen in October.");
+    const { rm } = await import("node:fs/promises");
+    await rm(path.join(corpusDir, "veg.txt"));
+    const updated = await open();
+    expect(updated.logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("updating 2 removed or changed and 1 new or changed file(s)"));
+    expect(updated.service.manifest).toMatchObject({ sentenceCount: 27, labelCount: 29 });
+    const check = async (service: typeof updated.service) => {
+      const pears = await service.answer("When do pears ripen?");
+      expect(pears.citations[0]!.text).toBe("Pears ripen in October.");
+      expect(JSON.stringify(pears)).not.toContain("September");
+      expect(JSON.stringify(await service.answer("Where do carrots grow?"))).not.toContain("Carrots");
+      expect((await service.answer("Who heads the Chinese delegation?")).citations[0]!.lineStart).toBe(11);
+    };
+    await check(updated.service);
+    const reopened = await open();
+    expect(reopened.logger.lines).toEqual([]);
+    await check(reopened.service);
+  });
+
+  it("compacts with a full rebuild when most of the index would be removed sentences", async () => {
+    const { open, corpusDir } = await setup({ "trade.txt": ARTICLE, "fruit.txt": "Pears ripen in September." });
+    await open();
+    const { rm } = await import("node:fs/promises");
+    await rm(path.join(corpusDir, "trade.txt"));
+    const { logger, service } = await open();
+    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("; rebuilding."));
+    expect(service.manifest).toMatchObject({ sentenceCount: 1, labelCount: 1 });
+  });
+
+  it("takes vectors from the cache on a full rebuild, embedding only new sentences", async () => {
     const { open, corpusDir } = await setup();
     const first = await open();
     expect(first.embeddings.embedded).toBe(26);
     await writeFile(path.join(corpusDir, "extra.txt"), "Apples grow on trees. Pears grow on trees too.");
-    const second = await open();
+    const second = await open(new OverlapEmbeddings(), true);
     expect(second.embeddings.embedded).toBe(2);
     expect(second.logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("(2 embedded, 26 from cache)"));
     expect((await second.service.answer("Where do apples grow?")).citations[0]!.text).toBe("Apples grow on trees.");

@@ -41,8 +41,26 @@ export function documentToSentence(document: Document): Sentence {
 /** LangChain's HNSWLib store (hnswlib-node), with ef set for exact results at corpus sizes we serve. */
 export class HnswDenseIndex implements DenseIndex {
   constructor(readonly store: HNSWLib) {
-    const count = store.index.getCurrentCount();
-    store.index.setEf(count <= EXACT_SEARCH_LIMIT ? Math.max(count, 10) : LARGE_INDEX_EF);
+    this.tuneEf();
+  }
+
+  private tuneEf(): void {
+    const count = this.store.index.getCurrentCount();
+    this.store.index.setEf(count <= EXACT_SEARCH_LIMIT ? Math.max(count, 10) : LARGE_INDEX_EF);
+  }
+
+  /** Adds sentences under labels first, first + 1, ... (HNSWLib numbers new vectors from its current count). */
+  async add(vectors: number[][], sentences: readonly Sentence[], first: number): Promise<void> {
+    if (vectors.length === 0) return;
+    if (first !== this.size) throw new Error(`new labels must start at ${this.size}, not ${first}`);
+    await this.store.addVectors(vectors, sentences.map((s, i) => sentenceToDocument(s, first + i)));
+    this.tuneEf();
+  }
+
+  /** Tombstones a sentence: it is never returned again and leaves the saved docstore. */
+  remove(label: number): void {
+    this.store.index.markDelete(label);
+    (this.store.docstore as unknown as { _docs: Map<string, Document> })._docs.delete(String(label));
   }
 
   static async fromVectors(vectors: number[][], sentences: readonly Sentence[], embeddings: CiteBotEmbeddings): Promise<HnswDenseIndex> {
@@ -70,10 +88,10 @@ export class HnswDenseIndex implements DenseIndex {
     return dot;
   }
 
-  /** The stored sentences in id order, as saved in LangChain's docstore. */
+  /** The stored sentences by label, as saved in LangChain's docstore; removed ones leave holes. */
   sentences(): Sentence[] {
     const docs = (this.store.docstore as unknown as { _docs: Map<string, Document> })._docs;
-    const sentences: Sentence[] = new Array(docs.size);
+    const sentences: Sentence[] = new Array(this.size);
     for (const [key, document] of docs) sentences[Number(key)] = documentToSentence(document);
     return sentences;
   }

@@ -23,7 +23,10 @@ export interface Manifest {
   readonly embeddingModel: string;
   readonly dimensions: number;
   readonly splitterVersion: number;
+  /** Sentences in the index. */
   readonly sentenceCount: number;
+  /** Vectors in the HNSW file, including ones marked deleted by incremental updates. */
+  readonly labelCount?: number;
   readonly builtAt: string;
   readonly artifacts: ReadonlyArray<{ readonly name: string; readonly bytes: number; readonly sha256: string }>;
 }
@@ -31,6 +34,7 @@ export interface Manifest {
 export interface LoadedIndex {
   readonly manifest: Manifest;
   readonly dense: HnswDenseIndex;
+  /** Indexed by HNSW label; after incremental updates it has holes where sentences were removed. */
   readonly sentences: readonly Sentence[];
   /** True when this call built the index (it was missing, stale or damaged). */
   readonly built: boolean;
@@ -69,6 +73,11 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
       if (loaded) {
         const reason = staleReason(loaded.manifest, corpus, embeddings.modelId);
         if (!reason) return { ...loaded, built: false };
+        const plan = planUpdate(loaded, corpus, embeddings.modelId);
+        if (plan) {
+          logger.info(`${shown} is out of date (${reason}); updating ${plan.removed.size} removed or changed and ${plan.added.size} new or changed file(s).`);
+          return { ...(await writeIndex(options, plan)), built: true };
+        }
         logger.info(`${shown} is out of date (${reason}); rebuilding.`);
       } else {
         logger.info(`${shown} has no index yet; building it.`);
@@ -77,8 +86,7 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
       logger.warn(`${shown} is damaged (${describeError(error)}); rebuilding.`);
     }
   }
-  const build = await buildIndex(options);
-  return { ...build, built: true };
+  return { ...(await writeIndex(options, undefined)), built: true };
 }
 
 /** The index CURRENT points to, verified; undefined when there is none. Throws INDEX_CORRUPT when damaged. */
@@ -115,8 +123,10 @@ export async function loadCurrent(indexDir: string, embeddings: CiteBotEmbedding
     throw corrupt(`${current} could not be read by hnswlib`, error);
   }
   const sentences = dense.sentences();
-  if (dense.size !== manifest.sentenceCount || sentences.length !== manifest.sentenceCount || sentences.some((s) => s === undefined)) {
-    throw corrupt(`${current} holds ${dense.size} vectors and ${sentences.length} sentences; the manifest says ${manifest.sentenceCount}`);
+  const live = sentences.reduce((n) => n + 1, 0); // reduce skips holes
+  const labels = manifest.labelCount ?? manifest.sentenceCount;
+  if (dense.size !== labels || live !== manifest.sentenceCount) {
+    throw corrupt(`${current} holds ${dense.size} vectors and ${live} sentences; the manifest says ${labels} and ${manifest.sentenceCount}`);
   }
   return { manifest, dense, sentences };
 }
@@ -129,7 +139,41 @@ function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-async function buildIndex(options: OpenIndexOptions): Promise<Omit<LoadedIndex, "built">> {
+/** Above this share of deleted vectors an update compacts the index with a full rebuild instead. */
+export const MAX_DELETED_SHARE = 0.3;
+
+export interface UpdatePlan {
+  /** Files whose sentences leave the index (removed or changed). */
+  readonly removed: ReadonlySet<string>;
+  /** Files whose sentences join the index (new or changed). */
+  readonly added: ReadonlySet<string>;
+  readonly base: Omit<LoadedIndex, "built">;
+}
+
+/**
+ * An incremental update when only the corpus changed (same model, splitter and format) and the
+ * index would not become mostly tombstones; undefined means a full rebuild.
+ */
+export function planUpdate(base: Omit<LoadedIndex, "built">, corpus: Corpus, embeddingModel: string): UpdatePlan | undefined {
+  const m = base.manifest;
+  if (m.formatVersion !== INDEX_FORMAT_VERSION || m.embeddingModel !== embeddingModel || m.splitterVersion !== SPLITTER_VERSION) return undefined;
+  const before = new Map(m.files.map((f) => [f.source, f.hash]));
+  const after = new Map(corpus.files.map((f) => [f.source, f.hash]));
+  const removed = new Set([...before].filter(([source, hash]) => after.get(source) !== hash).map(([source]) => source));
+  const added = new Set([...after].filter(([source, hash]) => before.get(source) !== hash).map(([source]) => source));
+  const removedCount = m.files.filter((f) => removed.has(f.source)).reduce((n, f) => n + f.sentences, 0);
+  const addedCount = corpus.sentences.filter((s) => added.has(s.source)).length;
+  const labels = (m.labelCount ?? m.sentenceCount) + addedCount;
+  const dead = labels - (m.sentenceCount - removedCount + addedCount);
+  return dead > MAX_DELETED_SHARE * labels ? undefined : { removed, added, base };
+}
+
+/**
+ * Writes a new build: from scratch, or by updating the current one (tombstoning the sentences of
+ * removed or changed files and adding those of new or changed files). Either way it goes to a
+ * temporary folder, is fsynced, renamed into place, and only then becomes CURRENT.
+ */
+async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefined): Promise<Omit<LoadedIndex, "built">> {
   const { indexDir, corpus, embeddings, logger } = options;
   await mkdir(indexDir, { recursive: true });
   await removeAbandonedBuilds(indexDir, logger);
@@ -141,11 +185,29 @@ async function buildIndex(options: OpenIndexOptions): Promise<Omit<LoadedIndex, 
     const cache = new CachingEmbeddings(embeddings);
     const cacheFile = path.join(indexDir, "cache", `${embeddings.modelId.replace(/[^\w.-]+/g, "_")}.vectors`);
     await cache.readFrom(cacheFile);
-    const texts = corpus.sentences.map((s) => s.text);
-    const vectors = await cache.embedDocuments(texts, options.onProgress);
-    cache.retain(texts);
+    const incoming = plan ? corpus.sentences.filter((s) => plan.added.has(s.source)) : corpus.sentences;
+    const vectors = await cache.embedDocuments(incoming.map((s) => s.text), options.onProgress);
+    cache.retain(corpus.sentences.map((s) => s.text));
     await cache.writeTo(cacheFile);
-    const dense = await HnswDenseIndex.fromVectors(vectors, corpus.sentences, embeddings);
+
+    let dense: HnswDenseIndex;
+    let sentences: Sentence[];
+    if (plan) {
+      dense = plan.base.dense;
+      sentences = plan.base.sentences.slice(); // slice keeps the holes of earlier removals
+      sentences.forEach((sentence, label) => {
+        if (sentence && plan.removed.has(sentence.source)) {
+          dense.remove(label);
+          delete sentences[label];
+        }
+      });
+      const first = dense.size;
+      await dense.add(vectors, incoming, first);
+      incoming.forEach((sentence, i) => (sentences[first + i] = sentence));
+    } else {
+      dense = await HnswDenseIndex.fromVectors(vectors, corpus.sentences, embeddings);
+      sentences = [...corpus.sentences];
+    }
     await dense.store.save(temp);
     const artifacts = [];
     for (const name of ARTIFACTS) {
@@ -159,9 +221,10 @@ async function buildIndex(options: OpenIndexOptions): Promise<Omit<LoadedIndex, 
       corpusHash: corpus.hash,
       files: corpus.files.map((f) => ({ source: f.source, hash: f.hash, sentences: counts.get(f.source) ?? 0 })),
       embeddingModel: embeddings.modelId,
-      dimensions: vectors[0]?.length ?? embeddings.dimensions,
+      dimensions: vectors[0]?.length ?? plan?.base.manifest.dimensions ?? embeddings.dimensions,
       splitterVersion: SPLITTER_VERSION,
       sentenceCount: corpus.sentences.length,
+      labelCount: dense.size,
       builtAt: new Date().toISOString(),
       artifacts,
     };
@@ -171,9 +234,9 @@ async function buildIndex(options: OpenIndexOptions): Promise<Omit<LoadedIndex, 
     await writeAtomically(path.join(indexDir, CURRENT_FILE), `${id}\n`);
     await removeOldBuilds(indexDir, id);
     logger.info(
-      `Indexed ${corpus.sentences.length} sentences from ${corpus.files.length} file(s) with ${embeddings.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s (${cache.misses} embedded, ${cache.hits} from cache).`,
+      `${plan ? "Updated" : "Indexed"} ${corpus.sentences.length} sentences from ${corpus.files.length} file(s) with ${embeddings.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s (${cache.misses} embedded, ${cache.hits} from cache).`,
     );
-    return { manifest, dense, sentences: corpus.sentences };
+    return { manifest, dense, sentences };
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     if (isCiteBotError(error)) throw error;

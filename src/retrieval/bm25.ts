@@ -52,7 +52,9 @@ export class Bm25Index {
         list.tfs.push(tf);
       }
     });
-    this.averageLength = texts.length === 0 ? 0 : total / texts.length || 1;
+    // Sparse input (an updated index has holes where sentences were removed) counts only real documents.
+    const documents = texts.reduce((n) => n + 1, 0);
+    this.averageLength = documents === 0 ? 0 : total / documents || 1;
   }
 
   idf(term: string): number {
