@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { normalizeQuestion } from "../src/answer/question.js";
 import { parseAskArgs } from "../src/cli/args.js";
-import { formatProgress } from "../src/cli/progress.js";
+import { formatProgress, progressBar } from "../src/cli/progress.js";
 import { readEngineConfig, readSlackConfig } from "../src/config.js";
 import { ErrorCode } from "../src/errors.js";
 
@@ -82,5 +82,14 @@ describe("formatProgress", () => {
   it("shows counts, rate and time left", () => {
     expect(formatProgress(500, 1000, 5000)).toBe("Embedding sentences: 500/1000 (50%), 100 sentences/s, 5 s left");
     expect(formatProgress(0, 1000, 0)).toContain("estimating");
+  });
+
+  it.each([
+    [0, 100, "[....................]"],
+    [50, 100, "[##########..........]"],
+    [100, 100, "[####################]"],
+    [5, 0, "[####################]"],
+  ])("draws a bar for %i of %i", (done, total, bar) => {
+    expect(progressBar(done, total)).toBe(bar);
   });
 });

@@ -1,7 +1,11 @@
 /**
  * `npm run bench`: answer latency over the corpus, printed and written to bench/results.md.
  * - warm: in-process `answer(question)` over many questions after one warm-up pass;
- * - cold start: a fresh `ask` process from start to printed answer (index already built).
+ * - cold start: a fresh `ask` process from start to printed answer (index already built);
+ * - the Slack path (bot in its own process, local fake Slack), one at a time and 20 at once;
+ * - search at 1k, 10k and 100k sentences (src/bench/scale.ts), with a chart;
+ * - embedding throughput by batch size.
+ * `-- --sizes 1000,10000` picks other corpus sizes.
  * Medians and p95 over repeated runs; no pass/fail.
  */
 import { spawnSync } from "node:child_process";
@@ -11,11 +15,15 @@ import { createAnswerService } from "../answer/service.js";
 import { publishReport, runCommand } from "../cli/run.js";
 import { readEngineConfig } from "../config.js";
 import { StderrLogger } from "../logger.js";
+import { writeFile } from "node:fs/promises";
+import { lineChart } from "./chart.js";
+import { measureScale, measureThroughput } from "./scale.js";
 import { measureSlackPath } from "./slack-path.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadQuestionList, loadXquadR } from "../eval/xquad.js";
 
 const REPORT = "bench/results.md";
+const CHART = "bench/latency-vs-corpus.svg";
 
 async function main(): Promise<void> {
   const config = readEngineConfig();
@@ -51,6 +59,25 @@ async function main(): Promise<void> {
   const concurrent = await measureSlackPath(slackQuestions, 20, feedbackLog);
   const exactlyOnce = (r: typeof sequential) => r.repliesPerQuestion.every((n) => n === 1);
 
+  const sizesArg = process.argv.indexOf("--sizes");
+  const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(",").map(Number) : [1_000, 10_000, 100_000];
+  const scale = await measureScale(sizes, path.join(config.indexDir, "cache", "eval-use-lite.bin"), (line) => process.stderr.write(`${line}\n`));
+  const throughput = await measureThroughput([1, 8, 32], (line) => process.stderr.write(`${line}\n`));
+  const embedP50 = median(warm);
+  const embedP95 = percentile(warm, 95);
+  await writeFile(
+    CHART,
+    lineChart(
+      [
+        { name: "retrieval p50", color: "#1f77b4", points: scale.map((r) => [r.size, r.retrievalMs.p50] as const) },
+        { name: "retrieval p95", color: "#ff7f0e", points: scale.map((r) => [r.size, r.retrievalMs.p95] as const) },
+        { name: "HNSW search p95", color: "#2ca02c", points: scale.map((r) => [r.size, r.hnswMs.p95] as const) },
+        { name: "exact search p95", color: "#d62728", points: scale.map((r) => [r.size, r.exactMs.p95] as const) },
+      ],
+      { title: "Query latency vs corpus size (2 cores)", xLabel: "sentences in the index (log scale)", yLabel: "milliseconds" },
+    ),
+  );
+
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   const report = `# Benchmarks
 
@@ -65,6 +92,28 @@ Corpus: ${service.manifest.sentenceCount} sentences from ${service.manifest.file
 | Slack path, one at a time: event sent -> HTTP ack | ${sequential.ackMs.length} | ${ms(median(sequential.ackMs))} | ${ms(percentile(sequential.ackMs, 95))} |
 | Slack path, 20 concurrent: event sent -> \`chat.postMessage\` | ${concurrent.replyMs.length} | ${ms(median(concurrent.replyMs))} | ${ms(percentile(concurrent.replyMs, 95))} |
 | Slack path, 20 concurrent: event sent -> HTTP ack | ${concurrent.ackMs.length} | ${ms(median(concurrent.ackMs))} | ${ms(percentile(concurrent.ackMs, 95))} |
+
+## Search at scale
+
+Synthetic corpora (see \`src/bench/scale.ts\`): each sentence joins two real XQuAD-R/article sentences, its
+vector mixes their USE lite vectors; 200 XQuAD-R questions with their real vectors. "Retrieval" is the shipped
+hybrid retriever without embedding the question (add the warm answer's embedding cost above, p50 ${ms(embedP50)}).
+RSS is the benchmark process after a full GC (it also holds the model and the smaller sizes' leftovers).
+
+| Sentences | HNSW build | BM25 build | RSS | recall@10 vs exact | HNSW p50 / p95 | exact p50 / p95 | retrieval p50 / p95 | save / load+BM25 |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${scale.map((r) => `| ${r.size.toLocaleString("en-US")} | ${r.buildSeconds.toFixed(1)} s | ${r.bm25Seconds.toFixed(1)} s | ${r.rssMiB.toFixed(0)} MiB | ${r.recallAt10.toFixed(4)} | ${ms(r.hnswMs.p50)} / ${ms(r.hnswMs.p95)} | ${ms(r.exactMs.p50)} / ${ms(r.exactMs.p95)} | ${ms(r.retrievalMs.p50)} / ${ms(r.retrievalMs.p95)} | ${r.saveSeconds.toFixed(1)} s / ${r.loadSeconds.toFixed(1)} s |`).join("\n")}
+
+Adding one 26-sentence article to the ${Math.max(...sizes).toLocaleString("en-US")}-sentence index (HNSW insert + save, vectors already embedded): ${scale.find((r) => r.incrementalSeconds !== undefined)?.incrementalSeconds?.toFixed(2)} s, vs ${scale.at(-1)!.buildSeconds.toFixed(1)} s for a full HNSW build.
+Chart: \`${CHART}\`. Warm answer at the article size, with embedding: p50 ${ms(embedP50)}, p95 ${ms(embedP95)}.
+
+## Embedding throughput (use-lite, 192 XQuAD-R sentences, length-sorted batches)
+
+| Batch size | Sentences/s |
+| ---: | ---: |
+${throughput.map((t) => `| ${t.batchSize} | ${t.perSecond.toFixed(0)} |`).join("\n")}
+
+At the shipped batch size a full build of 10,000 new sentences would take about ${(10_000 / (throughput.find((t) => t.batchSize === 8)?.perSecond ?? 1)).toFixed(0)} s of embedding plus the HNSW build above (an estimate from the measured parts, not a timed 10k build).
 
 Slack path: the real bot (\`src/bench/bot-process.ts\`, HTTP mode) in its own process on loopback, signed
 \`app_mention\` events and a local fake Slack Web API (\`src/bench/fake-slack.ts\`) in the benchmark process. Every question answered exactly once: ${exactlyOnce(sequential) && exactlyOnce(concurrent) ? "yes" : "NO"}.

@@ -9,6 +9,12 @@ export function formatProgress(done: number, total: number, elapsedMs: number): 
   return `Embedding sentences: ${done}/${total} (${percent}%), ${rate.toFixed(0)} sentences/s, ${eta}`;
 }
 
+/** "[########............]" for a terminal. Pure. */
+export function progressBar(done: number, total: number, width = 20): string {
+  const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : width;
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
+}
+
 /**
  * Progress on stderr: a line redrawn in place on a terminal, a plain line every few seconds otherwise
  * (logs and CI). Small jobs stay quiet.
@@ -24,7 +30,7 @@ export function stderrProgress(minTotal = 200, everyMs = 2_000): EmbedProgress {
     if (!finished && now - lastPrinted < (tty ? 100 : everyMs)) return;
     lastPrinted = now;
     const line = formatProgress(done, total, now - started);
-    if (tty) process.stderr.write(`\r${line}\u001b[K${finished ? "\n" : ""}`);
+    if (tty) process.stderr.write(`\r${progressBar(done, total)} ${line}\u001b[K${finished ? "\n" : ""}`);
     else process.stderr.write(`${line}\n`);
   };
 }
