@@ -104,6 +104,12 @@ RSS is the benchmark process after a full GC (it also holds the model and the sm
 | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${scale.map((r) => `| ${r.size.toLocaleString("en-US")} | ${r.buildSeconds.toFixed(1)} s | ${r.bm25Seconds.toFixed(1)} s | ${r.rssMiB.toFixed(0)} MiB | ${r.recallAt10.toFixed(4)} | ${ms(r.hnswMs.p50)} / ${ms(r.hnswMs.p95)} | ${ms(r.exactMs.p50)} / ${ms(r.exactMs.p95)} | ${ms(r.retrievalMs.p50)} / ${ms(r.retrievalMs.p95)} | ${r.saveSeconds.toFixed(1)} s / ${r.loadSeconds.toFixed(1)} s |`).join("\n")}
 
+${(() => {
+  const served = scale.find((r) => r.served);
+  return served?.served
+    ? `Served like the bot (fresh process: load index + BM25, then answer with the real model) at ${served.size.toLocaleString("en-US")} sentences: load ${served.served.loadSeconds.toFixed(1)} s, answer p50 ${ms(served.served.p50)}, p95 ${ms(served.served.p95)}, RSS after a full GC ${served.served.rssMiB.toFixed(0)} MiB.\n`
+    : "";
+})()}
 Adding one 26-sentence article to the ${Math.max(...sizes).toLocaleString("en-US")}-sentence index (HNSW insert + save, vectors already embedded): ${scale.find((r) => r.incrementalSeconds !== undefined)?.incrementalSeconds?.toFixed(2)} s, vs ${scale.at(-1)!.buildSeconds.toFixed(1)} s for a full HNSW build.
 Chart: \`${CHART}\`. Warm answer at the article size, with embedding: p50 ${ms(embedP50)}, p95 ${ms(embedP95)}.
 

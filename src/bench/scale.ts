@@ -35,6 +35,8 @@ export interface ScaleRow {
   readonly saveSeconds: number;
   readonly loadSeconds: number;
   readonly incrementalSeconds?: number;
+  /** The largest size loaded in a fresh process the way the bot loads it, answering with the real model. */
+  readonly served?: { loadSeconds: number; p50: number; p95: number; rssMiB: number };
 }
 
 function seeded(seed: number): () => number {
@@ -139,6 +141,13 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
       await loaded.store.save(`${dir}-updated`);
       incrementalSeconds = seconds(started);
     }
+    let served: ScaleRow["served"];
+    if (size === Math.max(...sizes)) {
+      const { execFileSync } = await import("node:child_process");
+      const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", path.resolve("src/bench/scale-child.ts"), dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+      const r = JSON.parse(out.trim().split("\n").at(-1)!) as { loadSeconds: number; p50: number; p95: number; rss: number };
+      served = { loadSeconds: r.loadSeconds, p50: r.p50, p95: r.p95, rssMiB: mib(r.rss) };
+    }
     const { rm } = await import("node:fs/promises");
     await rm(dir, { recursive: true, force: true });
     await rm(`${dir}-updated`, { recursive: true, force: true });
@@ -156,6 +165,7 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
       saveSeconds,
       loadSeconds,
       ...(incrementalSeconds !== undefined ? { incrementalSeconds } : {}),
+      ...(served ? { served } : {}),
     };
     log(`Scale ${size}: build ${buildSeconds.toFixed(1)} s, recall@10 ${row.recallAt10.toFixed(3)}, retrieval p95 ${row.retrievalMs.p95.toFixed(1)} ms`);
     rows.push(row);
