@@ -38,6 +38,22 @@ describe("Bm25Index", () => {
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
   });
 
+  it("selects the best k exactly as a full sort would (property test over random corpora)", () => {
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const words = ["tariff", "trade", "china", "talks", "london", "mineral", "export", "truce", "deal", "market"];
+    for (let round = 0; round < 50; round++) {
+      const docs = Array.from({ length: 5 + Math.floor(rand() * 200) }, () => Array.from({ length: 1 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]).join(" "));
+      const bm25 = new Bm25Index(docs);
+      const query = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => words[Math.floor(rand() * words.length)]).join(" ");
+      const all = bm25.search(query);
+      for (const k of [0, 1, 3, 10, 50]) expect(bm25.search(query, k)).toEqual(all.slice(0, k));
+      const scores = bm25.scores(query);
+      expect(scores.size).toBe(all.length);
+      for (const hit of all) expect(scores.score(hit.id)).toBe(hit.score);
+    }
+  });
+
   it("returns nothing for a question with no known term", () => {
     expect(index.search("banana bread recipe")).toEqual([]);
   });

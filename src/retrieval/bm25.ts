@@ -71,10 +71,15 @@ export class Bm25Index {
     return [...new Set(tokenize(query))];
   }
 
-  /** Every document sharing a term with the query, with its BM25 score, best first. */
-  search(query: string, limit = Infinity): ScoredId[] {
+  /**
+   * BM25 scores of every document sharing a term with the query. Accumulates into a typed array
+   * (one slot per document) rather than a Map: at 100k sentences a common term touches tens of
+   * thousands of documents per query.
+   */
+  scores(query: string): LexicalScores {
     const { k1, b } = this.params;
-    const scores = new Map<number, number>();
+    const acc = new Float64Array(this.lengths.length);
+    const touched: number[] = [];
     for (const term of this.queryTerms(query)) {
       const list = this.postings.get(term);
       if (!list) continue;
@@ -83,12 +88,16 @@ export class Bm25Index {
         const id = list.ids[i]!;
         const tf = list.tfs[i]!;
         const norm = k1 * (1 - b + (b * this.lengths[id]!) / this.averageLength);
-        scores.set(id, (scores.get(id) ?? 0) + (idf * tf * (k1 + 1)) / (tf + norm));
+        if (acc[id] === 0) touched.push(id);
+        acc[id]! += (idf * tf * (k1 + 1)) / (tf + norm);
       }
     }
-    const hits = [...scores].map(([id, score]) => ({ id, score }));
-    hits.sort((x, y) => y.score - x.score || x.id - y.id);
-    return limit < hits.length ? hits.slice(0, limit) : hits;
+    return new LexicalScores(acc, touched);
+  }
+
+  /** Every document sharing a term with the query (or the best `limit`), best first. */
+  search(query: string, limit = Infinity): ScoredId[] {
+    return this.scores(query).top(limit);
   }
 
   /**
@@ -120,4 +129,56 @@ function containsSorted(ids: readonly number[], id: number): boolean {
     else hi = mid - 1;
   }
   return false;
+}
+
+/** One query's BM25 scores: lookup by id, and the best k without sorting every match. */
+export class LexicalScores {
+  constructor(
+    private readonly acc: Float64Array,
+    private readonly touched: readonly number[],
+  ) {}
+
+  get size(): number {
+    return this.touched.length;
+  }
+
+  score(id: number): number {
+    return this.acc[id] ?? 0;
+  }
+
+  /** Best first, ties by id. A bounded selection keeps this O(n log k) for small k. */
+  top(k: number): ScoredId[] {
+    const better = (a: ScoredId, b: ScoredId) => a.score > b.score || (a.score === b.score && a.id < b.id);
+    if (k >= this.touched.length) {
+      return this.touched.map((id) => ({ id, score: this.acc[id]! })).sort((x, y) => (better(x, y) ? -1 : 1));
+    }
+    // Min-heap of the best k so far: the root is the weakest kept hit.
+    const heap: ScoredId[] = [];
+    const swap = (i: number, j: number) => ([heap[i], heap[j]] = [heap[j]!, heap[i]!]);
+    for (const id of this.touched) {
+      const hit = { id, score: this.acc[id]! };
+      if (heap.length < k) {
+        heap.push(hit);
+        for (let i = heap.length - 1; i > 0; ) {
+          const parent = (i - 1) >> 1;
+          if (!better(heap[parent]!, heap[i]!)) break;
+          swap(i, parent);
+          i = parent;
+        }
+      } else if (k > 0 && better(hit, heap[0]!)) {
+        heap[0] = hit;
+        for (let i = 0; ; ) {
+          const l = 2 * i + 1;
+          const r = l + 1;
+          let weakest = i;
+          if (l < heap.length && better(heap[weakest]!, heap[l]!)) weakest = l;
+          if (r < heap.length && better(heap[weakest]!, heap[r]!)) weakest = r;
+          if (weakest === i) break;
+          swap(i, weakest);
+          i = weakest;
+        }
+      }
+    }
+    return heap.sort((x, y) => (better(x, y) ? -1 : 1));
+  }
 }

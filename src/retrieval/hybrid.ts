@@ -43,8 +43,8 @@ export class HybridRetriever {
   async candidates(question: string): Promise<Candidate[]> {
     const vector = await this.embedder.embedQuery(question);
     const denseHits = await this.dense.search(vector, this.candidatesPerSide);
-    const lexicalHits = this.lexical.search(question);
-    const lexicalById = new Map(lexicalHits.map((h) => [h.id, h.score]));
+    const lexical = this.lexical.scores(question);
+    const lexicalHits = lexical.top(this.candidatesPerSide);
     const denseById = new Map(denseHits.map((h) => [h.id, h.score]));
     const cosine = (id: number) => denseById.get(id) ?? this.dense.cosine(vector, id);
     // A neighbour outside the dense candidates is less similar than all of them; the weakest
@@ -53,7 +53,7 @@ export class HybridRetriever {
     // (an article) every score is known, so nothing is approximated.
     const floor = denseHits.length > 0 ? denseHits[denseHits.length - 1]!.score : -1;
     const neighborCosine = (id: number) => denseById.get(id) ?? floor;
-    const ids = new Set([...denseHits.map((h) => h.id), ...lexicalHits.slice(0, this.candidatesPerSide).map((h) => h.id)]);
+    const ids = new Set([...denseHits.map((h) => h.id), ...lexicalHits.map((h) => h.id)]);
     const terms = this.lexical.queryTerms(question);
     const questionTerms = new Set(terms);
     const type = answerTypeOf(question);
@@ -66,10 +66,10 @@ export class HybridRetriever {
       return {
         id,
         dense: cosine(id),
-        lexical: lexicalById.get(id) ?? 0,
+        lexical: lexical.score(id),
         coverage: this.lexical.coverage(terms, id),
-        prevLexical: prev === undefined ? 0 : (lexicalById.get(prev) ?? 0),
-        nextLexical: next === undefined ? 0 : (lexicalById.get(next) ?? 0),
+        prevLexical: prev === undefined ? 0 : lexical.score(prev),
+        nextLexical: next === undefined ? 0 : lexical.score(next),
         prevDense: prev === undefined ? -1 : neighborCosine(prev),
         nextDense: next === undefined ? -1 : neighborCosine(next),
         pronounStart: PRONOUN_START.test(sentence.text) ? 1 : 0,
