@@ -17,9 +17,6 @@ export function escapeMrkdwn(text: string): string {
     .replace(/@(channel|here|everyone)\b/gi, `@${WORD_JOINER}$1`);
 }
 
-/** Plain text for Slack (fallback `text`, plain_text fields): the same neutralisation. */
-export const escapePlain = escapeMrkdwn;
-
 /** Removes the bot's own mention and trims: "<@UBOT> where are the talks?" -> "where are the talks?". */
 export function stripMention(text: string, botUserId: string | undefined): string {
   const own = botUserId ? new RegExp(`<@${botUserId}(\\|[^>]*)?>`, "g") : /^\s*<@[A-Z0-9]+(\|[^>]*)?>/;

@@ -5,7 +5,6 @@ export const USAGE_HINT =
 export const ERROR_REPLY = "Sorry, something went wrong while answering. The problem has been logged; please try again in a moment.";
 export const TOO_LONG_REPLY = "That question is too long for me (the limit is 2,000 characters). Could you ask a shorter one?";
 export const RATE_LIMITED_REPLY = "You're asking faster than I can keep up. Please wait a minute before the next question.";
-export const NOT_READY_REPLY = "I'm still loading the documents. Please ask again in a few seconds.";
 export const FEEDBACK_THANKS = "Thanks for the feedback!";
 export const FEEDBACK_FAILED = "Sorry, I couldn't record that feedback. Please try again.";
 export const SHARED_NOTE = "Shared from /ask";
