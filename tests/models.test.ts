@@ -4,6 +4,7 @@ import { createAnswerService } from "../src/answer/service.js";
 import { createEmbeddings } from "../src/embeddings/factory.js";
 import { TransformersEmbeddings } from "../src/embeddings/transformers.js";
 import { UseLiteEmbeddings } from "../src/embeddings/use-lite.js";
+import { UseLiteTfjsEmbeddings } from "../src/embeddings/use-lite-tfjs.js";
 import { WorkerUseLiteEmbeddings } from "../src/embeddings/worker-embeddings.js";
 import { ErrorCode } from "../src/errors.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -27,12 +28,41 @@ describe("Universal Sentence Encoder lite (default, offline from npm)", () => {
   });
 });
 
-describe("USE lite in a worker thread (used by the bot)", () => {
+describe("USE lite as an ONNX graph", () => {
+  it("gives the same vectors as the package's own TensorFlow.js graph, in batches with padding", async () => {
+    const texts = [
+      "Who leads the Chinese delegation?",
+      "x",
+      "Vice Premier He Lifeng heads the Chinese delegation, which includes Commerce Minister Wang Wentao and China International Trade Representative Li Chenggang.",
+      "Tariffs fell to 30% (from 145%) on May 12th.",
+      "日本語のテキストと絵文字 😀 — unknown pieces",
+      "word ".repeat(200), // longer than the model's 128-token window
+    ];
+    const [onnx, tfjs] = await Promise.all([new UseLiteEmbeddings(4).embedDocuments(texts), new UseLiteTfjsEmbeddings(3).embedDocuments(texts)]);
+    texts.forEach((_, i) => expect(dot(onnx[i]!, tfjs[i]!)).toBeGreaterThan(0.99999));
+    expect(dot(onnx[0]!, onnx[2]!)).toBeLessThan(0.9);
+  });
+});
+
+describe("USE lite in worker threads (used by the bot)", () => {
   it("returns the same vectors as the in-thread model and answers concurrent requests in order", async () => {
     const worker = new WorkerUseLiteEmbeddings();
     const texts = ["Who leads the Chinese delegation?", "Tariffs were reduced to 30%.", "Bake the bread."];
     const [inWorker, inThread] = await Promise.all([Promise.all(texts.map((t) => worker.embedQuery(t))), new UseLiteEmbeddings().embedDocuments(texts)]);
     inWorker.forEach((v, i) => expect(dot(v, inThread[i]!)).toBeCloseTo(1, 5));
+    await worker.close();
+  });
+
+  it("answers a question before document batches that were queued earlier", async () => {
+    const worker = new WorkerUseLiteEmbeddings(1, 1);
+    await worker.load();
+    const finished: string[] = [];
+    const documents = worker.embedDocuments(Array.from({ length: 12 }, (_, i) => `Sentence number ${i} about trade.`), (done) => finished.push(`batch ${done}`));
+    const question = worker.embedQuery("Who leads the Chinese delegation?").then(() => finished.push("question"));
+    await Promise.all([documents, question]);
+    // One batch may already be running when the question arrives; the rest wait behind it.
+    expect(finished.indexOf("question")).toBeLessThanOrEqual(1);
+    expect(finished).toHaveLength(13);
     await worker.close();
   });
 });

@@ -1,70 +1,146 @@
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CiteBotError, ErrorCode } from "../errors.js";
-import { CiteBotEmbeddings } from "./types.js";
+import { CiteBotEmbeddings, type EmbedProgress } from "./types.js";
+import { loadUseLiteModel } from "./use-lite.js";
+import { USE_LITE_DIMENSIONS } from "./use-lite-graph.js";
 
-interface Pending {
+interface Job {
+  texts: string[];
   resolve: (vectors: number[][]) => void;
   reject: (error: Error) => void;
 }
 
+interface PoolWorker {
+  worker: Worker;
+  job: Job | undefined;
+  jobId: number;
+}
+
 /**
- * USE lite run in a worker thread, behind the same LangChain Embeddings interface. Model inference
- * is CPU-bound and would otherwise block the event loop for ~20 ms per question, delaying every
- * Slack ack queued behind it; in a worker, the main thread only posts text and receives vectors.
+ * USE lite in a pool of worker threads, behind the same LangChain Embeddings interface.
+ * Inference is CPU-bound: on the main thread it would delay every Slack ack queued behind it.
+ * One single-threaded session per worker measured faster than one session using both cores, so an
+ * index build spreads its batches over the pool. Questions jump the queue: a question asked while
+ * the index rebuilds waits for at most one batch, not for the whole rebuild.
  */
 export class WorkerUseLiteEmbeddings extends CiteBotEmbeddings {
   readonly modelId = "use-lite";
-  readonly dimensions = 512;
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
+  readonly dimensions = USE_LITE_DIMENSIONS;
+  private readonly workers: PoolWorker[] = [];
+  private readonly questions: Job[] = [];
+  private readonly batches: Job[] = [];
+  private nextJobId = 0;
   private ready: Promise<void> | undefined;
 
-  constructor(batchSize = 8) {
+  constructor(
+    batchSize = 8,
+    private readonly poolSize = Math.max(1, Math.min(2, availableParallelism())),
+  ) {
     super(batchSize);
   }
 
   load(): Promise<void> {
     this.ready ??= (async () => {
-      const worker = new Worker(new URL("./use-lite.worker.mjs", import.meta.url), { execArgv: [] });
-      worker.on("message", (message: { id: number; vectors?: number[][]; error?: string }) => {
-        const pending = this.pending.get(message.id);
-        if (!pending) return;
-        this.pending.delete(message.id);
-        // Idle workers must not keep the process alive; busy ones must (the reply is awaited).
-        if (this.pending.size === 0) worker.unref();
-        if (message.vectors) pending.resolve(message.vectors);
-        else pending.reject(new CiteBotError(ErrorCode.ModelLoadFailed, message.error ?? "embedding failed"));
-      });
-      worker.on("error", (error) => this.failAll(error));
-      worker.on("exit", (code) => {
-        if (code !== 0) this.failAll(new Error(`embedding worker exited with code ${code}`));
-        this.worker = undefined;
-        this.ready = undefined;
-      });
-      this.worker = worker;
-      await this.embedBatch(["warm up"]);
-    })();
+      const model = await loadUseLiteModel();
+      for (let i = 0; i < this.poolSize; i++) this.workers.push(this.spawn(model));
+      // Fail at start-up, not on the first question, if the runtime cannot load.
+      await Promise.all(this.workers.map(() => this.enqueue(this.questions, ["warm up"])));
+    })().catch((error: unknown) => {
+      void this.close();
+      throw error;
+    });
     return this.ready;
   }
 
-  protected embedBatch(texts: string[]): Promise<number[][]> {
-    const worker = this.worker;
-    if (!worker) return this.load().then(() => this.embedBatch(texts));
-    const id = this.nextId++;
+  private spawn(model: { model: Uint8Array; vocabulary: [string, number][] }): PoolWorker {
+    const entry: PoolWorker = {
+      worker: new Worker(new URL("./use-lite.worker.mjs", import.meta.url), { execArgv: [], workerData: model }),
+      job: undefined,
+      jobId: -1,
+    };
+    const { worker } = entry;
+    worker.unref();
+    worker.on("message", (message: { id: number; vectors?: Float32Array[]; error?: string }) => {
+      const job = entry.job;
+      if (!job || message.id !== entry.jobId) return;
+      entry.job = undefined;
+      // Idle workers must not keep the process alive; busy ones must (the reply is awaited).
+      worker.unref();
+      if (message.vectors) job.resolve(message.vectors.map((v) => Array.from(v)));
+      else job.reject(new CiteBotError(ErrorCode.ModelLoadFailed, message.error ?? "embedding failed"));
+      this.dispatch();
+    });
+    worker.on("error", (error) => this.failAll(error));
+    worker.on("exit", (code) => {
+      if (code !== 0) this.failAll(new Error(`embedding worker exited with code ${code}`));
+      this.workers.splice(this.workers.indexOf(entry), 1);
+      if (this.workers.length === 0) this.ready = undefined;
+    });
+    return entry;
+  }
+
+  private enqueue(queue: Job[], texts: string[]): Promise<number[][]> {
     return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) worker.ref();
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, texts });
+      queue.push({ texts, resolve, reject });
+      this.dispatch();
     });
   }
 
+  private dispatch(): void {
+    for (const entry of this.workers) {
+      if (entry.job) continue;
+      const job = this.questions.shift() ?? this.batches.shift();
+      if (!job) return;
+      entry.job = job;
+      entry.jobId = this.nextJobId++;
+      entry.worker.ref();
+      entry.worker.postMessage({ id: entry.jobId, texts: job.texts });
+    }
+  }
+
+  protected async embedBatch(texts: string[]): Promise<number[][]> {
+    await this.load();
+    return this.enqueue(this.batches, texts);
+  }
+
+  override async embedQuery(text: string): Promise<number[]> {
+    await this.load();
+    const [vector] = await this.enqueue(this.questions, [text]);
+    if (!vector) throw new Error(`${this.modelId} returned no vector`);
+    return vector;
+  }
+
+  /** Sends every batch at once; the pool runs as many side by side as it has workers. */
+  override async embedDocuments(texts: string[], onProgress?: EmbedProgress): Promise<number[][]> {
+    await this.load();
+    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+    const vectors = new Array<number[]>(texts.length);
+    let done = 0;
+    const batches: Promise<void>[] = [];
+    for (let i = 0; i < order.length; i += this.batchSize) {
+      const batch = order.slice(i, i + this.batchSize);
+      batches.push(
+        this.embedBatch(batch.map((k) => texts[k]!)).then((embedded) => {
+          batch.forEach((k, j) => (vectors[k] = embedded[j]!));
+          done += batch.length;
+          onProgress?.(done, texts.length);
+        }),
+      );
+    }
+    await Promise.all(batches);
+    return vectors;
+  }
+
   private failAll(error: Error): void {
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
+    for (const entry of this.workers) {
+      entry.job?.reject(error);
+      entry.job = undefined;
+    }
+    for (const job of [...this.questions.splice(0), ...this.batches.splice(0)]) job.reject(error);
   }
 
   async close(): Promise<void> {
-    await this.worker?.terminate();
+    await Promise.all(this.workers.map((entry) => entry.worker.terminate()));
   }
 }

