@@ -1,6 +1,6 @@
 export interface UseLiteRunner {
-  /** Unit-length 512-d vectors, in input order. */
-  embed(texts: string[]): Promise<Float32Array[]>;
+  /** Unit-length 512-d vectors for rows of token ids (cut to the model's 128), in input order. */
+  embed(tokens: number[][]): Promise<Float32Array[]>;
 }
 
-export function createUseLiteRunner(options: { model: Uint8Array; vocabulary: [string, number][]; threads?: number }): Promise<UseLiteRunner>;
+export function createUseLiteRunner(options: { model: Uint8Array; threads?: number }): Promise<UseLiteRunner>;

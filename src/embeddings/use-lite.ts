@@ -2,11 +2,12 @@ import { CiteBotError, ErrorCode } from "../errors.js";
 import { CiteBotEmbeddings } from "./types.js";
 import { USE_LITE_DIMENSIONS, buildUseLiteOnnx, readUseLiteVocabulary, readUseLiteWeights } from "./use-lite-graph.js";
 import { createUseLiteRunner, type UseLiteRunner } from "./use-lite-runner.mjs";
+import { UseLiteTokenizer } from "./use-lite-tokenizer.js";
 
 export interface UseLiteModel {
   /** The serialized ONNX graph. */
   readonly model: Uint8Array;
-  readonly vocabulary: [string, number][];
+  readonly tokenizer: UseLiteTokenizer;
 }
 
 let modelPromise: Promise<UseLiteModel> | undefined;
@@ -15,7 +16,7 @@ let modelPromise: Promise<UseLiteModel> | undefined;
 export function loadUseLiteModel(): Promise<UseLiteModel> {
   modelPromise ??= (async () => {
     try {
-      return { model: buildUseLiteOnnx(readUseLiteWeights()), vocabulary: readUseLiteVocabulary() };
+      return { model: buildUseLiteOnnx(readUseLiteWeights()), tokenizer: new UseLiteTokenizer(readUseLiteVocabulary()) };
     } catch (error) {
       modelPromise = undefined;
       throw new CiteBotError(
@@ -37,7 +38,7 @@ export function loadUseLiteModel(): Promise<UseLiteModel> {
 export class UseLiteEmbeddings extends CiteBotEmbeddings {
   readonly modelId = "use-lite";
   readonly dimensions = USE_LITE_DIMENSIONS;
-  private runner: Promise<UseLiteRunner> | undefined;
+  private runner: Promise<{ runner: UseLiteRunner; tokenizer: UseLiteTokenizer }> | undefined;
 
   /** Batches of 8, sorted by length, were fastest (measured 8-64). */
   constructor(batchSize = 8) {
@@ -48,9 +49,9 @@ export class UseLiteEmbeddings extends CiteBotEmbeddings {
     await this.getRunner();
   }
 
-  private getRunner(): Promise<UseLiteRunner> {
+  private getRunner(): Promise<{ runner: UseLiteRunner; tokenizer: UseLiteTokenizer }> {
     this.runner ??= loadUseLiteModel()
-      .then((model) => createUseLiteRunner(model))
+      .then(async ({ model, tokenizer }) => ({ runner: await createUseLiteRunner({ model }), tokenizer }))
       .catch((error: unknown) => {
         this.runner = undefined;
         if (error instanceof CiteBotError) throw error;
@@ -60,7 +61,8 @@ export class UseLiteEmbeddings extends CiteBotEmbeddings {
   }
 
   protected async embedBatch(texts: string[]): Promise<number[][]> {
-    const vectors = await (await this.getRunner()).embed(texts);
+    const { runner, tokenizer } = await this.getRunner();
+    const vectors = await runner.embed(texts.map((text) => tokenizer.encode(text)));
     return vectors.map((vector) => Array.from(vector));
   }
 }

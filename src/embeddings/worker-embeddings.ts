@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { CiteBotError, ErrorCode } from "../errors.js";
 import { CiteBotEmbeddings, type EmbedProgress } from "./types.js";
-import { loadUseLiteModel } from "./use-lite.js";
+import { loadUseLiteModel, type UseLiteModel } from "./use-lite.js";
 import { USE_LITE_DIMENSIONS } from "./use-lite-graph.js";
 
 interface Job {
@@ -32,6 +32,7 @@ export class WorkerUseLiteEmbeddings extends CiteBotEmbeddings {
   private readonly batches: Job[] = [];
   private nextJobId = 0;
   private ready: Promise<void> | undefined;
+  private model: UseLiteModel | undefined;
 
   constructor(
     batchSize = 8,
@@ -42,8 +43,8 @@ export class WorkerUseLiteEmbeddings extends CiteBotEmbeddings {
 
   load(): Promise<void> {
     this.ready ??= (async () => {
-      const model = await loadUseLiteModel();
-      for (let i = 0; i < this.poolSize; i++) this.workers.push(this.spawn(model));
+      const model = (this.model = await loadUseLiteModel());
+      for (let i = 0; i < this.poolSize; i++) this.workers.push(this.spawn(model.model));
       // Fail at start-up, not on the first question, if the runtime cannot load.
       await Promise.all(this.workers.map(() => this.enqueue(this.questions, ["warm up"])));
     })().catch((error: unknown) => {
@@ -53,9 +54,9 @@ export class WorkerUseLiteEmbeddings extends CiteBotEmbeddings {
     return this.ready;
   }
 
-  private spawn(model: { model: Uint8Array; vocabulary: [string, number][] }): PoolWorker {
+  private spawn(model: Uint8Array): PoolWorker {
     const entry: PoolWorker = {
-      worker: new Worker(new URL("./use-lite.worker.mjs", import.meta.url), { execArgv: [], workerData: model }),
+      worker: new Worker(new URL("./use-lite.worker.mjs", import.meta.url), { execArgv: [], workerData: { model } }),
       job: undefined,
       jobId: -1,
     };
@@ -95,7 +96,8 @@ export class WorkerUseLiteEmbeddings extends CiteBotEmbeddings {
       entry.job = job;
       entry.jobId = this.nextJobId++;
       entry.worker.ref();
-      entry.worker.postMessage({ id: entry.jobId, texts: job.texts });
+      // Tokenizing here is cheap (tens of microseconds a sentence) and keeps the worker plain JavaScript.
+      entry.worker.postMessage({ id: entry.jobId, tokens: job.texts.map((text) => this.model!.tokenizer.encode(text)) });
     }
   }
 
