@@ -3,7 +3,7 @@ import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import type { Logger } from "../logger.js";
-import { openIndex, type Manifest } from "../index/store.js";
+import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { composeAnswer, type Answer } from "./compose.js";
@@ -27,13 +27,16 @@ export interface AnswerServiceOptions {
   readonly rebuild?: boolean;
 }
 
-/** Loads the corpus, opens (or builds) the index and returns a ready service. */
-export async function createAnswerService(options: AnswerServiceOptions): Promise<AnswerService> {
+/**
+ * Loads the corpus and opens the index, building or updating it when it no longer matches.
+ * `npm run index` stops here: it needs no lexical index and no answers.
+ */
+export async function prepareIndex(options: AnswerServiceOptions): Promise<LoadedIndex> {
   const { config, logger } = options;
   const embeddings = options.embeddings ?? createEmbeddings(config);
   const corpus = await loadCorpus(config.corpusDir, logger);
   await embeddings.load();
-  const index = await openIndex({
+  return openIndex({
     indexDir: config.indexDir,
     corpus,
     embeddings,
@@ -41,6 +44,13 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.rebuild ? { rebuild: true } : {}),
   });
+}
+
+/** Loads the corpus, opens (or builds) the index and returns a ready service. */
+export async function createAnswerService(options: AnswerServiceOptions): Promise<AnswerService> {
+  const { config } = options;
+  const embeddings = options.embeddings ?? createEmbeddings(config);
+  const index = await prepareIndex({ ...options, embeddings });
   const lexical = new Bm25Index(index.sentences.map((s) => s.text));
   const retriever = new HybridRetriever(index.sentences, index.dense, lexical, embeddings);
   const queue = new SerialQueue();

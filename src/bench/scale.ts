@@ -8,7 +8,7 @@
  * embeddings without embedding 100k texts (USE lite embeds about 30 sentences/s here; embedding
  * throughput is measured separately). Questions are the XQuAD-R questions with their real vectors.
  */
-import { readFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Sentence } from "../corpus/split.js";
@@ -186,4 +186,31 @@ export async function measureThroughput(batchSizes: readonly number[], log: (lin
     log(`Throughput: batch ${batchSize}: ${out.at(-1)!.perSecond.toFixed(0)} sentences/s`);
   }
   return out;
+}
+
+/**
+ * Writes a corpus of about `size` sentences of real-looking text for a timed full build: 30-line
+ * documents, each line the first half of one real sentence (XQuAD-R and the article) followed by
+ * the second half of another, cut at word boundaries. Lines keep the real sentence-length
+ * distribution and vocabulary, so embedding them costs what embedding real sentences costs.
+ */
+export async function writeSyntheticCorpus(dir: string, size: number): Promise<void> {
+  const articles = await loadXquadR("tests/data/xquad-r/en.json");
+  const trade = splitSentences(await readFile("corpus/us-china-trade-talks-london.txt", "utf8"), "corpus/us-china-trade-talks-london.txt");
+  const base = [...articles.flatMap((a) => a.sentences.map((s) => s.text)), ...trade.map((s) => s.text)].map((t) => t.split(" ")).filter((words) => words.length >= 4);
+  const random = seeded(size + 7);
+  await mkdir(dir, { recursive: true });
+  for (let doc = 0; doc * 30 < size; doc++) {
+    const lines: string[] = [];
+    for (let line = 0; line < Math.min(30, size - doc * 30); line++) {
+      const a = base[Math.floor(random() * base.length)]!;
+      const b = base[Math.floor(random() * base.length)]!;
+      // No sentence-ending punctuation inside the line, so the splitter keeps it as one sentence.
+      const head = a.slice(0, Math.ceil(a.length / 2)).join(" ").replace(/[.!?]+["'”’)]*$/, "");
+      const line = `${head} ${b.slice(Math.floor(b.length / 2)).join(" ")}`;
+      // End every line with punctuation, or the splitter would join it to the next as a wrapped sentence.
+      lines.push(/[.!?]["'”’)]*$/.test(line) ? line : `${line}.`);
+    }
+    await writeFile(path.join(dir, `doc-${String(doc).padStart(5, "0")}.txt`), `${lines.join("\n")}\n`);
+  }
 }

@@ -15,6 +15,8 @@ const CURRENT_FILE = "CURRENT";
 const MANIFEST_FILE = "manifest.json";
 /** Files LangChain's HNSWLib.save writes. */
 const ARTIFACTS = ["hnswlib.index", "docstore.json", "args.json"] as const;
+/** Sentences embedded per step of a build; HNSW inserts one chunk while the next is embedded. */
+const EMBED_CHUNK = 1024;
 
 export interface Manifest {
   readonly formatVersion: number;
@@ -186,28 +188,43 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     const cacheFile = path.join(indexDir, "cache", `${embeddings.modelId.replace(/[^\w.-]+/g, "_")}.vectors`);
     await cache.readFrom(cacheFile);
     const incoming = plan ? corpus.sentences.filter((s) => plan.added.has(s.source)) : corpus.sentences;
-    const vectors = await cache.embedDocuments(incoming.map((s) => s.text), options.onProgress);
-    cache.retain(corpus.sentences.map((s) => s.text));
-    await cache.writeTo(cacheFile);
 
-    let dense: HnswDenseIndex;
+    let dense: HnswDenseIndex | undefined;
     let sentences: Sentence[];
     if (plan) {
       dense = plan.base.dense;
       sentences = plan.base.sentences.slice(); // slice keeps the holes of earlier removals
       sentences.forEach((sentence, label) => {
         if (sentence && plan.removed.has(sentence.source)) {
-          dense.remove(label);
+          plan.base.dense.remove(label);
           delete sentences[label];
         }
       });
-      const first = dense.size;
-      await dense.add(vectors, incoming, first);
-      incoming.forEach((sentence, i) => (sentences[first + i] = sentence));
     } else {
-      dense = await HnswDenseIndex.fromVectors(vectors, corpus.sentences, embeddings);
-      sentences = [...corpus.sentences];
+      sentences = [];
     }
+    // Embed in chunks and insert each chunk into HNSW while the next one is being embedded: with
+    // the model in a worker thread (as `npm run index` and the bot run it), the two overlap.
+    const chunks: Sentence[][] = [];
+    for (let i = 0; i < incoming.length; i += EMBED_CHUNK) chunks.push(incoming.slice(i, i + EMBED_CHUNK));
+    const embedChunk = (k: number) => {
+      const before = k * EMBED_CHUNK;
+      return cache.embedDocuments(chunks[k]!.map((s) => s.text), options.onProgress && ((done) => options.onProgress!(before + done, incoming.length)));
+    };
+    let dimensions: number | undefined;
+    let next = chunks.length > 0 ? embedChunk(0) : undefined;
+    for (let k = 0; k < chunks.length; k++) {
+      const vectors = await next!;
+      next = k + 1 < chunks.length ? embedChunk(k + 1) : undefined;
+      dimensions ??= vectors[0]?.length;
+      const first = dense?.size ?? 0;
+      if (dense) await dense.add(vectors, chunks[k]!, first);
+      else dense = await HnswDenseIndex.fromVectors(vectors, chunks[k]!, embeddings);
+      chunks[k]!.forEach((sentence, i) => (sentences[first + i] = sentence));
+    }
+    dense ??= await HnswDenseIndex.fromVectors([], [], embeddings);
+    cache.retain(corpus.sentences.map((s) => s.text));
+    await cache.writeTo(cacheFile);
     await dense.store.save(temp);
     const artifacts = [];
     for (const name of ARTIFACTS) {
@@ -221,7 +238,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
       corpusHash: corpus.hash,
       files: corpus.files.map((f) => ({ source: f.source, hash: f.hash, sentences: counts.get(f.source) ?? 0 })),
       embeddingModel: embeddings.modelId,
-      dimensions: vectors[0]?.length ?? plan?.base.manifest.dimensions ?? embeddings.dimensions,
+      dimensions: dimensions ?? plan?.base.manifest.dimensions ?? embeddings.dimensions,
       splitterVersion: SPLITTER_VERSION,
       sentenceCount: corpus.sentences.length,
       labelCount: dense.size,
