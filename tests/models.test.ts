@@ -1,6 +1,8 @@
+import { stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService } from "../src/answer/service.js";
+import { CachingEmbeddings } from "../src/embeddings/cache.js";
 import { createEmbeddings } from "../src/embeddings/factory.js";
 import { TransformersEmbeddings } from "../src/embeddings/transformers.js";
 import { UseLiteEmbeddings } from "../src/embeddings/use-lite.js";
@@ -8,7 +10,8 @@ import { UseLiteTfjsEmbeddings } from "../src/embeddings/use-lite-tfjs.js";
 import { WorkerUseLiteEmbeddings } from "../src/embeddings/worker-embeddings.js";
 import { ErrorCode } from "../src/errors.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
-import { tempDir } from "./helpers/temp.js";
+import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
+import { tempDir, writeFiles } from "./helpers/temp.js";
 
 const FIXTURE_MODELS = path.resolve("tests/fixtures/models");
 const dot = (a: number[], b: number[]) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
@@ -99,5 +102,46 @@ describe("Hugging Face models through @xenova/transformers", () => {
     const error = await missing.load().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.ModelLoadFailed });
     expect((error as Error).message).toMatch(/nobody\/missing-model.*ALLOW_MODEL_DOWNLOAD=true/);
+  });
+});
+
+describe("embedding cache (model id + text hash, one file per model)", () => {
+  it("round-trips vectors, embeds only new texts and rewrites the file only when something changed", async () => {
+    const file = path.join(await tempDir(), "cache", "test.vectors");
+    const first = new OverlapEmbeddings();
+    const cache = new CachingEmbeddings(first);
+    const before = await cache.embedDocuments(["tariffs on rare earths", "talks in london"]);
+    await cache.writeTo(file);
+
+    const second = new OverlapEmbeddings();
+    const reread = new CachingEmbeddings(second);
+    expect(await reread.readFrom(file)).toBe(true);
+    expect(await reread.embedDocuments(["talks in london", "tariffs on rare earths"])).toEqual([before[1], before[0]]);
+    expect(second.embedded).toBe(0);
+    const unchanged = (await stat(file)).mtimeMs;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await reread.writeTo(file);
+    expect((await stat(file)).mtimeMs).toBe(unchanged);
+
+    await reread.embedDocuments(["a new sentence about soybeans"]);
+    expect(second.embedded).toBe(1);
+    reread.retain(["a new sentence about soybeans", "talks in london"]);
+    await reread.writeTo(file);
+    const third = new CachingEmbeddings(new OverlapEmbeddings());
+    expect(await third.readFrom(file)).toBe(true);
+    await third.embedDocuments(["a new sentence about soybeans", "talks in london", "tariffs on rare earths"]);
+    expect(third.hits).toBe(2);
+    expect(third.misses).toBe(1);
+  });
+
+  it("treats a damaged or foreign cache file as empty", async () => {
+    const dir = await tempDir();
+    await writeFiles(dir, { "bad.vectors": "not a cache" });
+    expect(await new CachingEmbeddings(new OverlapEmbeddings()).readFrom(path.join(dir, "bad.vectors"))).toBe(false);
+    const file = path.join(dir, "other.vectors");
+    const other = new CachingEmbeddings(new OverlapEmbeddings(256, "another-model"));
+    await other.embedDocuments(["talks in london"]);
+    await other.writeTo(file);
+    expect(await new CachingEmbeddings(new OverlapEmbeddings()).readFrom(file)).toBe(false);
   });
 });

@@ -34,8 +34,8 @@ export interface AnswerServiceOptions {
 export async function prepareIndex(options: AnswerServiceOptions): Promise<LoadedIndex> {
   const { config, logger } = options;
   const embeddings = options.embeddings ?? createEmbeddings(config);
-  const corpus = await loadCorpus(config.corpusDir, logger);
-  await embeddings.load();
+  // The model loads (in a worker, for the bot and `npm run index`) while the corpus is read and split.
+  const [corpus] = await Promise.all([loadCorpus(config.corpusDir, logger), embeddings.load()]);
   return openIndex({
     indexDir: config.indexDir,
     corpus,

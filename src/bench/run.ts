@@ -4,8 +4,9 @@
  * - cold start: a fresh `ask` process from start to printed answer (index already built);
  * - the Slack path (bot in its own process, local fake Slack), one at a time and 20 at once;
  * - search at 1k, 10k and 100k sentences (src/bench/scale.ts), with a chart;
- * - embedding throughput by batch size.
- * `-- --sizes 1000,10000` picks other corpus sizes.
+ * - embedding throughput by runtime and batch size;
+ * - timed full builds with the real model, and adding one article end to end.
+ * `-- --sizes 1000,10000` picks other corpus sizes; `-- --build-sizes 1000,10000,100000` other full builds.
  * Medians and p95 over repeated runs; no pass/fail.
  */
 import { spawnSync } from "node:child_process";
@@ -17,7 +18,7 @@ import { readEngineConfig } from "../config.js";
 import { StderrLogger } from "../logger.js";
 import { writeFile } from "node:fs/promises";
 import { lineChart } from "./chart.js";
-import { measureScale, measureThroughput } from "./scale.js";
+import { measureBuilds, measureScale, measureThroughput } from "./scale.js";
 import { measureSlackPath } from "./slack-path.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadQuestionList, loadXquadR } from "../eval/xquad.js";
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
   const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(",").map(Number) : [1_000, 10_000, 100_000];
   const scale = await measureScale(sizes, path.join(config.indexDir, "cache", "eval-use-lite.bin"), (line) => process.stderr.write(`${line}\n`));
   const throughput = await measureThroughput([1, 8, 32], (line) => process.stderr.write(`${line}\n`));
+  const buildArg = process.argv.indexOf("--build-sizes");
+  const buildSizes = buildArg > 0 ? process.argv[buildArg + 1]!.split(",").map(Number) : [1_000, 10_000];
+  const builds = await measureBuilds(buildSizes, (line) => process.stderr.write(`${line}\n`));
   const embedP50 = median(warm);
   const embedP95 = percentile(warm, 95);
   await writeFile(
@@ -113,13 +117,29 @@ ${(() => {
 Adding one 26-sentence article to the ${Math.max(...sizes).toLocaleString("en-US")}-sentence index (HNSW insert + save, vectors already embedded): ${scale.find((r) => r.incrementalSeconds !== undefined)?.incrementalSeconds?.toFixed(2)} s, vs ${scale.at(-1)!.buildSeconds.toFixed(1)} s for a full HNSW build.
 Chart: \`${CHART}\`. Warm answer at the article size, with embedding: p50 ${ms(embedP50)}, p95 ${ms(embedP95)}.
 
+## Full builds with the real model
+
+\`npm run index -- --rebuild\` in a fresh process (\`src/bench/build-child.ts\`), no vector cache: corpus load and
+split, embedding (USE lite, onnxruntime-node, in a worker thread), HNSW build, atomic save. Corpora from
+\`writeSyntheticCorpus\` in \`src/bench/scale.ts\`: each line joins the first half of one real sentence to the
+second half of another, so lengths and vocabulary are those of real sentences. One run per size.
+
+| Sentences | Build time | Sentences/s | Peak RSS |
+| ---: | ---: | ---: | ---: |
+${builds.map((b) => `| ${b.sentences.toLocaleString("en-US")} | ${b.seconds.toFixed(1)} s | ${(b.sentences / b.seconds).toFixed(0)} | ${b.peakRssMiB.toFixed(0)} MiB |`).join("\n")}
+
+${(() => {
+  const last = builds.find((b) => b.addArticle);
+  return last?.addArticle
+    ? `Adding the 26-sentence trade article to the ${last.sentences.toLocaleString("en-US")}-sentence corpus, then \`npm run index\` (fresh process, end to end: corpus load and split, 26 sentences embedded, HNSW load, insert, save, swap): ${last.addArticle.seconds.toFixed(2)} s, peak RSS ${last.addArticle.peakRssMiB.toFixed(0)} MiB.`
+    : "";
+})()}
+
 ## Embedding throughput (use-lite, 192 XQuAD-R sentences, length-sorted batches)
 
-| Batch size | Sentences/s |
-| ---: | ---: |
-${throughput.map((t) => `| ${t.batchSize} | ${t.perSecond.toFixed(0)} |`).join("\n")}
-
-At the shipped batch size a full build of 10,000 new sentences would take about ${(10_000 / (throughput.find((t) => t.batchSize === 8)?.perSecond ?? 1)).toFixed(0)} s of embedding plus the HNSW build above (an estimate from the measured parts, not a timed 10k build).
+| Runtime | Batch size | Sentences/s |
+| --- | ---: | ---: |
+${throughput.map((t) => `| ${t.runtime} | ${t.batchSize} | ${t.perSecond.toFixed(0)} |`).join("\n")}
 
 Slack path: the real bot (\`src/bench/bot-process.ts\`, HTTP mode) in its own process on loopback, signed
 \`app_mention\` events and a local fake Slack Web API (\`src/bench/fake-slack.ts\`) in the benchmark process. Every question answered exactly once: ${exactlyOnce(sequential) && exactlyOnce(concurrent) ? "yes" : "NO"}.

@@ -5,10 +5,11 @@
  * How the large corpora are made: every synthetic sentence joins two real sentences drawn at random
  * (seeded) from XQuAD-R and the trade article, and its vector is the normalised mix 0.6 a + 0.4 b
  * of their USE lite vectors plus a little noise. So the vectors have the structure of real sentence
- * embeddings without embedding 100k texts (USE lite embeds about 30 sentences/s here; embedding
- * throughput is measured separately). Questions are the XQuAD-R questions with their real vectors.
+ * embeddings without embedding 100k texts for every run (full builds with the real model are timed
+ * separately, by measureBuilds). Questions are the XQuAD-R questions with their real vectors.
  */
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { execFileSync } from "node:child_process";
+import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Sentence } from "../corpus/split.js";
@@ -16,6 +17,7 @@ import { splitSentences } from "../corpus/split.js";
 import { CachingEmbeddings } from "../embeddings/cache.js";
 import { normalize } from "../embeddings/types.js";
 import { UseLiteEmbeddings } from "../embeddings/use-lite.js";
+import { UseLiteTfjsEmbeddings } from "../embeddings/use-lite-tfjs.js";
 import { HnswDenseIndex } from "../index/dense.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadXquadR } from "../eval/xquad.js";
@@ -143,12 +145,10 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
     }
     let served: ScaleRow["served"];
     if (size === Math.max(...sizes)) {
-      const { execFileSync } = await import("node:child_process");
       const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", path.resolve("src/bench/scale-child.ts"), dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
       const r = JSON.parse(out.trim().split("\n").at(-1)!) as { loadSeconds: number; p50: number; p95: number; rss: number };
       served = { loadSeconds: r.loadSeconds, p50: r.p50, p95: r.p95, rssMiB: mib(r.rss) };
     }
-    const { rm } = await import("node:fs/promises");
     await rm(dir, { recursive: true, force: true });
     await rm(`${dir}-updated`, { recursive: true, force: true });
 
@@ -173,17 +173,26 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
   return rows;
 }
 
-/** Embedding throughput (sentences/s) of the default model by batch size, over real sentences. */
-export async function measureThroughput(batchSizes: readonly number[], log: (line: string) => void): Promise<Array<{ batchSize: number; perSecond: number }>> {
+/**
+ * Embedding throughput (sentences/s) of the default model by batch size, over real sentences, for
+ * the shipped runtime (the ONNX graph in onnxruntime-node) and the package's own tfjs graph.
+ */
+export async function measureThroughput(batchSizes: readonly number[], log: (line: string) => void): Promise<Array<{ runtime: string; batchSize: number; perSecond: number }>> {
   const texts = (await loadXquadR("tests/data/xquad-r/en.json")).flatMap((a) => a.sentences.map((s) => s.text)).slice(0, 192);
+  const runtimes = [
+    { runtime: "onnxruntime-node (shipped)", make: (batchSize: number) => new UseLiteEmbeddings(batchSize) },
+    { runtime: "tfjs WASM (the package's own graph)", make: (batchSize: number) => new UseLiteTfjsEmbeddings(batchSize) },
+  ];
   const out = [];
-  for (const batchSize of batchSizes) {
-    const model = new UseLiteEmbeddings(batchSize);
-    await model.embedDocuments(texts.slice(0, batchSize));
-    const started = performance.now();
-    await model.embedDocuments(texts);
-    out.push({ batchSize, perSecond: texts.length / seconds(started) });
-    log(`Throughput: batch ${batchSize}: ${out.at(-1)!.perSecond.toFixed(0)} sentences/s`);
+  for (const { runtime, make } of runtimes) {
+    for (const batchSize of batchSizes) {
+      const model = make(batchSize);
+      await model.embedDocuments(texts.slice(0, batchSize));
+      const started = performance.now();
+      await model.embedDocuments(texts);
+      out.push({ runtime, batchSize, perSecond: texts.length / seconds(started) });
+      log(`Throughput ${runtime}: batch ${batchSize}: ${out.at(-1)!.perSecond.toFixed(0)} sentences/s`);
+    }
   }
   return out;
 }
@@ -213,4 +222,47 @@ export async function writeSyntheticCorpus(dir: string, size: number): Promise<v
     }
     await writeFile(path.join(dir, `doc-${String(doc).padStart(5, "0")}.txt`), `${lines.join("\n")}\n`);
   }
+}
+
+export interface BuildRow {
+  readonly requested: number;
+  readonly sentences: number;
+  readonly seconds: number;
+  readonly peakRssMiB: number;
+  /** `npm run index` after adding the trade article to this corpus (largest size only). */
+  readonly addArticle?: { seconds: number; sentences: number; peakRssMiB: number };
+}
+
+function runBuildChild(corpusDir: string, indexDir: string, rebuild: boolean): { seconds: number; sentences: number; peakRssMiB: number } {
+  const out = execFileSync(process.execPath, ["--import", "tsx", path.resolve("src/bench/build-child.ts"), corpusDir, indexDir, ...(rebuild ? ["--rebuild"] : [])], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as { seconds: number; sentences: number; peakRssMiB: number };
+}
+
+/**
+ * Timed full builds with the real model, each in a fresh process the way `npm run index -- --rebuild`
+ * runs (no vector cache), over corpora from writeSyntheticCorpus. At the largest size, the trade
+ * article is then added to the corpus and `npm run index` timed again: the incremental update end to
+ * end (corpus load and split, 26 sentences embedded, HNSW load, insert, save, swap).
+ */
+export async function measureBuilds(sizes: readonly number[], log: (line: string) => void): Promise<BuildRow[]> {
+  const rows: BuildRow[] = [];
+  for (const size of sizes) {
+    const root = path.join(tmpdir(), `citebot-build-${process.pid}-${size}`);
+    const corpusDir = path.join(root, "corpus");
+    const indexDir = path.join(root, "index");
+    await writeSyntheticCorpus(corpusDir, size);
+    const built = runBuildChild(corpusDir, indexDir, true);
+    let addArticle: BuildRow["addArticle"];
+    if (size === Math.max(...sizes)) {
+      await copyFile("corpus/us-china-trade-talks-london.txt", path.join(corpusDir, "zz-new-article.txt"));
+      addArticle = runBuildChild(corpusDir, indexDir, false);
+    }
+    await rm(root, { recursive: true, force: true });
+    rows.push({ requested: size, ...built, ...(addArticle ? { addArticle } : {}) });
+    log(`Full build ${built.sentences}: ${built.seconds.toFixed(1)} s, peak RSS ${built.peakRssMiB.toFixed(0)} MiB${addArticle ? `; add one article: ${addArticle.seconds.toFixed(2)} s` : ""}`);
+  }
+  return rows;
 }

@@ -23,19 +23,34 @@ const STOP_WORDS = new Set(
 
 const TOKEN = /(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*|\p{L}[\p{L}\p{N}]*(?:['’]\p{L}+)*/gu;
 
+/** The index term for one matched word, or "" when it is dropped (stop word, empty). */
+function termOf(raw: string): string {
+  if (raw.includes(".") && /\p{L}/u.test(raw)) return raw.replace(/\./g, "").toLowerCase();
+  let word = raw.toLowerCase().replace(/’/g, "'");
+  if (STOP_WORDS.has(word)) return "";
+  word = word.replace(/'s$/, "").replace(/'/g, "");
+  if (word.length === 0) return "";
+  return /^\p{N}/u.test(word) ? word.replace(/,/g, "") : stemmer(word);
+}
+
+/**
+ * Words repeat (Zipf), and stemming dominated building BM25 over a large corpus, so terms are
+ * memoised by surface form. Bounded: cleared when full, so hostile input cannot grow it forever.
+ */
+const TERM_CACHE_LIMIT = 200_000;
+const termCache = new Map<string, string>();
+
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
   for (const match of text.normalize("NFKC").matchAll(TOKEN)) {
     const raw = match[0];
-    if (raw.includes(".") && /\p{L}/u.test(raw)) {
-      tokens.push(raw.replace(/\./g, "").toLowerCase());
-      continue;
+    let term = termCache.get(raw);
+    if (term === undefined) {
+      term = termOf(raw);
+      if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
+      termCache.set(raw, term);
     }
-    let word = raw.toLowerCase().replace(/’/g, "'");
-    if (STOP_WORDS.has(word)) continue;
-    word = word.replace(/'s$/, "").replace(/'/g, "");
-    if (word.length === 0) continue;
-    tokens.push(/^\p{N}/u.test(word) ? word.replace(/,/g, "") : stemmer(word));
+    if (term) tokens.push(term);
   }
   return tokens;
 }
