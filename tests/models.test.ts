@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { appendFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService } from "../src/answer/service.js";
@@ -132,6 +132,34 @@ describe("embedding cache (model id + text hash, one file per model)", () => {
     await third.embedDocuments(["a new sentence about soybeans", "talks in london", "tariffs on rare earths"]);
     expect(third.hits).toBe(2);
     expect(third.misses).toBe(1);
+  });
+
+  it("appends an update's new vectors as a record and ignores a record torn by a crash", async () => {
+    const file = path.join(await tempDir(), "test.vectors");
+    const model = new OverlapEmbeddings();
+    const full = new CachingEmbeddings(model);
+    await full.embedDocuments(["talks in london", "tariffs on rare earths"]);
+    await full.writeTo(file);
+    const sizeAfterFull = (await stat(file)).size;
+
+    const update = new CachingEmbeddings(model);
+    update.seed("talks in london", (await full.embedDocuments(["talks in london"]))[0]!);
+    await update.embedDocuments(["talks in london", "export controls on chips"]);
+    await update.appendTo(file);
+    const appended = (await stat(file)).size - sizeAfterFull;
+    expect(appended).toBeGreaterThan(model.dimensions * 4); // one new vector...
+    expect(appended).toBeLessThan(2 * model.dimensions * 4); // ...not the seeded one, not a rewrite
+
+    const reread = new CachingEmbeddings(new OverlapEmbeddings());
+    await reread.readFrom(file);
+    await reread.embedDocuments(["talks in london", "tariffs on rare earths", "export controls on chips"]);
+    expect(reread.misses).toBe(0);
+
+    await appendFile(file, Buffer.from([200, 0, 0, 0, 123, 34])); // a record cut short
+    const afterCrash = new CachingEmbeddings(new OverlapEmbeddings());
+    expect(await afterCrash.readFrom(file)).toBe(true);
+    await afterCrash.embedDocuments(["export controls on chips"]);
+    expect(afterCrash.misses).toBe(0);
   });
 
   it("treats a damaged or foreign cache file as empty", async () => {

@@ -19,10 +19,15 @@ export interface CorpusFile {
 
 export interface Corpus {
   readonly files: readonly CorpusFile[];
+  /** Every sentence, in file order. Split on first use: an index update splits only changed files. */
   readonly sentences: readonly Sentence[];
+  /** One file's sentences (split on first use). */
+  sentencesOf(source: string): readonly Sentence[];
   /** sha256 over every file's path and hash: changes whenever any file is added, removed or edited. */
   readonly hash: string;
 }
+
+const HAS_CONTENT = /[\p{L}\p{N}]/u;
 
 export function displayPath(absolute: string, cwd: string = process.cwd()): string {
   const relative = path.relative(cwd, absolute);
@@ -67,7 +72,6 @@ export async function loadCorpus(dir: string, logger: Logger, cwd: string = proc
     throw new CiteBotError(ErrorCode.CorpusEmpty, `Corpus folder ${displayPath(dir, cwd)} has no .txt or .md files; add at least one, or set CORPUS_DIR.`);
   }
   const files: CorpusFile[] = [];
-  const sentences: Sentence[] = [];
   for (const absolute of paths) {
     const source = displayPath(absolute, cwd);
     let bytes: Buffer;
@@ -83,15 +87,36 @@ export async function loadCorpus(dir: string, logger: Logger, cwd: string = proc
       throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read ${source} (${code}); check that it exists and is readable.`, { cause: error });
     }
     const text = decodeCorpusFile(bytes, source);
-    const fileSentences = splitSentences(text, source);
-    if (fileSentences.length === 0) logger.warn(`${source} has no text to index; skipping it.`);
+    // The splitter keeps only spans with a letter or digit, so a file without one has nothing to index.
+    if (!HAS_CONTENT.test(text)) logger.warn(`${source} has no text to index; skipping it.`);
     files.push({ source, text, hash: createHash("sha256").update(bytes).digest("hex") });
-    sentences.push(...fileSentences);
   }
-  if (sentences.length === 0) {
-    throw new CiteBotError(ErrorCode.CorpusEmpty, `The corpus files in ${displayPath(dir, cwd)} contain no text; add prose to at least one .txt or .md file.`);
-  }
+  const empty = () => new CiteBotError(ErrorCode.CorpusEmpty, `The corpus files in ${displayPath(dir, cwd)} contain no text; add prose to at least one .txt or .md file.`);
+  if (!files.some((file) => HAS_CONTENT.test(file.text))) throw empty();
   const hash = createHash("sha256");
   for (const file of files) hash.update(`${file.source}\0${file.hash}\n`);
-  return { files, sentences, hash: hash.digest("hex") };
+
+  const split = new Map<string, readonly Sentence[]>();
+  const byName = new Map(files.map((file) => [file.source, file]));
+  const sentencesOf = (source: string): readonly Sentence[] => {
+    let sentences = split.get(source);
+    if (!sentences) {
+      const file = byName.get(source);
+      sentences = file ? splitSentences(file.text, source) : [];
+      split.set(source, sentences);
+    }
+    return sentences;
+  };
+  let all: readonly Sentence[] | undefined;
+  return {
+    files,
+    hash: hash.digest("hex"),
+    sentencesOf,
+    get sentences() {
+      all ??= files.flatMap((file) => sentencesOf(file.source));
+      // Only list markers and the like, no prose anywhere: found once split.
+      if (all.length === 0) throw empty();
+      return all;
+    },
+  };
 }

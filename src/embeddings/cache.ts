@@ -10,11 +10,17 @@ export function textKey(text: string): string {
 /**
  * Embeddings memoised by (model id, sentence text hash), optionally persisted to one file per model,
  * so that re-indexing after an edit embeds only new or changed sentences.
- * File format: 4-byte JSON header length, JSON header {modelId, dimensions, keys}, then float32 vectors.
+ *
+ * File format: a log of records, each a 4-byte JSON header length, the JSON header
+ * {modelId, dimensions, keys}, then the float32 vectors. A full build rewrites the file as one
+ * record; an incremental update appends a record with just its new vectors, so adding an article to
+ * a 100k-sentence index does not rewrite 200 MB. A torn last record (crash mid-append) is ignored.
  */
 export class CachingEmbeddings extends CiteBotEmbeddings {
   private readonly vectors = new Map<string, Float32Array>();
-  /** Whether the vectors differ from the file they were read from. */
+  /** Keys embedded since the file was last read or written: what appendTo writes. */
+  private readonly unsaved = new Set<string>();
+  /** Whether a full rewrite is needed (entries were dropped, or nothing was read). */
   private dirty = true;
   hits = 0;
   misses = 0;
@@ -56,7 +62,10 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     if (missing.length > 0) {
       const cached = texts.length - missing.length;
       const fresh = await this.inner.embedDocuments(missing, onProgress && ((done) => onProgress(cached + done, texts.length)));
-      fresh.forEach((vector, i) => this.vectors.set(missingKeys[i]!, Float32Array.from(vector)));
+      fresh.forEach((vector, i) => {
+        this.vectors.set(missingKeys[i]!, Float32Array.from(vector));
+        this.unsaved.add(missingKeys[i]!);
+      });
       this.dirty = true;
     } else {
       onProgress?.(texts.length, texts.length);
@@ -80,6 +89,15 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     }
   }
 
+  /** A vector known without the model (e.g. read back from the index being updated). */
+  seed(text: string, vector: ArrayLike<number>): void {
+    const key = textKey(text);
+    if (this.vectors.has(key)) return;
+    // Not marked unsaved: what comes from the index is normally in the file already.
+    this.vectors.set(key, Float32Array.from(vector));
+  }
+
+  /** Loads every intact record of the file; false when there is none for this model. */
   async readFrom(file: string): Promise<boolean> {
     let bytes: Buffer;
     try {
@@ -87,41 +105,67 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     } catch {
       return false;
     }
-    try {
-      const headerLength = bytes.readUInt32LE(0);
-      const header = JSON.parse(bytes.subarray(4, 4 + headerLength).toString("utf8")) as { modelId: string; dimensions: number; keys: string[] };
-      if (header.modelId !== this.modelId) return false;
-      const offset = 4 + headerLength;
-      // One copy to align the floats, then views: copying each vector out took ~1 s at 100k sentences.
-      const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset + offset, bytes.byteOffset + bytes.length));
-      if (floats.length !== header.keys.length * header.dimensions) return false;
-      header.keys.forEach((key, i) => this.vectors.set(key, floats.subarray(i * header.dimensions, (i + 1) * header.dimensions)));
-      this.dirty = false;
-      return true;
-    } catch {
-      return false; // A damaged cache only costs re-embedding.
+    let offset = 0;
+    let records = 0;
+    while (offset + 4 <= bytes.length) {
+      try {
+        const headerLength = bytes.readUInt32LE(offset);
+        const header = JSON.parse(bytes.subarray(offset + 4, offset + 4 + headerLength).toString("utf8")) as { modelId: string; dimensions: number; keys: string[] };
+        if (header.modelId !== this.modelId || !Array.isArray(header.keys)) break;
+        const start = offset + 4 + headerLength;
+        const end = start + header.keys.length * header.dimensions * 4;
+        if (end > bytes.length) break; // torn by a crash mid-append
+        // One copy to align the floats, then views: copying each vector out took ~1 s at 100k sentences.
+        const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + end));
+        header.keys.forEach((key, i) => this.vectors.set(key, floats.subarray(i * header.dimensions, (i + 1) * header.dimensions)));
+        offset = end;
+        records++;
+      } catch {
+        break; // A damaged cache only costs re-embedding.
+      }
     }
+    // Several records, or garbage after them, are compacted by the next full write.
+    this.dirty = records !== 1 || offset !== bytes.length;
+    this.unsaved.clear();
+    return records > 0;
   }
 
-  /** Writes the cache unless it is unchanged since it was read (or last written). */
-  async writeTo(file: string): Promise<void> {
-    if (!this.dirty) return;
-    const keys = [...this.vectors.keys()];
+  /** Appends the vectors added since the last read or write as one record. */
+  async appendTo(file: string): Promise<void> {
+    if (this.unsaved.size === 0) return;
+    await mkdir(path.dirname(file), { recursive: true });
+    const handle = await open(file, "a");
+    try {
+      await handle.writev(this.record([...this.unsaved]));
+    } finally {
+      await handle.close();
+    }
+    this.unsaved.clear();
+  }
+
+  private record(keys: readonly string[]): Uint8Array[] {
     const dimensions = keys.length > 0 ? this.vectors.get(keys[0]!)!.length : 0;
     const header = Buffer.from(JSON.stringify({ modelId: this.modelId, dimensions, keys }), "utf8");
     const floats = new Float32Array(keys.length * dimensions);
     keys.forEach((key, i) => floats.set(this.vectors.get(key)!, i * dimensions));
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length, 0);
+    return [length, header, new Uint8Array(floats.buffer)];
+  }
+
+  /** Rewrites the file as one record, unless nothing changed since it was read or written. */
+  async writeTo(file: string): Promise<void> {
+    if (!this.dirty && this.unsaved.size === 0) return;
     await mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${process.pid}.tmp`;
     const handle = await open(temp, "w");
     try {
-      await handle.writev([length, header, new Uint8Array(floats.buffer)]);
+      await handle.writev(this.record([...this.vectors.keys()]));
     } finally {
       await handle.close();
     }
     await rename(temp, file);
     this.dirty = false;
+    this.unsaved.clear();
   }
 }

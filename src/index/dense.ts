@@ -83,6 +83,11 @@ export class HnswDenseIndex implements DenseIndex {
     return results.map(([document, distance]) => ({ id: (document.metadata as SentenceMetadata).id, score: 1 - distance }));
   }
 
+  /** The stored (unit) vector of a live sentence. */
+  vectorOf(id: number): number[] {
+    return this.store.index.getPoint(id);
+  }
+
   cosine(vector: readonly number[], id: number): number {
     const point = this.store.index.getPoint(id);
     let dot = 0;

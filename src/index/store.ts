@@ -1,3 +1,4 @@
+import { createReadStream } from "node:fs";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -110,13 +111,13 @@ export async function loadCurrent(indexDir: string, embeddings: CiteBotEmbedding
   if (!Array.isArray(manifest.artifacts) || typeof manifest.sentenceCount !== "number") throw corrupt(`${current}/${MANIFEST_FILE} is incomplete`);
   for (const artifact of manifest.artifacts) {
     const file = path.join(dir, artifact.name);
-    let bytes: Buffer;
+    let actual: { bytes: number; sha256: string };
     try {
-      bytes = await readFile(file);
+      actual = await checksum(file);
     } catch (error) {
       throw corrupt(`${current}/${artifact.name} is missing`, error);
     }
-    if (bytes.length !== artifact.bytes || sha256(bytes) !== artifact.sha256) throw corrupt(`${current}/${artifact.name} does not match its checksum`);
+    if (actual.bytes !== artifact.bytes || actual.sha256 !== artifact.sha256) throw corrupt(`${current}/${artifact.name} does not match its checksum`);
   }
   let dense: HnswDenseIndex;
   try {
@@ -137,8 +138,15 @@ function corrupt(detail: string, cause?: unknown): CiteBotError {
   return new CiteBotError(ErrorCode.IndexCorrupt, detail, { cause });
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+/** Size and sha256 of a file, streamed: the HNSW file alone is ~230 MB at 100k sentences. */
+async function checksum(file: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { bytes, sha256: hash.digest("hex") };
 }
 
 /** Above this share of deleted vectors an update compacts the index with a full rebuild instead. */
@@ -164,7 +172,7 @@ export function planUpdate(base: Omit<LoadedIndex, "built">, corpus: Corpus, emb
   const removed = new Set([...before].filter(([source, hash]) => after.get(source) !== hash).map(([source]) => source));
   const added = new Set([...after].filter(([source, hash]) => before.get(source) !== hash).map(([source]) => source));
   const removedCount = m.files.filter((f) => removed.has(f.source)).reduce((n, f) => n + f.sentences, 0);
-  const addedCount = corpus.sentences.filter((s) => added.has(s.source)).length;
+  const addedCount = [...added].reduce((n, source) => n + corpus.sentencesOf(source).length, 0);
   const labels = (m.labelCount ?? m.sentenceCount) + addedCount;
   const dead = labels - (m.sentenceCount - removedCount + addedCount);
   return dead > MAX_DELETED_SHARE * labels ? undefined : { removed, added, base };
@@ -186,21 +194,26 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     // Vectors are cached by model and sentence text, so a rebuild embeds only new or changed sentences.
     const cache = new CachingEmbeddings(embeddings);
     const cacheFile = path.join(indexDir, "cache", `${embeddings.modelId.replace(/[^\w.-]+/g, "_")}.vectors`);
-    await cache.readFrom(cacheFile);
-    const incoming = plan ? corpus.sentences.filter((s) => plan.added.has(s.source)) : corpus.sentences;
+    // An update splits only the new or changed files; the others' sentences are already in the index.
+    const incoming = plan ? corpus.files.flatMap((f) => (plan.added.has(f.source) ? corpus.sentencesOf(f.source) : [])) : corpus.sentences;
 
     let dense: HnswDenseIndex | undefined;
     let sentences: Sentence[];
     if (plan) {
+      // An update takes the vectors of sentences that a changed file keeps from the index itself:
+      // reading the whole cache file would cost more than the update (200 MB at 100k sentences).
+      const wanted = new Set(incoming.map((s) => s.text));
       dense = plan.base.dense;
       sentences = plan.base.sentences.slice(); // slice keeps the holes of earlier removals
       sentences.forEach((sentence, label) => {
         if (sentence && plan.removed.has(sentence.source)) {
+          if (wanted.has(sentence.text)) cache.seed(sentence.text, plan.base.dense.vectorOf(label));
           plan.base.dense.remove(label);
           delete sentences[label];
         }
       });
     } else {
+      await cache.readFrom(cacheFile);
       sentences = [];
     }
     // Embed in chunks and insert each chunk into HNSW while the next one is being embedded: with
@@ -223,16 +236,21 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
       chunks[k]!.forEach((sentence, i) => (sentences[first + i] = sentence));
     }
     dense ??= await HnswDenseIndex.fromVectors([], [], embeddings);
-    cache.retain(corpus.sentences.map((s) => s.text));
-    await cache.writeTo(cacheFile);
+    if (plan) {
+      await cache.appendTo(cacheFile);
+    } else {
+      cache.retain(corpus.sentences.map((s) => s.text));
+      await cache.writeTo(cacheFile);
+    }
     await dense.store.save(temp);
     const artifacts = [];
     for (const name of ARTIFACTS) {
-      const bytes = await readFile(path.join(temp, name));
-      artifacts.push({ name, bytes: bytes.length, sha256: sha256(bytes) });
+      artifacts.push({ name, ...(await checksum(path.join(temp, name))) });
     }
     const counts = new Map<string, number>();
-    for (const s of corpus.sentences) counts.set(s.source, (counts.get(s.source) ?? 0) + 1);
+    if (plan) for (const f of plan.base.manifest.files) if (!plan.removed.has(f.source)) counts.set(f.source, f.sentences);
+    for (const s of incoming) counts.set(s.source, (counts.get(s.source) ?? 0) + 1);
+    const sentenceCount = [...counts.values()].reduce((a, b) => a + b, 0);
     const manifest: Manifest = {
       formatVersion: INDEX_FORMAT_VERSION,
       corpusHash: corpus.hash,
@@ -240,7 +258,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
       embeddingModel: embeddings.modelId,
       dimensions: dimensions ?? plan?.base.manifest.dimensions ?? embeddings.dimensions,
       splitterVersion: SPLITTER_VERSION,
-      sentenceCount: corpus.sentences.length,
+      sentenceCount,
       labelCount: dense.size,
       builtAt: new Date().toISOString(),
       artifacts,
@@ -251,7 +269,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     await writeAtomically(path.join(indexDir, CURRENT_FILE), `${id}\n`);
     await removeOldBuilds(indexDir, id);
     logger.info(
-      `${plan ? "Updated" : "Indexed"} ${corpus.sentences.length} sentences from ${corpus.files.length} file(s) with ${embeddings.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s (${cache.misses} embedded, ${cache.hits} from cache).`,
+      `${plan ? "Updated" : "Indexed"} ${sentenceCount} sentences from ${corpus.files.length} file(s) with ${embeddings.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s (${cache.misses} embedded, ${cache.hits} from cache).`,
     );
     return { manifest, dense, sentences };
   } catch (error) {
