@@ -134,6 +134,21 @@ describe("answer service", () => {
     expect((await second.service.answer("Where do apples grow?")).citations[0]!.text).toBe("Apples grow on trees.");
   });
 
+  it("re-embeds only the edited sentence of a changed file, and a later full rebuild finds the update's vectors", async () => {
+    const { open, corpusDir } = await setup({ "trade.txt": ARTICLE });
+    await open();
+    const edited = ARTICLE.replace("heads the delegation.", "heads the Chinese team.");
+    expect(edited).not.toBe(ARTICLE);
+    await writeFile(path.join(corpusDir, "trade.txt"), edited);
+    const update = await open();
+    expect(update.embeddings.embedded).toBe(1);
+    expect(update.logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("(1 embedded, 25 from cache)"));
+    expect((await update.service.answer("Who heads the Chinese team?")).citations[0]!.text).toContain("heads the Chinese team.");
+
+    const rebuilt = await open(new OverlapEmbeddings(), true);
+    expect(rebuilt.embeddings.embedded).toBe(0);
+  });
+
   it("rebuilds when the embedding model changes", async () => {
     const { open } = await setup();
     await open();
