@@ -1,5 +1,5 @@
-import { CiteBotError, ErrorCode } from "../errors.js";
 import { CiteBotEmbeddings, normalize } from "./types.js";
+import { useLiteLoadError } from "./use-lite.js";
 
 interface UseModel {
   embed(input: string[]): Promise<number[][]>;
@@ -18,11 +18,7 @@ function loadUseLite(): Promise<UseModel> {
       return await initModel(modelSource);
     } catch (error) {
       modelPromise = undefined;
-      throw new CiteBotError(
-        ErrorCode.ModelLoadFailed,
-        `Could not load the offline embedding model (Universal Sentence Encoder lite): ${(error as Error).message}. Reinstall with npm ci.`,
-        { cause: error },
-      );
+      throw useLiteLoadError(error);
     }
   })();
   return modelPromise;
@@ -35,7 +31,6 @@ function loadUseLite(): Promise<UseModel> {
  */
 export class UseLiteTfjsEmbeddings extends CiteBotEmbeddings {
   readonly modelId = "use-lite";
-  readonly runtime = "tfjs-wasm";
 
   /** Batches of 8 were fastest on 2 cores (larger batches pad more than they save). */
   constructor(batchSize = 8) {

