@@ -82,6 +82,9 @@ describe("formatProgress", () => {
   it("shows counts, rate and time left", () => {
     expect(formatProgress(500, 1000, 5000)).toBe("Embedding sentences: 500/1000 (50%), 100 sentences/s, 5 s left");
     expect(formatProgress(0, 1000, 0)).toContain("estimating");
+    // Timed from the first report: 8 done before the clock started, 400 more in 2 s.
+    expect(formatProgress(408, 1000, 2000, 400)).toBe("Embedding sentences: 408/1000 (40%), 200 sentences/s, 3 s left");
+    expect(formatProgress(8, 1000, 0, 0)).toContain("estimating");
   });
 
   it.each([

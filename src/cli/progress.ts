@@ -1,8 +1,8 @@
 import type { EmbedProgress } from "../embeddings/types.js";
 
-/** Renders progress as "done/total, rate, ETA". Pure. */
-export function formatProgress(done: number, total: number, elapsedMs: number): string {
-  const rate = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+/** Renders progress as "done/total, rate, ETA"; `doneInElapsed` is how many of `done` took `elapsedMs`. Pure. */
+export function formatProgress(done: number, total: number, elapsedMs: number, doneInElapsed = done): string {
+  const rate = elapsedMs > 0 ? (doneInElapsed * 1000) / elapsedMs : 0;
   const remaining = rate > 0 ? (total - done) / rate : Number.POSITIVE_INFINITY;
   const eta = Number.isFinite(remaining) ? `${Math.ceil(remaining)} s left` : "estimating";
   const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
@@ -20,16 +20,19 @@ export function progressBar(done: number, total: number, width = 20): string {
  * (logs and CI). Small jobs stay quiet.
  */
 export function stderrProgress(minTotal = 200, everyMs = 2_000): EmbedProgress {
-  const started = performance.now();
+  // The rate is timed from the first report, not from creation: corpus loading and the model start
+  // come before it and would make the first figures look slow ("3 sentences/s, 7 s left").
+  let first: { at: number; done: number } | undefined;
   let lastPrinted = 0;
   const tty = process.stderr.isTTY === true;
   return (done, total) => {
     if (total < minTotal) return;
     const now = performance.now();
+    first ??= { at: now, done };
     const finished = done >= total;
     if (!finished && now - lastPrinted < (tty ? 100 : everyMs)) return;
     lastPrinted = now;
-    const line = formatProgress(done, total, now - started);
+    const line = formatProgress(done, total, now - first.at, done - first.done);
     if (tty) process.stderr.write(`\r${progressBar(done, total)} ${line}\u001b[K${finished ? "\n" : ""}`);
     else process.stderr.write(`${line}\n`);
   };
