@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { answerTypeMatch, answerTypeOf } from "../src/retrieval/answer-type.js";
 import { Bm25Index } from "../src/retrieval/bm25.js";
 import { FEATURE_NAMES, featureVectors, fuse, type Candidate } from "../src/retrieval/fusion.js";
-import { trainListwise } from "../src/eval/train.js";
+import { trainListwise, trainQueryWeights } from "../src/eval/train.js";
+import { adaptQuery } from "../src/retrieval/query-adapter.js";
 import { tokenize } from "../src/retrieval/tokenize.js";
 
 describe("tokenize", () => {
@@ -143,5 +144,46 @@ describe("trainListwise", () => {
 
   it("returns zeros when there is nothing to learn from", () => {
     expect(trainListwise([])).toEqual([]);
+  });
+});
+
+describe("question-side weights", () => {
+  const dot = (a: readonly number[], b: readonly number[]) => a.reduce((sum, x, i) => sum + x * b[i]!, 0);
+  const unit = (v: number[]) => {
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+
+  it("learns to trust the dimension that tells the gold sentence apart and to discount a misleading one", () => {
+    // Dimension 0 agrees between a question and its gold sentence; dimension 1 is shared, misleadingly,
+    // with a distractor; dimension 2 is common to all.
+    const questions = Array.from({ length: 40 }, (_, i) => {
+      const a = 0.5 + (i % 5) / 10;
+      return { question: unit([a, 0.8, 0.5]), candidates: [unit([a, 0.1, 0.5]), unit([0.05, 0.9, 0.5])], gold: 0 };
+    });
+    const before = questions.filter((q) => dot(q.question, q.candidates[0]!) > dot(q.question, q.candidates[1]!)).length;
+    const weights = trainQueryWeights(questions, { epochs: 300, learningRate: 2 });
+    const score = (q: (typeof questions)[number], s: number[]) => q.question.reduce((sum, x, i) => sum + weights[i]! * x * s[i]!, 0);
+    const after = questions.filter((q) => score(q, q.candidates[0]!) > score(q, q.candidates[1]!)).length;
+    expect(before).toBeLessThan(questions.length);
+    expect(after).toBe(questions.length);
+    expect(weights[1]!).toBeLessThan(1);
+    expect(weights[0]!).toBeGreaterThan(weights[1]!);
+  });
+
+  it.each([
+    ["another model: unchanged", "test-overlap", [0.6, 0.8]],
+    ["use-lite with a vector of the wrong size: unchanged", "use-lite", [0.6, 0.8]],
+  ])("%s", (_, modelId, vector) => {
+    expect(adaptQuery(modelId, vector)).toEqual(vector);
+  });
+
+  it("reweights a use-lite question vector and keeps it unit length", () => {
+    const vector = unit(Array.from({ length: 512 }, (_, i) => Math.sin(i + 1)));
+    const adapted = adaptQuery("use-lite", vector);
+    expect(adapted).toHaveLength(512);
+    expect(dot(adapted, adapted)).toBeCloseTo(1, 6);
+    expect(dot(adapted, vector)).toBeLessThan(0.9999); // the shipped weights are not all equal
+    expect(dot(adapted, vector)).toBeGreaterThan(0.5); // ...but stay close to plain cosine
   });
 });

@@ -6,6 +6,7 @@ import type { Logger } from "../logger.js";
 import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
+import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
 import { composeAnswer, type Answer } from "./compose.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
@@ -52,7 +53,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const embeddings = options.embeddings ?? createEmbeddings(config);
   const index = await prepareIndex({ ...options, embeddings });
   const lexical = new Bm25Index(index.sentences.map((s) => s.text));
-  const retriever = new HybridRetriever(index.sentences, index.dense, lexical, embeddings);
+  const retriever = new HybridRetriever(index.sentences, index.dense, lexical, adaptedQueryEmbedder(embeddings));
   const queue = new SerialQueue();
   return {
     manifest: index.manifest,

@@ -11,6 +11,7 @@ import { loadXquadR } from "../eval/xquad.js";
 import { HnswDenseIndex } from "../index/dense.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
+import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
 
 async function main(): Promise<void> {
   const dir = process.argv[2]!;
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dense = new HnswDenseIndex(await HNSWLib.load(dir, embeddings));
   const sentences = dense.sentences();
-  const retriever = new HybridRetriever(sentences, dense, new Bm25Index(sentences.map((s) => s.text)), embeddings);
+  const retriever = new HybridRetriever(sentences, dense, new Bm25Index(sentences.map((s) => s.text)), adaptedQueryEmbedder(embeddings));
   const loadSeconds = (performance.now() - started) / 1000;
   for (const q of questions.slice(0, 20)) await retriever.retrieve(q, 5);
   const times: number[] = [];

@@ -4,6 +4,7 @@ import type { CiteBotEmbeddings } from "../embeddings/types.js";
 import { HnswDenseIndex } from "../index/dense.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { featureVectors, type FusionParams } from "../retrieval/fusion.js";
+import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
 import { HybridRetriever, type RetrievedSentence } from "../retrieval/hybrid.js";
 import { rankOf } from "./metrics.js";
 import type { TrainingQuestion } from "./train.js";
@@ -17,7 +18,7 @@ export async function buildArticleRetriever(
 ): Promise<HybridRetriever> {
   const vectors = await embeddings.embedDocuments(sentences.map((s) => s.text));
   const dense = await HnswDenseIndex.fromVectors(vectors, sentences, embeddings);
-  return new HybridRetriever(sentences, dense, new Bm25Index(sentences.map((s) => s.text)), embeddings, { fusion });
+  return new HybridRetriever(sentences, dense, new Bm25Index(sentences.map((s) => s.text)), adaptedQueryEmbedder(embeddings), { fusion });
 }
 
 export interface QuestionOutcome {

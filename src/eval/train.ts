@@ -42,3 +42,56 @@ export function trainListwise(questions: readonly TrainingQuestion[], options: T
   }
   return weights;
 }
+
+export interface QueryWeightQuestion {
+  /** The question's unit vector. */
+  readonly question: ArrayLike<number>;
+  /** Unit vectors of every candidate sentence (a whole article). */
+  readonly candidates: readonly ArrayLike<number>[];
+  readonly gold: number;
+}
+
+/**
+ * Learns one weight per embedding dimension, applied to the question vector only, so that
+ * (w ⊙ q) · s ranks each question's gold sentence first (softmax cross-entropy over its candidates,
+ * temperature 20 on the cosine scale; L2 pull towards w = 1, plain cosine). Pure.
+ * Question-side only: stored sentence vectors and the HNSW index stay as they are.
+ */
+export function trainQueryWeights(questions: readonly QueryWeightQuestion[], options: TrainOptions = {}): number[] {
+  const epochs = options.epochs ?? 800;
+  const learningRate = options.learningRate ?? 4;
+  const l2 = options.l2 ?? 1e-3;
+  const temperature = 20;
+  const usable = questions.filter((q) => q.candidates[q.gold] !== undefined);
+  const dims = usable[0]?.question.length ?? 0;
+  const weights = new Float64Array(dims).fill(1);
+  // q ⊙ s per candidate, computed once: a score is then one dot product with the weights.
+  const products = usable.map((q) =>
+    q.candidates.map((s) => {
+      const p = new Float64Array(dims);
+      for (let i = 0; i < dims; i++) p[i] = q.question[i]! * s[i]!;
+      return p;
+    }),
+  );
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const gradient = new Float64Array(dims);
+    for (let i = 0; i < dims; i++) gradient[i] = l2 * (weights[i]! - 1);
+    usable.forEach((q, n) => {
+      const scores = products[n]!.map((p) => {
+        let dot = 0;
+        for (let i = 0; i < dims; i++) dot += weights[i]! * p[i]!;
+        return temperature * dot;
+      });
+      const max = Math.max(...scores);
+      const exps = scores.map((s) => Math.exp(s - max));
+      const total = exps.reduce((a, b) => a + b, 0);
+      products[n]!.forEach((p, k) => {
+        const coefficient = (temperature * (exps[k]! / total - (k === q.gold ? 1 : 0))) / usable.length;
+        if (Math.abs(coefficient) < 1e-9) return;
+        for (let i = 0; i < dims; i++) gradient[i]! += coefficient * p[i]!;
+      });
+    });
+    for (let i = 0; i < dims; i++) weights[i]! -= learningRate * gradient[i]!;
+  }
+  return Array.from(weights);
+}
