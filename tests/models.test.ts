@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { appendFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -54,6 +55,13 @@ describe("USE lite in worker threads (used by the bot)", () => {
     const [inWorker, inThread] = await Promise.all([Promise.all(texts.map((t) => worker.embedQuery(t))), new UseLiteEmbeddings().embedDocuments(texts)]);
     inWorker.forEach((v, i) => expect(dot(v, inThread[i]!)).toBeCloseTo(1, 5));
     await worker.close();
+  });
+
+  it("survives closing and re-creating the workers (run in a separate process, so a crash fails only this test)", () => {
+    const run = spawnSync(process.execPath, ["--import", "tsx", path.resolve("tests/fixtures/worker-churn.ts")], { encoding: "utf8", timeout: 120_000 });
+    expect(run.stderr).not.toMatch(/free\(\)|malloc|corrupt/);
+    expect(run.stdout.trim()).toBe("ok");
+    expect(run.status).toBe(0);
   });
 
   it("answers a question before document batches that were queued earlier", async () => {
