@@ -1,3 +1,4 @@
+import { normalize } from "../embeddings/types.js";
 import useLiteQueryWeights from "./use-lite-query-weights.json" with { type: "json" };
 import type { QueryEmbedder } from "./hybrid.js";
 
@@ -14,9 +15,7 @@ const QUERY_WEIGHTS: Readonly<Record<string, readonly number[]>> = {
 export function adaptQuery(modelId: string, vector: readonly number[]): number[] {
   const weights = QUERY_WEIGHTS[modelId];
   if (!weights || weights.length !== vector.length) return [...vector];
-  const adapted = vector.map((x, i) => x * weights[i]!);
-  const norm = Math.sqrt(adapted.reduce((sum, x) => sum + x * x, 0));
-  return norm === 0 ? [...vector] : adapted.map((x) => x / norm);
+  return normalize(vector.map((x, i) => x * weights[i]!));
 }
 
 /** What the retriever embeds questions with: the model, then adaptQuery. */
