@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "index/", "bench/", "data/", "models/", "coverage/", "tests/fixtures/**/*.onnx"] },
+  { ignores: ["node_modules/", "dist/", "index/", "bench/", "data/", "models/", "coverage/", "tests/fixtures/**/*.onnx"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { chooseEntry, newestMtime } from "../scripts/launch.mjs";
+
+describe("chooseEntry", () => {
+  it.each([
+    { case: "no build yet", newest: 1000, built: undefined, runtime: "tsx", file: "src/cli/ask.ts" },
+    { case: "a source edited after the build", newest: 2000, built: 1000, runtime: "tsx", file: "src/cli/ask.ts" },
+    { case: "build newer than every source", newest: 1000, built: 2000, runtime: "dist", file: "dist/cli/ask.js" },
+    { case: "build started the moment of the last edit", newest: 1000, built: 1000, runtime: "dist", file: "dist/cli/ask.js" },
+  ])("$case -> $runtime", ({ newest, built, runtime, file }) => {
+    expect(chooseEntry("cli/ask", newest, built)).toEqual({ runtime, file });
+  });
+});
+
+describe("newestMtime", () => {
+  let dir: string | undefined;
+  afterEach(() => dir && rmSync(dir, { recursive: true, force: true }));
+
+  it("finds the latest file anywhere in the tree", () => {
+    dir = mkdtempSync(path.join(tmpdir(), "citebot-launch-"));
+    mkdirSync(path.join(dir, "a", "b"), { recursive: true });
+    const files = { "top.ts": 1_000, "a/mid.ts": 3_000, "a/b/deep.ts": 5_000 };
+    for (const [name, seconds] of Object.entries(files)) {
+      const file = path.join(dir, name);
+      writeFileSync(file, "");
+      utimesSync(file, seconds, seconds);
+    }
+    expect(newestMtime(dir)).toBe(5_000_000);
+  });
+});
+
+describe("scripts/launch.mjs", () => {
+  const launch = (...args: string[]) => spawnSync(process.execPath, [path.resolve("scripts/launch.mjs"), ...args], { encoding: "utf8" });
+
+  it("passes the command its own arguments, whichever runtime it picks", () => {
+    const run = launch("cli/ask", "");
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain("The question is empty");
+  });
+
+  it.each([[], ["cli/nope"], ["../package"]])("refuses an unknown command %j with a usage line", (...args) => {
+    const run = launch(...args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^No command .*Usage: node scripts\/launch\.mjs/);
+  });
+});
