@@ -16,8 +16,16 @@ const require = createRequire(import.meta.url);
 
 // The stamp carries the build's start time: a source edited while tsc runs makes the build stale.
 const started = new Date();
+let tsc;
+try {
+  tsc = require.resolve("typescript/bin/tsc");
+} catch {
+  // `npm ci --omit=dev` runs this too; an existing build stays usable, so skipping is not an error.
+  process.stderr.write("TypeScript is not installed (dev dependencies omitted?); dist/ was not rebuilt.\n");
+  process.exit(0);
+}
 rmSync(path.join(ROOT, "dist"), { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
+execFileSync(process.execPath, [tsc, "-p", path.join(ROOT, "tsconfig.build.json")], { stdio: "inherit" });
 
 function copyPlainJavaScript(dir) {
   for (const item of readdirSync(path.join(ROOT, "src", dir), { withFileTypes: true })) {

@@ -55,7 +55,13 @@ async function main() {
   // The command reads its own arguments from process.argv.slice(2).
   process.argv.splice(2, 1);
   if (choice.runtime === "tsx") {
-    const { register } = await import("tsx/esm/api");
+    let register;
+    try {
+      ({ register } = await import("tsx/esm/api"));
+    } catch {
+      process.stderr.write("dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` (with dev dependencies), or `npm run build`.\n");
+      process.exit(1);
+    }
     register();
   }
   await import(pathToFileURL(path.join(ROOT, choice.file)).href);

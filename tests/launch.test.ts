@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -46,5 +46,41 @@ describe("scripts/launch.mjs", () => {
     const run = launch(...args);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^No command .*Usage: node scripts\/launch\.mjs/);
+  });
+});
+
+describe("scripts/launch.mjs outside this checkout (no node_modules, so no tsx)", () => {
+  let root: string | undefined;
+  afterEach(() => root && rmSync(root, { recursive: true, force: true }));
+
+  /** A project with one command, `cli/echo`, as source and optionally as a build. */
+  function project(build: "none" | "fresh" | "stale"): string {
+    root = mkdtempSync(path.join(tmpdir(), "citebot-launch-project-"));
+    mkdirSync(path.join(root, "scripts"));
+    copyFileSync(path.resolve("scripts/launch.mjs"), path.join(root, "scripts/launch.mjs"));
+    mkdirSync(path.join(root, "src/cli"), { recursive: true });
+    writeFileSync(path.join(root, "src/cli/echo.ts"), "console.log('source');\n");
+    utimesSync(path.join(root, "src/cli/echo.ts"), 1_000, 1_000);
+    if (build !== "none") {
+      mkdirSync(path.join(root, "dist/cli"), { recursive: true });
+      writeFileSync(path.join(root, "dist/cli/echo.js"), "console.log(JSON.stringify(process.argv.slice(2)));\n");
+      writeFileSync(path.join(root, "dist/.built"), "");
+      const stamp = build === "fresh" ? 2_000 : 500;
+      utimesSync(path.join(root, "dist/.built"), stamp, stamp);
+    }
+    return root;
+  }
+  const run = (dir: string) => spawnSync(process.execPath, [path.join(dir, "scripts/launch.mjs"), "cli/echo", "--json", "a b"], { cwd: dir, encoding: "utf8" });
+
+  it("runs a current build without tsx, with the command's arguments", () => {
+    const result = run(project("fresh"));
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual(["--json", "a b"]);
+  });
+
+  it.each(["none", "stale"] as const)("with build %s and no tsx, says how to fix it instead of a stack trace", (build) => {
+    const result = run(project(build));
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe("dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` (with dev dependencies), or `npm run build`.\n");
   });
 });
