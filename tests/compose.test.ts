@@ -66,3 +66,45 @@ describe("formatting", () => {
     expect(text).toBe('Best. [1]\n\nSources:\n[1] corpus/a.txt:3  "Best."');
   });
 });
+
+describe("composeAnswer: context for an answer that opens with a back-reference", () => {
+  const before = sentence("U.S. officials expect more exports of rare earth minerals.", 5);
+  const previousOf = (hit: RankedSentence) => (hit.sentence.lineStart === 6 ? before : undefined);
+
+  it.each([
+    { case: "opens with 'These'", text: "These materials are vital for electronics.", cites: [5, 6] },
+    { case: "opens with 'He' inside a quote", text: "\u201cHe said it was vital,\u201d they wrote.", cites: [5, 6] },
+    { case: "names its subject", text: "Rare earths are vital for electronics.", cites: [6] },
+    { case: "'The' is not a back-reference", text: "The materials are vital for electronics.", cites: [6] },
+  ])("$case -> cites lines $cites", ({ text, cites }) => {
+    const answer = composeAnswer("q", [ranked(text, 6, 0.9)], { maxSentences: 3, previousOf });
+    expect(answer.citations.map((c) => c.lineStart)).toEqual(cites);
+    expect(answer.citations.map((c) => c.n)).toEqual(cites.map((_, i) => i + 1));
+    expect(answer.text).toBe(answer.citations.map((c) => `${c.text} [${c.n}]`).join(" "));
+  });
+
+  it("marks the context citation and keeps its fusion score when it was retrieved", () => {
+    const answer = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9), { ...ranked(before.text, 5, 0.3), sentence: before }], { maxSentences: 3, previousOf });
+    expect(answer.citations[0]).toMatchObject({ n: 1, lineStart: 5, context: true, score: 0.3 });
+    expect(answer.citations[1]).toMatchObject({ n: 2, lineStart: 6, score: 0.9 });
+    expect(answer.citations[1]).not.toHaveProperty("context");
+  });
+
+  it("scores a context sentence that was not retrieved 0", () => {
+    const answer = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9)], { maxSentences: 3, previousOf });
+    expect(answer.citations[0]).toMatchObject({ lineStart: 5, context: true, score: 0 });
+  });
+
+  it("does not cite the context twice when it is already part of the answer", () => {
+    const answer = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9), { ...ranked(before.text, 5, 0.88), sentence: before }], { maxSentences: 3, previousOf });
+    expect(answer.citations.map((c) => c.lineStart)).toEqual([6, 5]);
+    expect(answer.citations.some((c) => c.context)).toBe(false);
+  });
+
+  it("adds nothing when the sentence is the first of its file, or when the sources do not answer", () => {
+    expect(composeAnswer("q", [ranked("These are vital.", 1, 0.9)], { maxSentences: 3, previousOf }).citations).toHaveLength(1);
+    const refused = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9, false)], { maxSentences: 3, previousOf });
+    expect(refused.answered).toBe(false);
+    expect(refused.citations).toEqual([]);
+  });
+});

@@ -37,6 +37,21 @@ describe("answer service", () => {
     expect(answer.text).toContain("[1]");
   });
 
+  it("cites the sentence a back-referencing answer points to, from the same file, before it", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const answer = await service.answer("Which follow-up meeting was held in Geneva in May on tariff reductions?");
+    expect(answer.citations.map((c) => [c.lineStart, c.context ?? false])).toEqual([[2, true], [3, false]]);
+    expect(answer.text).toMatch(/^The second round of trade negotiations .* \[1\] This meeting follows .* \[2\]$/);
+  });
+
+  it("never takes a back-referencing answer's context from another file", async () => {
+    const { open } = await setup({ "a.txt": "Alpha beta gamma delta.\n", "b.txt": "This meeting follows a session in Geneva on tariff reductions.\n" });
+    const { service } = await open();
+    const answer = await service.answer("Which meeting followed a session in Geneva on tariff reductions?");
+    expect(answer.citations.map((c) => [c.source.split("/").pop(), c.context ?? false])).toEqual([["b.txt", false]]);
+  });
+
   it("cites a wrapped sentence with both of its lines", async () => {
     const { open } = await setup();
     const { service } = await open();

@@ -118,6 +118,13 @@ describe("renderAnswer", () => {
     expect(ids(true)).toEqual(["feedback_helpful", "feedback_not_helpful", "share_answer"]);
   });
 
+  it("puts the answer itself, not the context cited before it, in the notification text", () => {
+    const answer = answered("q", ["U.S. officials expect rare earth exports.", "These materials are vital."]);
+    const withContext: Answer = { ...answer, citations: [{ ...answer.citations[0]!, context: true }, answer.citations[1]!] };
+    expect(renderAnswer(withContext, { answerId: "x" }).text).toBe("These materials are vital. (2 sources)");
+    expect(renderAnswer(answer, { answerId: "x" }).text).toBe("U.S. officials expect rare earth exports. (2 sources)");
+  });
+
   it("never lets quoted text notify anyone or form links", () => {
     const message = renderAnswer(answered("q", ["<!channel> <@U1> <!subteam^S1> <https://x|y> @here"]), { answerId: "x" });
     for (const text of [message.text, ...allText(message.blocks)]) {

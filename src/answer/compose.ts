@@ -1,3 +1,4 @@
+import { opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 
 /**
@@ -12,8 +13,16 @@ export interface Citation {
   readonly source: string;
   readonly lineStart: number;
   readonly lineEnd: number;
-  /** Fusion score of the sentence for this question; comparable within one answer only. */
+  /**
+   * Fusion score of the sentence for this question; comparable within one answer only. 0 for a
+   * context sentence that was not among the retrieved candidates.
+   */
   readonly score: number;
+  /**
+   * Present (true) on a sentence cited only as context: the answer's first sentence opens with a
+   * reference to it ("These materials are vital...") and would not make sense alone.
+   */
+  readonly context?: true;
 }
 
 export interface RelatedPassage {
@@ -56,15 +65,20 @@ export function relevance(top: Pick<RankedSentence, "dense" | "coverage">, dense
   return (denseWeight * top.dense + top.coverage) / (1 + denseWeight);
 }
 
-export interface ComposeOptions {
+export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
   readonly maxSentences: number;
+  /**
+   * The sentence just before a hit's in the same file, if any. When given and the best sentence
+   * opens with a back-reference ("He", "These materials"), that sentence is cited before it.
+   */
+  readonly previousOf?: (hit: R) => Sentence | undefined;
   /** A further sentence joins the answer only if its score is at least this share of the best one's. */
   readonly supportRatio?: number;
   readonly threshold?: number;
   readonly relatedCount?: number;
 }
 
-export function composeAnswer(question: string, ranked: readonly RankedSentence[], options: ComposeOptions): Answer {
+export function composeAnswer<R extends RankedSentence>(question: string, ranked: readonly R[], options: ComposeOptions<R>): Answer {
   const top = ranked[0];
   const threshold = options.threshold ?? ABSTENTION.threshold;
   if (!top || relevance(top) < threshold) {
@@ -83,7 +97,7 @@ export function composeAnswer(question: string, ranked: readonly RankedSentence[
     };
   }
   const ratio = options.supportRatio ?? 0.85;
-  const chosen: RankedSentence[] = [];
+  const chosen: Array<{ sentence: Sentence; score: number; context?: true }> = [];
   const seenText = new Set<string>();
   for (const candidate of ranked) {
     if (chosen.length >= options.maxSentences) break;
@@ -93,13 +107,19 @@ export function composeAnswer(question: string, ranked: readonly RankedSentence[
     seenText.add(candidate.sentence.text);
     chosen.push(candidate);
   }
-  const citations = chosen.map(({ sentence, score }, i) => ({
+  const context = opensWithBackReference(top.sentence.text) ? options.previousOf?.(top) : undefined;
+  if (context && !seenText.has(context.text)) {
+    const score = ranked.find((r) => r.sentence === context)?.score ?? 0;
+    chosen.unshift({ sentence: context, score, context: true });
+  }
+  const citations: Citation[] = chosen.map(({ sentence, score, context }, i) => ({
     n: i + 1,
     text: sentence.text,
     source: sentence.source,
     lineStart: sentence.lineStart,
     lineEnd: sentence.lineEnd,
     score: round(score),
+    ...(context ? { context } : {}),
   }));
   const text = citations.map((c) => `${c.text} [${c.n}]`).join(" ");
   return { question, answered: true, text, citations, related: [] };

@@ -55,12 +55,18 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const lexical = new Bm25Index(index.sentences.map((s) => s.text));
   const retriever = new HybridRetriever(index.sentences, index.dense, lexical, adaptedQueryEmbedder(embeddings));
   const queue = new SerialQueue();
+  // A file's sentences keep consecutive ids in document order, also after incremental updates
+  // (a changed file is re-added as one block), so the previous sentence is id - 1 in the same file.
+  const previousOf = (hit: { id: number; sentence: { source: string } }) => {
+    const previous = index.sentences[hit.id - 1];
+    return previous?.source === hit.sentence.source ? previous : undefined;
+  };
   return {
     manifest: index.manifest,
     async answer(raw: string): Promise<Answer> {
       const question = normalizeQuestion(raw);
       const hits = await queue.run(() => retriever.retrieve(question, Math.max(5, config.maxAnswerSentences)));
-      return composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences });
+      return composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf });
     },
   };
 }

@@ -1,3 +1,4 @@
+import { opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import type { DenseIndex } from "../index/dense.js";
 import { answerTypeMatch, answerTypeOf } from "./answer-type.js";
@@ -72,7 +73,7 @@ export class HybridRetriever {
         nextLexical: next === undefined ? 0 : lexical.score(next),
         prevDense: prev === undefined ? -1 : neighborCosine(prev),
         nextDense: next === undefined ? -1 : neighborCosine(next),
-        pronounStart: PRONOUN_START.test(sentence.text) ? 1 : 0,
+        pronounStart: opensWithBackReference(sentence.text) ? 1 : 0,
         answerType: answerTypeMatch(type, question, sentence.text),
         phrase: phraseOverlap(questionPairs, tokens),
         novelty: tokens.length === 0 ? 0 : tokens.filter((t) => !questionTerms.has(t)).length / tokens.length,
@@ -91,8 +92,6 @@ export class HybridRetriever {
     return this.sentences[other]?.source === this.sentences[id]!.source ? other : undefined;
   }
 }
-
-const PRONOUN_START = /^["'“(]*(he|she|it|they|his|her|its|their|this|these|those|that)\b/i;
 
 function adjacentPairs(tokens: readonly string[]): Set<string> {
   const pairs = new Set<string>();

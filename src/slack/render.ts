@@ -75,9 +75,10 @@ export function buttonValue(answerId: string, question: string): string {
   return value;
 }
 
-/** The answer's first sentence (without its marker) and the number of sources: what notifications show. */
+/** The answer's first sentence (without its marker, skipping context) and the number of sources: what notifications show. */
 export function fallbackText(answer: Answer): string {
-  const first = answer.answered ? (answer.citations[0]?.text ?? answer.text) : answer.text;
+  // A context sentence comes first in the text, but the notification should show the answer itself.
+  const first = answer.answered ? (answer.citations.find((c) => !c.context)?.text ?? answer.text) : answer.text;
   const sources = answer.citations.length;
   const suffix = answer.answered ? ` (${sources} source${sources === 1 ? "" : "s"})` : "";
   return clip(escapeMrkdwn(first), LIMITS.text - 100) + suffix;
