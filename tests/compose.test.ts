@@ -90,6 +90,12 @@ describe("composeAnswer: context for an answer that opens with a back-reference"
     expect(answer.citations[1]).not.toHaveProperty("context");
   });
 
+  it("labels the context source in the terminal rendering", () => {
+    const text = formatAnswerText(composeAnswer("q", [ranked("These materials are vital.", 6, 0.9)], { maxSentences: 3, previousOf }));
+    expect(text).toContain('[1] corpus/a.txt:5 (context)  "U.S. officials');
+    expect(text).toContain('[2] corpus/a.txt:6  "These materials');
+  });
+
   it("scores a context sentence that was not retrieved 0", () => {
     const answer = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9)], { maxSentences: 3, previousOf });
     expect(answer.citations[0]).toMatchObject({ lineStart: 5, context: true, score: 0 });

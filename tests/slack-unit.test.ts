@@ -16,7 +16,7 @@ import {
   type AnswerPort,
   type SlackClient,
 } from "../src/slack/handlers.js";
-import { ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
+import { CONTEXT_LABEL, ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
 import { buttonValue, LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -122,6 +122,9 @@ describe("renderAnswer", () => {
     const answer = answered("q", ["U.S. officials expect rare earth exports.", "These materials are vital."]);
     const withContext: Answer = { ...answer, citations: [{ ...answer.citations[0]!, context: true }, answer.citations[1]!] };
     expect(renderAnswer(withContext, { answerId: "x" }).text).toBe("These materials are vital. (2 sources)");
+    const sections = renderAnswer(withContext, { answerId: "x" }).blocks.map((b) => (b.text as { text?: string } | undefined)?.text ?? "");
+    expect(sections.find((t) => t.includes("corpus/a.txt:1"))).toContain(CONTEXT_LABEL);
+    expect(sections.find((t) => t.includes("corpus/a.txt:2"))).not.toContain(CONTEXT_LABEL);
     expect(renderAnswer(answer, { answerId: "x" }).text).toBe("U.S. officials expect rare earth exports. (2 sources)");
   });
 

@@ -139,7 +139,7 @@ export function formatAnswerText(answer: Answer): string {
   const lines = [answer.text];
   if (answer.citations.length > 0) {
     lines.push("", "Sources:");
-    for (const c of answer.citations) lines.push(`[${c.n}] ${formatLocation(c)}  "${c.text}"`);
+    for (const c of answer.citations) lines.push(`[${c.n}] ${formatLocation(c)}${c.context ? " (context)" : ""}  "${c.text}"`);
   } else if (answer.related.length > 0) {
     lines.push("", "Closest passages (not an answer):");
     for (const r of answer.related) lines.push(`- ${formatLocation(r)}  "${r.text}"`);

@@ -9,6 +9,8 @@ export const FEEDBACK_THANKS = "Thanks for the feedback!";
 export const FEEDBACK_FAILED = "Sorry, I couldn't record that feedback. Please try again.";
 export const SHARED_NOTE = "Shared from /ask";
 export const SOURCES_HEADING = "*Sources*";
+/** After the location of a source cited only because the answer refers back to it. */
+export const CONTEXT_LABEL = "_context_";
 export const RELATED_HEADING = "*Closest passages* (not an answer)";
 export const TRUNCATED_NOTE = "_Answer shortened to fit in a Slack message._";
 export const SUGGESTED_PROMPTS = [

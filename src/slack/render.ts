@@ -1,6 +1,6 @@
 import type { Answer } from "../answer/service.js";
 import { escapeMrkdwn } from "./escape.js";
-import { RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE } from "./messages.js";
+import { CONTEXT_LABEL, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE } from "./messages.js";
 
 /**
  * Block Kit rendering of an answer. Pure. Stays inside Slack's limits so no message is rejected:
@@ -93,7 +93,7 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
   const detail: Block[] = [];
   if (answer.citations.length > 0) {
     detail.push(context(SOURCES_HEADING));
-    for (const c of answer.citations) detail.push(section(`*[${c.n}]* ${location(c.source, c.lineStart, c.lineEnd)}\n${quote(c.text)}`));
+    for (const c of answer.citations) detail.push(section(`*[${c.n}]* ${location(c.source, c.lineStart, c.lineEnd)}${c.context ? ` ${CONTEXT_LABEL}` : ""}\n${quote(c.text)}`));
   } else if (answer.related.length > 0) {
     detail.push(context(RELATED_HEADING));
     for (const r of answer.related) detail.push(section(`${location(r.source, r.lineStart, r.lineEnd)}\n${quote(r.text)}`));
