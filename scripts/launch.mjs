@@ -59,7 +59,7 @@ async function main() {
     try {
       ({ register } = await import("tsx/esm/api"));
     } catch {
-      process.stderr.write("dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` (with dev dependencies), or `npm run build`.\n");
+      process.stderr.write("dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` with dev dependencies (it builds dist/).\n");
       process.exit(1);
     }
     register();

@@ -81,6 +81,6 @@ describe("scripts/launch.mjs outside this checkout (no node_modules, so no tsx)"
   it.each(["none", "stale"] as const)("with build %s and no tsx, says how to fix it instead of a stack trace", (build) => {
     const result = run(project(build));
     expect(result.status).toBe(1);
-    expect(result.stderr).toBe("dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` (with dev dependencies), or `npm run build`.\n");
+    expect(result.stderr).toBe("dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` with dev dependencies (it builds dist/).\n");
   });
 });
