@@ -24,11 +24,13 @@ import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/f
 import { boundaryAgreement, buildArticleRetriever, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
-import { loadQuestionList, loadXquadR, type EvalArticle } from "./xquad.js";
+import { loadLabelledQuestions, loadQuestionList, loadXquadR, type EvalArticle } from "./xquad.js";
 
 const DATASET = "tests/data/xquad-r/en.json";
 const OFF_TOPIC_CALIBRATION = "tests/data/off-topic-calibration.txt";
 const OFF_TOPIC_HELDOUT = "tests/data/off-topic-heldout.txt";
+const OFF_TOPIC_NEAR_MISS = "tests/data/off-topic-near-miss.txt";
+const TRADE_SHORT_QUESTIONS = "tests/data/trade-short-questions.txt";
 const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
 const REPORT = "bench/eval-report.md";
 const QUERY_WEIGHTS_FILE = "src/retrieval/use-lite-query-weights.json";
@@ -102,15 +104,17 @@ async function ownSplitterRanks(articles: readonly EvalArticle[], embeddings: Ca
   return ranks;
 }
 
-async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings): Promise<number[]> {
+/** The shipped retriever's best sentence for each question over the trade article. */
+async function articleTops(questions: readonly string[], embeddings: CachingEmbeddings) {
   const text = await readFile(OFF_TOPIC_CORPUS, "utf8");
   const retriever = await buildArticleRetriever(splitSentences(text, OFF_TOPIC_CORPUS), embeddings, DEFAULT_FUSION);
-  const scores: number[] = [];
-  for (const q of questions) {
-    const [top] = await retriever.retrieve(q, 1);
-    scores.push(top ? relevance(top) : 0);
-  }
-  return scores;
+  const tops = [];
+  for (const q of questions) tops.push((await retriever.retrieve(q, 1))[0]);
+  return tops;
+}
+
+async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings): Promise<number[]> {
+  return (await articleTops(questions, embeddings)).map((top) => (top ? relevance(top) : 0));
 }
 
 /**
@@ -143,11 +147,15 @@ async function main(): Promise<void> {
   await embeddings.readFrom(cacheFile);
   const offCalibration = await loadQuestionList(OFF_TOPIC_CALIBRATION);
   const offHeldOut = await loadQuestionList(OFF_TOPIC_HELDOUT);
+  const offNearMiss = await loadQuestionList(OFF_TOPIC_NEAR_MISS);
+  const tradeShort = await loadLabelledQuestions(TRADE_SHORT_QUESTIONS);
   process.stderr.write("Embedding benchmark sentences and questions (cached after the first run)...\n");
   await embeddings.embedDocuments([
     ...articles.flatMap((a) => [...a.sentences.map((s) => s.text), ...a.questions.map((q) => q.question)]),
     ...offCalibration,
     ...offHeldOut,
+    ...offNearMiss,
+    ...tradeShort.map((q) => q.question),
   ]);
   await embeddings.writeTo(cacheFile);
   const { dev } = halves(articles);
@@ -203,12 +211,21 @@ async function main(): Promise<void> {
   const heldOutAnswerable = halves(answerableSignals).heldOut.flat().map((t) => relevance(t));
   const offCal = await offTopicRelevance(offCalibration, embeddings);
   const offHeld = await offTopicRelevance(offHeldOut, embeddings);
+  const offNear = await offTopicRelevance(offNearMiss, embeddings);
+  const shortTops = await articleTops(tradeShort.map((q) => q.question), embeddings);
+  const shortRelevance = shortTops.map((top) => (top ? relevance(top) : 0));
+  const shortTopRight = rate(
+    shortTops.map((top, i) => (top ? tradeShort[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false)),
+    (right) => right,
+  );
   const abstains = (score: number) => score < ABSTENTION.threshold;
   const abstention = {
     falseAll: rate(answerable, abstains),
     falseHeldOut: rate(heldOutAnswerable, abstains),
     offCalibration: rate(offCal, abstains),
     offHeldOut: rate(offHeld, abstains),
+    offNearMiss: rate(offNear, abstains),
+    falseShort: rate(shortRelevance, abstains),
   };
   if (args.has("--calibrate")) {
     const text = await readFile(OFF_TOPIC_CORPUS, "utf8");
@@ -245,6 +262,10 @@ ${table}
 | Off-topic, held-out set (${OFF_TOPIC_HELDOUT}) vs the trade article | ${offHeld.length} | ${pct(abstention.offHeldOut)} |
 | XQuAD-R answerable questions, all (false abstentions) | ${answerable.length} | ${pct(abstention.falseAll)} |
 | XQuAD-R answerable questions, held-out half (false abstentions) | ${heldOutAnswerable.length} | ${pct(abstention.falseHeldOut)} |
+| Off-topic questions sharing the article's words (${OFF_TOPIC_NEAR_MISS}), held out | ${offNear.length} | ${pct(abstention.offNearMiss)} |
+| Short answerable questions about the trade article (${TRADE_SHORT_QUESTIONS}), held out (false abstentions) | ${shortRelevance.length} | ${pct(abstention.falseShort)} |
+
+On the short answerable questions the top sentence is one of the lines that answer the question for ${pct(shortTopRight)} of them.
 
 ## Our sentence splitter on the benchmark
 

@@ -75,3 +75,19 @@ export async function loadQuestionList(file: string): Promise<string[]> {
   const text = await readFile(file, "utf8");
   return text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
 }
+
+/** A question with the corpus lines that answer it. */
+export interface LabelledQuestion {
+  readonly question: string;
+  readonly lines: readonly number[];
+}
+
+/** Reads "question<TAB>line,line" lines (# comments and blank lines ignored). */
+export async function loadLabelledQuestions(file: string): Promise<LabelledQuestion[]> {
+  return (await loadQuestionList(file)).map((line) => {
+    const [question, lines] = line.split("\t");
+    const numbers = (lines ?? "").split(",").map((n) => Number(n.trim()));
+    if (!question || numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${file}: expected "question<TAB>line[,line...]", got: ${line}`);
+    return { question: question.trim(), lines: numbers };
+  });
+}

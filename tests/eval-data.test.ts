@@ -1,0 +1,46 @@
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { splitSentences } from "../src/corpus/split.js";
+import { loadLabelledQuestions, loadQuestionList } from "../src/eval/xquad.js";
+import { tempDir } from "./helpers/temp.js";
+
+async function fileWith(text: string): Promise<string> {
+  const file = path.join(await tempDir(), "questions.txt");
+  await writeFile(file, text);
+  return file;
+}
+
+describe("loadLabelledQuestions", () => {
+  it("reads question<TAB>lines, skipping comments and blank lines", async () => {
+    const file = await fileWith("# comment\n\nHow long was the call?\t9\nWhat did they compare?\t7, 8\n");
+    expect(await loadLabelledQuestions(file)).toEqual([
+      { question: "How long was the call?", lines: [9] },
+      { question: "What did they compare?", lines: [7, 8] },
+    ]);
+  });
+
+  it.each([["no lines", "Question without lines"], ["not a number", "Q?\tseven"], ["line 0", "Q?\t0"], ["empty question", "\t3"]])(
+    "names the file and the line when it is malformed (%s)",
+    async (_case, line) => {
+      const file = await fileWith(`${line}\n`);
+      await expect(loadLabelledQuestions(file)).rejects.toThrow(`${file}: expected "question<TAB>line[,line...]", got: ${line.trim()}`);
+    },
+  );
+});
+
+describe("the held-out question sets for the trade article", () => {
+  it("label only lines that exist and hold a sentence of the article", async () => {
+    const article = await readFile("corpus/us-china-trade-talks-london.txt", "utf8");
+    const covered = new Set(splitSentences(article, "a.txt").flatMap((s) => Array.from({ length: s.lineEnd - s.lineStart + 1 }, (_, i) => s.lineStart + i)));
+    const questions = await loadLabelledQuestions("tests/data/trade-short-questions.txt");
+    expect(questions.length).toBeGreaterThanOrEqual(30);
+    for (const q of questions) for (const line of q.lines) expect(covered.has(line), `${q.question} -> line ${line}`).toBe(true);
+  });
+
+  it("keep the off-topic sets disjoint from each other", async () => {
+    const sets = await Promise.all(["off-topic-calibration", "off-topic-heldout", "off-topic-near-miss"].map((name) => loadQuestionList(`tests/data/${name}.txt`)));
+    const all = sets.flat().map((q) => q.toLowerCase());
+    expect(new Set(all).size).toBe(all.length);
+  });
+});
