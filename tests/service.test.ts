@@ -128,6 +128,20 @@ describe("answer service", () => {
     await check(reopened.service);
   });
 
+  it("still cites the right context after an incremental update re-added the file", async () => {
+    const files = { "notes.txt": "Alpha beta gamma.\nThese notes are about greek letters.", "trade.txt": ARTICLE, "zeta.txt": "Zeta comes late." };
+    const { open, corpusDir } = await setup(files);
+    await open();
+    // Changing notes.txt re-adds its sentences after every other file's: ids are no longer in file order overall.
+    await writeFile(path.join(corpusDir, "notes.txt"), "Alpha beta gamma delta.\nThese notes are about greek letters.");
+    const { service, logger } = await open();
+    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("updating 1 removed or changed and 1 new or changed file(s)"));
+    const notes = await service.answer("What are the notes about greek letters?");
+    expect(notes.citations.map((c) => [c.text, c.context ?? false])).toEqual([["Alpha beta gamma delta.", true], ["These notes are about greek letters.", false]]);
+    const trade = await service.answer("Which follow-up meeting was held in Geneva in May on tariff reductions?");
+    expect(trade.citations.map((c) => [c.lineStart, c.context ?? false])).toEqual([[2, true], [3, false]]);
+  });
+
   it("compacts with a full rebuild when most of the index would be removed sentences", async () => {
     const { open, corpusDir } = await setup({ "trade.txt": ARTICLE, "fruit.txt": "Pears ripen in September." });
     await open();
