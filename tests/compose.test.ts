@@ -6,7 +6,7 @@ const sentence = (text: string, line: number, source = "corpus/a.txt", lineEnd =
   text, source, lineStart: line, lineEnd, charStart: 0, charEnd: text.length,
 });
 const ranked = (text: string, line: number, score: number, relevant = true, source?: string): RankedSentence => ({
-  sentence: sentence(text, line, source), score, dense: relevant ? 0.6 : 0.05, coverage: relevant ? 1 : 0,
+  sentence: sentence(text, line, source), score, dense: relevant ? 0.6 : 0.05, keyTermCoverage: relevant ? 1 : 0,
 });
 
 describe("composeAnswer", () => {
@@ -46,8 +46,8 @@ describe("composeAnswer", () => {
 
   it("uses the calibrated threshold on relevance", () => {
     const scale = 1 + ABSTENTION.denseWeight;
-    const justBelow: RankedSentence = { sentence: sentence("x", 1), score: 1, dense: 0, coverage: (ABSTENTION.threshold - 0.01) * scale };
-    const justAbove: RankedSentence = { ...justBelow, coverage: (ABSTENTION.threshold + 0.01) * scale };
+    const justBelow: RankedSentence = { sentence: sentence("x", 1), score: 1, dense: 0, keyTermCoverage: (ABSTENTION.threshold - 0.01) * scale };
+    const justAbove: RankedSentence = { ...justBelow, keyTermCoverage: (ABSTENTION.threshold + 0.01) * scale };
     expect(composeAnswer("q", [justBelow], { maxSentences: 1 }).answered).toBe(false);
     expect(composeAnswer("q", [justAbove], { maxSentences: 1 }).answered).toBe(true);
   });

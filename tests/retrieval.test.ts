@@ -4,6 +4,7 @@ import { Bm25Index } from "../src/retrieval/bm25.js";
 import { FEATURE_NAMES, featureVectors, fuse, type Candidate } from "../src/retrieval/fusion.js";
 import { trainListwise, trainQueryWeights } from "../src/eval/train.js";
 import { adaptQuery } from "../src/retrieval/query-adapter.js";
+import { englishSpecificity } from "../src/retrieval/specificity.js";
 import { tokenize } from "../src/retrieval/tokenize.js";
 
 describe("tokenize", () => {
@@ -71,7 +72,7 @@ describe("Bm25Index", () => {
 
 describe("fuse", () => {
   const candidate = (id: number, dense: number, lexical: number, extra: Partial<Candidate> = {}): Candidate => ({
-    id, dense, lexical, coverage: 0, prevLexical: 0, nextLexical: 0, prevDense: -1, nextDense: -1, pronounStart: 0,
+    id, dense, lexical, coverage: 0, keyTermCoverage: 0, prevLexical: 0, nextLexical: 0, prevDense: -1, nextDense: -1, pronounStart: 0,
     answerType: 0, phrase: 0, novelty: 0, length: 10, ...extra,
   });
   const pool = [candidate(0, 0.9, 0), candidate(1, 0.2, 5), candidate(2, 0.5, 3)];
@@ -185,5 +186,29 @@ describe("question-side weights", () => {
     expect(dot(adapted, adapted)).toBeCloseTo(1, 6);
     expect(dot(adapted, vector)).toBeLessThan(0.9999); // the shipped weights are not all equal
     expect(dot(adapted, vector)).toBeGreaterThan(0.5); // ...but stay close to plain cosine
+  });
+});
+
+describe("englishSpecificity", () => {
+  it.each([
+    ["get", 0, 0.45],
+    ["year", 0, 0.55],
+    ["largest", 0.5, 0.7],
+    ["tariff", 0.8, 1],
+    ["lifeng", 0.99, 1],
+    ["constructor", 0.5, 1],
+    ["__proto__", 0.99, 1],
+  ])("%s is between %d and %d", (term, low, high) => {
+    const value = englishSpecificity(term);
+    expect(value).toBeGreaterThanOrEqual(low);
+    expect(value).toBeLessThanOrEqual(high);
+  });
+
+  it("weights coverage so that a common word counts for less than the question's subject", () => {
+    const index = new Bm25Index(["The largest economies.", "Tariffs on steel.", "Nothing here."]);
+    const terms = index.queryTerms("largest tariffs");
+    expect(index.coverage(terms, 0)).toBeCloseTo(0.5);
+    expect(index.coverage(terms, 0, englishSpecificity)).toBeLessThan(0.45);
+    expect(index.coverage(terms, 1, englishSpecificity)).toBeGreaterThan(0.55);
   });
 });

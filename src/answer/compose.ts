@@ -47,22 +47,22 @@ export interface RankedSentence {
   readonly sentence: Sentence;
   readonly score: number;
   readonly dense: number;
-  readonly coverage: number;
+  readonly keyTermCoverage: number;
 }
 
 export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
 
 /**
  * Whether the corpus answers the question at all, from the best sentence's cosine similarity and
- * term coverage: relevance = (w * cosine + coverage) / (1 + w). Calibrated by `npm run eval` on the
+ * key-term coverage: relevance = (w * cosine + keyTermCoverage) / (1 + w). Calibrated by `npm run eval` on the
  * XQuAD-R development half (answerable) and tests/data/off-topic-calibration.txt (unanswerable)
  * with the default model, at 1% false abstention on the development half.
  */
-export const ABSTENTION = { denseWeight: 2, threshold: 0.318 } as const;
+export const ABSTENTION = { denseWeight: 1.5, threshold: 0.301 } as const;
 
-export function relevance(top: Pick<RankedSentence, "dense" | "coverage">, denseWeight: number = ABSTENTION.denseWeight): number {
+export function relevance(top: Pick<RankedSentence, "dense" | "keyTermCoverage">, denseWeight: number = ABSTENTION.denseWeight): number {
   // A weighted mean, so thresholds for different weights are on one scale and can be compared.
-  return (denseWeight * top.dense + top.coverage) / (1 + denseWeight);
+  return (denseWeight * top.dense + top.keyTermCoverage) / (1 + denseWeight);
 }
 
 export interface ComposeOptions<R extends RankedSentence = RankedSentence> {

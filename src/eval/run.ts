@@ -123,7 +123,7 @@ async function offTopicRelevance(questions: readonly string[], embeddings: Cachi
  * percentile of answerable relevance. Among dense weights, the one abstaining on the most
  * calibration off-topic questions wins, ties broken by the widest gap to the highest off-topic score.
  */
-function calibrate(answerable: ReadonlyArray<{ dense: number; coverage: number }>, offTopic: ReadonlyArray<{ dense: number; coverage: number }>) {
+function calibrate(answerable: ReadonlyArray<{ dense: number; keyTermCoverage: number }>, offTopic: ReadonlyArray<{ dense: number; keyTermCoverage: number }>) {
   let best = { denseWeight: 0, threshold: 0, abstained: -1, gap: -Infinity };
   for (let w = 0; w <= 4.0001; w += 0.25) {
     const threshold = percentile(answerable.map((x) => relevance(x, w)), 1);
@@ -254,7 +254,7 @@ Per article: a question's candidates are all sentences of its article; a hit is 
 
 ${table}
 
-## Abstention (shipped default: use-lite, relevance = (${ABSTENTION.denseWeight} x cosine + term coverage) / ${1 + ABSTENTION.denseWeight}, threshold ${ABSTENTION.threshold})
+## Abstention (shipped default: use-lite, relevance = (${ABSTENTION.denseWeight} x cosine + key-term coverage) / ${1 + ABSTENTION.denseWeight}, threshold ${ABSTENTION.threshold})
 
 | Question set | Questions | Abstained |
 | --- | ---: | ---: |

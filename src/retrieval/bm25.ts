@@ -103,13 +103,13 @@ export class Bm25Index {
   /**
    * Share of the query's information (IDF-weighted terms) found in one document: 1 when every
    * query term occurs in it, 0 when none does. An absolute signal, unlike BM25 scores, which only
-   * rank; used to decide whether the corpus answers the question at all.
+   * rank. `weight` scales each term's IDF (e.g. by how specific the word is in everyday English).
    */
-  coverage(terms: readonly string[], id: number): number {
+  coverage(terms: readonly string[], id: number, weight: (term: string) => number = () => 1): number {
     let found = 0;
     let total = 0;
     for (const term of terms) {
-      const idf = this.idf(term);
+      const idf = this.idf(term) * weight(term);
       total += idf;
       if (containsSorted(this.postings.get(term)?.ids ?? [], id)) found += idf;
     }

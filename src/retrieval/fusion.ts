@@ -16,6 +16,11 @@ export interface Candidate {
   /** IDF-weighted share of question terms found in the sentence, 0..1. */
   readonly coverage: number;
   /**
+   * The same share with each term's IDF also weighted by how specific the word is in everyday
+   * English (src/retrieval/specificity.ts), 0..1. Not a ranking feature: the abstention signal.
+   */
+  readonly keyTermCoverage: number;
+  /**
    * BM25 and cosine of the previous and next sentence in the same file (0 / -1 when there is none).
    * The answer often sits one sentence before the words the question repeats ("Peyton Manning ...
    * He is also the oldest quarterback ...").

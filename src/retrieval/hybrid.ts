@@ -4,6 +4,7 @@ import type { DenseIndex } from "../index/dense.js";
 import { answerTypeMatch, answerTypeOf } from "./answer-type.js";
 import type { Bm25Index } from "./bm25.js";
 import { tokenize } from "./tokenize.js";
+import { englishSpecificity } from "./specificity.js";
 import { fuse, DEFAULT_FUSION, type Candidate, type FusedCandidate, type FusionParams } from "./fusion.js";
 
 export interface QueryEmbedder {
@@ -69,6 +70,7 @@ export class HybridRetriever {
         dense: cosine(id),
         lexical: lexical.score(id),
         coverage: this.lexical.coverage(terms, id),
+        keyTermCoverage: this.lexical.coverage(terms, id, englishSpecificity),
         prevLexical: prev === undefined ? 0 : lexical.score(prev),
         nextLexical: next === undefined ? 0 : lexical.score(next),
         prevDense: prev === undefined ? -1 : neighborCosine(prev),
