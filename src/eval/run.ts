@@ -228,10 +228,7 @@ async function main(): Promise<void> {
     falseShort: rate(shortRelevance, abstains),
   };
   if (args.has("--calibrate")) {
-    const text = await readFile(OFF_TOPIC_CORPUS, "utf8");
-    const retriever = await buildArticleRetriever(splitSentences(text, OFF_TOPIC_CORPUS), embeddings, DEFAULT_FUSION);
-    const offSignals = [];
-    for (const q of offCalibration) offSignals.push((await retriever.retrieve(q, 1))[0]!);
+    const offSignals = (await articleTops(offCalibration, embeddings)).filter((top) => top !== undefined);
     const best = calibrate(halves(answerableSignals).dev.flat(), offSignals);
     process.stdout.write(`Calibrated abstention: denseWeight ${best.denseWeight}, threshold ${best.threshold.toFixed(3)} (off-topic abstained ${pct(best.abstained)}, gap ${best.gap.toFixed(3)})\n`);
   }
