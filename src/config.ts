@@ -1,4 +1,5 @@
 import path from "node:path";
+import { ABSTENTION, type AbstentionRule } from "./answer/compose.js";
 import { CiteBotError, ErrorCode } from "./errors.js";
 import { LogLevel } from "./logger.js";
 
@@ -13,6 +14,11 @@ export interface EngineConfig {
   readonly allowModelDownload: boolean;
   readonly logLevel: LogLevel;
   readonly maxAnswerSentences: number;
+  /**
+   * When to say "not found" instead of answering (ABSTENTION_DENSE_WEIGHT, ABSTENTION_THRESHOLD);
+   * undefined when neither is set: the rule calibrated for use-lite applies.
+   */
+  readonly abstention: AbstentionRule | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -43,6 +49,17 @@ class Reader {
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min || value > max) {
       this.problems.push({ variable: name, problem: `must be a whole number from ${min} to ${max} (got "${raw}")` });
+      return fallback;
+    }
+    return value;
+  }
+
+  decimal(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      this.problems.push({ variable: name, problem: `must be a number from ${min} to ${max} (got "${raw}")` });
       return fallback;
     }
     return value;
@@ -85,6 +102,13 @@ export function readEngineConfig(env: Env = process.env, cwd: string = process.c
     allowModelDownload: reader.boolean("ALLOW_MODEL_DOWNLOAD", true),
     logLevel: reader.oneOf("LOG_LEVEL", [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR], LogLevel.INFO),
     maxAnswerSentences: reader.integer("ANSWER_MAX_SENTENCES", 3, 1, 10),
+    abstention:
+      reader.optional("ABSTENTION_DENSE_WEIGHT") === undefined && reader.optional("ABSTENTION_THRESHOLD") === undefined
+        ? undefined
+        : Object.freeze({
+            denseWeight: reader.decimal("ABSTENTION_DENSE_WEIGHT", ABSTENTION.denseWeight, 0, 100),
+            threshold: reader.decimal("ABSTENTION_THRESHOLD", ABSTENTION.threshold, -1, 1),
+          }),
   };
   reader.fail();
   return Object.freeze(config);

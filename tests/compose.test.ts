@@ -51,6 +51,17 @@ describe("composeAnswer", () => {
     expect(composeAnswer("q", [justBelow], { maxSentences: 1 }).answered).toBe(false);
     expect(composeAnswer("q", [justAbove], { maxSentences: 1 }).answered).toBe(true);
   });
+
+  it.each([
+    // dense 0.5, key-term coverage 0.2: relevance 0.35 at weight 1, 0.2 at weight 0, about 0.5 when the cosine dominates
+    [{ denseWeight: 1, threshold: 0.34 }, true],
+    [{ denseWeight: 1, threshold: 0.36 }, false],
+    [{ denseWeight: 0, threshold: 0.25 }, false],
+    [{ denseWeight: 100, threshold: 0.45 }, true],
+  ])("applies a configured rule %o", (abstention, answered) => {
+    const hit: RankedSentence = { sentence: sentence("x", 1), score: 1, dense: 0.5, keyTermCoverage: 0.2 };
+    expect(composeAnswer("q", [hit], { maxSentences: 1, abstention }).answered).toBe(answered);
+  });
 });
 
 describe("formatting", () => {

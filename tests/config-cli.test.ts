@@ -1,4 +1,6 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { ABSTENTION } from "../src/answer/compose.js";
 import { normalizeQuestion } from "../src/answer/question.js";
 import { parseAskArgs } from "../src/cli/args.js";
 import { formatProgress, progressBar } from "../src/cli/progress.js";
@@ -22,6 +24,24 @@ describe("readEngineConfig", () => {
     }
     expect(message).toContain("3 problems");
     for (const name of ["ANSWER_MAX_SENTENCES", "ALLOW_MODEL_DOWNLOAD", "LOG_LEVEL", ".env.example"]) expect(message).toContain(name);
+  });
+
+  it.each([
+    [{}, undefined],
+    [{ ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2" }, { denseWeight: 2, threshold: 0.42 }],
+    [{ ABSTENTION_THRESHOLD: "-0.5" }, { denseWeight: ABSTENTION.denseWeight, threshold: -0.5 }],
+    [{ ABSTENTION_DENSE_WEIGHT: " 0 " }, { denseWeight: 0, threshold: ABSTENTION.threshold }],
+  ])("reads the abstention rule from %o", (env, expected) => {
+    expect(readEngineConfig(env).abstention).toEqual(expected);
+  });
+
+  it.each([
+    [{ ABSTENTION_THRESHOLD: "high" }, "ABSTENTION_THRESHOLD must be a number from -1 to 1"],
+    [{ ABSTENTION_THRESHOLD: "1.5" }, "ABSTENTION_THRESHOLD must be a number from -1 to 1"],
+    [{ ABSTENTION_DENSE_WEIGHT: "-1" }, "ABSTENTION_DENSE_WEIGHT must be a number from 0 to 100"],
+    [{ ABSTENTION_DENSE_WEIGHT: "Infinity" }, "ABSTENTION_DENSE_WEIGHT must be a number from 0 to 100"],
+  ])("rejects %o", (env, problem) => {
+    expect(() => readEngineConfig(env)).toThrow(problem);
   });
 });
 
@@ -94,5 +114,19 @@ describe("formatProgress", () => {
     [5, 0, "[####################]"],
   ])("draws a bar for %i of %i", (done, total, bar) => {
     expect(progressBar(done, total)).toBe(bar);
+  });
+});
+
+describe("documentation of configuration", () => {
+  it("documents every variable the config reads in .env.example and the README", async () => {
+    const source = await readFile(new URL("../src/config.ts", import.meta.url), "utf8");
+    const read = [...source.matchAll(/reader\.\w+\("([A-Z][A-Z0-9_]+)"/g)].map((m) => m[1]!);
+    expect(read).toEqual(expect.arrayContaining(["CORPUS_DIR", "ABSTENTION_THRESHOLD", "SLACK_BOT_TOKEN"]));
+    const envExample = await readFile(new URL("../.env.example", import.meta.url), "utf8");
+    const readme = await readFile(new URL("../README.md", import.meta.url), "utf8");
+    for (const name of read) {
+      expect(envExample, name).toMatch(new RegExp(`^#? ?${name}=`, "m"));
+      expect(readme, name).toContain(`\`${name}\``);
+    }
   });
 });

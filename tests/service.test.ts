@@ -67,6 +67,17 @@ describe("answer service", () => {
     expect(answer.related.length).toBeGreaterThan(0);
   });
 
+  it("applies the configured abstention rule", async () => {
+    const { corpusDir, indexDir } = await setup();
+    const base = { corpusDir, indexDir, embeddingModel: "test-overlap", modelsDir: indexDir, allowModelDownload: false, maxAnswerSentences: 3 };
+    const serve = (threshold: number) =>
+      createAnswerService({ config: { ...base, abstention: { denseWeight: 1, threshold } }, logger: new FakeLogger(), embeddings: new OverlapEmbeddings() });
+    const question = "Who heads the Chinese delegation?";
+    expect((await (await serve(-1)).answer("What is the best recipe for banana bread?")).answered).toBe(true);
+    expect((await (await serve(1)).answer(question)).answered).toBe(false);
+    expect((await (await serve(0)).answer(question)).answered).toBe(true);
+  });
+
   it("loads every .txt and .md file and cites the right one", async () => {
     const { open } = await setup({
       "trade.txt": ARTICLE,

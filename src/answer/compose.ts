@@ -58,7 +58,12 @@ export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.
  * XQuAD-R development half (answerable) and tests/data/off-topic-calibration.txt (unanswerable)
  * with the default model, at 1% false abstention on the development half.
  */
-export const ABSTENTION = { denseWeight: 1.5, threshold: 0.301 } as const;
+export interface AbstentionRule {
+  readonly denseWeight: number;
+  readonly threshold: number;
+}
+
+export const ABSTENTION: AbstentionRule = Object.freeze({ denseWeight: 1.5, threshold: 0.301 });
 
 export function relevance(top: Pick<RankedSentence, "dense" | "keyTermCoverage">, denseWeight: number = ABSTENTION.denseWeight): number {
   // A weighted mean, so thresholds for different weights are on one scale and can be compared.
@@ -74,14 +79,15 @@ export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
   readonly previousOf?: (hit: R) => Sentence | undefined;
   /** A further sentence joins the answer only if its score is at least this share of the best one's. */
   readonly supportRatio?: number;
-  readonly threshold?: number;
+  /** Defaults to ABSTENTION, calibrated for use-lite; other models get theirs from `npm run eval -- --calibrate`. */
+  readonly abstention?: AbstentionRule;
   readonly relatedCount?: number;
 }
 
 export function composeAnswer<R extends RankedSentence>(question: string, ranked: readonly R[], options: ComposeOptions<R>): Answer {
   const top = ranked[0];
-  const threshold = options.threshold ?? ABSTENTION.threshold;
-  if (!top || relevance(top) < threshold) {
+  const { denseWeight, threshold } = options.abstention ?? ABSTENTION;
+  if (!top || relevance(top, denseWeight) < threshold) {
     return {
       question,
       answered: false,
@@ -101,7 +107,7 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   const seenText = new Set<string>();
   for (const candidate of ranked) {
     if (chosen.length >= options.maxSentences) break;
-    if (candidate !== top && (candidate.score < ratio * top.score || relevance(candidate) < threshold)) break;
+    if (candidate !== top && (candidate.score < ratio * top.score || relevance(candidate, denseWeight) < threshold)) break;
     // The same sentence in two files is one claim: cite it once.
     if (seenText.has(candidate.sentence.text)) continue;
     seenText.add(candidate.sentence.text);

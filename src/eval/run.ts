@@ -7,6 +7,10 @@
  *   npm run eval -- --train      also re-learn the fusion weights on the development half and print them
  *   npm run eval -- --calibrate  also re-derive the abstention threshold and print it
  *
+ * The model is the one EMBEDDING_MODEL names (default use-lite), and the abstention rule the one
+ * ABSTENTION_* sets, so another model can be measured and calibrated. The two --train steps write
+ * the shipped weights for use-lite and refuse to run for another model.
+ *
  * Articles are split in two halves by position: even-numbered articles are the development half
  * (fusion weights and the abstention threshold were chosen on it), odd-numbered ones are held out.
  */
@@ -14,12 +18,13 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
-import { ABSTENTION, relevance } from "../answer/compose.js";
+import { ABSTENTION, relevance, type AbstentionRule } from "../answer/compose.js";
 import { publishReport, runCommand } from "../cli/run.js";
-import { readEngineConfig } from "../config.js";
+import { DEFAULT_EMBEDDING_MODEL, readEngineConfig } from "../config.js";
+import { CiteBotError, ErrorCode } from "../errors.js";
 import { splitSentences } from "../corpus/split.js";
 import { CachingEmbeddings } from "../embeddings/cache.js";
-import { UseLiteEmbeddings } from "../embeddings/use-lite.js";
+import { createEmbeddings } from "../embeddings/factory.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
 import { boundaryAgreement, buildArticleRetriever, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
@@ -113,8 +118,8 @@ async function articleTops(questions: readonly string[], embeddings: CachingEmbe
   return tops;
 }
 
-async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings): Promise<number[]> {
-  return (await articleTops(questions, embeddings)).map((top) => (top ? relevance(top) : 0));
+async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings, rule: AbstentionRule): Promise<number[]> {
+  return (await articleTops(questions, embeddings)).map((top) => (top ? relevance(top, rule.denseWeight) : 0));
 }
 
 /**
@@ -142,8 +147,13 @@ async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const config = readEngineConfig();
   const articles = await loadXquadR(DATASET);
-  const embeddings = new CachingEmbeddings(new UseLiteEmbeddings());
-  const cacheFile = path.join(config.indexDir, "cache", "eval-use-lite.bin");
+  const embeddings = new CachingEmbeddings(createEmbeddings(config));
+  const model = embeddings.modelId;
+  const cacheFile = path.join(config.indexDir, "cache", `eval-${model.replace(/[^\w.-]+/g, "_")}.bin`);
+  const rule = config.abstention ?? ABSTENTION;
+  if ((args.has("--train-query") || args.has("--train")) && model !== DEFAULT_EMBEDDING_MODEL) {
+    throw new CiteBotError(ErrorCode.ConfigInvalid, `--train-query and --train write the shipped weights for ${DEFAULT_EMBEDDING_MODEL}; unset EMBEDDING_MODEL (it is ${model}) to run them.`);
+  }
   await embeddings.readFrom(cacheFile);
   const offCalibration = await loadQuestionList(OFF_TOPIC_CALIBRATION);
   const offHeldOut = await loadQuestionList(OFF_TOPIC_HELDOUT);
@@ -182,7 +192,7 @@ async function main(): Promise<void> {
 
   const configurations: Array<{ name: string; note: string; fusion: FusionParams }> = [
     { name: "BM25 alone", note: "inverted index, stop words, Porter stems (k1 1.2, b 0.4)", fusion: { method: "weighted", denseWeight: 0 } },
-    { name: "Dense alone (use-lite)", note: "Universal Sentence Encoder lite, learned question-side weights, HNSW exact at this size", fusion: { method: "weighted", denseWeight: 1 } },
+    { name: `Dense alone (${model})`, note: model === DEFAULT_EMBEDDING_MODEL ? "Universal Sentence Encoder lite, learned question-side weights, HNSW exact at this size" : "plain cosine, HNSW exact at this size", fusion: { method: "weighted", denseWeight: 1 } },
     { name: "Reciprocal rank fusion", note: "BM25 + dense, k = 60", fusion: { method: "rrf", k: 60 } },
     { name: "Weighted fusion", note: "0.5 dense + 0.5 BM25, each normalised", fusion: { method: "weighted", denseWeight: 0.5 } },
     { name: "**Shipped hybrid**", note: "learned linear fusion of dense, BM25, coverage, neighbours, answer type, phrases", fusion: DEFAULT_FUSION },
@@ -200,25 +210,25 @@ async function main(): Promise<void> {
   const naiveHalves = halves(naive);
   rows.push({
     name: "LangChain naive baseline",
-    note: "RecursiveCharacterTextSplitter 500-char chunks, MemoryVectorStore, use-lite; a hit is a chunk holding the answer (lenient)",
+    note: `RecursiveCharacterTextSplitter 500-char chunks, MemoryVectorStore, ${model}; a hit is a chunk holding the answer (lenient)`,
     all: summarizeRanks(naive.flat()),
     heldOut: summarizeRanks(naiveHalves.heldOut.flat()),
   });
 
   // Abstention.
   const answerableSignals = shipped.map((a) => a.map((o) => o.top!));
-  const answerable = answerableSignals.flat().map((t) => relevance(t));
-  const heldOutAnswerable = halves(answerableSignals).heldOut.flat().map((t) => relevance(t));
-  const offCal = await offTopicRelevance(offCalibration, embeddings);
-  const offHeld = await offTopicRelevance(offHeldOut, embeddings);
-  const offNear = await offTopicRelevance(offNearMiss, embeddings);
+  const answerable = answerableSignals.flat().map((t) => relevance(t, rule.denseWeight));
+  const heldOutAnswerable = halves(answerableSignals).heldOut.flat().map((t) => relevance(t, rule.denseWeight));
+  const offCal = await offTopicRelevance(offCalibration, embeddings, rule);
+  const offHeld = await offTopicRelevance(offHeldOut, embeddings, rule);
+  const offNear = await offTopicRelevance(offNearMiss, embeddings, rule);
   const shortTops = await articleTops(tradeShort.map((q) => q.question), embeddings);
-  const shortRelevance = shortTops.map((top) => (top ? relevance(top) : 0));
+  const shortRelevance = shortTops.map((top) => (top ? relevance(top, rule.denseWeight) : 0));
   const shortTopRight = rate(
     shortTops.map((top, i) => (top ? tradeShort[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false)),
     (right) => right,
   );
-  const abstains = (score: number) => score < ABSTENTION.threshold;
+  const abstains = (score: number) => score < rule.threshold;
   const abstention = {
     falseAll: rate(answerable, abstains),
     falseHeldOut: rate(heldOutAnswerable, abstains),
@@ -230,7 +240,10 @@ async function main(): Promise<void> {
   if (args.has("--calibrate")) {
     const offSignals = (await articleTops(offCalibration, embeddings)).filter((top) => top !== undefined);
     const best = calibrate(halves(answerableSignals).dev.flat(), offSignals);
-    process.stdout.write(`Calibrated abstention: denseWeight ${best.denseWeight}, threshold ${best.threshold.toFixed(3)} (off-topic abstained ${pct(best.abstained)}, gap ${best.gap.toFixed(3)})\n`);
+    process.stdout.write(
+      `Calibrated abstention for ${model}: denseWeight ${best.denseWeight}, threshold ${best.threshold.toFixed(3)} (off-topic abstained ${pct(best.abstained)}, gap ${best.gap.toFixed(3)})\n` +
+        `To use it, set in .env: ABSTENTION_DENSE_WEIGHT=${best.denseWeight} ABSTENTION_THRESHOLD=${best.threshold.toFixed(3)}\n`,
+    );
   }
 
   const boundaries = boundaryAgreement(articles);
@@ -251,7 +264,7 @@ Per article: a question's candidates are all sentences of its article; a hit is 
 
 ${table}
 
-## Abstention (shipped default: use-lite, relevance = (${ABSTENTION.denseWeight} x cosine + key-term coverage) / ${1 + ABSTENTION.denseWeight}, threshold ${ABSTENTION.threshold})
+## Abstention (${model}, relevance = (${rule.denseWeight} x cosine + key-term coverage) / ${1 + rule.denseWeight}, threshold ${rule.threshold}${config.abstention ? ", from ABSTENTION_*" : ", the shipped default"})
 
 | Question set | Questions | Abstained |
 | --- | ---: | ---: |
