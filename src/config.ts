@@ -114,6 +114,19 @@ export function readEngineConfig(env: Env = process.env, cwd: string = process.c
   return Object.freeze(config);
 }
 
+/**
+ * Settings that are valid but probably not what was meant, as one-line warnings for start-up to log.
+ * The abstention rule was calibrated for use-lite; another model's cosines sit on another scale, so
+ * its refusals can be far too many or too few until it is calibrated.
+ */
+export function configWarnings(config: Pick<EngineConfig, "embeddingModel" | "abstention">): string[] {
+  if (config.embeddingModel === DEFAULT_EMBEDDING_MODEL || config.abstention !== undefined) return [];
+  return [
+    `The "not found" rule was calibrated for ${DEFAULT_EMBEDDING_MODEL}, not ${config.embeddingModel}: run ` +
+      `EMBEDDING_MODEL=${config.embeddingModel} npm run eval -- --calibrate and set the ABSTENTION_DENSE_WEIGHT and ABSTENTION_THRESHOLD it prints.`,
+  ];
+}
+
 export type SlackMode =
   | { readonly kind: "terminal" }
   | { readonly kind: "socket"; readonly botToken: string; readonly appToken: string }

@@ -4,7 +4,7 @@ import { ABSTENTION } from "../src/answer/compose.js";
 import { normalizeQuestion } from "../src/answer/question.js";
 import { parseAskArgs } from "../src/cli/args.js";
 import { formatProgress, progressBar } from "../src/cli/progress.js";
-import { readEngineConfig, readSlackConfig } from "../src/config.js";
+import { configWarnings, readEngineConfig, readSlackConfig } from "../src/config.js";
 import { ErrorCode } from "../src/errors.js";
 
 describe("readEngineConfig", () => {
@@ -33,6 +33,17 @@ describe("readEngineConfig", () => {
     [{ ABSTENTION_DENSE_WEIGHT: " 0 " }, { denseWeight: 0, threshold: ABSTENTION.threshold }],
   ])("reads the abstention rule from %o", (env, expected) => {
     expect(readEngineConfig(env).abstention).toEqual(expected);
+  });
+
+  it.each([
+    [{}, 0],
+    [{ EMBEDDING_MODEL: "Xenova/all-MiniLM-L6-v2" }, 1],
+    [{ EMBEDDING_MODEL: "Xenova/all-MiniLM-L6-v2", ABSTENTION_THRESHOLD: "0.5" }, 0],
+    [{ ABSTENTION_THRESHOLD: "0.5" }, 0],
+  ])("warns about an uncalibrated \"not found\" rule for %o: %i warning(s)", (env, count) => {
+    const warnings = configWarnings(readEngineConfig(env));
+    expect(warnings).toHaveLength(count);
+    for (const warning of warnings) expect(warning).toMatch(/EMBEDDING_MODEL=Xenova\/all-MiniLM-L6-v2 npm run eval -- --calibrate.*ABSTENTION_THRESHOLD/);
   });
 
   it.each([

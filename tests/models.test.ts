@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { appendFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ABSTENTION_UNCALIBRATED, createAnswerService } from "../src/answer/service.js";
+import { createAnswerService } from "../src/answer/service.js";
 import { CachingEmbeddings } from "../src/embeddings/cache.js";
 import { createEmbeddings } from "../src/embeddings/factory.js";
 import { TransformersEmbeddings } from "../src/embeddings/transformers.js";
@@ -10,7 +10,6 @@ import { UseLiteEmbeddings } from "../src/embeddings/use-lite.js";
 import { UseLiteTfjsEmbeddings } from "../src/embeddings/use-lite-tfjs.js";
 import { WorkerUseLiteEmbeddings } from "../src/embeddings/worker-embeddings.js";
 import { ErrorCode } from "../src/errors.js";
-import { LogLevel } from "../src/logger.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
 import { tempDir, writeFiles } from "./helpers/temp.js";
@@ -100,18 +99,10 @@ describe("Hugging Face models through @xenova/transformers", () => {
     const root = await tempDir();
     const config = { corpusDir: path.resolve("corpus"), indexDir: path.join(root, "index"), embeddingModel: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowModelDownload: false, maxAnswerSentences: 3 };
     expect(createEmbeddings(config)).toBeInstanceOf(TransformersEmbeddings);
-    const logger = new FakeLogger();
-    const service = await createAnswerService({ config, logger });
+    const service = await createAnswerService({ config, logger: new FakeLogger() });
     expect(service.manifest).toMatchObject({ embeddingModel: "citebot/tiny-bert", dimensions: 16, sentenceCount: 26 });
     const answer = await service.answer("Who heads the Chinese delegation?");
     expect(answer.citations[0]?.lineStart).toBe(11);
-    // Its "not found" rule was calibrated for use-lite: the log says so, and how to calibrate it.
-    expect(logger.messages(LogLevel.WARN)).toEqual([ABSTENTION_UNCALIBRATED("citebot/tiny-bert")]);
-    expect(ABSTENTION_UNCALIBRATED("citebot/tiny-bert")).toMatch(/EMBEDDING_MODEL=citebot\/tiny-bert npm run eval -- --calibrate.*ABSTENTION_THRESHOLD/);
-
-    const calibrated = new FakeLogger();
-    await createAnswerService({ config: { ...config, abstention: { denseWeight: 1, threshold: 0.2 } }, logger: calibrated });
-    expect(calibrated.messages(LogLevel.WARN)).toEqual([]);
   });
 
   it("explains how to fix a model that is not available offline", async () => {

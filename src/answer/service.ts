@@ -1,4 +1,4 @@
-import { DEFAULT_EMBEDDING_MODEL, type EngineConfig } from "../config.js";
+import type { EngineConfig } from "../config.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
@@ -12,13 +12,6 @@ import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 
 export type { Answer };
-
-/**
- * The abstention rule was calibrated for use-lite; another model's cosines sit on another scale,
- * so its refusals may be far too many or too few until it is calibrated.
- */
-export const ABSTENTION_UNCALIBRATED = (modelId: string) =>
-  `The "not found" threshold was calibrated for ${DEFAULT_EMBEDDING_MODEL}, not ${modelId}: run EMBEDDING_MODEL=${modelId} npm run eval -- --calibrate and set the ABSTENTION_DENSE_WEIGHT and ABSTENTION_THRESHOLD it prints.`;
 
 /** The one entry point the CLI and the Slack bot use. */
 export interface AnswerService {
@@ -57,13 +50,10 @@ export async function prepareIndex(options: AnswerServiceOptions): Promise<Loade
 
 /** Loads the corpus, opens (or builds) the index and returns a ready service. */
 export async function createAnswerService(options: AnswerServiceOptions): Promise<AnswerService> {
-  const { config, logger } = options;
+  const { config } = options;
   const embeddings = options.embeddings ?? createEmbeddings(config);
   const index = await prepareIndex({ ...options, embeddings });
   const abstention = config.abstention ?? ABSTENTION;
-  if (!options.embeddings && config.abstention === undefined && embeddings.modelId !== DEFAULT_EMBEDDING_MODEL) {
-    logger.warn(ABSTENTION_UNCALIBRATED(embeddings.modelId));
-  }
   const lexical = new Bm25Index(index.sentences.map((s) => s.text));
   const retriever = new HybridRetriever(index.sentences, index.dense, lexical, adaptedQueryEmbedder(embeddings));
   const queue = new SerialQueue();

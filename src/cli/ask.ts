@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import { createAnswerService, type AnswerService } from "../answer/service.js";
 import { formatAnswerText } from "../answer/compose.js";
-import { loadDotEnv, readEngineConfig } from "../config.js";
+import { configWarnings, loadDotEnv, readEngineConfig } from "../config.js";
 import { describeError, ErrorCode, isCiteBotError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { ASK_USAGE, parseAskArgs } from "./args.js";
@@ -22,6 +22,7 @@ async function main(): Promise<number> {
   loadDotEnv();
   const config = readEngineConfig();
   const logger = new StderrLogger(config.logLevel, "ask");
+  for (const warning of configWarnings(config)) logger.warn(warning);
   const service = await createAnswerService({ config, logger, onProgress: stderrProgress() });
 
   if (command.kind === "jsonl") return answerLines(service);
