@@ -15,8 +15,9 @@ export interface EngineConfig {
   readonly logLevel: LogLevel;
   readonly maxAnswerSentences: number;
   /**
-   * When to say "not found" instead of answering (ABSTENTION_DENSE_WEIGHT, ABSTENTION_THRESHOLD);
-   * undefined when neither is set: the rule calibrated for use-lite applies.
+   * When to say "not found" instead of answering, and when to warn that an answer is a weak match
+   * (ABSTENTION_DENSE_WEIGHT, ABSTENTION_THRESHOLD, LOW_CONFIDENCE_BELOW); undefined when none is
+   * set: the rule calibrated for use-lite applies.
    */
   readonly abstention: AbstentionRule | undefined;
 }
@@ -102,16 +103,27 @@ export function readEngineConfig(env: Env = process.env, cwd: string = process.c
     allowModelDownload: reader.boolean("ALLOW_MODEL_DOWNLOAD", true),
     logLevel: reader.oneOf("LOG_LEVEL", [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR], LogLevel.INFO),
     maxAnswerSentences: reader.integer("ANSWER_MAX_SENTENCES", 3, 1, 10),
-    abstention:
-      reader.optional("ABSTENTION_DENSE_WEIGHT") === undefined && reader.optional("ABSTENTION_THRESHOLD") === undefined
-        ? undefined
-        : Object.freeze({
-            denseWeight: reader.decimal("ABSTENTION_DENSE_WEIGHT", ABSTENTION.denseWeight, 0, 100),
-            threshold: reader.decimal("ABSTENTION_THRESHOLD", ABSTENTION.threshold, -1, 1),
-          }),
+    abstention: readAbstention(reader),
   };
   reader.fail();
   return Object.freeze(config);
+}
+
+const ABSTENTION_VARIABLES = ["ABSTENTION_DENSE_WEIGHT", "ABSTENTION_THRESHOLD", "LOW_CONFIDENCE_BELOW"] as const;
+
+function readAbstention(reader: Reader): AbstentionRule | undefined {
+  if (ABSTENTION_VARIABLES.every((name) => reader.optional(name) === undefined)) return undefined;
+  const denseWeight = reader.decimal("ABSTENTION_DENSE_WEIGHT", ABSTENTION.denseWeight, 0, 100);
+  const threshold = reader.decimal("ABSTENTION_THRESHOLD", ABSTENTION.threshold, -1, 1);
+  let lowConfidenceBelow = reader.decimal("LOW_CONFIDENCE_BELOW", Math.max(threshold, ABSTENTION.lowConfidenceBelow), -1, 1);
+  if (lowConfidenceBelow < threshold) {
+    reader.problems.push({
+      variable: "LOW_CONFIDENCE_BELOW",
+      problem: `must be at least ABSTENTION_THRESHOLD (${threshold}); set it equal to never mark answers as weak matches`,
+    });
+    lowConfidenceBelow = threshold;
+  }
+  return Object.freeze({ denseWeight, threshold, lowConfidenceBelow });
 }
 
 /**
@@ -123,7 +135,7 @@ export function configWarnings(config: Pick<EngineConfig, "embeddingModel" | "ab
   if (config.embeddingModel === DEFAULT_EMBEDDING_MODEL || config.abstention !== undefined) return [];
   return [
     `The "not found" rule was calibrated for ${DEFAULT_EMBEDDING_MODEL}, not ${config.embeddingModel}: run ` +
-      `EMBEDDING_MODEL=${config.embeddingModel} npm run eval -- --calibrate and set the ABSTENTION_DENSE_WEIGHT and ABSTENTION_THRESHOLD it prints.`,
+      `EMBEDDING_MODEL=${config.embeddingModel} npm run eval -- --calibrate and set the ABSTENTION_DENSE_WEIGHT, ABSTENTION_THRESHOLD and LOW_CONFIDENCE_BELOW it prints.`,
   ];
 }
 

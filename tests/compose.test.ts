@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ABSTENTION, composeAnswer, formatAnswerText, formatLocation, NOT_FOUND_TEXT, type RankedSentence } from "../src/answer/compose.js";
+import { ABSTENTION, composeAnswer, formatAnswerText, formatLocation, LOW_CONFIDENCE_TEXT, NOT_FOUND_TEXT, type RankedSentence } from "../src/answer/compose.js";
 import type { Sentence } from "../src/corpus/split.js";
 
 const sentence = (text: string, line: number, source = "corpus/a.txt", lineEnd = line): Sentence => ({
@@ -54,13 +54,28 @@ describe("composeAnswer", () => {
 
   it.each([
     // dense 0.5, key-term coverage 0.2: relevance 0.35 at weight 1, 0.2 at weight 0, about 0.5 when the cosine dominates
-    [{ denseWeight: 1, threshold: 0.34 }, true],
-    [{ denseWeight: 1, threshold: 0.36 }, false],
-    [{ denseWeight: 0, threshold: 0.25 }, false],
-    [{ denseWeight: 100, threshold: 0.45 }, true],
-  ])("applies a configured rule %o", (abstention, answered) => {
+    [{ denseWeight: 1, threshold: 0.34, lowConfidenceBelow: 0.34 }, true, false],
+    [{ denseWeight: 1, threshold: 0.34, lowConfidenceBelow: 0.36 }, true, true],
+    [{ denseWeight: 1, threshold: 0.36, lowConfidenceBelow: 0.5 }, false, false],
+    [{ denseWeight: 0, threshold: 0.25, lowConfidenceBelow: 0.25 }, false, false],
+    [{ denseWeight: 0, threshold: 0.1, lowConfidenceBelow: 0.25 }, true, true],
+    [{ denseWeight: 100, threshold: 0.45, lowConfidenceBelow: 0.45 }, true, false],
+  ])("applies a configured rule %o: answered %s, weak match %s", (abstention, answered, weak) => {
     const hit: RankedSentence = { sentence: sentence("x", 1), score: 1, dense: 0.5, keyTermCoverage: 0.2 };
-    expect(composeAnswer("q", [hit], { maxSentences: 1, abstention }).answered).toBe(answered);
+    const answer = composeAnswer("q", [hit], { maxSentences: 1, abstention });
+    expect(answer.answered).toBe(answered);
+    expect(answer.lowConfidence === true).toBe(weak);
+  });
+
+  it("marks only answers, not refusals, as weak matches, and says so first in the terminal", () => {
+    const hit: RankedSentence = { sentence: sentence("Close but not quite.", 4), score: 1, dense: 0.5, keyTermCoverage: 0.2 };
+    const weak = composeAnswer("q", [hit], { maxSentences: 1, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 } });
+    expect(weak).toMatchObject({ answered: true, lowConfidence: true });
+    expect(formatAnswerText(weak).split("\n")[0]).toBe(LOW_CONFIDENCE_TEXT);
+    const confident = composeAnswer("q", [hit], { maxSentences: 1, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.3 } });
+    expect(confident).not.toHaveProperty("lowConfidence");
+    expect(formatAnswerText(confident)).not.toContain(LOW_CONFIDENCE_TEXT);
+    expect(JSON.parse(JSON.stringify(confident))).not.toHaveProperty("lowConfidence");
   });
 });
 

@@ -28,9 +28,12 @@ describe("readEngineConfig", () => {
 
   it.each([
     [{}, undefined],
-    [{ ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2" }, { denseWeight: 2, threshold: 0.42 }],
-    [{ ABSTENTION_THRESHOLD: "-0.5" }, { denseWeight: ABSTENTION.denseWeight, threshold: -0.5 }],
-    [{ ABSTENTION_DENSE_WEIGHT: " 0 " }, { denseWeight: 0, threshold: ABSTENTION.threshold }],
+    [{ ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2", LOW_CONFIDENCE_BELOW: "0.5" }, { denseWeight: 2, threshold: 0.42, lowConfidenceBelow: 0.5 }],
+    // A threshold above the default weak-match bound leaves no weak-match band unless one is set.
+    [{ ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2" }, { denseWeight: 2, threshold: 0.42, lowConfidenceBelow: 0.42 }],
+    [{ ABSTENTION_THRESHOLD: "-0.5" }, { denseWeight: ABSTENTION.denseWeight, threshold: -0.5, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow }],
+    [{ ABSTENTION_DENSE_WEIGHT: " 0 " }, { denseWeight: 0, threshold: ABSTENTION.threshold, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow }],
+    [{ LOW_CONFIDENCE_BELOW: "0.301" }, { ...ABSTENTION, lowConfidenceBelow: 0.301 }],
   ])("reads the abstention rule from %o", (env, expected) => {
     expect(readEngineConfig(env).abstention).toEqual(expected);
   });
@@ -43,7 +46,7 @@ describe("readEngineConfig", () => {
   ])("warns about an uncalibrated \"not found\" rule for %o: %i warning(s)", (env, count) => {
     const warnings = configWarnings(readEngineConfig(env));
     expect(warnings).toHaveLength(count);
-    for (const warning of warnings) expect(warning).toMatch(/EMBEDDING_MODEL=Xenova\/all-MiniLM-L6-v2 npm run eval -- --calibrate.*ABSTENTION_THRESHOLD/);
+    for (const warning of warnings) expect(warning).toMatch(/EMBEDDING_MODEL=Xenova\/all-MiniLM-L6-v2 npm run eval -- --calibrate.*ABSTENTION_THRESHOLD.*LOW_CONFIDENCE_BELOW/);
   });
 
   it.each([
@@ -51,6 +54,7 @@ describe("readEngineConfig", () => {
     [{ ABSTENTION_THRESHOLD: "1.5" }, "ABSTENTION_THRESHOLD must be a number from -1 to 1"],
     [{ ABSTENTION_DENSE_WEIGHT: "-1" }, "ABSTENTION_DENSE_WEIGHT must be a number from 0 to 100"],
     [{ ABSTENTION_DENSE_WEIGHT: "Infinity" }, "ABSTENTION_DENSE_WEIGHT must be a number from 0 to 100"],
+    [{ ABSTENTION_THRESHOLD: "0.5", LOW_CONFIDENCE_BELOW: "0.4" }, "LOW_CONFIDENCE_BELOW must be at least ABSTENTION_THRESHOLD (0.5)"],
   ])("rejects %o", (env, problem) => {
     expect(() => readEngineConfig(env)).toThrow(problem);
   });

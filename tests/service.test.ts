@@ -71,7 +71,7 @@ describe("answer service", () => {
     const { corpusDir, indexDir } = await setup();
     const base = { corpusDir, indexDir, embeddingModel: "test-overlap", modelsDir: indexDir, allowModelDownload: false, maxAnswerSentences: 3 };
     const serve = (threshold: number) =>
-      createAnswerService({ config: { ...base, abstention: { denseWeight: 1, threshold } }, logger: new FakeLogger(), embeddings: new OverlapEmbeddings() });
+      createAnswerService({ config: { ...base, abstention: { denseWeight: 1, threshold, lowConfidenceBelow: threshold } }, logger: new FakeLogger(), embeddings: new OverlapEmbeddings() });
     const question = "Who heads the Chinese delegation?";
     expect((await (await serve(-1)).answer("What is the best recipe for banana bread?")).answered).toBe(true);
     expect((await (await serve(1)).answer(question)).answered).toBe(false);

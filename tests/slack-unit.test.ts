@@ -16,7 +16,7 @@ import {
   type AnswerPort,
   type SlackClient,
 } from "../src/slack/handlers.js";
-import { CONTEXT_LABEL, ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
+import { CONTEXT_LABEL, LOW_CONFIDENCE_NOTE, WEAK_MATCH_PREFIX, ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
 import { buttonValue, LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -84,6 +84,17 @@ describe("renderAnswer", () => {
     expect(message).toMatchSnapshot();
   });
 
+  it("warns above the answer when it is a weak match, and only then", () => {
+    const weak = renderAnswer({ ...answered("q", ["Student visas were restricted."]), lowConfidence: true }, { answerId: "a3" });
+    expect(weak.blocks[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: LOW_CONFIDENCE_NOTE }] });
+    expect(allText(weak.blocks)[1]).toContain("Student visas were restricted.");
+    const confident = renderAnswer(answered("q", ["Student visas were restricted."]), { answerId: "a4" });
+    expect(allText(confident.blocks)).not.toContain(LOW_CONFIDENCE_NOTE);
+    expect(weak.blocks.length).toBe(confident.blocks.length + 1);
+    expect(weak.text).toBe(`${WEAK_MATCH_PREFIX}Student visas were restricted. (1 source)`);
+    expect(confident.text).toBe("Student visas were restricted. (1 source)");
+  });
+
   it("renders a not-found answer with closest passages, not sources", () => {
     const answer: Answer = { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: "Near miss.", source: "corpus/a.txt", lineStart: 7, lineEnd: 8, score: 0.2 }] };
     const message = renderAnswer(answer, { answerId: "a2" });
@@ -147,7 +158,7 @@ describe("renderAnswer", () => {
       const texts = Array.from({ length: n }, () => randomText(rand() < 0.1 ? 3000 : 200));
       const answer: Answer = n === 0
         ? { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: randomText(1200), source: randomText(50) || "f", lineStart: 1, lineEnd: 1, score: 0 }] }
-        : { ...answered("q", texts), text: randomText(5000) };
+        : { ...answered("q", texts), text: randomText(5000), ...(rand() < 0.5 ? { lowConfidence: true as const } : {}) };
       const { text, blocks } = renderAnswer(answer, { answerId: `id-${i}`, shareable: rand() < 0.5 });
       expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
       expect(text.length).toBeLessThanOrEqual(LIMITS.text);

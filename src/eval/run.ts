@@ -8,8 +8,8 @@
  *   npm run eval -- --calibrate  also re-derive the abstention threshold and print it
  *
  * The model is the one EMBEDDING_MODEL names (default use-lite), and the abstention rule the one
- * ABSTENTION_* sets, so another model can be measured and calibrated. The two --train steps write
- * the shipped weights for use-lite and refuse to run for another model.
+ * ABSTENTION_* and LOW_CONFIDENCE_BELOW set, so another model can be measured and calibrated.
+ * The two --train steps write the shipped weights for use-lite and refuse to run for another model.
  *
  * Articles are split in two halves by position: even-numbered articles are the development half
  * (fusion weights and the abstention threshold were chosen on it), odd-numbered ones are held out.
@@ -127,15 +127,17 @@ async function offTopicRelevance(questions: readonly string[], embeddings: Cachi
  * half (the target allows 3%; the margin is for unseen questions): the threshold is the 1st
  * percentile of answerable relevance. Among dense weights, the one abstaining on the most
  * calibration off-topic questions wins, ties broken by the widest gap to the highest off-topic score.
+ * Answers under the development half's 10th percentile get the weak-match warning.
  */
 function calibrate(answerable: ReadonlyArray<{ dense: number; keyTermCoverage: number }>, offTopic: ReadonlyArray<{ dense: number; keyTermCoverage: number }>) {
-  let best = { denseWeight: 0, threshold: 0, abstained: -1, gap: -Infinity };
+  let best = { denseWeight: 0, threshold: 0, lowConfidenceBelow: 0, abstained: -1, gap: -Infinity };
   for (let w = 0; w <= 4.0001; w += 0.25) {
     const threshold = percentile(answerable.map((x) => relevance(x, w)), 1);
+    const lowConfidenceBelow = percentile(answerable.map((x) => relevance(x, w)), 10);
     const offScores = offTopic.map((x) => relevance(x, w));
     const abstained = rate(offScores, (score) => score < threshold);
     const gap = threshold - Math.max(...offScores);
-    if (abstained > best.abstained || (abstained === best.abstained && gap > best.gap)) best = { denseWeight: w, threshold, abstained, gap };
+    if (abstained > best.abstained || (abstained === best.abstained && gap > best.gap)) best = { denseWeight: w, threshold, lowConfidenceBelow, abstained, gap };
   }
   return best;
 }
@@ -229,20 +231,17 @@ async function main(): Promise<void> {
     (right) => right,
   );
   const abstains = (score: number) => score < rule.threshold;
-  const abstention = {
-    falseAll: rate(answerable, abstains),
-    falseHeldOut: rate(heldOutAnswerable, abstains),
-    offCalibration: rate(offCal, abstains),
-    offHeldOut: rate(offHeld, abstains),
-    offNearMiss: rate(offNear, abstains),
-    falseShort: rate(shortRelevance, abstains),
-  };
+  const weak = (score: number) => score >= rule.threshold && score < rule.lowConfidenceBelow;
+  const abstentionRow = (name: string, scores: readonly number[]) =>
+    `| ${name} | ${scores.length} | ${pct(rate(scores, abstains))} | ${pct(rate(scores, weak))} | ${pct(rate(scores, (x) => !abstains(x) && !weak(x)))} |`;
+
   if (args.has("--calibrate")) {
     const offSignals = (await articleTops(offCalibration, embeddings)).filter((top) => top !== undefined);
     const best = calibrate(halves(answerableSignals).dev.flat(), offSignals);
     process.stdout.write(
       `Calibrated abstention for ${model}: denseWeight ${best.denseWeight}, threshold ${best.threshold.toFixed(3)} (off-topic abstained ${pct(best.abstained)}, gap ${best.gap.toFixed(3)})\n` +
-        `To use it, set in .env: ABSTENTION_DENSE_WEIGHT=${best.denseWeight} ABSTENTION_THRESHOLD=${best.threshold.toFixed(3)}\n`,
+        `Weak-match warning below ${best.lowConfidenceBelow.toFixed(3)} (the development half's 10th percentile).\n` +
+        `To use it, set in .env: ABSTENTION_DENSE_WEIGHT=${best.denseWeight} ABSTENTION_THRESHOLD=${best.threshold.toFixed(3)} LOW_CONFIDENCE_BELOW=${best.lowConfidenceBelow.toFixed(3)}\n`,
     );
   }
 
@@ -264,16 +263,18 @@ Per article: a question's candidates are all sentences of its article; a hit is 
 
 ${table}
 
-## Abstention (${model}, relevance = (${rule.denseWeight} x cosine + key-term coverage) / ${1 + rule.denseWeight}, threshold ${rule.threshold}${config.abstention ? ", from ABSTENTION_*" : ", the shipped default"})
+## Abstention (${model}, relevance = (${rule.denseWeight} x cosine + key-term coverage) / ${1 + rule.denseWeight}, threshold ${rule.threshold}, weak match below ${rule.lowConfidenceBelow}${config.abstention ? ", from the environment" : ", the shipped default"})
 
-| Question set | Questions | Abstained |
-| --- | ---: | ---: |
-| Off-topic, calibration set (${OFF_TOPIC_CALIBRATION}) vs the trade article | ${offCal.length} | ${pct(abstention.offCalibration)} |
-| Off-topic, held-out set (${OFF_TOPIC_HELDOUT}) vs the trade article | ${offHeld.length} | ${pct(abstention.offHeldOut)} |
-| XQuAD-R answerable questions, all (false abstentions) | ${answerable.length} | ${pct(abstention.falseAll)} |
-| XQuAD-R answerable questions, held-out half (false abstentions) | ${heldOutAnswerable.length} | ${pct(abstention.falseHeldOut)} |
-| Off-topic questions sharing the article's words (${OFF_TOPIC_NEAR_MISS}), held out | ${offNear.length} | ${pct(abstention.offNearMiss)} |
-| Short answerable questions about the trade article (${TRADE_SHORT_QUESTIONS}), held out (false abstentions) | ${shortRelevance.length} | ${pct(abstention.falseShort)} |
+| Question set | Questions | Refused ("not found") | Answered with the weak-match warning | Answered |
+| --- | ---: | ---: | ---: | ---: |
+${[
+  abstentionRow(`Off-topic, calibration set (${OFF_TOPIC_CALIBRATION}) vs the trade article`, offCal),
+  abstentionRow(`Off-topic, held-out set (${OFF_TOPIC_HELDOUT}) vs the trade article`, offHeld),
+  abstentionRow("XQuAD-R answerable questions, all (refusals are false abstentions)", answerable),
+  abstentionRow("XQuAD-R answerable questions, held-out half", heldOutAnswerable),
+  abstentionRow(`Off-topic questions sharing the article's words (${OFF_TOPIC_NEAR_MISS}), held out`, offNear),
+  abstentionRow(`Short answerable questions about the trade article (${TRADE_SHORT_QUESTIONS}), held out`, shortRelevance),
+].join("\n")}
 
 On the short answerable questions the top sentence is one of the lines that answer the question for ${pct(shortTopRight)} of them.
 

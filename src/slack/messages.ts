@@ -11,6 +11,9 @@ export const SHARED_NOTE = "Shared from /ask";
 export const SOURCES_HEADING = "*Sources*";
 /** After the location of a source cited only because the answer refers back to it. */
 export const CONTEXT_LABEL = "_context_";
+export const LOW_CONFIDENCE_NOTE = "_Weak match: the sources may not answer this question. The closest they come:_";
+/** Starts the notification text of a weak-match answer. */
+export const WEAK_MATCH_PREFIX = "Weak match: ";
 export const RELATED_HEADING = "*Closest passages* (not an answer)";
 export const TRUNCATED_NOTE = "_Answer shortened to fit in a Slack message._";
 export const SUGGESTED_PROMPTS = [

@@ -1,6 +1,6 @@
 import type { Answer } from "../answer/service.js";
 import { escapeMrkdwn } from "./escape.js";
-import { CONTEXT_LABEL, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE } from "./messages.js";
+import { CONTEXT_LABEL, LOW_CONFIDENCE_NOTE, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE, WEAK_MATCH_PREFIX } from "./messages.js";
 
 /**
  * Block Kit rendering of an answer. Pure. Stays inside Slack's limits so no message is rejected:
@@ -81,7 +81,7 @@ export function fallbackText(answer: Answer): string {
   const first = answer.answered ? (answer.citations.find((c) => !c.context)?.text ?? answer.text) : answer.text;
   const sources = answer.citations.length;
   const suffix = answer.answered ? ` (${sources} source${sources === 1 ? "" : "s"})` : "";
-  return clip(escapeMrkdwn(first), LIMITS.text - 100) + suffix;
+  return (answer.lowConfidence ? WEAK_MATCH_PREFIX : "") + clip(escapeMrkdwn(first), LIMITS.text - 100) + suffix;
 }
 
 function blockTextLength(block: Block): number {
@@ -89,7 +89,7 @@ function blockTextLength(block: Block): number {
 }
 
 export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMessage {
-  const body: Block[] = [section(escapeMrkdwn(answer.text))];
+  const body: Block[] = [...(answer.lowConfidence ? [context(LOW_CONFIDENCE_NOTE)] : []), section(escapeMrkdwn(answer.text))];
   const detail: Block[] = [];
   if (answer.citations.length > 0) {
     detail.push(context(SOURCES_HEADING));
@@ -110,9 +110,9 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
 
   // Budget: keep the answer, the actions and room for the note; add sources while they fit.
   const note = context(TRUNCATED_NOTE);
-  let used = blockTextLength(body[0]!) + blockTextLength(actions) + blockTextLength(note);
+  let used = body.reduce((sum, block) => sum + blockTextLength(block), 0) + blockTextLength(actions) + blockTextLength(note);
   const blocks = [...body];
-  let truncated = body[0] !== undefined && answer.text.length > LIMITS.sectionText;
+  let truncated = answer.text.length > LIMITS.sectionText;
   for (const block of detail) {
     const size = blockTextLength(block);
     if (blocks.length + 2 >= LIMITS.blocks || used + size > LIMITS.totalBlockText) {
