@@ -132,8 +132,9 @@ async function offTopicRelevance(questions: readonly string[], embeddings: Cachi
 function calibrate(answerable: ReadonlyArray<{ dense: number; keyTermCoverage: number }>, offTopic: ReadonlyArray<{ dense: number; keyTermCoverage: number }>) {
   let best = { denseWeight: 0, threshold: 0, lowConfidenceBelow: 0, abstained: -1, gap: -Infinity };
   for (let w = 0; w <= 4.0001; w += 0.25) {
-    const threshold = percentile(answerable.map((x) => relevance(x, w)), 1);
-    const lowConfidenceBelow = percentile(answerable.map((x) => relevance(x, w)), 10);
+    const answerableScores = answerable.map((x) => relevance(x, w));
+    const threshold = percentile(answerableScores, 1);
+    const lowConfidenceBelow = percentile(answerableScores, 10);
     const offScores = offTopic.map((x) => relevance(x, w));
     const abstained = rate(offScores, (score) => score < threshold);
     const gap = threshold - Math.max(...offScores);
