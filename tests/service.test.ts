@@ -52,6 +52,27 @@ describe("answer service", () => {
     expect(answer.citations.map((c) => [c.source.split("/").pop(), c.context ?? false])).toEqual([["b.txt", false]]);
   });
 
+  it("reads a follow-up with the conversation's topic, says so, and answers a self-contained question alone", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const topic = "Who heads China's delegation?";
+    const alone = await service.answer("What is his role?");
+    const followUp = await service.answer("What is his role?", { topic });
+    expect(alone.followUpTo).toBeUndefined();
+    expect(alone.citations[0]?.lineStart).not.toBe(11);
+    expect(followUp).toMatchObject({ question: "What is his role?", answered: true, followUpTo: topic });
+    expect(followUp.citations[0]).toMatchObject({ lineStart: 11 });
+    const switched = await service.answer("What happened to the 145% tariffs?", { topic });
+    expect(switched).toEqual(await service.answer("What happened to the 145% tariffs?"));
+  });
+
+  it("ignores a topic that is not a usable question", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    expect(await service.answer("What is his role?", { topic: "   " })).toEqual(await service.answer("What is his role?"));
+    expect(await service.answer("What is his role?", { topic: "x".repeat(5_000) })).toEqual(await service.answer("What is his role?"));
+  });
+
   it("cites a wrapped sentence with both of its lines", async () => {
     const { open } = await setup();
     const { service } = await open();

@@ -109,6 +109,16 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(blockText(reply!.args)).toContain("145%");
   });
 
+  it("reads a pronoun follow-up in a thread with the thread's question, and says so", async () => {
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> Who heads China's delegation?", ts: "310.1", channel: "C3" }));
+    await eventually(() => replies().length === 1, "the first answer");
+    await post(eventBody({ type: "message", channel_type: "channel", user: "U3", text: "What is his role?", ts: "310.5", thread_ts: "310.1", channel: "C3" }));
+    await eventually(() => replies().length === 2, "the follow-up answer");
+    expect(replies()[1]!.args).toMatchObject({ channel: "C3", thread_ts: "310.1" });
+    expect(blockText(replies()[1]!.args)).toContain("Read as a follow-up to: \\\"Who heads China's delegation?\\\"");
+    expect(blockText(replies()[1]!.args)).toContain("corpus/us-china-trade-talks-london.txt:11");
+  });
+
   it("answers a follow-up in a thread it answered in, and stays quiet in other threads", async () => {
     await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> where were the earlier talks held?", ts: "300.1", channel: "C2" }));
     await eventually(() => replies().length === 1, "the first answer");

@@ -16,7 +16,7 @@ import {
   type AnswerPort,
   type SlackClient,
 } from "../src/slack/handlers.js";
-import { CONTEXT_LABEL, LOW_CONFIDENCE_NOTE, WEAK_MATCH_PREFIX, ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
+import { CONTEXT_LABEL, FOLLOW_UP_NOTE, LOW_CONFIDENCE_NOTE, WEAK_MATCH_PREFIX, ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
 import { buttonValue, LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -95,6 +95,14 @@ describe("renderAnswer", () => {
     expect(confident.text).toBe("Student visas were restricted. (1 source)");
   });
 
+  it("says above the answer which earlier question a follow-up was read with, escaped and shortened", () => {
+    const message = renderAnswer({ ...answered("What is his role?", ["He heads the delegation."]), followUpTo: "Who is <!channel> & <@U123>?" }, { answerId: "a5" });
+    expect(message.blocks[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: FOLLOW_UP_NOTE("Who is &lt;!channel&gt; &amp; &lt;@U123&gt;?") }] });
+    const long = renderAnswer({ ...answered("q", ["A."]), followUpTo: "word ".repeat(1_000) }, { answerId: "a6" });
+    expect(allText(long.blocks)[0]!.length).toBeLessThan(400);
+    expect(allText(renderAnswer(answered("q", ["A."]), { answerId: "a7" }).blocks)[0]).not.toContain("follow-up");
+  });
+
   it("renders a not-found answer with closest passages, not sources", () => {
     const answer: Answer = { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: "Near miss.", source: "corpus/a.txt", lineStart: 7, lineEnd: 8, score: 0.2 }] };
     const message = renderAnswer(answer, { answerId: "a2" });
@@ -158,7 +166,7 @@ describe("renderAnswer", () => {
       const texts = Array.from({ length: n }, () => randomText(rand() < 0.1 ? 3000 : 200));
       const answer: Answer = n === 0
         ? { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: randomText(1200), source: randomText(50) || "f", lineStart: 1, lineEnd: 1, score: 0 }] }
-        : { ...answered("q", texts), text: randomText(5000), ...(rand() < 0.5 ? { lowConfidence: true as const } : {}) };
+        : { ...answered("q", texts), text: randomText(5000), ...(rand() < 0.5 ? { lowConfidence: true as const } : {}), ...(rand() < 0.3 ? { followUpTo: randomText(2500) } : {}) };
       const { text, blocks } = renderAnswer(answer, { answerId: `id-${i}`, shareable: rand() < 0.5 });
       expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
       expect(text.length).toBeLessThanOrEqual(LIMITS.text);
@@ -256,6 +264,40 @@ describe("handlers", () => {
     expect(logger.messages()).toContainEqual(expect.stringMatching(/Reply could not be delivered \(event EvFail.*ratelimited/));
   });
 
+  it("reads a thread reply with the thread's topic, and a new thread starts fresh", async () => {
+    const calls: Array<[string, string | undefined]> = [];
+    const { deps, client } = setup({ answer: async (q, conversation) => (calls.push([q, conversation?.topic]), answered(q, [`About ${q}.`])) });
+    await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "5.1"), client }, deps);
+    const reply = (ts: string, text: string) => ({ event: { channel: "C1", ts, thread_ts: "5.1", user: "U2", text }, context: { botUserId: "UBOT" }, body: { event_id: `E${ts}` } });
+    await handleMessage({ ...reply("5.2", "What is his role?"), client }, deps);
+    await handleMessage({ ...reply("5.3", "What happened to the 145% tariffs?"), client }, deps);
+    await handleMessage({ ...reply("5.4", "And the Chinese ones?"), client }, deps);
+    await handleAppMention({ ...mention("<@UBOT> What is his role?", "6.1"), client }, deps);
+    expect(calls).toEqual([
+      ["Who heads China's delegation?", undefined],
+      ["What is his role?", "Who heads China's delegation?"],
+      ["What happened to the 145% tariffs?", "Who heads China's delegation?"],
+      ["And the Chinese ones?", "What happened to the 145% tariffs?"],
+      ["What is his role?", undefined],
+    ]);
+  });
+
+  it("after a restart, finds a thread's topic in its earlier messages (people's, not the bot's)", async () => {
+    const calls: Array<string | undefined> = [];
+    const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });
+    client.conversations.replies = async () => ({
+      messages: [
+        { user: "U1", ts: "7.1", text: "<@UBOT> Who heads China's delegation?" },
+        { user: "UBOT", bot_id: "B1", ts: "7.15", text: "What is his name? He Lifeng." },
+        { user: "U2", ts: "7.2", text: "What is his role?" },
+        { user: "U1", ts: "7.9", text: "Who is on the US team?" },
+      ],
+    });
+    await handleMessage({ event: { channel: "C1", ts: "7.2", thread_ts: "7.1", user: "U2", text: "What is his role?" }, context: { botUserId: "UBOT" }, body: { event_id: "E7.2" }, client }, deps);
+    expect(calls).toEqual(["Who heads China's delegation?"]);
+    expect(logger.lines).toEqual([]);
+  });
+
   it("gives the usage hint for an empty mention", async () => {
     const { deps, client } = setup();
     await handleAppMention({ ...mention("<@UBOT>   "), client }, deps);
@@ -350,5 +392,16 @@ describe("handlers", () => {
     await handleAssistantMessage(args("1.1"), deps);
     await handleAssistantMessage(args("1.2", { bot_id: "B1" }), deps);
     expect(events).toEqual([`status:${WORKING_STATUS}`, "say:About who leads?. (1 source)"]);
+  });
+
+  it("reads a follow-up in an assistant thread with that thread's topic only", async () => {
+    const topics: Array<string | undefined> = [];
+    const { deps } = setup({ answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])) });
+    const ask = (ts: string, thread: string, text: string) =>
+      handleAssistantMessage({ message: { channel: "D1", ts, thread_ts: thread, user: "U1", text }, eventId: `Ev${ts}`, say: async () => undefined, setStatus: async () => undefined }, deps);
+    await ask("8.2", "8.1", "Who heads China's delegation?");
+    await ask("8.3", "8.1", "What is his role?");
+    await ask("9.2", "9.1", "What is his role?");
+    expect(topics).toEqual([undefined, "Who heads China's delegation?", undefined]);
   });
 });

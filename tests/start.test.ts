@@ -43,4 +43,25 @@ describe("terminal chat", () => {
     expect(printed).toContain("The question is too long.");
     expect(printed).not.toContain("ignored");
   });
+
+  it("reads follow-ups with the last self-contained question and shows it", async () => {
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+    const topics: Array<string | undefined> = [];
+    const input = new PassThrough();
+    const service: AnswerService = {
+      manifest: {} as AnswerService["manifest"],
+      answer: async (q, conversation) => {
+        topics.push(conversation?.topic);
+        const followUpTo = q.startsWith("What is his") ? conversation?.topic : undefined;
+        return { question: q, answered: true, text: "A. [1]", citations: [{ n: 1, text: "A.", source: "a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [], ...(followUpTo ? { followUpTo } : {}) };
+      },
+    };
+    const done = runTerminalChat(Promise.resolve(service), input, output);
+    input.end("Who heads China's delegation?\nWhat is his role?\nWho is on the US team?\nexit\n");
+    await done;
+    expect(topics).toEqual([undefined, "Who heads China's delegation?", "Who heads China's delegation?"]);
+    expect(printed).toContain('(Read as a follow-up to: "Who heads China\'s delegation?")\nA. [1]');
+  });
 });

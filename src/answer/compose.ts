@@ -46,6 +46,11 @@ export interface Answer {
    * with a warning that it may not answer the question, rather than refused.
    */
   readonly lowConfidence?: true;
+  /**
+   * Present on a follow-up ("What is his role?") that was read together with this earlier question
+   * of the conversation, so the asker can see how it was understood.
+   */
+  readonly followUpTo?: string;
 }
 
 export interface RankedSentence {
@@ -57,6 +62,7 @@ export interface RankedSentence {
 
 export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
 export const LOW_CONFIDENCE_TEXT = "Weak match: the sources may not answer this question. The closest they come:";
+export const FOLLOW_UP_TEXT = (topic: string): string => `(Read as a follow-up to: "${topic}")`;
 
 /**
  * Whether the corpus answers the question at all, from the best sentence's cosine similarity and
@@ -152,7 +158,11 @@ export function formatLocation(c: Pick<Citation, "source" | "lineStart" | "lineE
 
 /** Plain-text rendering for terminals. */
 export function formatAnswerText(answer: Answer): string {
-  const lines = answer.lowConfidence ? [LOW_CONFIDENCE_TEXT, "", answer.text] : [answer.text];
+  const lines = [
+    ...(answer.followUpTo !== undefined ? [FOLLOW_UP_TEXT(answer.followUpTo)] : []),
+    ...(answer.lowConfidence ? [LOW_CONFIDENCE_TEXT, ""] : []),
+    answer.text,
+  ];
   if (answer.citations.length > 0) {
     lines.push("", "Sources:");
     for (const c of answer.citations) lines.push(`[${c.n}] ${formatLocation(c)}${c.context ? " (context)" : ""}  "${c.text}"`);

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { describeError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { createAnswerService, type Answer, type AnswerService, type AnswerServiceOptions } from "./service.js";
+import { createAnswerService, type Answer, type AnswerService, type AnswerServiceOptions, type Conversation } from "./service.js";
 
 export interface LiveAnswerService extends AnswerService {
   /** Re-reads the corpus and swaps in a new index when it changed; keeps the old one on any failure. */
@@ -69,7 +69,7 @@ export async function createLiveAnswerService(options: AnswerServiceOptions & { 
     get manifest() {
       return current.manifest;
     },
-    answer: (question: string): Promise<Answer> => current.answer(question),
+    answer: (question: string, conversation?: Conversation): Promise<Answer> => current.answer(question, conversation),
     reload,
     close: () => {
       clearTimeout(timer);

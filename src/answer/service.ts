@@ -8,14 +8,20 @@ import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
 import { ABSTENTION, composeAnswer, type Answer } from "./compose.js";
+import { retrievalText } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 
 export type { Answer };
 
+/** Where a question was asked: in a conversation, the topic its follow-ups are read with (see follow-up.ts). */
+export interface Conversation {
+  readonly topic?: string | undefined;
+}
+
 /** The one entry point the CLI and the Slack bot use. */
 export interface AnswerService {
-  answer(question: string): Promise<Answer>;
+  answer(question: string, conversation?: Conversation): Promise<Answer>;
   readonly manifest: Manifest;
 }
 
@@ -65,10 +71,22 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   };
   return {
     manifest: index.manifest,
-    async answer(raw: string): Promise<Answer> {
+    async answer(raw: string, conversation?: Conversation): Promise<Answer> {
       const question = normalizeQuestion(raw);
-      const hits = await queue.run(() => retriever.retrieve(question, Math.max(5, config.maxAnswerSentences)));
-      return composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
+      const { text, followUpTo } = retrievalText(question, topicOf(conversation));
+      const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences)));
+      const answer = composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
+      return followUpTo === undefined ? answer : { ...answer, followUpTo };
     },
   };
+}
+
+/** The topic as a question of its own; an earlier question that was refused as empty or too long is no topic. */
+function topicOf(conversation: Conversation | undefined): string | undefined {
+  if (conversation?.topic === undefined) return undefined;
+  try {
+    return normalizeQuestion(conversation.topic);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { formatAnswerText } from "../answer/compose.js";
+import { nextTopic } from "../answer/follow-up.js";
 import type { AnswerService } from "../answer/service.js";
 import { describeError, isCiteBotError } from "../errors.js";
 
@@ -14,12 +15,15 @@ export async function runTerminalChat(service: Promise<AnswerService>, input: Re
   const lines = createInterface({ input, terminal: false });
   const prompt = () => output.write("> ");
   prompt();
+  // Follow-ups ("What is his role?") are read with the last question that stood on its own.
+  let topic: string | undefined;
   for await (const line of lines) {
     const question = line.trim();
     if (question === "exit" || question === "quit") break;
     if (question !== "") {
       try {
-        output.write(`${formatAnswerText(await (await service).answer(question))}\n\n`);
+        output.write(`${formatAnswerText(await (await service).answer(question, { topic }))}\n\n`);
+        topic = nextTopic(topic, question);
       } catch (error) {
         output.write(`${isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`}\n\n`);
       }

@@ -90,7 +90,7 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   });
   // A failed engine start is reported by the caller; here it only keeps /healthz at 503.
   engine.catch(() => undefined);
-  const answers: AnswerPort = { answer: async (question) => (await engine).answer(question) };
+  const answers: AnswerPort = { answer: async (question, conversation) => (await engine).answer(question, conversation) };
   const deps = createBotDeps(answers, new FeedbackLog(config.feedbackLog), logger, config.rateLimitPerMinute);
 
   const healthRoute = {
@@ -120,7 +120,7 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
       threadStarted: async ({ say, setSuggestedPrompts }) => handleAssistantThreadStarted({ say, setSuggestedPrompts }, deps),
       userMessage: async ({ message, say, setStatus, body }) => {
         if (!("ts" in message)) return;
-        const m = message as { channel: string; ts: string; text?: string; user?: string; bot_id?: string };
+        const m = message as { channel: string; ts: string; thread_ts?: string; text?: string; user?: string; bot_id?: string };
         await handleAssistantMessage({ message: m, eventId: (body as { event_id?: string }).event_id, say, setStatus }, deps);
       },
     }),

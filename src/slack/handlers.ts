@@ -5,7 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { setImmediate } from "node:timers/promises";
-import type { Answer } from "../answer/service.js";
+import { nextTopic } from "../answer/follow-up.js";
+import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
@@ -28,7 +29,7 @@ import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./
 
 /** The engine as the Slack layer sees it. */
 export interface AnswerPort {
-  answer(question: string): Promise<Answer>;
+  answer(question: string, conversation?: Conversation): Promise<Answer>;
 }
 
 /** The subset of Bolt's WebClient the handlers call. */
@@ -41,7 +42,7 @@ export interface SlackClient {
     remove(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
   };
   conversations: {
-    replies(args: { channel: string; ts: string; limit?: number }): Promise<{ messages?: Array<{ user?: string; bot_id?: string }> }>;
+    replies(args: { channel: string; ts: string; limit?: number }): Promise<{ messages?: Array<{ user?: string; bot_id?: string; text?: string; ts?: string }> }>;
   };
 }
 
@@ -57,6 +58,8 @@ export interface BotDeps {
   /** channel+thread_ts of threads the bot has answered in. */
   readonly threads: RecentKeys;
   readonly answersById: RecentValues<Answer>;
+  /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with. */
+  readonly topics: RecentValues<string>;
   readonly newId: () => string;
 }
 
@@ -70,6 +73,9 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     threads: new RecentKeys(7 * 24 * 60 * 60_000, 100_000),
     // Enough for feedback on recent answers; older clicks are still logged with their question (from the button).
     answersById: new RecentValues(24 * 60 * 60_000, 2_000),
+    // A day: a DM is one long conversation, and a question asked a day later is a new start. A
+    // channel thread older than that gets its topic back from its messages (topicFromThread).
+    topics: new RecentValues(24 * 60 * 60_000, 20_000),
     newId: randomUUID,
   };
 }
@@ -85,10 +91,16 @@ interface Question {
 }
 
 /** Answers the question and produces the reply; never throws. */
-export async function composeReply(question: string, deps: BotDeps, context: string, shareable = false): Promise<{ message: RenderedMessage; answer?: Answer }> {
+export async function composeReply(
+  question: string,
+  deps: BotDeps,
+  context: string,
+  shareable = false,
+  conversation?: Conversation,
+): Promise<{ message: RenderedMessage; answer?: Answer }> {
   if (question === "") return { message: renderNotice(USAGE_HINT) };
   try {
-    const answer = await deps.answers.answer(question);
+    const answer = await deps.answers.answer(question, conversation);
     const answerId = deps.newId();
     deps.answersById.set(answerId, answer);
     return { message: renderAnswer(answer, { answerId, shareable }), answer };
@@ -135,7 +147,12 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   const question = slackToPlain(stripMention(q.text, botUserId)).trim();
   const reaction = { channel: q.channel, timestamp: q.ts, name: WORKING_REACTION };
   const working = question !== "" ? client.reactions.add(reaction).then(() => true, () => false) : Promise.resolve(false);
-  const { message } = await composeReply(question, deps, context);
+  // A thread or a DM is one conversation; a new top-level mention starts its own thread.
+  const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
+  const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
+  const topic = deps.topics.get(conversationKey) ?? (isReply ? await topicFromThread(client, q, botUserId, deps) : undefined);
+  const { message, answer } = await composeReply(question, deps, context, false, { topic });
+  if (answer) deps.topics.set(conversationKey, nextTopic(topic, question) ?? question);
   await post(message);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
@@ -201,6 +218,25 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
     context.botUserId,
     deps,
   );
+}
+
+/**
+ * The topic of a thread the bot does not remember (it restarted, or the thread predates it): the
+ * earlier questions people asked in it, read in order. A thread it cannot read has no topic.
+ */
+async function topicFromThread(client: SlackClient, q: Question, botUserId: string | undefined, deps: BotDeps): Promise<string | undefined> {
+  try {
+    const replies = await client.conversations.replies({ channel: q.channel, ts: q.threadTs!, limit: 200 });
+    let topic: string | undefined;
+    for (const m of replies.messages ?? []) {
+      if (m.bot_id || !m.user || m.user === botUserId || m.ts === undefined || Number(m.ts) >= Number(q.ts)) continue;
+      topic = nextTopic(topic, slackToPlain(stripMention(m.text ?? "", botUserId)));
+    }
+    return topic;
+  } catch (error) {
+    deps.logger.warn(`Could not read thread ${q.channel}:${q.threadTs} for its earlier questions: ${describe(error)}`);
+    return undefined;
+  }
 }
 
 /** Remembered threads first; after a restart, one look at the thread tells whether the bot answered there. */
@@ -326,7 +362,7 @@ export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }:
 }
 
 export interface AssistantMessageArgs {
-  readonly message: { readonly channel: string; readonly ts: string; readonly text?: string; readonly user?: string; readonly bot_id?: string };
+  readonly message: { readonly channel: string; readonly ts: string; readonly thread_ts?: string; readonly text?: string; readonly user?: string; readonly bot_id?: string };
   readonly eventId: string | undefined;
   readonly say: (message: { text: string; blocks: Block[] }) => Promise<unknown>;
   readonly setStatus: (status: string) => Promise<unknown>;
@@ -344,7 +380,12 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus 
   else {
     await setStatus(WORKING_STATUS).catch(() => undefined);
     await setImmediate();
-    reply = (await composeReply(slackToPlain(message.text ?? "").trim(), deps, context)).message;
+    const question = slackToPlain(message.text ?? "").trim();
+    const conversationKey = `${message.channel}:${message.thread_ts ?? ""}`;
+    const topic = deps.topics.get(conversationKey);
+    const composed = await composeReply(question, deps, context, false, { topic });
+    if (composed.answer) deps.topics.set(conversationKey, nextTopic(topic, question) ?? question);
+    reply = composed.message;
   }
   await say({ text: reply.text, blocks: reply.blocks }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
 }

@@ -12,6 +12,8 @@ export const SOURCES_HEADING = "*Sources*";
 /** After the location of a source cited only because the answer refers back to it. */
 export const CONTEXT_LABEL = "_context_";
 export const LOW_CONFIDENCE_NOTE = "_Weak match: the sources may not answer this question. The closest they come:_";
+/** Above an answer to a follow-up: the earlier question it was read with (already escaped and shortened). */
+export const FOLLOW_UP_NOTE = (escapedTopic: string) => `Read as a follow-up to: "${escapedTopic}"`;
 /** Starts the notification text of a weak-match answer. */
 export const WEAK_MATCH_PREFIX = "Weak match: ";
 export const RELATED_HEADING = "*Closest passages* (not an answer)";

@@ -1,6 +1,6 @@
 import type { Answer } from "../answer/service.js";
 import { escapeMrkdwn } from "./escape.js";
-import { CONTEXT_LABEL, LOW_CONFIDENCE_NOTE, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE, WEAK_MATCH_PREFIX } from "./messages.js";
+import { CONTEXT_LABEL, FOLLOW_UP_NOTE, LOW_CONFIDENCE_NOTE, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE, WEAK_MATCH_PREFIX } from "./messages.js";
 
 /**
  * Block Kit rendering of an answer. Pure. Stays inside Slack's limits so no message is rejected:
@@ -8,6 +8,8 @@ import { CONTEXT_LABEL, LOW_CONFIDENCE_NOTE, RELATED_HEADING, SOURCES_HEADING, T
  * 40,000 characters of fallback text. What does not fit is cut cleanly with a note.
  */
 export const LIMITS = { sectionText: 3_000, blocks: 50, totalBlockText: 12_000, text: 40_000, buttonValue: 2_000 } as const;
+/** A follow-up note quotes at most this much of the earlier question. */
+const FOLLOW_UP_TOPIC_CHARS = 300;
 
 export const ACTION_FEEDBACK_HELPFUL = "feedback_helpful";
 export const ACTION_FEEDBACK_NOT_HELPFUL = "feedback_not_helpful";
@@ -89,7 +91,11 @@ function blockTextLength(block: Block): number {
 }
 
 export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMessage {
-  const body: Block[] = [...(answer.lowConfidence ? [context(LOW_CONFIDENCE_NOTE)] : []), section(escapeMrkdwn(answer.text))];
+  const body: Block[] = [
+    ...(answer.followUpTo !== undefined ? [context(FOLLOW_UP_NOTE(clip(escapeMrkdwn(answer.followUpTo), FOLLOW_UP_TOPIC_CHARS)))] : []),
+    ...(answer.lowConfidence ? [context(LOW_CONFIDENCE_NOTE)] : []),
+    section(escapeMrkdwn(answer.text)),
+  ];
   const detail: Block[] = [];
   if (answer.citations.length > 0) {
     detail.push(context(SOURCES_HEADING));

@@ -1,0 +1,52 @@
+/**
+ * Follow-up questions in a conversation (a Slack thread, a DM, the terminal chat). Pure.
+ *
+ * "What is his role?" after "Who heads China's delegation?" names nothing to retrieve by; on its
+ * own it is refused or answered from the wrong sentence. A question that reads as a follow-up is
+ * retrieved together with the conversation's topic: the last question that stood on its own.
+ * A question that names what it asks about starts a new topic and is answered alone, so changing
+ * the subject in a thread is not dragged back to the old one.
+ *
+ * Why rules and not a model: no offline model here rewrites questions, and the rules are cheap and
+ * predictable. On the follow-up sets in tests/data (`npm run eval`), reading follow-ups with their
+ * topic beats both answering every question alone and always adding the previous question.
+ */
+
+/** "And ...", "But ...", "What about ...": the question continues the one before. */
+const CONTINUATION = /^(and|but|also|plus|so|then|what about|how about|what else)\b/i;
+
+/** A bare question word ("Why?", "How much?", "Who else?") asks about whatever came before. */
+const BARE_QUESTION = /^(and\s+)?(why|when|where|who|what|which|how(\s+(much|many|long|often|so))?)(\s+(else|exactly|not|so|then|now))?$/i;
+
+/** Words that point back to something named earlier. */
+const BACK_REFERENCE = /\b(he|she|him|his|her|hers|it|its|they|them|their|theirs|this|that|these|those|there|ones?)\b/i;
+
+/**
+ * Whether the question leans on an earlier one. A pronoun alone is not enough when the question
+ * also names something (a capitalised word after the first, or a number): "What did China say it
+ * won?" carries its own subject.
+ */
+export function readsAsFollowUp(question: string): boolean {
+  const text = question.trim().replace(/[?!.\s]+$/u, "");
+  if (text === "") return false;
+  if (CONTINUATION.test(text) || BARE_QUESTION.test(text)) return true;
+  return BACK_REFERENCE.test(text) && !namesSomething(text);
+}
+
+function namesSomething(text: string): boolean {
+  const words = text.split(/\s+/u).slice(1);
+  return /\p{N}/u.test(text) || words.some((word) => /^\p{Lu}/u.test(word) && word !== "I");
+}
+
+/** What to retrieve with: the follow-up read together with its topic, or the question alone. */
+export function retrievalText(question: string, topic: string | undefined): { readonly text: string; readonly followUpTo?: string } {
+  if (topic === undefined || topic === "" || !readsAsFollowUp(question)) return { text: question };
+  return { text: `${topic} ${question}`, followUpTo: topic };
+}
+
+/** The conversation's topic after `question`: a question that stands on its own becomes the new one. */
+export function nextTopic(topic: string | undefined, question: string): string | undefined {
+  const trimmed = question.trim();
+  if (trimmed === "") return topic;
+  return topic !== undefined && readsAsFollowUp(trimmed) ? topic : trimmed;
+}
