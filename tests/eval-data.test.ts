@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { splitSentences } from "../src/corpus/split.js";
-import { loadLabelledQuestions, loadQuestionList } from "../src/eval/xquad.js";
+import { loadConversationTurns, loadLabelledQuestions, loadQuestionList } from "../src/eval/xquad.js";
 import { tempDir } from "./helpers/temp.js";
 
 async function fileWith(text: string): Promise<string> {
@@ -29,6 +29,18 @@ describe("loadLabelledQuestions", () => {
   );
 });
 
+describe("loadConversationTurns", () => {
+  it("reads earlier<TAB>question<TAB>lines<TAB>kind and names the file and line when one is malformed", async () => {
+    const file = await fileWith("# c\nWho heads it?\tWhat is his role?\t11\tfollow-up\nQ1?\tQ2?\t7,8\tnew topic\n");
+    expect(await loadConversationTurns(file)).toEqual([
+      { earlier: "Who heads it?", question: "What is his role?", lines: [11], kind: "follow-up" },
+      { earlier: "Q1?", question: "Q2?", lines: [7, 8], kind: "new topic" },
+    ]);
+    const bad = await fileWith("Q1?\tQ2?\t7\tsideways\n");
+    await expect(loadConversationTurns(bad)).rejects.toThrow(`${bad}: expected "earlier question<TAB>question<TAB>line[,line...]<TAB>follow-up|new topic", got: Q1?\tQ2?\t7\tsideways`);
+  });
+});
+
 describe("the held-out question sets for the trade article", () => {
   it("label only lines that exist and hold a sentence of the article", async () => {
     const article = await readFile("corpus/us-china-trade-talks-london.txt", "utf8");
@@ -36,6 +48,14 @@ describe("the held-out question sets for the trade article", () => {
     const questions = await loadLabelledQuestions("tests/data/trade-short-questions.txt");
     expect(questions.length).toBeGreaterThanOrEqual(30);
     for (const q of questions) for (const line of q.lines) expect(covered.has(line), `${q.question} -> line ${line}`).toBe(true);
+  });
+
+  it("label conversation turns with lines that hold a sentence of the article, both kinds present", async () => {
+    const article = await readFile("corpus/us-china-trade-talks-london.txt", "utf8");
+    const covered = new Set(splitSentences(article, "a.txt").flatMap((s) => Array.from({ length: s.lineEnd - s.lineStart + 1 }, (_, i) => s.lineStart + i)));
+    const turns = await loadConversationTurns("tests/data/trade-conversations.txt");
+    expect(new Set(turns.map((t) => t.kind))).toEqual(new Set(["follow-up", "new topic"]));
+    for (const t of turns) for (const line of t.lines) expect(covered.has(line), `${t.question} -> line ${line}`).toBe(true);
   });
 
   it("keep the off-topic sets disjoint from each other", async () => {

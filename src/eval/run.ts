@@ -19,6 +19,7 @@ import path from "node:path";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { ABSTENTION, relevance, type AbstentionRule } from "../answer/compose.js";
+import { retrievalText } from "../answer/follow-up.js";
 import { publishReport, runCommand } from "../cli/run.js";
 import { DEFAULT_EMBEDDING_MODEL, readEngineConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
@@ -29,13 +30,14 @@ import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/f
 import { boundaryAgreement, buildArticleRetriever, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
-import { loadLabelledQuestions, loadQuestionList, loadXquadR, type EvalArticle } from "./xquad.js";
+import { loadConversationTurns, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type EvalArticle } from "./xquad.js";
 
 const DATASET = "tests/data/xquad-r/en.json";
 const OFF_TOPIC_CALIBRATION = "tests/data/off-topic-calibration.txt";
 const OFF_TOPIC_HELDOUT = "tests/data/off-topic-heldout.txt";
 const OFF_TOPIC_NEAR_MISS = "tests/data/off-topic-near-miss.txt";
 const TRADE_SHORT_QUESTIONS = "tests/data/trade-short-questions.txt";
+const TRADE_CONVERSATIONS = "tests/data/trade-conversations.txt";
 const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
 const REPORT = "bench/eval-report.md";
 const QUERY_WEIGHTS_FILE = "src/retrieval/use-lite-query-weights.json";
@@ -123,6 +125,29 @@ async function offTopicRelevance(questions: readonly string[], embeddings: Cachi
 }
 
 /**
+ * Two questions in a row: how often the top sentence answers the second one when it is read alone,
+ * always with the earlier question, or by the shipped rule (retrievalText).
+ */
+async function conversationReport(turns: readonly ConversationTurn[], embeddings: CachingEmbeddings, rule: AbstentionRule): Promise<string> {
+  const score = async (texts: readonly string[]) => {
+    const tops = await articleTops(texts, embeddings);
+    return tops.map((top, i) => ({ right: top !== undefined && turns[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd), refused: !top || relevance(top, rule.denseWeight) < rule.threshold }));
+  };
+  const alone = await score(turns.map((t) => t.question));
+  const always = await score(turns.map((t) => `${t.earlier} ${t.question}`));
+  const shipped = await score(turns.map((t) => retrievalText(t.question, t.earlier).text));
+  const cell = (results: ReadonlyArray<{ right: boolean; refused: boolean }>, picked: readonly number[]) =>
+    `${picked.filter((i) => results[i]!.right).length} / ${picked.filter((i) => results[i]!.refused).length}`;
+  return (["follow-up", "new topic"] as const)
+    .map((kind) => {
+      const picked = turns.flatMap((t, i) => (t.kind === kind ? [i] : []));
+      const label = kind === "follow-up" ? "leans on the earlier one" : "changes the subject";
+      return `| ${label} | ${picked.length} | ${cell(alone, picked)} | ${cell(always, picked)} | ${cell(shipped, picked)} |`;
+    })
+    .join("\n");
+}
+
+/**
  * The abstention rule, re-derived. The operating point is 1% false abstention on the development
  * half (the target allows 3%; the margin is for unseen questions): the threshold is the 1st
  * percentile of answerable relevance. Among dense weights, the one abstaining on the most
@@ -162,6 +187,7 @@ async function main(): Promise<void> {
   const offHeldOut = await loadQuestionList(OFF_TOPIC_HELDOUT);
   const offNearMiss = await loadQuestionList(OFF_TOPIC_NEAR_MISS);
   const tradeShort = await loadLabelledQuestions(TRADE_SHORT_QUESTIONS);
+  const conversations = await loadConversationTurns(TRADE_CONVERSATIONS);
   process.stderr.write("Embedding benchmark sentences and questions (cached after the first run)...\n");
   await embeddings.embedDocuments([
     ...articles.flatMap((a) => [...a.sentences.map((s) => s.text), ...a.questions.map((q) => q.question)]),
@@ -249,6 +275,8 @@ async function main(): Promise<void> {
     );
   }
 
+  const conversationRows = await conversationReport(conversations, embeddings, rule);
+
   const boundaries = boundaryAgreement(articles);
   const ownRanks = await ownSplitterRanks(articles, embeddings);
   const own = summarizeRanks(ownRanks);
@@ -281,6 +309,14 @@ ${[
 ].join("\n")}
 
 On the short answerable questions the top sentence is one of the lines that answer the question for ${pct(shortTopRight)} of them: ${rightWhere((x) => !abstains(x) && !weak(x))} answered without a warning, ${rightWhere(weak)} answered with the weak-match warning, ${rightWhere(abstains)} refused.
+
+## Follow-up questions in a conversation (${TRADE_CONVERSATIONS}; not blind, see the file)
+
+Top sentence answers the next question / refused as "not found", for ${conversations.length} pairs of questions in a row:
+
+| Next question | Pairs | Read alone | Always with the earlier question | Shipped rule (follow-ups read with the topic) |
+| --- | ---: | ---: | ---: | ---: |
+${conversationRows}
 
 ## Our sentence splitter on the benchmark
 

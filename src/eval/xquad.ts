@@ -91,3 +91,24 @@ export async function loadLabelledQuestions(file: string): Promise<LabelledQuest
     return { question: question.trim(), lines: numbers };
   });
 }
+
+/** A second question asked after a first one in the same conversation, with the lines that answer the second. */
+export interface ConversationTurn {
+  readonly earlier: string;
+  readonly question: string;
+  readonly lines: readonly number[];
+  /** What the writer meant: a follow-up leaning on the earlier question, or a change of subject. */
+  readonly kind: "follow-up" | "new topic";
+}
+
+/** Reads "earlier<TAB>question<TAB>line,line<TAB>follow-up|new topic" lines (# comments and blank lines ignored). */
+export async function loadConversationTurns(file: string): Promise<ConversationTurn[]> {
+  return (await loadQuestionList(file)).map((line) => {
+    const [earlier, question, lines, kind] = line.split("\t").map((field) => field.trim());
+    const numbers = (lines ?? "").split(",").map((n) => Number(n.trim()));
+    if (!earlier || !question || numbers.some((n) => !Number.isInteger(n) || n < 1) || (kind !== "follow-up" && kind !== "new topic")) {
+      throw new Error(`${file}: expected "earlier question<TAB>question<TAB>line[,line...]<TAB>follow-up|new topic", got: ${line}`);
+    }
+    return { earlier, question, lines: numbers, kind };
+  });
+}
