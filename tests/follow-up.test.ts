@@ -15,6 +15,12 @@ describe("readsAsFollowUp", () => {
     ["How much?", true],
     ["Who else", true],
     ["When exactly?", true],
+    ["Who benefits from that?", true],
+    ["What does that mean?", true],
+    ["Why is that", true],
+    ["What caused this?", true],
+    ["Why did those fall?", true],
+    ["Which one?", true],
     // Self-contained: names its subject, or has no word pointing back.
     ["Who heads China's delegation?", false],
     ["What did China say it won?", false],
@@ -23,6 +29,15 @@ describe("readsAsFollowUp", () => {
     ["Where was the first round?", false],
     ["Which companies got export licenses?", false],
     ["Andrew Smith said what?", false],
+    // "there" and "that" that point at nothing: existential, relative.
+    ["Is there a deadline?", false],
+    ["Are there any exemptions?", false],
+    ["What are the minerals that matter most?", false],
+    ["What do analysts say about tariffs?", false],
+    ["How many extended metropolitan areas are there?", false],
+    ["What is one way in which graphs can be encoded?", false],
+    // A pronoun late in the question usually points inside it.
+    ["What tool do stratigraphers use to see their data?", false],
     ["", false],
     ["   ", false],
   ])("%j -> %s", (question, expected) => {

@@ -18,8 +18,25 @@ const CONTINUATION = /^(and|but|also|plus|so|then|what about|how about|what else
 /** A bare question word ("Why?", "How much?", "Who else?") asks about whatever came before. */
 const BARE_QUESTION = /^(and\s+)?(why|when|where|who|what|which|how(\s+(much|many|long|often|so))?)(\s+(else|exactly|not|so|then|now))?$/i;
 
-/** Words that point back to something named earlier. */
-const BACK_REFERENCE = /\b(he|she|him|his|her|hers|it|its|they|them|their|theirs|this|that|these|those|there|ones?)\b/i;
+/**
+ * Pronouns that point back to something named earlier. Only near the start of the question: later
+ * on, their antecedent is usually in the question itself ("How many nations contain X in their
+ * names?").
+ */
+const PRONOUN = /^(he|she|him|his|her|hers|it|its|they|them|their|theirs)$/i;
+const PRONOUN_WITHIN_WORDS = 4;
+
+/** "the Chinese ones", "which one": a noun left out because it was just said. */
+const ELIDED_NOUN = /\bones\b|\b(which|the|that|this) one$/i;
+
+/**
+ * "that", "this", "there" point back only in some places: at the end ("Who benefits from that?",
+ * "What was discussed there?") or right after a verb or preposition ("What does that mean?").
+ * Elsewhere they are usually a relative pronoun or an existential ("the minerals that matter",
+ * "Is there a deadline?").
+ */
+const POINTING_WORD =
+  /((?<!\b(is|are|was|were)\s+)\b(this|that|these|those|there)$)|(\b(is|was|are|were|does|did|do|will|would|can|could|from|about|of|after|before|with|for|by|on|in|to)\s+(this|that|these|those)\b)/i;
 
 /**
  * Whether the question leans on an earlier one. A pronoun alone is not enough when the question
@@ -30,7 +47,8 @@ export function readsAsFollowUp(question: string): boolean {
   const text = question.trim().replace(/[?!.\s]+$/u, "");
   if (text === "") return false;
   if (CONTINUATION.test(text) || BARE_QUESTION.test(text)) return true;
-  return BACK_REFERENCE.test(text) && !namesSomething(text);
+  const pronounNearStart = text.split(/\s+/u).slice(0, PRONOUN_WITHIN_WORDS).some((word) => PRONOUN.test(word.replace(/[^\p{L}]/gu, "")));
+  return (pronounNearStart || ELIDED_NOUN.test(text) || POINTING_WORD.test(text)) && !namesSomething(text);
 }
 
 function namesSomething(text: string): boolean {
