@@ -31,13 +31,16 @@ describe("loadLabelledQuestions", () => {
 
 describe("loadConversationTurns", () => {
   it("reads earlier<TAB>question<TAB>lines<TAB>kind and names the file and line when one is malformed", async () => {
-    const file = await fileWith("# c\nWho heads it?\tWhat is his role?\t11\tfollow-up\nQ1?\tQ2?\t7,8\tnew topic\n");
+    const file = await fileWith("# c\nWho heads it?\tWhat is his role?\t11\tfollow-up\nQ1?\tQ2?\t7,8\tnew topic\nQ1?\tHow old is he?\t-\tnot answered\n");
     expect(await loadConversationTurns(file)).toEqual([
       { earlier: "Who heads it?", question: "What is his role?", lines: [11], kind: "follow-up" },
       { earlier: "Q1?", question: "Q2?", lines: [7, 8], kind: "new topic" },
+      { earlier: "Q1?", question: "How old is he?", lines: [], kind: "not answered" },
     ]);
-    const bad = await fileWith("Q1?\tQ2?\t7\tsideways\n");
-    await expect(loadConversationTurns(bad)).rejects.toThrow(`${bad}: expected "earlier question<TAB>question<TAB>line[,line...]<TAB>follow-up|new topic", got: Q1?\tQ2?\t7\tsideways`);
+    for (const line of ["Q1?\tQ2?\t7\tsideways", "Q1?\tQ2?\t-\tfollow-up", "Q1?\tQ2?\t7\tnot answered"]) {
+      const bad = await fileWith(`${line}\n`);
+      await expect(loadConversationTurns(bad)).rejects.toThrow(`${bad}: expected "earlier question<TAB>question<TAB>line[,line...] or -<TAB>follow-up|new topic|not answered", got: ${line}`);
+    }
   });
 });
 
@@ -54,7 +57,7 @@ describe("the held-out question sets for the trade article", () => {
     const article = await readFile("corpus/us-china-trade-talks-london.txt", "utf8");
     const covered = new Set(splitSentences(article, "a.txt").flatMap((s) => Array.from({ length: s.lineEnd - s.lineStart + 1 }, (_, i) => s.lineStart + i)));
     const turns = await loadConversationTurns("tests/data/trade-conversations.txt");
-    expect(new Set(turns.map((t) => t.kind))).toEqual(new Set(["follow-up", "new topic"]));
+    expect(new Set(turns.map((t) => t.kind))).toEqual(new Set(["follow-up", "new topic", "not answered"]));
     for (const t of turns) for (const line of t.lines) expect(covered.has(line), `${t.question} -> line ${line}`).toBe(true);
   });
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { splitSentences } from "../src/corpus/split.js";
+import { buildArticleRetriever } from "../src/eval/evaluate.js";
+import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
 import { answerTypeMatch, answerTypeOf } from "../src/retrieval/answer-type.js";
 import { Bm25Index } from "../src/retrieval/bm25.js";
-import { FEATURE_NAMES, featureVectors, fuse, type Candidate } from "../src/retrieval/fusion.js";
+import { DEFAULT_FUSION, FEATURE_NAMES, featureVectors, fuse, type Candidate } from "../src/retrieval/fusion.js";
 import { trainListwise, trainQueryWeights } from "../src/eval/train.js";
 import { adaptQuery } from "../src/retrieval/query-adapter.js";
 import { englishSpecificity } from "../src/retrieval/specificity.js";
@@ -210,5 +213,20 @@ describe("englishSpecificity", () => {
     expect(index.coverage(terms, 0)).toBeCloseTo(0.5);
     expect(index.coverage(terms, 0, englishSpecificity)).toBeLessThan(0.45);
     expect(index.coverage(terms, 1, englishSpecificity)).toBeGreaterThan(0.55);
+  });
+});
+
+describe("HybridRetriever.mentionsAnyTerm", () => {
+  it.each([
+    ["What is his role?", 0, false],
+    ["Who heads the delegation?", 0, true],
+    ["Who heads the delegation?", 1, false],
+    ["What about the tariffs?", 1, true],
+    ["Why?", 1, true],
+    ["What is it?", 0, true],
+  ])("%j in sentence %i -> %s", async (question, id, expected) => {
+    const sentences = splitSentences("Vice Premier He Lifeng heads the delegation.\nTariffs were cut to 30%.\n", "a.txt");
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    expect(retriever.mentionsAnyTerm(question, id)).toBe(expected);
   });
 });

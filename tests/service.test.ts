@@ -66,6 +66,18 @@ describe("answer service", () => {
     expect(switched).toEqual(await service.answer("What happened to the 145% tariffs?"));
   });
 
+  it("warns on a follow-up whose own words the best sentence lacks, not on one whose words it has", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const food = await service.answer("What is his favourite food?", { topic: "Who heads China's delegation?" });
+    expect(food).toMatchObject({ answered: true, followUpTo: "Who heads China's delegation?", lowConfidence: true });
+    expect(food.citations[0]).toMatchObject({ lineStart: 11 });
+    const discussed = await service.answer("What was discussed there?", { topic: "Where was the previous round held, in Geneva?" });
+    expect(discussed).toMatchObject({ answered: true, followUpTo: "Where was the previous round held, in Geneva?" });
+    expect(discussed.citations.find((c) => !c.context)).toMatchObject({ lineStart: 3 });
+    expect(discussed.lowConfidence).toBeUndefined();
+  });
+
   it("ignores a topic that is not a usable question", async () => {
     const { open } = await setup();
     const { service } = await open();

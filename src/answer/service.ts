@@ -76,7 +76,12 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const { text, followUpTo } = retrievalText(question, topicOf(conversation));
       const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences)));
       const answer = composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
-      return followUpTo === undefined ? answer : { ...answer, followUpTo };
+      if (followUpTo === undefined) return answer;
+      // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
+      // "What is his role?" does. When the best sentence has none of the follow-up's own words, it
+      // may not answer the follow-up at all: say so with the weak-match warning.
+      const ownWordsMissing = answer.answered && !retriever.mentionsAnyTerm(question, hits[0]!.id);
+      return { ...answer, followUpTo, ...(ownWordsMissing ? { lowConfidence: true as const } : {}) };
     },
   };
 }

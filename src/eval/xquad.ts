@@ -97,18 +97,28 @@ export interface ConversationTurn {
   readonly earlier: string;
   readonly question: string;
   readonly lines: readonly number[];
-  /** What the writer meant: a follow-up leaning on the earlier question, or a change of subject. */
-  readonly kind: "follow-up" | "new topic";
+  /**
+   * What the writer meant: a follow-up leaning on the earlier question, a change of subject, or a
+   * follow-up the article does not answer (no lines).
+   */
+  readonly kind: "follow-up" | "new topic" | "not answered";
 }
 
-/** Reads "earlier<TAB>question<TAB>line,line<TAB>follow-up|new topic" lines (# comments and blank lines ignored). */
+const TURN_KINDS: ReadonlySet<string> = new Set(["follow-up", "new topic", "not answered"]);
+
+/**
+ * Reads "earlier<TAB>question<TAB>line,line<TAB>follow-up|new topic" lines, or
+ * "earlier<TAB>question<TAB>-<TAB>not answered" (# comments and blank lines ignored).
+ */
 export async function loadConversationTurns(file: string): Promise<ConversationTurn[]> {
   return (await loadQuestionList(file)).map((line) => {
     const [earlier, question, lines, kind] = line.split("\t").map((field) => field.trim());
-    const numbers = (lines ?? "").split(",").map((n) => Number(n.trim()));
-    if (!earlier || !question || numbers.some((n) => !Number.isInteger(n) || n < 1) || (kind !== "follow-up" && kind !== "new topic")) {
-      throw new Error(`${file}: expected "earlier question<TAB>question<TAB>line[,line...]<TAB>follow-up|new topic", got: ${line}`);
+    const unanswered = kind === "not answered";
+    const numbers = unanswered ? [] : (lines ?? "").split(",").map((n) => Number(n.trim()));
+    const linesOk = unanswered ? lines === "-" : numbers.every((n) => Number.isInteger(n) && n >= 1);
+    if (!earlier || !question || !linesOk || kind === undefined || !TURN_KINDS.has(kind)) {
+      throw new Error(`${file}: expected "earlier question<TAB>question<TAB>line[,line...] or -<TAB>follow-up|new topic|not answered", got: ${line}`);
     }
-    return { earlier, question, lines: numbers, kind };
+    return { earlier, question, lines: numbers, kind: kind as ConversationTurn["kind"] };
   });
 }

@@ -89,6 +89,14 @@ export class HybridRetriever {
     return ranked.slice(0, k).map((c) => ({ ...c, sentence: this.sentences[c.id]! }));
   }
 
+  /** Whether sentence `id` has at least one of the question's terms (true when the question has none). */
+  mentionsAnyTerm(question: string, id: number): boolean {
+    const terms = this.lexical.queryTerms(question);
+    if (terms.length === 0) return true;
+    const tokens = new Set(this.lexical.tokensOf(id));
+    return terms.some((term) => tokens.has(term));
+  }
+
   /** `other` when it is a sentence of the same file as `id`. */
   private sameFile(id: number, other: number): number | undefined {
     return this.sentences[other]?.source === this.sentences[id]!.source ? other : undefined;
