@@ -285,16 +285,21 @@ describe("handlers", () => {
   it("after a restart, finds a thread's topic in its earlier messages (people's, not the bot's)", async () => {
     const calls: Array<string | undefined> = [];
     const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });
-    client.conversations.replies = async () => ({
-      messages: [
-        { user: "U1", ts: "7.1", text: "<@UBOT> Who heads China's delegation?" },
-        { user: "UBOT", bot_id: "B1", ts: "7.15", text: "What is his name? He Lifeng." },
-        { user: "U2", ts: "7.2", text: "What is his role?" },
-        { user: "U1", ts: "7.9", text: "Who is on the US team?" },
-      ],
-    });
+    let reads = 0;
+    client.conversations.replies = async () => {
+      reads++;
+      return {
+        messages: [
+          { user: "U1", ts: "7.1", text: "<@UBOT> Who heads China's delegation?" },
+          { user: "UBOT", bot_id: "B1", ts: "7.15", text: "What is his name? He Lifeng." },
+          { user: "U2", ts: "7.2", text: "What is his role?" },
+          { user: "U1", ts: "7.9", text: "Who is on the US team?" },
+        ],
+      };
+    };
     await handleMessage({ event: { channel: "C1", ts: "7.2", thread_ts: "7.1", user: "U2", text: "What is his role?" }, context: { botUserId: "UBOT" }, body: { event_id: "E7.2" }, client }, deps);
     expect(calls).toEqual(["Who heads China's delegation?"]);
+    expect(reads).toBe(1);
     expect(logger.lines).toEqual([]);
   });
 

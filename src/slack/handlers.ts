@@ -42,8 +42,16 @@ export interface SlackClient {
     remove(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
   };
   conversations: {
-    replies(args: { channel: string; ts: string; limit?: number }): Promise<{ messages?: Array<{ user?: string; bot_id?: string; text?: string; ts?: string }> }>;
+    replies(args: { channel: string; ts: string; limit?: number }): Promise<{ messages?: ThreadMessage[] }>;
   };
+}
+
+/** A message of a thread as conversations.replies returns it (the fields used here). */
+export interface ThreadMessage {
+  readonly user?: string;
+  readonly bot_id?: string;
+  readonly text?: string;
+  readonly ts?: string;
 }
 
 export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
@@ -88,6 +96,8 @@ interface Question {
   readonly user: string;
   readonly text: string;
   readonly eventId: string | undefined;
+  /** The thread's messages when they were already read (to see whether to answer), so they are not read twice. */
+  readonly threadMessages?: readonly ThreadMessage[];
 }
 
 /** Answers the question and produces the reply; never throws. */
@@ -205,15 +215,26 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
   if (event.subtype !== undefined || event.bot_id || !event.user || event.user === context.botUserId) return;
   const isDm = event.channel_type === "im";
   const inThread = event.thread_ts !== undefined && event.thread_ts !== event.ts;
+  let threadMessages: readonly ThreadMessage[] | undefined;
   if (!isDm) {
     if (!inThread) return;
     // A mention is app_mention's to answer; answering here too would reply twice.
     if (context.botUserId && event.text?.includes(`<@${context.botUserId}>`)) return;
-    if (!(await botIsInThread(client, event.channel, event.thread_ts!, context.botUserId, deps))) return;
+    const thread = await botIsInThread(client, event.channel, event.thread_ts!, context.botUserId, deps);
+    if (!thread.answered) return;
+    threadMessages = thread.messages;
   }
   if (isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
   await answerQuestion(
-    { channel: event.channel, ts: event.ts, threadTs: isDm ? event.thread_ts : event.thread_ts ?? event.ts, user: event.user, text: event.text ?? "", eventId: body.event_id },
+    {
+      channel: event.channel,
+      ts: event.ts,
+      threadTs: isDm ? event.thread_ts : event.thread_ts ?? event.ts,
+      user: event.user,
+      text: event.text ?? "",
+      eventId: body.event_id,
+      ...(threadMessages ? { threadMessages } : {}),
+    },
     client,
     context.botUserId,
     deps,
@@ -226,9 +247,9 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
  */
 async function topicFromThread(client: SlackClient, q: Question, botUserId: string | undefined, deps: BotDeps): Promise<string | undefined> {
   try {
-    const replies = await client.conversations.replies({ channel: q.channel, ts: q.threadTs!, limit: 200 });
+    const messages = q.threadMessages ?? (await client.conversations.replies({ channel: q.channel, ts: q.threadTs!, limit: 200 })).messages ?? [];
     let topic: string | undefined;
-    for (const m of replies.messages ?? []) {
+    for (const m of messages) {
       if (m.bot_id || !m.user || m.user === botUserId || m.ts === undefined || Number(m.ts) >= Number(q.ts)) continue;
       topic = nextTopic(topic, slackToPlain(stripMention(m.text ?? "", botUserId)));
     }
@@ -239,19 +260,28 @@ async function topicFromThread(client: SlackClient, q: Question, botUserId: stri
   }
 }
 
-/** Remembered threads first; after a restart, one look at the thread tells whether the bot answered there. */
-async function botIsInThread(client: SlackClient, channel: string, threadTs: string, botUserId: string | undefined, deps: BotDeps): Promise<boolean> {
+/**
+ * Remembered threads first; after a restart, one look at the thread tells whether the bot answered
+ * there. The messages read are returned for the thread's topic.
+ */
+async function botIsInThread(
+  client: SlackClient,
+  channel: string,
+  threadTs: string,
+  botUserId: string | undefined,
+  deps: BotDeps,
+): Promise<{ answered: boolean; messages?: readonly ThreadMessage[] }> {
   const key = `${channel}:${threadTs}`;
-  if (deps.threads.has(key)) return true;
-  if (!botUserId) return false;
+  if (deps.threads.has(key)) return { answered: true };
+  if (!botUserId) return { answered: false };
   try {
-    const replies = await client.conversations.replies({ channel, ts: threadTs, limit: 200 });
-    const found = (replies.messages ?? []).some((m) => m.user === botUserId);
-    if (found) deps.threads.add(key);
-    return found;
+    const messages = (await client.conversations.replies({ channel, ts: threadTs, limit: 200 })).messages ?? [];
+    const answered = messages.some((m) => m.user === botUserId);
+    if (answered) deps.threads.add(key);
+    return { answered, messages };
   } catch (error) {
     deps.logger.warn(`Could not read thread ${key} to see whether to answer: ${describe(error)}`);
-    return false;
+    return { answered: false };
   }
 }
 
