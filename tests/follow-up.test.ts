@@ -47,7 +47,7 @@ describe("readsAsFollowUp", () => {
 
 describe("retrievalText", () => {
   it.each([
-    ["What is his role?", "Who heads China's delegation?", { text: "Who heads China's delegation? What is his role?", followUpTo: "Who heads China's delegation?" }],
+    ["What is his role?", "Who heads China's delegation?", { text: "What is his role? Who heads China's delegation?", followUpTo: "Who heads China's delegation?" }],
     ["Who is on the US team?", "Who heads China's delegation?", { text: "Who is on the US team?" }],
     ["What is his role?", undefined, { text: "What is his role?" }],
     ["What is his role?", "", { text: "What is his role?" }],

@@ -56,10 +56,14 @@ function namesSomething(text: string): boolean {
   return /\p{N}/u.test(text) || words.some((word) => /^\p{Lu}/u.test(word) && word !== "I");
 }
 
-/** What to retrieve with: the follow-up read together with its topic, or the question alone. */
+/**
+ * What to retrieve with: the follow-up read together with its topic, or the question alone. The
+ * follow-up comes first because the encoder reads only the first 128 tokens: a long topic must not
+ * push the follow-up's own words out.
+ */
 export function retrievalText(question: string, topic: string | undefined): { readonly text: string; readonly followUpTo?: string } {
   if (topic === undefined || topic === "" || !readsAsFollowUp(question)) return { text: question };
-  return { text: `${topic} ${question}`, followUpTo: topic };
+  return { text: `${question} ${topic}`, followUpTo: topic };
 }
 
 /** The conversation's topic after `question`: a question that stands on its own becomes the new one. */
