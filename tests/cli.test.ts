@@ -27,16 +27,18 @@ describe("ask CLI", () => {
     expect(stderr).toContain("building it");
   });
 
-  it("answers one JSON line per input line, in order, with an error object for a bad line", async () => {
+  it("answers one JSON line per input line, in order, with an error object for a bad line and a summary for a summary request", async () => {
     const indexDir = path.join(await tempDir(), "index");
-    const input = ["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?"].join("\n");
+    const input = ["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?", "tl;dr"].join("\n");
     const { code, stdout } = ask(["--jsonl"], indexDir, input);
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatchObject({ question: "Who leads the Chinese delegation?", answered: true });
     expect(lines[1]).toMatchObject({ answered: false, error: { code: "QUESTION_EMPTY" } });
     expect(lines[2]).toMatchObject({ answered: false, citations: [] });
+    expect(lines[3]).toMatchObject({ question: "tl;dr", answered: true, summaryOf: ["corpus/us-china-trade-talks-london.txt"] });
+    expect(lines[3].citations[0]).toMatchObject({ n: 1, lineStart: 1 });
   });
 
   it("prints readable sources and exits 2 with one line for an empty question", async () => {

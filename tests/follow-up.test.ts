@@ -76,4 +76,10 @@ describe("nextTopic", () => {
     expect(nextTopic("Who leads?", "  ")).toBe("Who leads?");
     expect(nextTopic(undefined, "")).toBeUndefined();
   });
+
+  it("leaves the topic as it was after a request for a summary", () => {
+    expect(nextTopic("Who leads?", "tl;dr")).toBe("Who leads?");
+    expect(nextTopic(undefined, "Summarize the article")).toBeUndefined();
+    expect(nextTopic("Who leads?", "Summarize the fentanyl tariff")).toBe("Summarize the fentanyl tariff");
+  });
 });

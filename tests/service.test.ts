@@ -1,7 +1,7 @@
 import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createAnswerService } from "../src/answer/service.js";
+import { createAnswerService, SUMMARY_SENTENCES } from "../src/answer/service.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -83,6 +83,42 @@ describe("answer service", () => {
     const { service } = await open();
     expect(await service.answer("What is his role?", { topic: "   " })).toEqual(await service.answer("What is his role?"));
     expect(await service.answer("What is his role?", { topic: "x".repeat(5_000) })).toEqual(await service.answer("What is his role?"));
+  });
+
+  it("answers a request for a summary with the file's opening and central sentences, cited in document order", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    for (const request of ["Summarize the article", "tl;dr", "What is this article about?", "Give me a summary of the trade talks"]) {
+      const summary = await service.answer(request);
+      expect(summary).toMatchObject({ question: request, answered: true, related: [] });
+      expect(summary.summaryOf).toEqual([expect.stringMatching(/corpus\/trade\.txt$/)]);
+      const lines = summary.citations.map((c) => c.lineStart);
+      expect(lines[0]).toBe(1);
+      expect(lines).toHaveLength(SUMMARY_SENTENCES);
+      expect([...lines].sort((a, b) => a - b)).toEqual(lines);
+      expect(new Set(lines).size).toBe(lines.length);
+      expect(summary.text).toBe(summary.citations.map((c) => `${c.text} [${c.n}]`).join(" "));
+    }
+    // A request about something that is not a file is a question about content.
+    const focused = await service.answer("Summarize the fentanyl tariff");
+    expect(focused.summaryOf).toBeUndefined();
+    expect(focused.citations[0]!.lineStart).toBe(14);
+  });
+
+  it("summarizes the file a request names, or says how each file begins", async () => {
+    const { open } = await setup({
+      "trade.txt": ARTICLE,
+      "fruit-guide.md": "# Fruit guide\n\nPears ripen in September. Apples keep for months in a cold store.\n",
+      "veg.txt": "Carrots grow underground.\n",
+    });
+    const { service } = await open();
+    const overview = await service.answer("Summarize the docs");
+    expect(overview.summaryOf?.map((s) => s.split("/").pop())).toEqual(["fruit-guide.md", "trade.txt", "veg.txt"]);
+    expect(overview.corpusFiles).toBe(3);
+    expect(overview.citations.map((c) => [c.source.split("/").pop(), c.lineStart])).toEqual([["fruit-guide.md", 1], ["trade.txt", 1], ["veg.txt", 1]]);
+    const fruit = await service.answer("Could you summarize the fruit guide?");
+    expect(fruit.summaryOf?.map((s) => s.split("/").pop())).toEqual(["fruit-guide.md"]);
+    expect(fruit.citations.map((c) => c.text)).toEqual(["Fruit guide", "Pears ripen in September.", "Apples keep for months in a cold store."]);
   });
 
   it("cites a wrapped sentence with both of its lines", async () => {

@@ -119,6 +119,18 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(blockText(replies()[1]!.args)).toContain("corpus/us-china-trade-talks-london.txt:11");
   });
 
+  it("answers a request for a summary with the file's summary, and the thread's next follow-up is still read with its question", async () => {
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> Who heads China's delegation?", ts: "320.1", channel: "C4" }));
+    await eventually(() => replies().length === 1, "the first answer");
+    await post(eventBody({ type: "message", channel_type: "channel", user: "U3", text: "tl;dr?", ts: "320.5", thread_ts: "320.1", channel: "C4" }));
+    await eventually(() => replies().length === 2, "the summary");
+    expect(blockText(replies()[1]!.args)).toContain("Summary of `corpus/us-china-trade-talks-london.txt`:");
+    expect(blockText(replies()[1]!.args)).toContain("corpus/us-china-trade-talks-london.txt:1");
+    await post(eventBody({ type: "message", channel_type: "channel", user: "U3", text: "What is his role?", ts: "320.7", thread_ts: "320.1", channel: "C4" }));
+    await eventually(() => replies().length === 3, "the follow-up answer");
+    expect(blockText(replies()[2]!.args)).toContain("Read as a follow-up to: \\\"Who heads China's delegation?\\\"");
+  });
+
   it("answers a follow-up in a thread it answered in, and stays quiet in other threads", async () => {
     await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> where were the earlier talks held?", ts: "300.1", channel: "C2" }));
     await eventually(() => replies().length === 1, "the first answer");

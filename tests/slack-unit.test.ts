@@ -103,6 +103,14 @@ describe("renderAnswer", () => {
     expect(allText(renderAnswer(answered("q", ["A."]), { answerId: "a7" }).blocks)[0]).not.toContain("follow-up");
   });
 
+  it("heads a summary with the file it covers, escaped, or with the size of the corpus for an overview", () => {
+    const summary = renderAnswer({ ...answered("tl;dr", ["A.", "B."]), summaryOf: ["corpus/<!here>`notes`.md"] }, { answerId: "s1" });
+    expect(summary.blocks[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: "Summary of `corpus/&lt;!here&gt;'notes'.md`:" }] });
+    const overview = renderAnswer({ ...answered("Summarize", ["A.", "B."]), summaryOf: ["corpus/a.md", "corpus/b.md"], corpusFiles: 14 }, { answerId: "s2" });
+    expect(allText(overview.blocks)[0]).toBe("The sources hold 14 files. How the first 2 begin (ask me to summarize one by name):");
+    expect(allText(renderAnswer(answered("q", ["A."]), { answerId: "s3" }).blocks)[0]).not.toMatch(/Summary|sources hold/);
+  });
+
   it("renders a not-found answer with closest passages, not sources", () => {
     const answer: Answer = { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: "Near miss.", source: "corpus/a.txt", lineStart: 7, lineEnd: 8, score: 0.2 }] };
     const message = renderAnswer(answer, { answerId: "a2" });
@@ -166,7 +174,7 @@ describe("renderAnswer", () => {
       const texts = Array.from({ length: n }, () => randomText(rand() < 0.1 ? 3000 : 200));
       const answer: Answer = n === 0
         ? { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: randomText(1200), source: randomText(50) || "f", lineStart: 1, lineEnd: 1, score: 0 }] }
-        : { ...answered("q", texts), text: randomText(5000), ...(rand() < 0.5 ? { lowConfidence: true as const } : {}), ...(rand() < 0.3 ? { followUpTo: randomText(2500) } : {}) };
+        : { ...answered("q", texts), text: randomText(5000), ...(rand() < 0.5 ? { lowConfidence: true as const } : {}), ...(rand() < 0.3 ? { followUpTo: randomText(2500) } : {}), ...(rand() < 0.2 ? { summaryOf: [randomText(3500) || "f"] } : {}) };
       const { text, blocks } = renderAnswer(answer, { answerId: `id-${i}`, shareable: rand() < 0.5 });
       expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
       expect(text.length).toBeLessThanOrEqual(LIMITS.text);

@@ -15,7 +15,7 @@ export interface Citation {
   readonly lineEnd: number;
   /**
    * Fusion score of the sentence for this question; comparable within one answer only. 0 for a
-   * context sentence that was not among the retrieved candidates.
+   * context sentence that was not among the retrieved candidates, and in a summary.
    */
   readonly score: number;
   /**
@@ -51,6 +51,13 @@ export interface Answer {
    * of the conversation, so the asker can see how it was understood.
    */
   readonly followUpTo?: string;
+  /**
+   * Present on a summary ("Summarize the article"): the files it covers. One file for a file's
+   * summary; several for an overview of the corpus, which cites how each file opens.
+   */
+  readonly summaryOf?: readonly string[];
+  /** On an overview: how many files the corpus holds (an overview lists at most 10). */
+  readonly corpusFiles?: number;
 }
 
 export interface RankedSentence {
@@ -63,6 +70,17 @@ export interface RankedSentence {
 export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
 export const LOW_CONFIDENCE_TEXT = "Weak match: the sources may not answer this question. The closest they come:";
 export const FOLLOW_UP_TEXT = (topic: string): string => `(Read as a follow-up to: "${topic}")`;
+
+/**
+ * What a summary covers, shown above it. `files` are the sources as the caller shows them (Slack
+ * escapes and code-formats them).
+ */
+export function summaryHeading(files: readonly string[], corpusFiles: number | undefined): string {
+  if (files.length === 1) return `Summary of ${files[0]!}:`;
+  const total = corpusFiles ?? files.length;
+  const which = files.length < total ? `the first ${files.length} begin` : "each begins";
+  return `The sources hold ${total} files. How ${which} (ask me to summarize one by name):`;
+}
 
 /**
  * Whether the corpus answers the question at all, from the best sentence's cosine similarity and
@@ -161,6 +179,7 @@ export function formatAnswerText(answer: Answer): string {
   const lines = [
     ...(answer.followUpTo !== undefined ? [FOLLOW_UP_TEXT(answer.followUpTo)] : []),
     ...(answer.lowConfidence ? [LOW_CONFIDENCE_TEXT, ""] : []),
+    ...(answer.summaryOf !== undefined ? [summaryHeading(answer.summaryOf, answer.corpusFiles)] : []),
     answer.text,
   ];
   if (answer.citations.length > 0) {

@@ -1,3 +1,5 @@
+import { summaryRequest } from "./summary.js";
+
 /**
  * Follow-up questions in a conversation (a Slack thread, a DM, the terminal chat). Pure.
  *
@@ -66,9 +68,12 @@ export function retrievalText(question: string, topic: string | undefined): { re
   return { text: `${question} ${topic}`, followUpTo: topic };
 }
 
-/** The conversation's topic after `question`: a question that stands on its own becomes the new one. */
+/**
+ * The conversation's topic after `question`: a question that stands on its own becomes the new one.
+ * A request for a summary of the documents themselves ("tl;dr") has no subject, so the topic stays as it was.
+ */
 export function nextTopic(topic: string | undefined, question: string): string | undefined {
   const trimmed = question.trim();
-  if (trimmed === "") return topic;
+  if (trimmed === "" || summaryRequest(trimmed)?.subject === "") return topic;
   return topic !== undefined && readsAsFollowUp(trimmed) ? topic : trimmed;
 }

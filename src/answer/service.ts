@@ -1,4 +1,5 @@
 import type { EngineConfig } from "../config.js";
+import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
@@ -11,8 +12,12 @@ import { ABSTENTION, composeAnswer, type Answer } from "./compose.js";
 import { retrievalText } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
+import { composeSummary, filesToSummarize, OVERVIEW_MAX_FILES, summaryRequest, summarySentences, type CorpusFileSummary } from "./summary.js";
 
 export type { Answer };
+
+/** A summary quotes up to this many sentences of a file: more than an answer, still a quick read. */
+export const SUMMARY_SENTENCES = 5;
 
 /** Where a question was asked: in a conversation, the topic its follow-ups are read with (see follow-up.ts). */
 export interface Conversation {
@@ -69,10 +74,32 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const previous = index.sentences[hit.id - 1];
     return previous?.source === hit.sentence.source ? previous : undefined;
   };
+  // Each file's sentences (in document order) and summary, worked out on first request; a service
+  // serves one build of the index, so neither goes stale.
+  let files: Array<CorpusFileSummary & { readonly ids: readonly number[] }> | undefined;
+  const corpusFiles = () => (files ??= sentencesByFile(index.sentences));
+  const summaries = new Map<string, readonly Sentence[]>();
+  const summaryOf = (file: CorpusFileSummary & { readonly ids: readonly number[] }) => {
+    let picked = summaries.get(file.source);
+    if (!picked) {
+      const positions = summarySentences(file.ids.map((id) => index.dense.vectorOf(id)), SUMMARY_SENTENCES);
+      picked = positions.map((i) => file.sentences[i]!);
+      summaries.set(file.source, picked);
+    }
+    return picked;
+  };
   return {
     manifest: index.manifest,
     async answer(raw: string, conversation?: Conversation): Promise<Answer> {
       const question = normalizeQuestion(raw);
+      const request = summaryRequest(question);
+      const summarized = request && filesToSummarize(request, corpusFiles());
+      if (summarized) {
+        const all = corpusFiles().length;
+        if (summarized.length === 1) return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
+        const listed = summarized.slice(0, OVERVIEW_MAX_FILES);
+        return composeSummary(question, listed.map((f) => f.sentences[0]!), listed.map((f) => f.source), all);
+      }
       const { text, followUpTo } = retrievalText(question, topicOf(conversation));
       const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences)));
       const answer = composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
@@ -84,6 +111,18 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       return { ...answer, followUpTo, ...(ownWordsMissing ? { lowConfidence: true as const } : {}) };
     },
   };
+}
+
+/** The live sentences grouped by file, in document order (a file's sentences have consecutive ids), files by name. */
+function sentencesByFile(sentences: readonly Sentence[]): Array<CorpusFileSummary & { readonly ids: number[] }> {
+  const byFile = new Map<string, { source: string; sentences: Sentence[]; ids: number[] }>();
+  sentences.forEach((sentence, id) => {
+    let file = byFile.get(sentence.source);
+    if (!file) byFile.set(sentence.source, (file = { source: sentence.source, sentences: [], ids: [] }));
+    file.sentences.push(sentence);
+    file.ids.push(id);
+  });
+  return [...byFile.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }
 
 /** The topic as a question of its own; an earlier question that was refused as empty or too long is no topic. */

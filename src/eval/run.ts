@@ -20,6 +20,8 @@ import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { ABSTENTION, relevance, type AbstentionRule } from "../answer/compose.js";
 import { readsAsFollowUp, retrievalText } from "../answer/follow-up.js";
+import { SUMMARY_SENTENCES } from "../answer/service.js";
+import { summaryRequest, summarySentences } from "../answer/summary.js";
 import { publishReport, runCommand } from "../cli/run.js";
 import { DEFAULT_EMBEDDING_MODEL, readEngineConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
@@ -181,6 +183,34 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
 }
 
 /**
+ * Summaries have no reference summaries to compare with. As a stand-in for how informative a
+ * summary is: the share of an article's questions whose answer sentence the summary quotes, for
+ * the shipped picker, the article's first sentences, and any sentences at random (expected value).
+ */
+async function summaryCoverage(articles: readonly EvalArticle[], embeddings: CachingEmbeddings) {
+  const shares = { shipped: [0, 0], lead: [0, 0], random: [0, 0], questions: [0, 0] };
+  for (const [i, article] of articles.entries()) {
+    const half = i % 2;
+    const vectors = await embeddings.embedDocuments(article.sentences.map((s) => s.text));
+    const picked = new Set(summarySentences(vectors, SUMMARY_SENTENCES));
+    const count = Math.min(SUMMARY_SENTENCES, article.sentences.length);
+    for (const q of article.questions) {
+      shares.questions[half]! += 1;
+      if (picked.has(q.gold)) shares.shipped[half]! += 1;
+      if (q.gold < count) shares.lead[half]! += 1;
+      shares.random[half]! += count / article.sentences.length;
+    }
+  }
+  const share = (counts: number[], half?: number) =>
+    half === undefined ? (counts[0]! + counts[1]!) / (shares.questions[0]! + shares.questions[1]!) : counts[half]! / shares.questions[half]!;
+  return [
+    `| Shipped (the opening sentence, then central and not repeating) | ${fmt(share(shares.shipped))} | ${fmt(share(shares.shipped, 0))} | ${fmt(share(shares.shipped, 1))} |`,
+    `| The first ${SUMMARY_SENTENCES} sentences | ${fmt(share(shares.lead))} | ${fmt(share(shares.lead, 0))} | ${fmt(share(shares.lead, 1))} |`,
+    `| ${SUMMARY_SENTENCES} sentences at random (expected) | ${fmt(share(shares.random))} | ${fmt(share(shares.random, 0))} | ${fmt(share(shares.random, 1))} |`,
+  ].join("\n");
+}
+
+/**
  * The abstention rule, re-derived. The operating point is 1% false abstention on the development
  * half (the target allows 3%; the margin is for unseen questions): the threshold is the 1st
  * percentile of answerable relevance. Among dense weights, the one abstaining on the most
@@ -311,6 +341,9 @@ async function main(): Promise<void> {
   const conversationRows = await conversationReport(conversations, embeddings, rule);
   const xquadQuestions = articles.flatMap((a) => a.questions.map((q) => q.question));
   const readAsFollowUps = xquadQuestions.filter(readsAsFollowUp).length;
+  const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...tradeShort.map((q) => q.question), ...conversations.flatMap((t) => [t.earlier, t.question])];
+  const readAsSummaryRequests = ordinaryQuestions.filter((q) => summaryRequest(q) !== undefined).length;
+  const summaryRows = await summaryCoverage(articles, embeddings);
 
   const boundaries = boundaryAgreement(articles);
   const ownRanks = await ownSplitterRanks(articles, embeddings);
@@ -350,6 +383,16 @@ On the short answerable questions the top sentence is one of the lines that answ
 ${conversationRows}
 
 Of the ${xquadQuestions.length} XQuAD-R questions, each asked on its own (though some refer to their passage: "When was this edict declared?"), the rule would read ${readAsFollowUps} (${pct(readAsFollowUps / xquadQuestions.length)}) as follow-ups if they came second in a conversation.
+
+## Summary requests ("Summarize the article", "tl;dr")
+
+Of the ${ordinaryQuestions.length} ordinary questions in all the sets above, ${readAsSummaryRequests} read as a request for a summary.
+
+No reference summaries exist for these texts. As a stand-in for how informative a ${SUMMARY_SENTENCES}-sentence summary is: the share of an XQuAD-R article's questions whose answer sentence it quotes (articles average ${(articles.reduce((n, a) => n + a.sentences.length, 0) / articles.length).toFixed(1)} sentences). The picker's balance between central and new was chosen on the development half.
+
+| Summary | Questions covered | Development half | Held-out half |
+| --- | ---: | ---: | ---: |
+${summaryRows}
 
 ## Our sentence splitter on the benchmark
 

@@ -162,7 +162,8 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
   const topic = deps.topics.get(conversationKey) ?? (isReply ? await topicFromThread(client, q, botUserId, deps) : undefined);
   const { message, answer } = await composeReply(question, deps, context, false, { topic });
-  if (answer) deps.topics.set(conversationKey, nextTopic(topic, question) ?? question);
+  const next = answer ? nextTopic(topic, question) : undefined;
+  if (next !== undefined) deps.topics.set(conversationKey, next);
   await post(message);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
@@ -414,7 +415,8 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus 
     const conversationKey = `${message.channel}:${message.thread_ts ?? ""}`;
     const topic = deps.topics.get(conversationKey);
     const composed = await composeReply(question, deps, context, false, { topic });
-    if (composed.answer) deps.topics.set(conversationKey, nextTopic(topic, question) ?? question);
+    const next = composed.answer ? nextTopic(topic, question) : undefined;
+    if (next !== undefined) deps.topics.set(conversationKey, next);
     reply = composed.message;
   }
   await say({ text: reply.text, blocks: reply.blocks }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));

@@ -1,7 +1,7 @@
 /** Every text CiteBot shows to Slack users. Details of failures go to the log, never here. */
 
 export const USAGE_HINT =
-  "Ask me a question about the documents, e.g. `@CiteBot where are the talks held?` I answer with the sentences I found and cite each one.";
+  "Ask me a question about the documents, e.g. `@CiteBot where are the talks held?` I answer with the sentences I found and cite each one. `@CiteBot summarize` gives a short summary.";
 export const ERROR_REPLY = "Sorry, something went wrong while answering. The problem has been logged; please try again in a moment.";
 export const TOO_LONG_REPLY = "That question is too long for me (the limit is 2,000 characters). Could you ask a shorter one?";
 export const RATE_LIMITED_REPLY = "You're asking faster than I can keep up. Please wait a minute before the next question.";
@@ -22,6 +22,7 @@ export const SUGGESTED_PROMPTS = [
   { title: "Who is negotiating?", message: "Who leads each delegation?" },
   { title: "What changed in tariffs?", message: "How were the tariffs reduced?" },
   { title: "Where are the talks?", message: "Where are the talks held?" },
+  { title: "Summarize", message: "Give me a short summary" },
 ] as const;
 export const WORKING_STATUS = "is reading the sources...";
 export const WORKING_REACTION = "hourglass_flowing_sand";

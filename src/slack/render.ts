@@ -1,3 +1,4 @@
+import { summaryHeading } from "../answer/compose.js";
 import type { Answer } from "../answer/service.js";
 import { escapeMrkdwn } from "./escape.js";
 import { CONTEXT_LABEL, FOLLOW_UP_NOTE, LOW_CONFIDENCE_NOTE, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE, WEAK_MATCH_PREFIX } from "./messages.js";
@@ -46,9 +47,13 @@ function clip(text: string, max: number): string {
 const section = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text: clip(text, LIMITS.sectionText) } });
 const context = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text: clip(text, LIMITS.sectionText) }] });
 
+/** A file name as inline code: escaped, and a backtick in it cannot end the code span. */
+function code(text: string): string {
+  return `\`${escapeMrkdwn(text).replace(/`/g, "'")}\``;
+}
+
 function location(source: string, lineStart: number, lineEnd: number): string {
-  const lines = lineEnd > lineStart ? `${lineStart}-${lineEnd}` : `${lineStart}`;
-  return `\`${escapeMrkdwn(source).replace(/`/g, "'")}:${lines}\``;
+  return code(lineEnd > lineStart ? `${source}:${lineStart}-${lineEnd}` : `${source}:${lineStart}`);
 }
 
 function quote(text: string): string {
@@ -94,6 +99,8 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
   const body: Block[] = [
     ...(answer.followUpTo !== undefined ? [context(FOLLOW_UP_NOTE(clip(escapeMrkdwn(answer.followUpTo), FOLLOW_UP_TOPIC_CHARS)))] : []),
     ...(answer.lowConfidence ? [context(LOW_CONFIDENCE_NOTE)] : []),
+    // The same heading as in the terminal (summaryHeading), with the file names escaped.
+    ...(answer.summaryOf !== undefined ? [context(summaryHeading(answer.summaryOf.map(code), answer.corpusFiles))] : []),
     section(escapeMrkdwn(answer.text)),
   ];
   const detail: Block[] = [];

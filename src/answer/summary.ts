@@ -1,0 +1,156 @@
+import type { Sentence } from "../corpus/split.js";
+import { tokenize } from "../retrieval/tokenize.js";
+import type { Answer, Citation } from "./compose.js";
+
+/**
+ * Summary requests ("Summarize the article", "tl;dr", "What is this document about?"). Pure.
+ *
+ * Asked as a question, "Summarize the article" shares no words with any sentence and is refused
+ * as "not found", which reads as broken. A request for a summary is answered instead with an
+ * extractive summary of the file it names (or of the only file), cited like any answer; with
+ * several files and none named, with how each file opens. A request whose subject is not a file
+ * ("Summarize the tariff changes", "What are the main points of contention?") is a question
+ * about content and goes through ordinary retrieval.
+ */
+
+/** Politeness and framing before the request itself: "hey, can you please give me ...". */
+const PREAMBLE =
+  /^(?:(?:hey|hi|hello|ok|okay|so|please|pls|kindly)\b[,!]?\s*|(?:can|could|would|will) you\s+(?:please\s+)?|(?:can|could|may) (?:i|we) (?:get|have|see)\s+|i(?:'d| would) like\s+|i want\s+|(?:give|show|send|get|write|tell) (?:me|us)\s+)/;
+
+const SUMMARY_NOUN = String.raw`summary|overview|recap|rundown|synopsis|gist|tl;?dr|key points|main points|key takeaways|takeaways|highlights|main ideas|bottom line`;
+/** "summarize the article", "recap please". */
+const VERB_REQUEST = /^(?:summari[sz]e|sum up|recap|outline)\b(.*)$/;
+/** "a short summary of the report", "tl;dr", "key points". */
+const NOUN_REQUEST = new RegExp(String.raw`^(?:(?:a|an|the|your)\s+)?(?:(?:short|quick|brief|one[- ]line|high[- ]level)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
+/** "what's the gist", "what are the key points of the article". */
+const WHAT_REQUEST = new RegExp(String.raw`^what(?:'s|’s| is| are| was| were)\s+(?:the\s+)?(?:(?:short|quick|brief)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
+
+const DOCUMENT_NOUN = String.raw`article|document|doc|text|file|story|piece|report|page|post|source|corpus|content|material|paper|writeup|write-up`;
+/** "what is this article about", "what's in the docs", "what do the sources say": the subject is the document itself. */
+const ABOUT_REQUEST = new RegExp(
+  String.raw`^(?:what(?:'s|’s| is| are)\s+(?:this|that|the|these|those)\s+(?:${DOCUMENT_NOUN})s?\s+(?:all\s+)?about|what(?:'s|’s| is| are)\s+in\s+(?:this|the|these|those)\s+(?:${DOCUMENT_NOUN})s?|what do(?:es)?\s+(?:this|the|these|those)\s+(?:${DOCUMENT_NOUN})s?\s+say)$`,
+);
+
+/** Words that only frame the request or point at "the document": what remains is its subject. */
+const FRAMING_WORDS = new Set(
+  (
+    "a an the this that these those it its our your all of for about on in from regarding covering please pls me us " +
+    "briefly quickly short brief quick everything whole entire main key points up say says said"
+  ).split(" "),
+);
+const DOCUMENT_WORD = new RegExp(String.raw`^(?:${DOCUMENT_NOUN})s?$`);
+
+export interface SummaryRequest {
+  /** What the request names beyond "the document": "" for "Summarize the article", "London talks" for "Summarize the London talks". */
+  readonly subject: string;
+}
+
+/** The request, when the question asks for a summary; undefined for an ordinary question. */
+export function summaryRequest(question: string): SummaryRequest | undefined {
+  let text = question.trim().toLowerCase().replace(/’/g, "'").replace(/[?!.\s]+$/u, "");
+  for (let previous = ""; previous !== text; ) {
+    previous = text;
+    text = text.replace(PREAMBLE, "");
+  }
+  if (ABOUT_REQUEST.test(text)) return { subject: "" };
+  const rest = VERB_REQUEST.exec(text)?.[1] ?? NOUN_REQUEST.exec(text)?.[1] ?? WHAT_REQUEST.exec(text)?.[1];
+  if (rest === undefined) return undefined;
+  const subject = rest
+    .split(/[\s,:;]+/u)
+    .filter((word) => word !== "" && !FRAMING_WORDS.has(word) && !DOCUMENT_WORD.test(word))
+    .join(" ");
+  return { subject };
+}
+
+export interface CorpusFileSummary {
+  readonly source: string;
+  /** The file's sentences in document order. */
+  readonly sentences: readonly Sentence[];
+}
+
+/**
+ * The files a summary request is about: every file when it names none, else the one file whose
+ * name and opening sentence hold most of the subject's words (at least half of them). undefined
+ * when the subject names no file: the request is then a question about content.
+ */
+export function filesToSummarize<F extends CorpusFileSummary>(request: SummaryRequest, files: readonly F[]): F[] | undefined {
+  const wanted = new Set(tokenize(request.subject));
+  if (wanted.size === 0) return files.length > 0 ? [...files] : undefined;
+  let best: F | undefined;
+  let bestShare = 0;
+  let tied = false;
+  for (const file of files) {
+    const words = new Set(tokenize(`${file.source.replace(/\.[^./]+$/u, "").replace(/[\W_]+/gu, " ")} ${file.sentences[0]?.text ?? ""}`));
+    const share = [...wanted].filter((w) => words.has(w)).length / wanted.size;
+    if (share > bestShare) [best, bestShare, tied] = [file, share, false];
+    else if (share === bestShare && share > 0) tied = true;
+  }
+  return best && bestShare >= 0.5 && !tied ? [best] : undefined;
+}
+
+const dot = (a: readonly number[], b: readonly number[]) => {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
+  return sum;
+};
+
+/** How much of the choice is centrality (the rest is novelty against the sentences already chosen). */
+export const SUMMARY_CENTRALITY_WEIGHT = 0.85;
+/** A sentence this close to one already chosen says the same thing again (boilerplate, repeats): never picked. */
+const NEAR_DUPLICATE = 0.9;
+
+/**
+ * Picks up to `count` of a file's sentences for an extractive summary: the opening sentence (a
+ * document's lead usually says what it is about), then by maximal marginal relevance: close to
+ * the file's centroid (what the file as a whole is about) and unlike those already picked; never
+ * a near-duplicate of one already picked.
+ * `vectors` are the sentences' unit embeddings in document order. Returns positions in document order.
+ *
+ * Chosen on the XQuAD-R development half by how many of an article's questions the summary's
+ * sentences answer (`npm run eval`), where it scored on a par with the first sentences.
+ */
+export function summarySentences(vectors: ReadonlyArray<readonly number[]>, count: number): number[] {
+  const n = vectors.length;
+  if (n === 0 || count <= 0) return [];
+  const dims = vectors[0]!.length;
+  const centroid = new Array<number>(dims).fill(0);
+  for (const v of vectors) for (let d = 0; d < dims; d++) centroid[d]! += v[d]!;
+  const length = Math.sqrt(dot(centroid, centroid)) || 1;
+  const centrality = vectors.map((v) => dot(v, centroid) / length);
+  const chosen = [0];
+  // Redundancy with the chosen set, kept up to date incrementally: one pass over the file per pick.
+  const redundancy = vectors.map((v) => dot(v, vectors[0]!));
+  while (chosen.length < Math.min(count, n)) {
+    let best = -1;
+    let bestScore = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (chosen.includes(i) || redundancy[i]! >= NEAR_DUPLICATE) continue;
+      const score = SUMMARY_CENTRALITY_WEIGHT * centrality[i]! - (1 - SUMMARY_CENTRALITY_WEIGHT) * redundancy[i]!;
+      if (score > bestScore) [best, bestScore] = [i, score];
+    }
+    if (best === -1) break;
+    chosen.push(best);
+    for (let i = 0; i < n; i++) redundancy[i] = Math.max(redundancy[i]!, dot(vectors[i]!, vectors[best]!));
+  }
+  return chosen.sort((a, b) => a - b);
+}
+
+/** At most this many files are listed in an overview of the whole corpus. */
+export const OVERVIEW_MAX_FILES = 10;
+
+/**
+ * The summary as an answer: the chosen sentences in document order, each cited. `summaryOf` lists
+ * the files it covers: one for a file's summary, several for an overview (one sentence each).
+ */
+export function composeSummary(question: string, sentences: readonly Sentence[], summaryOf: readonly string[], corpusFiles: number): Answer {
+  const citations: Citation[] = sentences.map((s, i) => ({ n: i + 1, text: s.text, source: s.source, lineStart: s.lineStart, lineEnd: s.lineEnd, score: 0 }));
+  return {
+    question,
+    answered: citations.length > 0,
+    text: citations.map((c) => `${c.text} [${c.n}]`).join(" "),
+    citations,
+    related: [],
+    summaryOf: [...summaryOf],
+    ...(summaryOf.length > 1 ? { corpusFiles } : {}),
+  };
+}

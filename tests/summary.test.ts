@@ -1,0 +1,133 @@
+import { describe, expect, it } from "vitest";
+import { formatAnswerText, summaryHeading } from "../src/answer/compose.js";
+import { composeSummary, filesToSummarize, summaryRequest, summarySentences } from "../src/answer/summary.js";
+import type { Sentence } from "../src/corpus/split.js";
+
+const sentence = (source: string, lineStart: number, text: string): Sentence => ({ text, source, lineStart, lineEnd: lineStart, charStart: 0, charEnd: text.length });
+
+describe("summaryRequest", () => {
+  it.each([
+    ["Summarize the article", ""],
+    ["summarise this document please", ""],
+    ["Can you summarize it?", ""],
+    ["Hey, could you please sum up the docs?", ""],
+    ["tl;dr?", ""],
+    ["TLDR", ""],
+    ["Recap", ""],
+    ["Give me a quick summary", ""],
+    ["Give me a short overview of the report.", ""],
+    ["What's the gist?", ""],
+    ["What are the key points of the article?", ""],
+    ["Key takeaways", ""],
+    ["What is this article about?", ""],
+    ["What's the document all about?", ""],
+    ["What is in the docs?", ""],
+    ["What do the sources say?", ""],
+    ["Summarize the London talks article", "london talks"],
+    ["Give me a summary of the onboarding guide", "onboarding guide"],
+    ["Summarize the tariff changes", "tariff changes"],
+    ["What are the main points of contention?", "contention"],
+  ])("%s -> subject %j", (question, subject) => {
+    expect(summaryRequest(question)).toEqual({ subject });
+  });
+
+  it.each([
+    "What are the talks about?",
+    "What is it about?",
+    "Who heads China's delegation?",
+    "What is the main export of China?",
+    "Which summary statistics did the report use?",
+    "How did the overview committee vote?",
+    "Why did the article's author visit London?",
+    "What did Trump say about the recap?",
+    "",
+  ])("%j is an ordinary question", (question) => {
+    expect(summaryRequest(question)).toBeUndefined();
+  });
+});
+
+describe("filesToSummarize", () => {
+  const files = [
+    { source: "corpus/us-china-trade-talks-london.txt", sentences: [sentence("corpus/us-china-trade-talks-london.txt", 1, "Delegations aim to address restrictions on minerals.")] },
+    { source: "corpus/onboarding.md", sentences: [sentence("corpus/onboarding.md", 1, "Welcome to the team handbook.")] },
+    { source: "corpus/empty-ish.md", sentences: [] },
+  ];
+
+  it.each([
+    ["", ["corpus/us-china-trade-talks-london.txt", "corpus/onboarding.md", "corpus/empty-ish.md"]],
+    ["london talks", ["corpus/us-china-trade-talks-london.txt"]],
+    ["trade", ["corpus/us-china-trade-talks-london.txt"]],
+    // From the opening sentence, not the name.
+    ["team handbook", ["corpus/onboarding.md"]],
+    ["onboarding notes", ["corpus/onboarding.md"]],
+    // Names no file: a question about content.
+    ["tariff changes", undefined],
+    ["contention", undefined],
+    // Less than half of the subject's words: not a name.
+    ["trade deficits in asia", undefined],
+  ])("subject %j -> %j", (subject, expected) => {
+    expect(filesToSummarize({ subject }, files)?.map((f) => f.source)).toEqual(expected);
+  });
+
+  it("does not guess between files the subject names equally", () => {
+    const twins = [
+      { source: "corpus/notes-2024.md", sentences: [sentence("corpus/notes-2024.md", 1, "Meeting notes.")] },
+      { source: "corpus/notes-2025.md", sentences: [sentence("corpus/notes-2025.md", 1, "Meeting notes.")] },
+    ];
+    expect(filesToSummarize({ subject: "notes" }, twins)).toBeUndefined();
+    expect(filesToSummarize({ subject: "2025 notes" }, twins)?.map((f) => f.source)).toEqual(["corpus/notes-2025.md"]);
+  });
+
+  it("has nothing to summarize in an empty corpus", () => {
+    expect(filesToSummarize({ subject: "" }, [])).toBeUndefined();
+  });
+});
+
+describe("summarySentences", () => {
+  const unit = (...xs: number[]) => {
+    const n = Math.hypot(...xs);
+    return xs.map((x) => x / n);
+  };
+
+  it("opens with the first sentence, then the most central, never a near-duplicate, in document order", () => {
+    const vectors = [
+      unit(0, 0, 0, 1), // opening sentence, off-centre
+      unit(1, 0, 0, 0), // the file's main theme
+      unit(1, 0.1, 0, 0), // the same said again, a little more central
+      unit(0, 1, 0, 0), // its second theme
+      unit(0, 0, 1, 0), // an aside
+    ];
+    expect(summarySentences(vectors, 3)).toEqual([0, 2, 3]);
+    expect(summarySentences(vectors, 4)).toEqual([0, 2, 3, 4]);
+    // Stops short rather than repeat itself.
+    expect(summarySentences(vectors, 5)).toEqual([0, 2, 3, 4]);
+  });
+
+  it.each([
+    [0, 3, []],
+    [2, 5, [0, 1]],
+    [4, 0, []],
+  ])("%i sentences, %i wanted -> %j", (n, count, expected) => {
+    const vectors = Array.from({ length: n }, (_, i) => unit(1, i));
+    expect(summarySentences(vectors, count)).toEqual(expected);
+  });
+});
+
+describe("composeSummary and its heading", () => {
+  const a = [sentence("corpus/a.md", 1, "Alpha opens."), sentence("corpus/a.md", 7, "Alpha goes on.")];
+
+  it("cites every sentence of a file's summary in order, with no scores to compare", () => {
+    const summary = composeSummary("tl;dr", a, ["corpus/a.md"], 3);
+    expect(summary).toMatchObject({ answered: true, text: "Alpha opens. [1] Alpha goes on. [2]", summaryOf: ["corpus/a.md"], related: [] });
+    expect(summary.citations.map((c) => [c.n, c.lineStart, c.score])).toEqual([[1, 1, 0], [2, 7, 0]]);
+    expect(summary.corpusFiles).toBeUndefined();
+    expect(formatAnswerText(summary).split("\n")[0]).toBe("Summary of corpus/a.md:");
+  });
+
+  it("says how many files an overview lists out of how many", () => {
+    const overview = composeSummary("Summarize", [a[0]!, sentence("corpus/b.md", 1, "Beta opens.")], ["corpus/a.md", "corpus/b.md"], 12);
+    expect(overview.corpusFiles).toBe(12);
+    expect(summaryHeading(overview.summaryOf!, overview.corpusFiles)).toBe("The sources hold 12 files. How the first 2 begin (ask me to summarize one by name):");
+    expect(summaryHeading(["x", "y"], 2)).toBe("The sources hold 2 files. How each begins (ask me to summarize one by name):");
+  });
+});
