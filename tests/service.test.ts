@@ -99,6 +99,11 @@ describe("answer service", () => {
       expect(new Set(lines).size).toBe(lines.length);
       expect(summary.text).toBe(summary.citations.map((c) => `${c.text} [${c.n}]`).join(" "));
     }
+    // In a conversation, "What is this about?" asks about what came before.
+    expect((await service.answer("What is this about?")).summaryOf).toHaveLength(1);
+    const inThread = await service.answer("What is this about?", { topic: "What is the fentanyl tariff?" });
+    expect(inThread).toMatchObject({ followUpTo: "What is the fentanyl tariff?" });
+    expect(inThread.summaryOf).toBeUndefined();
     // A request about something that is not a file is a question about content.
     const focused = await service.answer("Summarize the fentanyl tariff");
     expect(focused.summaryOf).toBeUndefined();

@@ -22,6 +22,7 @@ describe("summaryRequest", () => {
     ["What is this article about?", ""],
     ["What's the document all about?", ""],
     ["What is in the docs?", ""],
+    ["Any key takeaways?", ""],
     ["What do the sources say?", ""],
     ["Summarize the London talks article", "london talks"],
     ["Give me a summary of the onboarding guide", "onboarding guide"],
@@ -31,9 +32,15 @@ describe("summaryRequest", () => {
     expect(summaryRequest(question)).toEqual({ subject });
   });
 
+  it("reads 'What is this about?' as a summary request only where nothing came before it", () => {
+    expect(summaryRequest("What is this about?")).toEqual({ subject: "", onlyWithoutTopic: true });
+    expect(summaryRequest("what's it all about")).toEqual({ subject: "", onlyWithoutTopic: true });
+    expect(summaryRequest("What is this article about?")).toEqual({ subject: "" });
+  });
+
   it.each([
     "What are the talks about?",
-    "What is it about?",
+    "What was it about?",
     "Who heads China's delegation?",
     "What is the main export of China?",
     "Which summary statistics did the report use?",

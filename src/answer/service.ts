@@ -93,14 +93,15 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     async answer(raw: string, conversation?: Conversation): Promise<Answer> {
       const question = normalizeQuestion(raw);
       const request = summaryRequest(question);
-      const summarized = request && filesToSummarize(request, corpusFiles());
+      const topic = topicOf(conversation);
+      const summarized = request && !(request.onlyWithoutTopic && topic !== undefined) && filesToSummarize(request, corpusFiles());
       if (summarized) {
         const all = corpusFiles().length;
         if (summarized.length === 1) return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
         const listed = summarized.slice(0, OVERVIEW_MAX_FILES);
         return composeSummary(question, listed.map((f) => f.sentences[0]!), listed.map((f) => f.source), all);
       }
-      const { text, followUpTo } = retrievalText(question, topicOf(conversation));
+      const { text, followUpTo } = retrievalText(question, topic);
       const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences)));
       const answer = composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
       if (followUpTo === undefined) return answer;

@@ -21,7 +21,7 @@ const SUMMARY_NOUN = String.raw`summary|overview|recap|rundown|synopsis|gist|tl;
 /** "summarize the article", "recap please". */
 const VERB_REQUEST = /^(?:summari[sz]e|sum up|recap|outline)\b(.*)$/;
 /** "a short summary of the report", "tl;dr", "key points". */
-const NOUN_REQUEST = new RegExp(String.raw`^(?:(?:a|an|the|your)\s+)?(?:(?:short|quick|brief|one[- ]line|high[- ]level)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
+const NOUN_REQUEST = new RegExp(String.raw`^(?:(?:a|an|the|your|any|some)\s+)?(?:(?:short|quick|brief|one[- ]line|high[- ]level)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
 /** "what's the gist", "what are the key points of the article". */
 const WHAT_REQUEST = new RegExp(String.raw`^what(?:'s|’s| is| are| was| were)\s+(?:the\s+)?(?:(?:short|quick|brief)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
 
@@ -43,7 +43,15 @@ const DOCUMENT_WORD = new RegExp(String.raw`^(?:${DOCUMENT_NOUN})s?$`);
 export interface SummaryRequest {
   /** What the request names beyond "the document": "" for "Summarize the article", "London talks" for "Summarize the London talks". */
   readonly subject: string;
+  /**
+   * Present (true) on "What is this about?": a summary request when it opens a conversation, but
+   * in a thread it more likely asks about the answer before it (a follow-up).
+   */
+  readonly onlyWithoutTopic?: true;
 }
+
+/** "what is this about", "what's it all about": about the documents, or about whatever was said just before. */
+const BARE_ABOUT = /^what(?:'s| is)\s+(?:this|it)\s+(?:all\s+)?about$/;
 
 /** The request, when the question asks for a summary; undefined for an ordinary question. */
 export function summaryRequest(question: string): SummaryRequest | undefined {
@@ -53,6 +61,7 @@ export function summaryRequest(question: string): SummaryRequest | undefined {
     text = text.replace(PREAMBLE, "");
   }
   if (ABOUT_REQUEST.test(text)) return { subject: "" };
+  if (BARE_ABOUT.test(text)) return { subject: "", onlyWithoutTopic: true };
   const rest = VERB_REQUEST.exec(text)?.[1] ?? NOUN_REQUEST.exec(text)?.[1] ?? WHAT_REQUEST.exec(text)?.[1];
   if (rest === undefined) return undefined;
   const subject = rest
