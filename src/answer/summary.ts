@@ -107,6 +107,8 @@ const dot = (a: readonly number[], b: readonly number[]) => {
 export const SUMMARY_CENTRALITY_WEIGHT = 0.85;
 /** A sentence this close to one already chosen says the same thing again (boilerplate, repeats): never picked. */
 const NEAR_DUPLICATE = 0.9;
+/** How many of the most central sentences compete for a place; files up to this size are searched whole. */
+const SUMMARY_POOL = 500;
 
 /**
  * Picks up to `count` of a file's sentences for an extractive summary: the opening sentence (a
@@ -126,20 +128,27 @@ export function summarySentences(vectors: ReadonlyArray<readonly number[]>, coun
   for (const v of vectors) for (let d = 0; d < dims; d++) centroid[d]! += v[d]!;
   const length = Math.sqrt(dot(centroid, centroid)) || 1;
   const centrality = vectors.map((v) => dot(v, centroid) / length);
+  // Only the most central sentences compete after the opening one: the weight on centrality keeps
+  // picks among them anyway, and a 100k-sentence file then costs two passes, not one per pick.
+  const pool = [...centrality.keys()]
+    .filter((i) => i !== 0)
+    .sort((a, b) => centrality[b]! - centrality[a]!)
+    .slice(0, SUMMARY_POOL);
   const chosen = [0];
-  // Redundancy with the chosen set, kept up to date incrementally: one pass over the file per pick.
-  const redundancy = vectors.map((v) => dot(v, vectors[0]!));
+  // Redundancy with the chosen set, kept up to date incrementally: one pass over the pool per pick.
+  const redundancy = new Map(pool.map((i) => [i, dot(vectors[i]!, vectors[0]!)]));
   while (chosen.length < Math.min(count, n)) {
     let best = -1;
     let bestScore = -Infinity;
-    for (let i = 0; i < n; i++) {
-      if (chosen.includes(i) || redundancy[i]! >= NEAR_DUPLICATE) continue;
-      const score = SUMMARY_CENTRALITY_WEIGHT * centrality[i]! - (1 - SUMMARY_CENTRALITY_WEIGHT) * redundancy[i]!;
+    for (const [i, similarity] of redundancy) {
+      if (similarity >= NEAR_DUPLICATE) continue;
+      const score = SUMMARY_CENTRALITY_WEIGHT * centrality[i]! - (1 - SUMMARY_CENTRALITY_WEIGHT) * similarity;
       if (score > bestScore) [best, bestScore] = [i, score];
     }
     if (best === -1) break;
     chosen.push(best);
-    for (let i = 0; i < n; i++) redundancy[i] = Math.max(redundancy[i]!, dot(vectors[i]!, vectors[best]!));
+    redundancy.delete(best);
+    for (const [i, similarity] of redundancy) redundancy.set(i, Math.max(similarity, dot(vectors[i]!, vectors[best]!)));
   }
   return chosen.sort((a, b) => a - b);
 }
