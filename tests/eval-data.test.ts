@@ -56,9 +56,11 @@ describe("the held-out question sets for the trade article", () => {
   it("label conversation turns with lines that hold a sentence of the article, both kinds present", async () => {
     const article = await readFile("corpus/us-china-trade-talks-london.txt", "utf8");
     const covered = new Set(splitSentences(article, "a.txt").flatMap((s) => Array.from({ length: s.lineEnd - s.lineStart + 1 }, (_, i) => s.lineStart + i)));
-    const turns = await loadConversationTurns("tests/data/trade-conversations.txt");
-    expect(new Set(turns.map((t) => t.kind))).toEqual(new Set(["follow-up", "new topic", "not answered"]));
-    for (const t of turns) for (const line of t.lines) expect(covered.has(line), `${t.question} -> line ${line}`).toBe(true);
+    for (const file of ["tests/data/trade-conversations.txt", "tests/data/trade-conversations-blind.txt"]) {
+      const turns = await loadConversationTurns(file);
+      expect(new Set(turns.map((t) => t.kind))).toEqual(new Set(["follow-up", "new topic", "not answered"]));
+      for (const t of turns) for (const line of t.lines) expect(covered.has(line), `${t.question} -> line ${line}`).toBe(true);
+    }
   });
 
   it("keep the off-topic sets disjoint from each other", async () => {

@@ -1,6 +1,7 @@
 import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { withTopic } from "../src/answer/follow-up.js";
 import { createAnswerService, SUMMARY_SENTENCES } from "../src/answer/service.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
@@ -76,6 +77,22 @@ describe("answer service", () => {
     expect(discussed).toMatchObject({ answered: true, followUpTo: "Where was the previous round held, in Geneva?" });
     expect(discussed.citations.find((c) => !c.context)).toMatchObject({ lineStart: 3 });
     expect(discussed.lowConfidence).toBeUndefined();
+  });
+
+  it("retries a question that finds nothing alone with the topic, and answers so only with a sentence holding its own words", async () => {
+    const { open } = await setup({ "trade.txt": ARTICLE, "notes.txt": "The committee suspended sales of jet engine parts to the buyer.\n" });
+    const { service } = await open();
+    const topic = "What did the committee suspend?";
+    const question = "Was the engine maker named?";
+    expect((await service.answer(question)).answered).toBe(false);
+    const retried = await service.answer(question, { topic });
+    expect(retried).toMatchObject({ answered: true, followUpTo: topic });
+    expect(retried.citations[0]!.text).toContain("jet engine parts");
+    // Found with the topic, but without any of its own words: the refusal stands.
+    expect((await service.answer(withTopic("Were salaries named?", topic))).answered).toBe(true);
+    const unanswered = await service.answer("Were salaries named?", { topic });
+    expect(unanswered).toMatchObject({ answered: false });
+    expect(unanswered.followUpTo).toBeUndefined();
   });
 
   it("ignores a topic that is not a usable question", async () => {

@@ -65,7 +65,12 @@ function namesSomething(text: string): boolean {
  */
 export function retrievalText(question: string, topic: string | undefined): { readonly text: string; readonly followUpTo?: string } {
   if (topic === undefined || topic === "" || !readsAsFollowUp(question)) return { text: question };
-  return { text: `${question} ${topic}`, followUpTo: topic };
+  return { text: withTopic(question, topic), followUpTo: topic };
+}
+
+/** A question read together with its conversation's topic (see `retrievalText` for the order). */
+export function withTopic(question: string, topic: string): string {
+  return `${question} ${topic}`;
 }
 
 /**

@@ -9,7 +9,7 @@ import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
 import { ABSTENTION, composeAnswer, type Answer } from "./compose.js";
-import { retrievalText } from "./follow-up.js";
+import { retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import { composeSummary, filesToSummarize, OVERVIEW_MAX_FILES, summaryRequest, summarySentences, type CorpusFileSummary } from "./summary.js";
@@ -88,6 +88,10 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return picked;
   };
+  const answerTo = async (question: string, text: string) => {
+    const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences)));
+    return { hits, answer: composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention }) };
+  };
   return {
     manifest: index.manifest,
     async answer(raw: string, conversation?: Conversation): Promise<Answer> {
@@ -102,14 +106,21 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
         return composeSummary(question, listed.map((f) => f.sentences[0]!), listed.map((f) => f.source), all);
       }
       const { text, followUpTo } = retrievalText(question, topic);
-      const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences)));
-      const answer = composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
-      if (followUpTo === undefined) return answer;
-      // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
-      // "What is his role?" does. When the best sentence has none of the follow-up's own words, it
-      // may not answer the follow-up at all: say so with the weak-match warning.
-      const ownWordsMissing = answer.answered && !retriever.mentionsAnyTerm(question, hits[0]!.id);
-      return { ...answer, followUpTo, ...(ownWordsMissing ? { lowConfidence: true as const } : {}) };
+      const found = await answerTo(question, text);
+      if (followUpTo !== undefined) {
+        // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
+        // "What is his role?" does. When the best sentence has none of the follow-up's own words, it
+        // may not answer the follow-up at all: say so with the weak-match warning.
+        const ownWordsMissing = found.answer.answered && !retriever.mentionsAnyTerm(question, found.hits[0]!.id);
+        return { ...found.answer, followUpTo, ...(ownWordsMissing ? { lowConfidence: true as const } : {}) };
+      }
+      if (found.answer.answered || topic === undefined) return found.answer;
+      // A question can lean on the one before without a telltale word ("Which parts were
+      // included?" after "What did the US suspend?"). One that finds nothing on its own is tried
+      // once more with the topic, and answered so only if the sentence found holds one of its own words.
+      const retried = await answerTo(question, withTopic(question, topic));
+      if (retried.answer.answered && retriever.mentionsAnyTerm(question, retried.hits[0]!.id)) return { ...retried.answer, followUpTo: topic };
+      return found.answer;
     },
   };
 }
