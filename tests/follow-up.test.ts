@@ -36,6 +36,14 @@ describe("readsAsFollowUp", () => {
     ["What do analysts say about tariffs?", false],
     ["How many extended metropolitan areas are there?", false],
     ["What is one way in which graphs can be encoded?", false],
+    // "it" standing in for a clause later in the question.
+    ["What is it called when there is an active attempt to overthrow a government?", false],
+    ["How long does it take for the effects to show?", false],
+    ["What does it mean for a knot to be indecomposable?", false],
+    ["How was it determined how many would be appointed?", false],
+    ["How long did it take?", true],
+    ["Why was it imposed?", true],
+    ["What does it want in return?", true],
     // A pronoun late in the question usually points inside it.
     ["What tool do stratigraphers use to see their data?", false],
     ["", false],

@@ -28,6 +28,13 @@ const BARE_QUESTION = /^(and\s+)?(why|when|where|who|what|which|how(\s+(much|man
 const PRONOUN = /^(he|she|him|his|her|hers|it|its|they|them|their|theirs)$/i;
 const PRONOUN_WITHIN_WORDS = 4;
 
+/**
+ * "it" as a placeholder for a clause later in the question, not for anything said before: "What
+ * is it called when...", "How long does it take for...", "What does it mean for a knot to...".
+ */
+const PLACEHOLDER_IT =
+  /\bit\s+(\w+\s+)?(take|takes|took|called|mean|means|meant|determined|decided|true|possible|important|necessary|likely|known|said|believed|thought|estimated|considered|hard|easy|difficult)\b.*\b(for|to|when|that|how|if|whether)\b/i;
+
 /** "the Chinese ones", "which one": a noun left out because it was just said. */
 const ELIDED_NOUN = /\bones\b|\b(which|the|that|this) one$/i;
 
@@ -49,7 +56,12 @@ export function readsAsFollowUp(question: string): boolean {
   const text = question.trim().replace(/[?!.\s]+$/u, "");
   if (text === "") return false;
   if (CONTINUATION.test(text) || BARE_QUESTION.test(text)) return true;
-  const pronounNearStart = text.split(/\s+/u).slice(0, PRONOUN_WITHIN_WORDS).some((word) => PRONOUN.test(word.replace(/[^\p{L}]/gu, "")));
+  const placeholderIt = PLACEHOLDER_IT.test(text);
+  const pronounNearStart = text
+    .split(/\s+/u)
+    .slice(0, PRONOUN_WITHIN_WORDS)
+    .map((word) => word.replace(/[^\p{L}]/gu, ""))
+    .some((word) => PRONOUN.test(word) && !(placeholderIt && word.toLowerCase() === "it"));
   return (pronounNearStart || ELIDED_NOUN.test(text) || POINTING_WORD.test(text)) && !namesSomething(text);
 }
 
