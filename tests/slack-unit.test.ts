@@ -15,7 +15,9 @@ import {
   handleShare,
   type AnswerPort,
   type SlackClient,
+  type ThreadMessage,
 } from "../src/slack/handlers.js";
+import { LogLevel } from "../src/logger.js";
 import { CONTEXT_LABEL, FOLLOW_UP_NOTE, LOW_CONFIDENCE_NOTE, WEAK_MATCH_PREFIX, ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
 import { buttonValue, LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
@@ -232,7 +234,15 @@ class FakeClient implements SlackClient {
     },
   };
   reactions = { add: async () => ({ ok: true }), remove: async () => ({ ok: true }) };
-  conversations = { replies: async () => ({ messages: [] as Array<{ user?: string }> }) };
+  readonly historyReads: Array<Record<string, unknown>> = [];
+  history: ThreadMessage[] = [];
+  conversations = {
+    replies: async () => ({ messages: [] as ThreadMessage[] }),
+    history: async (args: Record<string, unknown>) => {
+      this.historyReads.push(args);
+      return { messages: this.history };
+    },
+  };
 }
 
 function setup(answers: AnswerPort = { answer: async (q) => answered(q, [`About ${q}.`]) }, perMinute = 100) {
@@ -309,6 +319,43 @@ describe("handlers", () => {
     expect(calls).toEqual(["Who heads China's delegation?"]);
     expect(reads).toBe(1);
     expect(logger.lines).toEqual([]);
+  });
+
+  it("after a restart, reads a DM back for its topic, only when the question reads as a follow-up", async () => {
+    const calls: Array<string | undefined> = [];
+    const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });
+    // conversations.history lists the newest message first.
+    client.history = [
+      { user: "UBOT", bot_id: "B1", ts: "8.15", text: "He Lifeng heads the delegation." },
+      { user: "U1", ts: "8.1", text: "Who heads China's delegation?" },
+      { user: "U1", ts: "7.0", text: "Who is on the US team?" },
+    ];
+    const dm = (ts: string, text: string) => ({ event: { channel: "D1", channel_type: "im", ts, user: "U1", text }, context: { botUserId: "UBOT" }, body: { event_id: `E${ts}` } });
+    await handleMessage({ ...dm("8.2", "What is his role?"), client }, deps);
+    expect(calls).toEqual(["Who heads China's delegation?"]);
+    expect(client.historyReads).toEqual([{ channel: "D1", latest: "8.2", oldest: String(8.2 - 86_400), limit: 20 }]);
+    // Remembered from now on: no second read.
+    await handleMessage({ ...dm("8.3", "Why?"), client }, deps);
+    expect(calls[1]).toBe("Who heads China's delegation?");
+    expect(client.historyReads).toHaveLength(1);
+
+    // A question that stands alone in a DM the bot does not remember costs no read.
+    const fresh = setup();
+    await handleMessage({ ...dm("9.1", "Who is on the US team?"), client: fresh.client }, fresh.deps);
+    expect(fresh.client.historyReads).toHaveLength(0);
+    expect(logger.lines).toEqual([]);
+  });
+
+  it("answers a DM follow-up alone when the DM cannot be read back, and logs why", async () => {
+    const calls: Array<string | undefined> = [];
+    const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });
+    client.conversations.history = async () => {
+      throw new Error("An API error occurred: missing_scope");
+    };
+    await handleMessage({ event: { channel: "D2", channel_type: "im", ts: "3.1", user: "U1", text: "What is his role?" }, context: { botUserId: "UBOT" }, body: { event_id: "E3.1" }, client }, deps);
+    expect(calls).toEqual([undefined]);
+    expect(client.posted).toHaveLength(1);
+    expect(logger.messages(LogLevel.WARN)).toEqual([expect.stringContaining("Could not read DM D2 for its earlier questions: An API error occurred: missing_scope")]);
   });
 
   it("gives the usage hint for an empty mention", async () => {
@@ -416,5 +463,21 @@ describe("handlers", () => {
     await ask("8.3", "8.1", "What is his role?");
     await ask("9.2", "9.1", "What is his role?");
     expect(topics).toEqual([undefined, "Who heads China's delegation?", undefined]);
+  });
+
+  it("after a restart, reads an assistant thread back for a follow-up's topic, and only for a follow-up", async () => {
+    const topics: Array<string | undefined> = [];
+    const { deps, client } = setup({ answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])) });
+    let reads = 0;
+    client.conversations.replies = async () => {
+      reads++;
+      return { messages: [{ user: "U1", ts: "8.2", text: "Who heads China's delegation?" }, { user: "UBOT", bot_id: "B1", ts: "8.25", text: "He Lifeng." }] };
+    };
+    const ask = (ts: string, thread: string, text: string) =>
+      handleAssistantMessage({ message: { channel: "D1", ts, thread_ts: thread, user: "U1", text }, eventId: `Ev${ts}`, say: async () => undefined, setStatus: async () => undefined, client, botUserId: "UBOT" }, deps);
+    await ask("8.3", "8.1", "What is his role?");
+    expect([topics, reads]).toEqual([["Who heads China's delegation?"], 1]);
+    await ask("9.3", "9.1", "Who is on the US team?");
+    expect([topics[1], reads]).toEqual([undefined, 1]);
   });
 });

@@ -118,10 +118,10 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   app.assistant(
     new Assistant({
       threadStarted: async ({ say, setSuggestedPrompts }) => handleAssistantThreadStarted({ say, setSuggestedPrompts }, deps),
-      userMessage: async ({ message, say, setStatus, body }) => {
+      userMessage: async ({ message, say, setStatus, body, client, context }) => {
         if (!("ts" in message)) return;
         const m = message as { channel: string; ts: string; thread_ts?: string; text?: string; user?: string; bot_id?: string };
-        await handleAssistantMessage({ message: m, eventId: (body as { event_id?: string }).event_id, say, setStatus }, deps);
+        await handleAssistantMessage({ message: m, eventId: (body as { event_id?: string }).event_id, say, setStatus, client: narrow(client), botUserId: context.botUserId }, deps);
       },
     }),
   );

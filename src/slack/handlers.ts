@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setImmediate } from "node:timers/promises";
-import { nextTopic } from "../answer/follow-up.js";
+import { nextTopic, readsAsFollowUp } from "../answer/follow-up.js";
 import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -43,6 +43,7 @@ export interface SlackClient {
   };
   conversations: {
     replies(args: { channel: string; ts: string; limit?: number }): Promise<{ messages?: ThreadMessage[] }>;
+    history(args: { channel: string; latest: string; oldest: string; limit: number }): Promise<{ messages?: ThreadMessage[] }>;
   };
 }
 
@@ -71,6 +72,11 @@ export interface BotDeps {
   readonly newId: () => string;
 }
 
+/** How long a conversation's topic is remembered; a DM's topic is rebuilt from no older messages. */
+const TOPIC_LIFETIME_MS = 24 * 60 * 60_000;
+/** A DM's topic is rebuilt from at most this many of its latest messages. */
+const DM_HISTORY_MESSAGES = 20;
+
 export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logger: Logger, rateLimitPerMinute: number): BotDeps {
   return {
     answers,
@@ -83,7 +89,7 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     answersById: new RecentValues(24 * 60 * 60_000, 2_000),
     // A day: a DM is one long conversation, and a question asked a day later is a new start. A
     // channel thread older than that gets its topic back from its messages (topicFromThread).
-    topics: new RecentValues(24 * 60 * 60_000, 20_000),
+    topics: new RecentValues(TOPIC_LIFETIME_MS, 20_000),
     newId: randomUUID,
   };
 }
@@ -160,7 +166,7 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const topic = deps.topics.get(conversationKey) ?? (isReply ? await topicFromThread(client, q, botUserId, deps) : undefined);
+  const topic = deps.topics.get(conversationKey) ?? (await forgottenTopic(client, q, isReply, question, botUserId, deps));
   const { message, answer } = await composeReply(question, deps, context, false, { topic });
   const next = answer ? nextTopic(topic, question) : undefined;
   if (next !== undefined) deps.topics.set(conversationKey, next);
@@ -243,22 +249,34 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
 }
 
 /**
- * The topic of a thread the bot does not remember (it restarted, or the thread predates it): the
- * earlier questions people asked in it, read in order. A thread it cannot read has no topic.
+ * The topic of a conversation the bot does not remember (it restarted, or the conversation
+ * predates it): the earlier questions people asked in it, read in order. A thread's messages are
+ * usually at hand already (read to see whether to answer). A DM is read back (its last day, at
+ * most 20 messages) only when the question reads as a follow-up, so a restart does not add a Web
+ * API call to every DM. A conversation that cannot be read has no topic.
  */
-async function topicFromThread(client: SlackClient, q: Question, botUserId: string | undefined, deps: BotDeps): Promise<string | undefined> {
+async function forgottenTopic(client: SlackClient, q: Question, isReply: boolean, question: string, botUserId: string | undefined, deps: BotDeps): Promise<string | undefined> {
+  const isDm = q.threadTs === undefined;
+  if (!isReply && !(isDm && readsAsFollowUp(question))) return undefined;
   try {
-    const messages = q.threadMessages ?? (await client.conversations.replies({ channel: q.channel, ts: q.threadTs!, limit: 200 })).messages ?? [];
-    let topic: string | undefined;
-    for (const m of messages) {
-      if (m.bot_id || !m.user || m.user === botUserId || m.ts === undefined || Number(m.ts) >= Number(q.ts)) continue;
-      topic = nextTopic(topic, slackToPlain(stripMention(m.text ?? "", botUserId)));
-    }
-    return topic;
+    const messages = isDm
+      ? ((await client.conversations.history({ channel: q.channel, latest: q.ts, oldest: String(Number(q.ts) - TOPIC_LIFETIME_MS / 1000), limit: DM_HISTORY_MESSAGES })).messages ?? []).slice().reverse()
+      : (q.threadMessages ?? (await client.conversations.replies({ channel: q.channel, ts: q.threadTs!, limit: 200 })).messages ?? []);
+    return topicOfMessages(messages, q.ts, botUserId);
   } catch (error) {
-    deps.logger.warn(`Could not read thread ${q.channel}:${q.threadTs} for its earlier questions: ${describe(error)}`);
+    deps.logger.warn(`Could not read ${isDm ? `DM ${q.channel}` : `thread ${q.channel}:${q.threadTs}`} for its earlier questions: ${describe(error)}`);
     return undefined;
   }
+}
+
+/** The topic after the people's messages before `beforeTs`, oldest first; the bot's own and other bots' messages are skipped. */
+export function topicOfMessages(messages: readonly ThreadMessage[], beforeTs: string, botUserId: string | undefined): string | undefined {
+  let topic: string | undefined;
+  for (const m of messages) {
+    if (m.bot_id || !m.user || m.user === botUserId || m.ts === undefined || Number(m.ts) >= Number(beforeTs)) continue;
+    topic = nextTopic(topic, slackToPlain(stripMention(m.text ?? "", botUserId)));
+  }
+  return topic;
 }
 
 /**
@@ -397,10 +415,13 @@ export interface AssistantMessageArgs {
   readonly eventId: string | undefined;
   readonly say: (message: { text: string; blocks: Block[] }) => Promise<unknown>;
   readonly setStatus: (status: string) => Promise<unknown>;
+  /** For reading the thread back after a restart (see forgottenTopic). */
+  readonly client?: SlackClient;
+  readonly botUserId?: string | undefined;
 }
 
 /** A question in an assistant thread: the status shows work in progress, then the answer is posted there. */
-export async function handleAssistantMessage({ message, eventId, say, setStatus }: AssistantMessageArgs, deps: BotDeps): Promise<void> {
+export async function handleAssistantMessage({ message, eventId, say, setStatus, client, botUserId }: AssistantMessageArgs, deps: BotDeps): Promise<void> {
   if (message.bot_id || !message.user) return;
   if (isDuplicate(deps, eventId, message.channel, message.ts)) return;
   const decision = deps.rateLimiter.check(message.user);
@@ -413,7 +434,12 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus 
     await setImmediate();
     const question = slackToPlain(message.text ?? "").trim();
     const conversationKey = `${message.channel}:${message.thread_ts ?? ""}`;
-    const topic = deps.topics.get(conversationKey);
+    const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
+    const topic =
+      deps.topics.get(conversationKey) ??
+      (client && inThread && readsAsFollowUp(question)
+        ? await forgottenTopic(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user: message.user, text: question, eventId }, true, question, botUserId, deps)
+        : undefined);
     const composed = await composeReply(question, deps, context, false, { topic });
     const next = composed.answer ? nextTopic(topic, question) : undefined;
     if (next !== undefined) deps.topics.set(conversationKey, next);
