@@ -3,7 +3,8 @@ import { tokenize } from "../retrieval/tokenize.js";
 import type { Answer, Citation } from "./compose.js";
 
 /**
- * Summary requests ("Summarize the article", "tl;dr", "What is this document about?"). Pure.
+ * Summary requests ("Summarize the article", "tl;dr", "What is this document about?", "What
+ * documents do you have?"). Pure.
  *
  * Asked as a question, "Summarize the article" shares no words with any sentence and is refused
  * as "not found", which reads as broken. A request for a summary is answered instead with an
@@ -50,6 +51,10 @@ export interface SummaryRequest {
   readonly onlyWithoutTopic?: true;
 }
 
+/** "what documents do you have?", "what can you tell me about?": what the sources hold, asked of the bot. */
+const SOURCES_REQUEST =
+  /^(?:(?:which|what) (?:documents|docs|files|sources|articles|texts)(?: (?:do|can) you (?:have|know|search|read|use|see|cover)| are (?:loaded|indexed|available|there))?|what (?:can|could) you (?:answer|tell me|help(?: me)? with)(?: questions)?(?: about| on)?|what do you know(?: about)?)$/;
+
 /** "what is this about", "what's it all about": about the documents, or about whatever was said just before. */
 const BARE_ABOUT = /^what(?:'s| is)\s+(?:this|it)\s+(?:all\s+)?about$/;
 
@@ -60,7 +65,7 @@ export function summaryRequest(question: string): SummaryRequest | undefined {
     previous = text;
     text = text.replace(PREAMBLE, "");
   }
-  if (ABOUT_REQUEST.test(text)) return { subject: "" };
+  if (ABOUT_REQUEST.test(text) || SOURCES_REQUEST.test(text)) return { subject: "" };
   if (BARE_ABOUT.test(text)) return { subject: "", onlyWithoutTopic: true };
   const rest = VERB_REQUEST.exec(text)?.[1] ?? NOUN_REQUEST.exec(text)?.[1] ?? WHAT_REQUEST.exec(text)?.[1];
   if (rest === undefined) return undefined;
