@@ -24,13 +24,20 @@ const VERB_REQUEST = /^(?:summari[sz]e|sum up|recap|outline)\b(.*)$/;
 /** "a short summary of the report", "tl;dr", "key points". */
 const NOUN_REQUEST = new RegExp(String.raw`^(?:(?:a|an|the|your|any|some)\s+)?(?:(?:short|quick|brief|one[- ]line|high[- ]level)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
 /** "what's the gist", "what are the key points of the article". */
-const WHAT_REQUEST = new RegExp(String.raw`^what(?:'s|’s| is| are| was| were)\s+(?:the\s+)?(?:(?:short|quick|brief)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
+const WHAT_REQUEST = new RegExp(String.raw`^what(?:'s| is| are| was| were)\s+(?:the\s+)?(?:(?:short|quick|brief)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
 
 const DOCUMENT_NOUN = String.raw`article|document|doc|text|file|story|piece|report|page|post|source|corpus|content|material|paper|writeup|write-up`;
 /** "what is this article about", "what's in the docs", "what do the sources say": the subject is the document itself. */
 const ABOUT_REQUEST = new RegExp(
-  String.raw`^(?:what(?:'s|’s| is| are)\s+(?:this|that|the|these|those)\s+(?:${DOCUMENT_NOUN})s?\s+(?:all\s+)?about|what(?:'s|’s| is| are)\s+in\s+(?:this|the|these|those)\s+(?:${DOCUMENT_NOUN})s?|what do(?:es)?\s+(?:this|the|these|those)\s+(?:${DOCUMENT_NOUN})s?\s+say)$`,
+  String.raw`^(?:what(?:'s| is| are)\s+(?:this|that|the|these|those)\s+(?:${DOCUMENT_NOUN})s?\s+(?:all\s+)?about|what(?:'s| is| are)\s+in\s+(?:this|the|these|those)\s+(?:${DOCUMENT_NOUN})s?|what do(?:es)?\s+(?:this|the|these|those)\s+(?:${DOCUMENT_NOUN})s?\s+say)$`,
 );
+
+/** "what documents do you have?", "what can you tell me about?": what the sources hold, asked of the bot. */
+const SOURCES_REQUEST =
+  /^(?:(?:which|what) (?:documents|docs|files|sources|articles|texts)(?: (?:do|can) you (?:have|know|search|read|use|see|cover)| are (?:loaded|indexed|available|there))?|what (?:can|could) you (?:answer|tell me|help(?: me)? with)(?: questions)?(?: about| on)?|what do you know(?: about)?)$/;
+
+/** "what is this about", "what's it all about": about the documents, or about whatever was said just before. */
+const BARE_ABOUT = /^what(?:'s| is)\s+(?:this|it)\s+(?:all\s+)?about$/;
 
 /** Words that only frame the request or point at "the document": what remains is its subject. */
 const FRAMING_WORDS = new Set(
@@ -50,13 +57,6 @@ export interface SummaryRequest {
    */
   readonly onlyWithoutTopic?: true;
 }
-
-/** "what documents do you have?", "what can you tell me about?": what the sources hold, asked of the bot. */
-const SOURCES_REQUEST =
-  /^(?:(?:which|what) (?:documents|docs|files|sources|articles|texts)(?: (?:do|can) you (?:have|know|search|read|use|see|cover)| are (?:loaded|indexed|available|there))?|what (?:can|could) you (?:answer|tell me|help(?: me)? with)(?: questions)?(?: about| on)?|what do you know(?: about)?)$/;
-
-/** "what is this about", "what's it all about": about the documents, or about whatever was said just before. */
-const BARE_ABOUT = /^what(?:'s| is)\s+(?:this|it)\s+(?:all\s+)?about$/;
 
 /** The request, when the question asks for a summary; undefined for an ordinary question. */
 export function summaryRequest(question: string): SummaryRequest | undefined {
