@@ -50,7 +50,7 @@ const sign = (secret: string, ts: number | string, body: string) => `v0=${create
 const body = JSON.stringify({
   type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: "EvSec", event_time: now(),
   authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-  event: { type: "app_mention", user: "U1", text: "<@UBOT> hi", ts: "1.1", event_ts: "1.1", channel: "C1" },
+  event: { type: "app_mention", user: "U1", text: "<@UBOT> hi, who leads the talks?", ts: "1.1", event_ts: "1.1", channel: "C1" },
 });
 
 const cases: Array<[string, () => { headers: Record<string, string>; payload: string }]> = [

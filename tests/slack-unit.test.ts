@@ -18,7 +18,24 @@ import {
   type ThreadMessage,
 } from "../src/slack/handlers.js";
 import { LogLevel } from "../src/logger.js";
-import { CONTEXT_LABEL, FOLLOW_UP_NOTE, LOW_CONFIDENCE_NOTE, WEAK_MATCH_PREFIX, ERROR_REPLY, FEEDBACK_FAILED, RATE_LIMITED_REPLY, SHARE_EXPIRED, SUGGESTED_PROMPTS, TOO_LONG_REPLY, USAGE_HINT, WORKING_STATUS } from "../src/slack/messages.js";
+import {
+  CONTEXT_LABEL,
+  FOLLOW_UP_NOTE,
+  GREETING_REPLY,
+  LOW_CONFIDENCE_NOTE,
+  WEAK_MATCH_PREFIX,
+  ERROR_REPLY,
+  FEEDBACK_FAILED,
+  RATE_LIMITED_REPLY,
+  SHARE_EXPIRED,
+  SUGGESTED_PROMPTS,
+  THANKS_REACTION,
+  THANKS_REPLY,
+  TOO_LONG_REPLY,
+  USAGE_HINT,
+  WORKING_REACTION,
+  WORKING_STATUS,
+} from "../src/slack/messages.js";
 import { buttonValue, LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -233,7 +250,11 @@ class FakeClient implements SlackClient {
       return { ok: true };
     },
   };
-  reactions = { add: async () => ({ ok: true }), remove: async () => ({ ok: true }) };
+  readonly reacted: string[] = [];
+  reactions = {
+    add: async (args: { name: string }) => (this.reacted.push(args.name), { ok: true }),
+    remove: async () => ({ ok: true }),
+  };
   readonly historyReads: Array<Record<string, unknown>> = [];
   history: ThreadMessage[] = [];
   conversations = {
@@ -362,6 +383,32 @@ describe("handlers", () => {
     const { deps, client } = setup();
     await handleAppMention({ ...mention("<@UBOT>   "), client }, deps);
     expect(client.posted[0]!.text).toBe(USAGE_HINT);
+  });
+
+  it("replies to help and greetings with the usage hint, without searching the documents", async () => {
+    const asked: string[] = [];
+    const { deps, client } = setup({ answer: async (q) => (asked.push(q), answered(q, ["x"])) });
+    await handleAppMention({ ...mention("<@UBOT> help", "11.1"), client }, deps);
+    await handleAppMention({ ...mention("<@UBOT> hi! :wave:", "11.2"), client }, deps);
+    await handleMessage({ event: { channel: "D1", channel_type: "im", ts: "11.3", user: "U1", text: "What can you do?" }, context: { botUserId: "UBOT" }, body: { event_id: "E11.3" }, client }, deps);
+    expect(client.posted.map((p) => p.text)).toEqual([USAGE_HINT, GREETING_REPLY, USAGE_HINT]);
+    expect(asked).toEqual([]);
+    expect(client.reacted).not.toContain(WORKING_REACTION);
+  });
+
+  it("takes a thanks in a thread it answered in with a reaction, not another message", async () => {
+    const asked: string[] = [];
+    const { deps, client, logger } = setup({ answer: async (q) => (asked.push(q), answered(q, ["x"])) });
+    await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "12.1"), client }, deps);
+    await handleMessage({ event: { channel: "C1", ts: "12.2", thread_ts: "12.1", user: "U1", text: "thanks! :pray:" }, context: { botUserId: "UBOT" }, body: { event_id: "E12.2" }, client }, deps);
+    expect(asked).toEqual(["Who heads China's delegation?"]);
+    expect(client.posted).toHaveLength(1);
+    expect(client.reacted).toEqual([WORKING_REACTION, THANKS_REACTION]);
+    // Where no reaction can be left, a short reply.
+    const responses: Array<Record<string, unknown>> = [];
+    await handleAskCommand({ command: { text: "thank you", user_id: "U1", channel_id: "C1" }, ack: async () => {}, respond: async (m) => void responses.push(m) }, deps);
+    expect(responses[0]).toMatchObject({ text: THANKS_REPLY });
+    expect(logger.lines).toEqual([]);
   });
 
   it("rate-limits per user: one polite warning, then silence", async () => {

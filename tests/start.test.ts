@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { runTerminalChat, TERMINAL_BANNER } from "../src/chat/terminal.js";
+import { runTerminalChat, TERMINAL_BANNER, TERMINAL_HELP, TERMINAL_THANKS } from "../src/chat/terminal.js";
 import type { AnswerService } from "../src/answer/service.js";
 import { CiteBotError, ErrorCode } from "../src/errors.js";
 
@@ -22,7 +22,7 @@ describe("npm start", () => {
 });
 
 describe("terminal chat", () => {
-  it("says it is local in its first line, answers questions, and reports errors without stopping", async () => {
+  it("says it is local in its first line, answers questions, replies to help and thanks, and reports errors without stopping", async () => {
     const input = new PassThrough();
     const output = new PassThrough();
     let printed = "";
@@ -35,8 +35,10 @@ describe("terminal chat", () => {
       },
     };
     const done = runTerminalChat(Promise.resolve(service), input, output);
-    input.end("tariffs\nboom\nexit\nignored\n");
+    input.end("tariffs\nhelp\nthanks!\nboom\nexit\nignored\n");
     await done;
+    expect(printed).toContain(`> ${TERMINAL_HELP}\n\n> ${TERMINAL_THANKS}\n`);
+    expect(printed).not.toContain("About help");
     expect(printed.split("\n")[0]).toBe(TERMINAL_BANNER);
     expect(TERMINAL_BANNER).toContain("README.md");
     expect(printed).toContain('About tariffs. [1]\n\nSources:\n[1] corpus/a.txt:2  "About tariffs."');

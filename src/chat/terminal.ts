@@ -2,12 +2,15 @@ import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { formatAnswerText } from "../answer/compose.js";
 import { nextTopic } from "../answer/follow-up.js";
+import { smallTalk } from "../answer/small-talk.js";
 import type { AnswerService } from "../answer/service.js";
 import { describeError, isCiteBotError } from "../errors.js";
 
 export const TERMINAL_BANNER =
   "CiteBot local chat: Slack is not configured (no SLACK_* variables), so questions are answered here. " +
   'To run the Slack bot, see "Slack set-up" in README.md. Type a question, or "exit".';
+export const TERMINAL_HELP = 'Type a question about the documents and press Enter; "summarize" gives a short summary of them; "exit" quits.';
+export const TERMINAL_THANKS = "You're welcome!";
 
 /** A local chat on the same engine as the bot, for trying CiteBot without Slack. */
 export async function runTerminalChat(service: Promise<AnswerService>, input: Readable, output: Writable): Promise<void> {
@@ -20,7 +23,9 @@ export async function runTerminalChat(service: Promise<AnswerService>, input: Re
   for await (const line of lines) {
     const question = line.trim();
     if (question === "exit" || question === "quit") break;
-    if (question !== "") {
+    const talk = smallTalk(question);
+    if (talk !== undefined) output.write(`${talk === "thanks" ? TERMINAL_THANKS : talk === "greeting" ? `Hi! ${TERMINAL_HELP}` : TERMINAL_HELP}\n\n`);
+    else if (question !== "") {
       try {
         output.write(`${formatAnswerText(await (await service).answer(question, { topic }))}\n\n`);
         topic = nextTopic(topic, question);

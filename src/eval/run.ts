@@ -21,6 +21,7 @@ import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { ABSTENTION, relevance, type AbstentionRule } from "../answer/compose.js";
 import { readsAsFollowUp, retrievalText, withTopic } from "../answer/follow-up.js";
 import { SUMMARY_SENTENCES } from "../answer/service.js";
+import { smallTalk } from "../answer/small-talk.js";
 import { summaryRequest, summarySentences } from "../answer/summary.js";
 import { publishReport, runCommand } from "../cli/run.js";
 import { DEFAULT_EMBEDDING_MODEL, readEngineConfig } from "../config.js";
@@ -351,6 +352,7 @@ async function main(): Promise<void> {
   const readAsFollowUps = xquadQuestions.filter(readsAsFollowUp).length;
   const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...tradeShort.map((q) => q.question), ...[...conversations, ...blindConversations].flatMap((t) => [t.earlier, t.question])];
   const readAsSummaryRequests = ordinaryQuestions.filter((q) => summaryRequest(q) !== undefined).length;
+  const readAsSmallTalk = ordinaryQuestions.filter((q) => smallTalk(q) !== undefined).length;
   const summaryRows = await summaryCoverage(articles, embeddings);
 
   const boundaries = boundaryAgreement(articles);
@@ -400,7 +402,7 @@ Of the ${xquadQuestions.length} XQuAD-R questions, each asked on its own (though
 
 ## Summary requests ("Summarize the article", "tl;dr")
 
-Of the ${ordinaryQuestions.length} ordinary questions in all the sets above, ${readAsSummaryRequests} read as a request for a summary.
+Of the ${ordinaryQuestions.length} ordinary questions in all the sets above, ${readAsSummaryRequests} read as a request for a summary, and ${readAsSmallTalk} as small talk ("help", "hi", "thanks", which the chat surfaces answer in kind).
 
 No reference summaries exist for these texts. As a stand-in for how informative a ${SUMMARY_SENTENCES}-sentence summary is: the share of an XQuAD-R article's questions whose answer sentence it quotes (articles average ${(articles.reduce((n, a) => n + a.sentences.length, 0) / articles.length).toFixed(1)} sentences). The picker's balance between central and new was chosen on the development half.
 

@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { setImmediate } from "node:timers/promises";
 import { nextTopic, readsAsFollowUp } from "../answer/follow-up.js";
+import { smallTalk } from "../answer/small-talk.js";
 import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -16,10 +17,13 @@ import {
   ERROR_REPLY,
   FEEDBACK_FAILED,
   FEEDBACK_THANKS,
+  GREETING_REPLY,
   RATE_LIMITED_REPLY,
   SHARE_EXPIRED,
   SHARED_BY,
   SUGGESTED_PROMPTS,
+  THANKS_REACTION,
+  THANKS_REPLY,
   TOO_LONG_REPLY,
   USAGE_HINT,
   WORKING_REACTION,
@@ -115,6 +119,8 @@ export async function composeReply(
   conversation?: Conversation,
 ): Promise<{ message: RenderedMessage; answer?: Answer }> {
   if (question === "") return { message: renderNotice(USAGE_HINT) };
+  const talk = smallTalk(question);
+  if (talk !== undefined) return { message: renderNotice(talk === "help" ? USAGE_HINT : talk === "greeting" ? GREETING_REPLY : THANKS_REPLY) };
   try {
     const answer = await deps.answers.answer(question, conversation);
     const answerId = deps.newId();
@@ -161,8 +167,16 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   if (decision === "warn") return post(renderNotice(RATE_LIMITED_REPLY));
 
   const question = slackToPlain(stripMention(q.text, botUserId)).trim();
+  const talk = smallTalk(question);
+  if (talk === "thanks") {
+    // "thanks!" under an answer: a reaction says "you're welcome" without another message in the thread.
+    await client.reactions
+      .add({ channel: q.channel, timestamp: q.ts, name: THANKS_REACTION })
+      .catch((error: unknown) => deps.logger.warn(`Could not react to thanks (${context}): ${describe(error)}`));
+    return;
+  }
   const reaction = { channel: q.channel, timestamp: q.ts, name: WORKING_REACTION };
-  const working = question !== "" ? client.reactions.add(reaction).then(() => true, () => false) : Promise.resolve(false);
+  const working = question !== "" && talk === undefined ? client.reactions.add(reaction).then(() => true, () => false) : Promise.resolve(false);
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;

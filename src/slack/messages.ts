@@ -2,6 +2,12 @@
 
 export const USAGE_HINT =
   "Ask me a question about the documents, e.g. `@CiteBot where are the talks held?` I answer with the sentences I found and cite each one. `@CiteBot summarize` gives a short summary.";
+/** To "hi" and "hello": the usage hint, greeted. */
+export const GREETING_REPLY = `Hi! ${USAGE_HINT}`;
+/** To "thanks" where a reaction cannot be left (/ask, assistant threads). */
+export const THANKS_REPLY = "You're welcome! Ask me anything else about the documents.";
+/** To "thanks" in a channel, thread or DM: a reaction, not another message. */
+export const THANKS_REACTION = "slightly_smiling_face";
 export const ERROR_REPLY = "Sorry, something went wrong while answering. The problem has been logged; please try again in a moment.";
 export const TOO_LONG_REPLY = "That question is too long for me (the limit is 2,000 characters). Could you ask a shorter one?";
 export const RATE_LIMITED_REPLY = "You're asking faster than I can keep up. Please wait a minute before the next question.";
