@@ -17,6 +17,11 @@ describe("smallTalk", () => {
     ["Thank you so much", "thanks"],
     ["thx :pray:", "thanks"],
     ["Cheers", "thanks"],
+    ["ok thanks", "thanks"],
+    ["Got it.", "thanks"],
+    ["great!", "thanks"],
+    ["👍", "thanks"],
+    [":+1:", "thanks"],
   ])("%j -> %s", (message, kind) => {
     expect(smallTalk(message)).toBe(kind);
   });
@@ -29,7 +34,10 @@ describe("smallTalk", () => {
     "Why?",
     "What can you do about tariffs?",
     "hi, who leads the US team?",
+    "OK, who leads the US team?",
+    "Great Wall of China?",
     "",
+    "   ",
   ])("%j is not small talk", (message) => {
     expect(smallTalk(message)).toBeUndefined();
   });
