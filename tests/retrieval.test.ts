@@ -8,6 +8,7 @@ import { DEFAULT_FUSION, FEATURE_NAMES, featureVectors, fuse, type Candidate } f
 import { trainListwise, trainQueryWeights } from "../src/eval/train.js";
 import { adaptQuery } from "../src/retrieval/query-adapter.js";
 import { englishSpecificity } from "../src/retrieval/specificity.js";
+import { americanSpelling } from "../src/retrieval/spelling.js";
 import { tokenize } from "../src/retrieval/tokenize.js";
 
 describe("tokenize", () => {
@@ -21,6 +22,24 @@ describe("tokenize", () => {
   ])("%s", (_name, input, expected) => {
     expect(tokenize(input)).toEqual(expected);
   });
+
+  it.each([
+    ["export licences", "export licenses"],
+    ["the organisation was organised", "the organization was organized"],
+    ["Labour's favourite colours", "Labor's favorite colors"],
+    ["analysed in the theatre centre", "analyzed in the theater center"],
+    ["cancelled travelling", "canceled traveling"],
+    ["defence programme", "defense program"],
+  ])("meets British %j and American %j on the same terms", (british, american) => {
+    expect(tokenize(british)).toEqual(tokenize(american));
+  });
+
+  it.each(["four", "tour", "your", "flour", "hour", "promise", "precise", "emphasis", "exercise", "surprise", "enterprise", "rise", "total", "more"])(
+    "leaves %j alone",
+    (word) => {
+      expect(americanSpelling(word)).toBe(word);
+    },
+  );
 });
 
 describe("Bm25Index", () => {
