@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { nextTopic, readsAsFollowUp, retrievalText } from "../src/answer/follow-up.js";
+import { asksForMore, nextTopic, readsAsFollowUp, retrievalText } from "../src/answer/follow-up.js";
 
 describe("readsAsFollowUp", () => {
   it.each([
@@ -61,6 +61,29 @@ describe("retrievalText", () => {
     ["What is his role?", "", { text: "What is his role?" }],
   ])("%j after %j", (question, topic, expected) => {
     expect(retrievalText(question, topic)).toEqual(expected);
+  });
+});
+
+describe("asksForMore", () => {
+  it.each([
+    ["Tell me more", true],
+    ["tell me more about that", true],
+    ["More?", true],
+    ["Can you elaborate?", true],
+    ["Could you please expand on that?", true],
+    ["more context please", true],
+    ["Go on", true],
+    ["Tell me more about the tariffs", false],
+    ["More tariffs?", false],
+    ["What else?", false],
+    ["Why?", false],
+  ])("%j -> %s", (question, expected) => {
+    expect(asksForMore(question)).toBe(expected);
+  });
+
+  it("reads as a follow-up, so the topic stays", () => {
+    expect(readsAsFollowUp("Tell me more")).toBe(true);
+    expect(nextTopic("Who heads China's delegation?", "Tell me more")).toBe("Who heads China's delegation?");
   });
 });
 

@@ -95,6 +95,27 @@ describe("answer service", () => {
     expect(unanswered.followUpTo).toBeUndefined();
   });
 
+  it("answers 'tell me more' with the passage around the earlier question's best sentence", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const topic = "Who heads China's delegation?";
+    expect((await service.answer(topic)).citations[0]!.lineStart).toBe(11);
+    const more = await service.answer("Tell me more", { topic });
+    expect(more).toMatchObject({ question: "Tell me more", answered: true, followUpTo: topic });
+    expect(more.citations.map((c) => c.lineStart)).toEqual([10, 11, 12, 13]);
+    expect(more.text).toBe(more.citations.map((c) => `${c.text} [${c.n}]`).join(" "));
+    // Nothing to expand on: the earlier question's "not found", said for this one.
+    const nothing = await service.answer("Tell me more", { topic: "What is the best recipe for banana bread?" });
+    expect(nothing).toMatchObject({ question: "Tell me more", answered: false, followUpTo: "What is the best recipe for banana bread?" });
+  });
+
+  it("keeps the passage for 'tell me more' inside the file", async () => {
+    const { open } = await setup({ "a.txt": "Alpha one.\n\nApples grow on trees in orchards.\n", "b.txt": "Beta one. Beta two. Beta three.\n" });
+    const { service } = await open();
+    const more = await service.answer("Tell me more", { topic: "Where do apples grow?" });
+    expect(more.citations.map((c) => [c.source.split("/").pop(), c.lineStart])).toEqual([["a.txt", 1], ["a.txt", 3]]);
+  });
+
   it("ignores a topic that is not a usable question", async () => {
     const { open } = await setup();
     const { service } = await open();

@@ -165,6 +165,12 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   return { question, answered: true, text, citations, related: [], ...(topRelevance < lowConfidenceBelow ? { lowConfidence: true as const } : {}) };
 }
 
+/** An answer that quotes `sentences` in the order given, each cited: a summary, or the passage around an answer. */
+export function quoteSentences(question: string, sentences: readonly Sentence[]): Answer {
+  const citations: Citation[] = sentences.map((s, i) => ({ n: i + 1, text: s.text, source: s.source, lineStart: s.lineStart, lineEnd: s.lineEnd, score: 0 }));
+  return { question, answered: citations.length > 0, text: citations.map((c) => `${c.text} [${c.n}]`).join(" "), citations, related: [] };
+}
+
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }

@@ -17,6 +17,15 @@ import { summaryRequest } from "./summary.js";
 /** "And ...", "But ...", "What about ...": the question continues the one before. */
 const CONTINUATION = /^(and|but|also|plus|so|then|what about|how about|what else)\b/i;
 
+/** "Tell me more", "elaborate", "more context": the asker wants the passage around the answer before. */
+const MORE =
+  /^(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:tell me more|say more|more|more details?|more info(?:rmation)?|more context|go on|keep going|continue|elaborate|expand)(?:\s+(?:on|about)\s+(?:that|this|it))?(?:\s+please)?$/i;
+
+/** Whether the question asks for more of the answer before it ("Tell me more", "Elaborate please"). */
+export function asksForMore(question: string): boolean {
+  return MORE.test(question.trim().replace(/[?!.\s]+$/u, ""));
+}
+
 /** A bare question word ("Why?", "How much?", "Who else?") asks about whatever came before. */
 const BARE_QUESTION = /^(and\s+)?(why|when|where|who|what|which|how(\s+(much|many|long|often|so))?)(\s+(else|exactly|not|so|then|now))?$/i;
 
@@ -55,7 +64,7 @@ const POINTING_WORD =
 export function readsAsFollowUp(question: string): boolean {
   const text = question.trim().replace(/[?!.\s]+$/u, "");
   if (text === "") return false;
-  if (CONTINUATION.test(text) || BARE_QUESTION.test(text)) return true;
+  if (CONTINUATION.test(text) || BARE_QUESTION.test(text) || asksForMore(text)) return true;
   const placeholderIt = PLACEHOLDER_IT.test(text);
   const pronounNearStart = text
     .split(/\s+/u)

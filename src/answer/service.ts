@@ -8,13 +8,17 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
-import { ABSTENTION, composeAnswer, type Answer } from "./compose.js";
-import { retrievalText, withTopic } from "./follow-up.js";
+import { ABSTENTION, composeAnswer, quoteSentences, type Answer } from "./compose.js";
+import { asksForMore, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import { composeSummary, filesToSummarize, OVERVIEW_MAX_FILES, summaryRequest, summarySentences, type CorpusFileSummary } from "./summary.js";
 
 export type { Answer };
+
+/** "Tell me more" quotes the best sentence for the earlier question with this many before and after it. */
+const PASSAGE_BEFORE = 1;
+const PASSAGE_AFTER = 2;
 
 /** A summary quotes up to this many sentences of a file: more than an answer, still a quick read. */
 export const SUMMARY_SENTENCES = 5;
@@ -74,6 +78,16 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const previous = index.sentences[hit.id - 1];
     return previous?.source === hit.sentence.source ? previous : undefined;
   };
+  /** The sentence before `id` and the ones after it, as far as they are in the same file. */
+  const passageAround = (id: number): Sentence[] => {
+    const source = index.sentences[id]!.source;
+    const passage: Sentence[] = [];
+    for (let other = id - PASSAGE_BEFORE; other <= id + PASSAGE_AFTER; other++) {
+      const sentence = index.sentences[other];
+      if (sentence?.source === source) passage.push(sentence);
+    }
+    return passage;
+  };
   // Each file's sentences (in document order) and summary, worked out on first request; a service
   // serves one build of the index, so neither goes stale.
   let files: Array<CorpusFileSummary & { readonly ids: readonly number[] }> | undefined;
@@ -106,6 +120,13 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
         return composeSummary(question, listed.map((f) => f.sentences[0]!), listed.map((f) => f.source), all);
       }
       const { text, followUpTo } = retrievalText(question, topic);
+      if (followUpTo !== undefined && asksForMore(question)) {
+        // "Tell me more": the passage around the earlier question's best sentence, which a re-run
+        // of that question finds again (the index has not changed within this service).
+        const earlier = await answerTo(followUpTo, followUpTo);
+        if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo };
+        return { ...quoteSentences(question, passageAround(earlier.hits[0]!.id)), followUpTo };
+      }
       const found = await answerTo(question, text);
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as

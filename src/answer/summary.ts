@@ -1,6 +1,6 @@
 import type { Sentence } from "../corpus/split.js";
 import { tokenize } from "../retrieval/tokenize.js";
-import type { Answer, Citation } from "./compose.js";
+import { quoteSentences, type Answer } from "./compose.js";
 
 /**
  * Summary requests ("Summarize the article", "tl;dr", "What is this document about?", "What
@@ -166,14 +166,5 @@ export const OVERVIEW_MAX_FILES = 10;
  * the files it covers: one for a file's summary, several for an overview (one sentence each).
  */
 export function composeSummary(question: string, sentences: readonly Sentence[], summaryOf: readonly string[], corpusFiles: number): Answer {
-  const citations: Citation[] = sentences.map((s, i) => ({ n: i + 1, text: s.text, source: s.source, lineStart: s.lineStart, lineEnd: s.lineEnd, score: 0 }));
-  return {
-    question,
-    answered: citations.length > 0,
-    text: citations.map((c) => `${c.text} [${c.n}]`).join(" "),
-    citations,
-    related: [],
-    summaryOf: [...summaryOf],
-    ...(summaryOf.length > 1 ? { corpusFiles } : {}),
-  };
+  return { ...quoteSentences(question, sentences), summaryOf: [...summaryOf], ...(summaryOf.length > 1 ? { corpusFiles } : {}) };
 }
