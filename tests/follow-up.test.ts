@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asksForMore, nextTopic, readsAsFollowUp, retrievalText } from "../src/answer/follow-up.js";
+import { asksForMore, asksForOthers, nextTopic, readsAsFollowUp, retrievalText } from "../src/answer/follow-up.js";
 
 describe("readsAsFollowUp", () => {
   it.each([
@@ -84,6 +84,24 @@ describe("asksForMore", () => {
   it("reads as a follow-up, so the topic stays", () => {
     expect(readsAsFollowUp("Tell me more")).toBe(true);
     expect(nextTopic("Who heads China's delegation?", "Tell me more")).toBe("Who heads China's delegation?");
+  });
+});
+
+describe("asksForOthers", () => {
+  it.each([
+    ["What else?", true],
+    ["and who else", true],
+    ["Anything else?", true],
+    ["Is there anything else about that?", false],
+    ["anything else about it", true],
+    ["What else did China restrict?", false],
+    ["Tell me more", false],
+  ])("%j -> %s", (question, expected) => {
+    expect(asksForOthers(question)).toBe(expected);
+  });
+
+  it("reads as a follow-up", () => {
+    expect(readsAsFollowUp("Anything else?")).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { withTopic } from "../src/answer/follow-up.js";
+import { NOT_FOUND_TEXT, NOTHING_ELSE_TEXT } from "../src/answer/compose.js";
 import { createAnswerService, SUMMARY_SENTENCES } from "../src/answer/service.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
@@ -107,6 +108,28 @@ describe("answer service", () => {
     // Nothing to expand on: the earlier question's "not found", said for this one.
     const nothing = await service.answer("Tell me more", { topic: "What is the best recipe for banana bread?" });
     expect(nothing).toMatchObject({ question: "Tell me more", answered: false, followUpTo: "What is the best recipe for banana bread?" });
+  });
+
+  it("answers 'what else?' with the earlier question's next relevant sentences, or says that was all", async () => {
+    const apples = ["Apples grow on trees in orchards.", "Apples grow well in cold climates.", "Apples grow in gardens and parks.", "Apples grow in many countries.", "Apples grow slowly."];
+    const { open } = await setup({ "apples.txt": `${apples.join("\n\n")}\n\nThe sea is deep and cold.\n` });
+    const { service } = await open();
+    const topic = "Where do apples grow?";
+    const first = (await service.answer(topic)).citations.map((c) => c.text);
+    const others = await service.answer("What else?", { topic });
+    expect(others).toMatchObject({ question: "What else?", answered: true, followUpTo: topic });
+    const more = others.citations.map((c) => c.text);
+    expect(more.length).toBeGreaterThan(0);
+    expect(more.filter((t) => first.includes(t))).toEqual([]);
+    expect([...first, ...more].every((t) => apples.includes(t))).toBe(true);
+
+    const { open: openSmall } = await setup({ "a.txt": "Apples grow on trees in orchards.\n\nThe sea is deep and cold.\n" });
+    const small = (await openSmall()).service;
+    expect((await small.answer("Where do apples grow?")).citations[0]!.text).toContain("Apples");
+    const nothing = await small.answer("Anything else?", { topic: "Where do apples grow?" });
+    expect(nothing).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT, citations: [], followUpTo: "Where do apples grow?" });
+    // When the earlier question found nothing, neither does this: not "that is all".
+    expect(await small.answer("What else?", { topic: "Who won the cup final?" })).toMatchObject({ answered: false, text: NOT_FOUND_TEXT });
   });
 
   it("keeps the passage for 'tell me more' inside the file", async () => {

@@ -68,6 +68,8 @@ export interface RankedSentence {
 }
 
 export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
+/** To "What else?" when no further sentence is relevant to the earlier question. */
+export const NOTHING_ELSE_TEXT = "That is all I found about it in the sources.";
 export const LOW_CONFIDENCE_TEXT = "Weak match: the sources may not answer this question. The closest they come:";
 export const FOLLOW_UP_TEXT = (topic: string): string => `(Read as a follow-up to: "${topic}")`;
 

@@ -26,6 +26,14 @@ export function asksForMore(question: string): boolean {
   return MORE.test(question.trim().replace(/[?!.\s]+$/u, ""));
 }
 
+/** "What else?", "Anything else?": the asker wants what the answer before left out. */
+const OTHERS = /^(?:and\s+)?(?:(?:what|who|which|where|when|how)\s+else|(?:is there\s+|are there\s+)?(?:anything|something|any(?:thing)? more)\s+else|anything\s+else(?:\s+(?:on|about)\s+(?:that|this|it))?)$/i;
+
+/** Whether the question asks for what the answer before left out ("What else?", "Anything else?"). */
+export function asksForOthers(question: string): boolean {
+  return OTHERS.test(question.trim().replace(/[?!.\s]+$/u, ""));
+}
+
 /** A bare question word ("Why?", "How much?", "Who else?") asks about whatever came before. */
 const BARE_QUESTION = /^(and\s+)?(why|when|where|who|what|which|how(\s+(much|many|long|often|so))?)(\s+(else|exactly|not|so|then|now))?$/i;
 
@@ -64,7 +72,7 @@ const POINTING_WORD =
 export function readsAsFollowUp(question: string): boolean {
   const text = question.trim().replace(/[?!.\s]+$/u, "");
   if (text === "") return false;
-  if (CONTINUATION.test(text) || BARE_QUESTION.test(text) || asksForMore(text)) return true;
+  if (CONTINUATION.test(text) || BARE_QUESTION.test(text) || asksForMore(text) || asksForOthers(text)) return true;
   const placeholderIt = PLACEHOLDER_IT.test(text);
   const pronounNearStart = text
     .split(/\s+/u)

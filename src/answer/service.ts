@@ -8,8 +8,8 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
-import { ABSTENTION, composeAnswer, quoteSentences, type Answer } from "./compose.js";
-import { asksForMore, retrievalText, withTopic } from "./follow-up.js";
+import { ABSTENTION, composeAnswer, NOTHING_ELSE_TEXT, quoteSentences, type Answer } from "./compose.js";
+import { asksForMore, asksForOthers, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import { composeSummary, filesToSummarize, OVERVIEW_MAX_FILES, summaryRequest, summarySentences, type CorpusFileSummary } from "./summary.js";
@@ -19,6 +19,9 @@ export type { Answer };
 /** "Tell me more" quotes the best sentence for the earlier question with this many before and after it. */
 const PASSAGE_BEFORE = 1;
 const PASSAGE_AFTER = 2;
+
+/** "What else?" looks this many candidates past the earlier answer's sentences. */
+const OTHERS_CANDIDATES = 5;
 
 /** A summary quotes up to this many sentences of a file: more than an answer, still a quick read. */
 export const SUMMARY_SENTENCES = 5;
@@ -102,8 +105,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return picked;
   };
-  const answerTo = async (question: string, text: string) => {
-    const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences)));
+  const answerTo = async (question: string, text: string, candidates = Math.max(5, config.maxAnswerSentences)) => {
+    const hits = await queue.run(() => retriever.retrieve(text, candidates));
     return { hits, answer: composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention }) };
   };
   return {
@@ -126,6 +129,17 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
         const earlier = await answerTo(followUpTo, followUpTo);
         if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo };
         return { ...quoteSentences(question, passageAround(earlier.hits[0]!.id)), followUpTo };
+      }
+      if (followUpTo !== undefined && asksForOthers(question)) {
+        // "What else?": the earlier question's answer again, without the sentences it cited. The
+        // "not found" rule still applies, so what is left must be relevant to the earlier question.
+        const earlier = await answerTo(followUpTo, followUpTo, config.maxAnswerSentences + OTHERS_CANDIDATES);
+        if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo };
+        // Two sentences can share a line ("... to the U.S. Instead, ..."): told apart by their text.
+        const cited = new Set(earlier.answer.citations.map((c) => `${c.source}\n${c.text}`));
+        const rest = earlier.hits.filter((hit) => !cited.has(`${hit.sentence.source}\n${hit.sentence.text}`));
+        const others = composeAnswer(question, rest, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
+        return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT }), followUpTo };
       }
       const found = await answerTo(question, text);
       if (followUpTo !== undefined) {
