@@ -131,6 +131,17 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(blockText(replies()[2]!.args)).toContain("Read as a follow-up to: \\\"Who heads China's delegation?\\\"");
   });
 
+  it("takes a thanks in its thread with a reaction and gives help instead of searching for 'help'", async () => {
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> Who heads China's delegation?", ts: "330.1", channel: "C5" }));
+    await eventually(() => replies().length === 1, "the first answer");
+    await post(eventBody({ type: "message", channel_type: "channel", user: "U1", text: "thanks! :pray:", ts: "330.5", thread_ts: "330.1", channel: "C5" }));
+    await eventually(() => fake.callsTo("reactions.add").some((c) => c.args.timestamp === "330.5"), "the reaction");
+    expect(fake.callsTo("reactions.add").find((c) => c.args.timestamp === "330.5")!.args).toMatchObject({ channel: "C5", name: "slightly_smiling_face" });
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> help", ts: "331.1", channel: "C5" }));
+    await eventually(() => replies().length === 2, "the help reply");
+    expect(blockText(replies()[1]!.args)).toContain("Ask me a question about the documents");
+  });
+
   it("answers a follow-up in a thread it answered in, and stays quiet in other threads", async () => {
     await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> where were the earlier talks held?", ts: "300.1", channel: "C2" }));
     await eventually(() => replies().length === 1, "the first answer");
