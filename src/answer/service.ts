@@ -109,38 +109,48 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const hits = await queue.run(() => retriever.retrieve(text, candidates));
     return { hits, answer: composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention }) };
   };
+  /** A summary request's answer, or undefined when the question is not one (see summary.ts). */
+  const summaryAnswer = (question: string, topic: string | undefined): Answer | undefined => {
+    const request = summaryRequest(question);
+    const summarized = request && !(request.onlyWithoutTopic && topic !== undefined) && filesToSummarize(request, corpusFiles());
+    if (!summarized) return undefined;
+    const all = corpusFiles().length;
+    if (summarized.length === 1) return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
+    const listed = summarized.slice(0, OVERVIEW_MAX_FILES);
+    return composeSummary(question, listed.map((f) => f.sentences[0]!), listed.map((f) => f.source), all);
+  };
+  /**
+   * "Tell me more": the passage around the earlier question's best sentence, which a re-run of
+   * that question finds again (the index does not change within this service).
+   */
+  const passageAnswer = async (question: string, topic: string): Promise<Answer> => {
+    const earlier = await answerTo(topic, topic);
+    if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
+    return { ...quoteSentences(question, passageAround(earlier.hits[0]!.id)), followUpTo: topic };
+  };
+  /**
+   * "What else?": the earlier question's answer again, without the sentences it cited. The "not
+   * found" rule still applies, so what is left must be relevant to the earlier question.
+   */
+  const othersAnswer = async (question: string, topic: string): Promise<Answer> => {
+    const earlier = await answerTo(topic, topic, config.maxAnswerSentences + OTHERS_CANDIDATES);
+    if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
+    // Two sentences can share a line ("... to the U.S. Instead, ..."): told apart by their text.
+    const cited = new Set(earlier.answer.citations.map((c) => `${c.source}\n${c.text}`));
+    const rest = earlier.hits.filter((hit) => !cited.has(`${hit.sentence.source}\n${hit.sentence.text}`));
+    const others = composeAnswer(question, rest, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
+    return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT }), followUpTo: topic };
+  };
   return {
     manifest: index.manifest,
     async answer(raw: string, conversation?: Conversation): Promise<Answer> {
       const question = normalizeQuestion(raw);
-      const request = summaryRequest(question);
       const topic = topicOf(conversation);
-      const summarized = request && !(request.onlyWithoutTopic && topic !== undefined) && filesToSummarize(request, corpusFiles());
-      if (summarized) {
-        const all = corpusFiles().length;
-        if (summarized.length === 1) return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
-        const listed = summarized.slice(0, OVERVIEW_MAX_FILES);
-        return composeSummary(question, listed.map((f) => f.sentences[0]!), listed.map((f) => f.source), all);
-      }
+      const summary = summaryAnswer(question, topic);
+      if (summary) return summary;
       const { text, followUpTo } = retrievalText(question, topic);
-      if (followUpTo !== undefined && asksForMore(question)) {
-        // "Tell me more": the passage around the earlier question's best sentence, which a re-run
-        // of that question finds again (the index has not changed within this service).
-        const earlier = await answerTo(followUpTo, followUpTo);
-        if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo };
-        return { ...quoteSentences(question, passageAround(earlier.hits[0]!.id)), followUpTo };
-      }
-      if (followUpTo !== undefined && asksForOthers(question)) {
-        // "What else?": the earlier question's answer again, without the sentences it cited. The
-        // "not found" rule still applies, so what is left must be relevant to the earlier question.
-        const earlier = await answerTo(followUpTo, followUpTo, config.maxAnswerSentences + OTHERS_CANDIDATES);
-        if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo };
-        // Two sentences can share a line ("... to the U.S. Instead, ..."): told apart by their text.
-        const cited = new Set(earlier.answer.citations.map((c) => `${c.source}\n${c.text}`));
-        const rest = earlier.hits.filter((hit) => !cited.has(`${hit.sentence.source}\n${hit.sentence.text}`));
-        const others = composeAnswer(question, rest, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
-        return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT }), followUpTo };
-      }
+      if (followUpTo !== undefined && asksForMore(question)) return passageAnswer(question, followUpTo);
+      if (followUpTo !== undefined && asksForOthers(question)) return othersAnswer(question, followUpTo);
       const found = await answerTo(question, text);
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
