@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatAnswerText, summaryHeading } from "../src/answer/compose.js";
-import { composeSummary, filesToSummarize, summaryRequest, summarySentences } from "../src/answer/summary.js";
+import { composeSummary, filesToSummarize, isHeadingLike, openingSentence, summaryRequest, summarySentences } from "../src/answer/summary.js";
 import type { Sentence } from "../src/corpus/split.js";
 
 const sentence = (source: string, lineStart: number, text: string): Sentence => ({ text, source, lineStart, lineEnd: lineStart, charStart: 0, charEnd: text.length });
@@ -120,6 +120,13 @@ describe("summarySentences", () => {
     expect(summarySentences(vectors, 5)).toEqual([0, 2, 3, 4]);
   });
 
+  it("passes over headings, for the opening and the rest, unless there is nothing else", () => {
+    const vectors = [unit(0, 0, 0, 1), unit(1, 0, 0, 0), unit(0, 1, 0, 0), unit(1, 1, 0, 0)];
+    expect(summarySentences(vectors, 2, [true, false, false, false])[0]).toBe(1);
+    expect(summarySentences(vectors, 4, [true, false, true, false])).toEqual([1, 3]);
+    expect(summarySentences(vectors.slice(0, 2), 2, [true, true])).toEqual([0, 1]);
+  });
+
   it.each([
     [0, 3, []],
     [2, 5, [0, 1]],
@@ -127,6 +134,25 @@ describe("summarySentences", () => {
   ])("%i sentences, %i wanted -> %j", (n, count, expected) => {
     const vectors = Array.from({ length: n }, (_, i) => unit(1, i));
     expect(summarySentences(vectors, count)).toEqual(expected);
+  });
+});
+
+describe("isHeadingLike and openingSentence", () => {
+  it.each([
+    ["Fruit guide", true],
+    ["Setup and configuration", true],
+    ["Pears ripen in September.", false],
+    ["What is CiteBot?", false],
+    ["Note:", false],
+    ["A very long line without any closing punctuation that goes on and on for many words here", false],
+  ])("%j -> %s", (text, expected) => {
+    expect(isHeadingLike(text)).toBe(expected);
+  });
+
+  it("finds the first sentence that is not a heading", () => {
+    expect(openingSentence([{ text: "Guide" }, { text: "Intro" }, { text: "It begins here." }])?.text).toBe("It begins here.");
+    expect(openingSentence([{ text: "Guide" }])?.text).toBe("Guide");
+    expect(openingSentence([])).toBeUndefined();
   });
 });
 

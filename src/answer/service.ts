@@ -12,7 +12,16 @@ import { ABSTENTION, composeAnswer, NOTHING_ELSE_TEXT, quoteSentences, type Answ
 import { asksForMore, asksForOthers, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
-import { composeSummary, filesToSummarize, OVERVIEW_MAX_FILES, summaryRequest, summarySentences, type CorpusFileSummary } from "./summary.js";
+import {
+  composeSummary,
+  filesToSummarize,
+  isHeadingLike,
+  openingSentence,
+  OVERVIEW_MAX_FILES,
+  summaryRequest,
+  summarySentences,
+  type CorpusFileSummary,
+} from "./summary.js";
 
 export type { Answer };
 
@@ -99,7 +108,11 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const summaryOf = (file: CorpusFileSummary & { readonly ids: readonly number[] }) => {
     let picked = summaries.get(file.source);
     if (!picked) {
-      const positions = summarySentences(file.ids.map((id) => index.dense.vectorOf(id)), SUMMARY_SENTENCES);
+      const positions = summarySentences(
+        file.ids.map((id) => index.dense.vectorOf(id)),
+        SUMMARY_SENTENCES,
+        file.sentences.map((sentence) => isHeadingLike(sentence.text)),
+      );
       picked = positions.map((i) => file.sentences[i]!);
       summaries.set(file.source, picked);
     }
@@ -117,7 +130,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const all = corpusFiles().length;
     if (summarized.length === 1) return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
     const listed = summarized.slice(0, OVERVIEW_MAX_FILES);
-    return composeSummary(question, listed.map((f) => f.sentences[0]!), listed.map((f) => f.source), all);
+    return composeSummary(question, listed.map((f) => openingSentence(f.sentences)!), listed.map((f) => f.source), all);
   };
   /**
    * "Tell me more": the passage around the earlier question's best sentence, which a re-run of

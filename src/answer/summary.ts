@@ -117,7 +117,8 @@ const SUMMARY_POOL = 500;
 
 /**
  * Picks up to `count` of a file's sentences for an extractive summary: the opening sentence (a
- * document's lead usually says what it is about), then by maximal marginal relevance: close to
+ * document's lead usually says what it is about; headings, marked in `skip`, are passed over),
+ * then by maximal marginal relevance: close to
  * the file's centroid (what the file as a whole is about) and unlike those already picked; never
  * a near-duplicate of one already picked.
  * `vectors` are the sentences' unit embeddings in document order. Returns positions in document order.
@@ -125,9 +126,14 @@ const SUMMARY_POOL = 500;
  * Chosen on the XQuAD-R development half by how many of an article's questions the summary's
  * sentences answer (`npm run eval`), where it scored on a par with the first sentences.
  */
-export function summarySentences(vectors: ReadonlyArray<readonly number[]>, count: number): number[] {
+export function summarySentences(vectors: ReadonlyArray<readonly number[]>, count: number, skip: readonly boolean[] = []): number[] {
   const n = vectors.length;
   if (n === 0 || count <= 0) return [];
+  // Headings name a section but say little: they neither open a summary nor compete, unless the
+  // file holds nothing else.
+  const onlyHeadings = skip.filter(Boolean).length >= n;
+  const eligible = (i: number) => onlyHeadings || !skip[i];
+  const lead = [...vectors.keys()].find(eligible)!;
   const dims = vectors[0]!.length;
   const centroid = new Array<number>(dims).fill(0);
   for (const v of vectors) for (let d = 0; d < dims; d++) centroid[d]! += v[d]!;
@@ -136,12 +142,12 @@ export function summarySentences(vectors: ReadonlyArray<readonly number[]>, coun
   // Only the most central sentences compete after the opening one: the weight on centrality keeps
   // picks among them anyway, and a 100k-sentence file then costs two passes, not one per pick.
   const pool = [...centrality.keys()]
-    .filter((i) => i !== 0)
+    .filter((i) => i !== lead && eligible(i))
     .sort((a, b) => centrality[b]! - centrality[a]!)
     .slice(0, SUMMARY_POOL);
-  const chosen = [0];
+  const chosen = [lead];
   // Redundancy with the chosen set, kept up to date incrementally: one pass over the pool per pick.
-  const redundancy = new Map(pool.map((i) => [i, dot(vectors[i]!, vectors[0]!)]));
+  const redundancy = new Map(pool.map((i) => [i, dot(vectors[i]!, vectors[lead]!)]));
   while (chosen.length < Math.min(count, n)) {
     let best = -1;
     let bestScore = -Infinity;
@@ -156,6 +162,19 @@ export function summarySentences(vectors: ReadonlyArray<readonly number[]>, coun
     for (const [i, similarity] of redundancy) redundancy.set(i, Math.max(similarity, dot(vectors[i]!, vectors[best]!)));
   }
   return chosen.sort((a, b) => a - b);
+}
+
+/**
+ * A heading rather than a sentence: short and without closing punctuation ("Fruit guide",
+ * "## Setup"). The splitter keeps Markdown headings as sentences of their own.
+ */
+export function isHeadingLike(text: string): boolean {
+  return !/[.!?…:;"'”’)\]]$/u.test(text.trim()) && text.trim().split(/\s+/u).length <= 12;
+}
+
+/** The first sentence of a file that is not a heading (the first one when all are). */
+export function openingSentence<S extends { readonly text: string }>(sentences: readonly S[]): S | undefined {
+  return sentences.find((s) => !isHeadingLike(s.text)) ?? sentences[0];
 }
 
 /** At most this many files are listed in an overview of the whole corpus. */
