@@ -140,3 +140,23 @@ describe("composeAnswer: context for an answer that opens with a back-reference"
     expect(refused.citations).toEqual([]);
   });
 });
+
+describe("composeAnswer: an answer whose best sentence is a heading", () => {
+  const heading = ranked("Installation", 3, 0.9);
+  const section = [sentence("Run npm ci in the project folder.", 5), sentence("It needs Node 20.", 5), sentence("Then run the tests.", 6)];
+  const runnerUp = ranked("Usage notes are elsewhere.", 12, 0.88);
+
+  it("cites the section under the heading instead of runners-up, in document order", () => {
+    const answer = composeAnswer("How do I install it?", [heading, runnerUp], { maxSentences: 2, sectionAfter: () => section });
+    expect(answer.text).toBe("Installation [1] Run npm ci in the project folder. [2] It needs Node 20. [3]");
+    expect(answer.citations.map((c) => [c.lineStart, c.score])).toEqual([[3, 0.9], [5, 0], [5, 0]]);
+  });
+
+  it.each([
+    ["the best sentence is not a heading", [runnerUp, heading], () => section, "Usage notes are elsewhere. [1] Installation [2]"],
+    ["the heading has nothing under it", [heading, runnerUp], () => [], "Installation [1] Usage notes are elsewhere. [2]"],
+    ["no section is known", [heading, runnerUp], undefined, "Installation [1] Usage notes are elsewhere. [2]"],
+  ] as const)("answers as usual when %s", (_name, hits, sectionAfter, text) => {
+    expect(composeAnswer("q", hits, { maxSentences: 2, ...(sectionAfter ? { sectionAfter } : {}) }).text).toBe(text);
+  });
+});

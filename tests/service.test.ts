@@ -188,6 +188,15 @@ describe("answer service", () => {
     expect(fruit.citations.map((c) => c.text)).toEqual(["Pears ripen in September.", "Apples keep for months in a cold store."]);
   });
 
+  it("answers with the section under a Markdown heading when the heading is the best match", async () => {
+    const { open } = await setup({
+      "handbook.md": "# Handbook\n\n## Installation\n\nRun npm ci in the project folder. It needs Node 20.\n\n## Usage\n\nRun npm start to launch the bot.\n",
+    });
+    const { service } = await open();
+    const answer = await service.answer("Installation?");
+    expect(answer.citations.map((c) => c.text)).toEqual(["Installation", "Run npm ci in the project folder.", "It needs Node 20."]);
+  });
+
   it("cites a wrapped sentence with both of its lines", async () => {
     const { open } = await setup();
     const { service } = await open();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatAnswerText, summaryHeading } from "../src/answer/compose.js";
-import { composeSummary, filesToSummarize, isHeadingLike, openingSentence, summaryRequest, summarySentences } from "../src/answer/summary.js";
+import { composeSummary, filesToSummarize, openingSentence, summaryRequest, summarySentences } from "../src/answer/summary.js";
+import { isHeadingLike } from "../src/corpus/reference.js";
 import type { Sentence } from "../src/corpus/split.js";
 
 const sentence = (source: string, lineStart: number, text: string): Sentence => ({ text, source, lineStart, lineEnd: lineStart, charStart: 0, charEnd: text.length });

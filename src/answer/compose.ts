@@ -1,4 +1,4 @@
-import { opensWithBackReference } from "../corpus/reference.js";
+import { isHeadingLike, opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 
 /**
@@ -112,6 +112,11 @@ export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
    * opens with a back-reference ("He", "These materials"), that sentence is cited before it.
    */
   readonly previousOf?: (hit: R) => Sentence | undefined;
+  /**
+   * The sentences under a hit's heading, up to the next heading, in document order. When given and
+   * the best sentence is a heading ("Installation"), they are cited after it instead of runners-up.
+   */
+  readonly sectionAfter?: (hit: R) => readonly Sentence[];
   /** A further sentence joins the answer only if its score is at least this share of the best one's. */
   readonly supportRatio?: number;
   /** Defaults to ABSTENTION, calibrated for use-lite; other models get theirs from `npm run eval -- --calibrate`. */
@@ -148,6 +153,12 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     if (seenText.has(candidate.sentence.text)) continue;
     seenText.add(candidate.sentence.text);
     chosen.push(candidate);
+  }
+  // A heading says where the answer is, not what it is: the section under it is the answer.
+  const section = isHeadingLike(top.sentence.text) ? (options.sectionAfter?.(top) ?? []) : [];
+  if (section.length > 0) {
+    const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;
+    chosen.splice(0, chosen.length, top, ...section.slice(0, options.maxSentences).map((sentence) => ({ sentence, score: scoreOf(sentence) })));
   }
   const context = opensWithBackReference(top.sentence.text) ? options.previousOf?.(top) : undefined;
   if (context && !seenText.has(context.text)) {

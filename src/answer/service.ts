@@ -1,4 +1,5 @@
 import type { EngineConfig } from "../config.js";
+import { isHeadingLike } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -15,7 +16,6 @@ import { SerialQueue } from "./serial.js";
 import {
   composeSummary,
   filesToSummarize,
-  isHeadingLike,
   openingSentence,
   OVERVIEW_MAX_FILES,
   summaryRequest,
@@ -118,9 +118,20 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return picked;
   };
+  /** The sentences under a heading, up to the next heading or the end of its file. */
+  const sectionAfter = (hit: { id: number; sentence: { source: string } }) => {
+    const section: Sentence[] = [];
+    for (let id = hit.id + 1; section.length < config.maxAnswerSentences; id++) {
+      const sentence = index.sentences[id];
+      if (sentence?.source !== hit.sentence.source || isHeadingLike(sentence.text)) break;
+      section.push(sentence);
+    }
+    return section;
+  };
+  const composeOptions = { maxSentences: config.maxAnswerSentences, previousOf, sectionAfter, abstention };
   const answerTo = async (question: string, text: string, candidates = Math.max(5, config.maxAnswerSentences)) => {
     const hits = await queue.run(() => retriever.retrieve(text, candidates));
-    return { hits, answer: composeAnswer(question, hits, { maxSentences: config.maxAnswerSentences, previousOf, abstention }) };
+    return { hits, answer: composeAnswer(question, hits, composeOptions) };
   };
   /** A summary request's answer, or undefined when the question is not one (see summary.ts). */
   const summaryAnswer = (question: string, topic: string | undefined): Answer | undefined => {
@@ -151,7 +162,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     // Two sentences can share a line ("... to the U.S. Instead, ..."): told apart by their text.
     const cited = new Set(earlier.answer.citations.map((c) => `${c.source}\n${c.text}`));
     const rest = earlier.hits.filter((hit) => !cited.has(`${hit.sentence.source}\n${hit.sentence.text}`));
-    const others = composeAnswer(question, rest, { maxSentences: config.maxAnswerSentences, previousOf, abstention });
+    const others = composeAnswer(question, rest, composeOptions);
     return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT }), followUpTo: topic };
   };
   return {

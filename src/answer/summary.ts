@@ -1,3 +1,4 @@
+import { isHeadingLike } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { tokenize } from "../retrieval/tokenize.js";
 import { quoteSentences, type Answer } from "./compose.js";
@@ -162,14 +163,6 @@ export function summarySentences(vectors: ReadonlyArray<readonly number[]>, coun
     for (const [i, similarity] of redundancy) redundancy.set(i, Math.max(similarity, dot(vectors[i]!, vectors[best]!)));
   }
   return chosen.sort((a, b) => a - b);
-}
-
-/**
- * A heading rather than a sentence: short and without closing punctuation ("Fruit guide",
- * "## Setup"). The splitter keeps Markdown headings as sentences of their own.
- */
-export function isHeadingLike(text: string): boolean {
-  return !/[.!?…:;"'”’)\]]$/u.test(text.trim()) && text.trim().split(/\s+/u).length <= 12;
 }
 
 /** The first sentence of a file that is not a heading (the first one when all are). */

@@ -8,3 +8,13 @@ const BACK_REFERENCE_START = /^["'“(]*(he|she|it|they|his|her|its|their|this|t
 export function opensWithBackReference(text: string): boolean {
   return BACK_REFERENCE_START.test(text);
 }
+
+/**
+ * A heading rather than a sentence: short and without closing punctuation ("Installation",
+ * "Fruit guide"). The splitter keeps Markdown headings and title lines as sentences of their own;
+ * a heading says where the answer is, the sentences under it say what it is.
+ */
+export function isHeadingLike(text: string): boolean {
+  const trimmed = text.trim();
+  return !/[.!?…:;"'”’)\]]$/u.test(trimmed) && trimmed.split(/\s+/u).length <= 12;
+}
