@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ABSTENTION, composeAnswer, formatAnswerText, formatLocation, LOW_CONFIDENCE_TEXT, NOT_FOUND_TEXT, type RankedSentence } from "../src/answer/compose.js";
+import { leadsIntoNext } from "../src/corpus/reference.js";
 import type { Sentence } from "../src/corpus/split.js";
 
 const sentence = (text: string, line: number, source = "corpus/a.txt", lineEnd = line): Sentence => ({
@@ -158,5 +159,27 @@ describe("composeAnswer: an answer whose best sentence is a heading", () => {
     ["no section is known", [heading, runnerUp], undefined, "Installation [1] Usage notes are elsewhere. [2]"],
   ] as const)("answers as usual when %s", (_name, hits, sectionAfter, text) => {
     expect(composeAnswer("q", hits, { maxSentences: 2, ...(sectionAfter ? { sectionAfter } : {}) }).text).toBe(text);
+  });
+});
+
+describe("composeAnswer: an answer whose best sentence is a question in the text (an FAQ)", () => {
+  it("cites the question followed by the sentences that answer it", () => {
+    const question = ranked("Where is the VPN guide?", 7, 0.95);
+    const after = [sentence("It lives in the IT wiki under Network.", 8), sentence("Ask the helpdesk for access.", 8)];
+    const answer = composeAnswer("Where is the VPN guide?", [question, ranked("VPN access needs a token.", 20, 0.9)], { maxSentences: 3, sectionAfter: () => after });
+    expect(answer.text).toBe("Where is the VPN guide? [1] It lives in the IT wiki under Network. [2] Ask the helpdesk for access. [3]");
+  });
+});
+
+describe("leadsIntoNext", () => {
+  it.each([
+    ["Installation", true],
+    ["Where is the VPN guide?", true],
+    ["**How do I reset my password?**", true],
+    ['He asked, "Why now?"', true],
+    ["Run npm ci in the project folder.", false],
+    ["| Pro | $10 a month |", false],
+  ])("%j -> %s", (text, expected) => {
+    expect(leadsIntoNext(text)).toBe(expected);
   });
 });

@@ -197,6 +197,15 @@ describe("answer service", () => {
     expect(answer.citations.map((c) => c.text)).toEqual(["Installation", "Run npm ci in the project folder.", "It needs Node 20."]);
   });
 
+  it("answers with what follows a question in an FAQ, up to the next question", async () => {
+    const { open } = await setup({
+      "faq.md": "Where is the VPN guide?\nIt lives in the IT wiki under Network.\n\nHow do I reset my password?\nGo to Settings and click Reset.\n",
+    });
+    const { service } = await open();
+    const answer = await service.answer("Where is the VPN guide?");
+    expect(answer.citations.map((c) => c.text)).toEqual(["Where is the VPN guide?", "It lives in the IT wiki under Network."]);
+  });
+
   it("cites a wrapped sentence with both of its lines", async () => {
     const { open } = await setup();
     const { service } = await open();

@@ -1,4 +1,4 @@
-import { isHeadingLike, opensWithBackReference } from "../corpus/reference.js";
+import { leadsIntoNext, opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 
 /**
@@ -113,8 +113,9 @@ export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
    */
   readonly previousOf?: (hit: R) => Sentence | undefined;
   /**
-   * The sentences under a hit's heading, up to the next heading, in document order. When given and
-   * the best sentence is a heading ("Installation"), they are cited after it instead of runners-up.
+   * The sentences after a hit, up to the next heading or question, in document order. When given
+   * and the best sentence is a heading ("Installation") or a question in the text (an FAQ), they
+   * are cited after it instead of runners-up.
    */
   readonly sectionAfter?: (hit: R) => readonly Sentence[];
   /** A further sentence joins the answer only if its score is at least this share of the best one's. */
@@ -154,8 +155,9 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     seenText.add(candidate.sentence.text);
     chosen.push(candidate);
   }
-  // A heading says where the answer is, not what it is: the section under it is the answer.
-  const section = isHeadingLike(top.sentence.text) ? (options.sectionAfter?.(top) ?? []) : [];
+  // A heading says where the answer is, and a question in the text (an FAQ) asks it: the sentences
+  // after it are the answer.
+  const section = leadsIntoNext(top.sentence.text) ? (options.sectionAfter?.(top) ?? []) : [];
   if (section.length > 0) {
     const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;
     chosen.splice(0, chosen.length, top, ...section.slice(0, options.maxSentences).map((sentence) => ({ sentence, score: scoreOf(sentence) })));

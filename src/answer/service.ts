@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config.js";
-import { isHeadingLike } from "../corpus/reference.js";
+import { isHeadingLike, leadsIntoNext } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -118,12 +118,12 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return picked;
   };
-  /** The sentences under a heading, up to the next heading or the end of its file. */
+  /** The sentences after a heading or an FAQ question, up to the next one or the end of its file. */
   const sectionAfter = (hit: { id: number; sentence: { source: string } }) => {
     const section: Sentence[] = [];
     for (let id = hit.id + 1; section.length < config.maxAnswerSentences; id++) {
       const sentence = index.sentences[id];
-      if (sentence?.source !== hit.sentence.source || isHeadingLike(sentence.text)) break;
+      if (sentence?.source !== hit.sentence.source || leadsIntoNext(sentence.text)) break;
       section.push(sentence);
     }
     return section;

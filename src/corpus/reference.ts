@@ -16,5 +16,19 @@ export function opensWithBackReference(text: string): boolean {
  */
 export function isHeadingLike(text: string): boolean {
   const trimmed = text.trim();
-  return !/[.!?…:;"'”’)\]]$/u.test(trimmed) && trimmed.split(/\s+/u).length <= 12;
+  // A table row ("| Pro | $10 |") is data, not a heading, however short.
+  return !trimmed.startsWith("|") && !/[.!?…:;"'”’)\]]$/u.test(trimmed) && trimmed.split(/\s+/u).length <= 12;
+}
+
+/**
+ * A question in the text itself ("Where is the VPN guide?", "**How do I reset my password?**"):
+ * in an FAQ the answer is what follows it.
+ */
+export function isQuestionSentence(text: string): boolean {
+  return /\?["'”’)*_]*$/u.test(text.trim());
+}
+
+/** A heading or a question: a sentence that leads into the ones after it, which hold the answer. */
+export function leadsIntoNext(text: string): boolean {
+  return isQuestionSentence(text) || isHeadingLike(text);
 }
