@@ -39,6 +39,14 @@ describe("answer service", () => {
     expect(answer.text).toContain("[1]");
   });
 
+  it("answers a question with a misspelt key word", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const answer = await service.answer("Who heads the Chinese delgation?");
+    expect(answer).toMatchObject({ answered: true });
+    expect(answer.citations[0]!.lineStart).toBe(11);
+  });
+
   it("cites the sentence a back-referencing answer points to, from the same file, before it", async () => {
     const { open } = await setup();
     const { service } = await open();

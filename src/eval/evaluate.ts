@@ -2,7 +2,7 @@ import type { Sentence } from "../corpus/split.js";
 import { splitSentences } from "../corpus/split.js";
 import type { CiteBotEmbeddings } from "../embeddings/types.js";
 import { HnswDenseIndex } from "../index/dense.js";
-import { Bm25Index } from "../retrieval/bm25.js";
+import { Bm25Index, DEFAULT_BM25, type Bm25Params } from "../retrieval/bm25.js";
 import { featureVectors, type FusionParams } from "../retrieval/fusion.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
 import { HybridRetriever, type RetrievedSentence } from "../retrieval/hybrid.js";
@@ -15,10 +15,26 @@ export async function buildArticleRetriever(
   sentences: readonly Sentence[],
   embeddings: CiteBotEmbeddings,
   fusion: FusionParams,
+  bm25: Bm25Params = DEFAULT_BM25,
 ): Promise<HybridRetriever> {
   const vectors = await embeddings.embedDocuments(sentences.map((s) => s.text));
   const dense = await HnswDenseIndex.fromVectors(vectors, sentences, embeddings);
-  return new HybridRetriever(sentences, dense, new Bm25Index(sentences.map((s) => s.text)), adaptedQueryEmbedder(embeddings), { fusion });
+  return new HybridRetriever(sentences, dense, new Bm25Index(sentences.map((s) => s.text), bm25), adaptedQueryEmbedder(embeddings), { fusion });
+}
+
+/**
+ * The question with one typo in its longest word (of 6 letters or more): a middle letter dropped,
+ * doubled, or swapped with the next, in turn by `seed`. Deterministic, for a repeatable test of
+ * misspelt questions. Questions without such a word come back unchanged.
+ */
+export function misspell(question: string, seed: number): string {
+  const words = [...question.matchAll(/\p{L}{6,}/gu)];
+  if (words.length === 0) return question;
+  const longest = words.reduce((a, b) => (b[0].length > a[0].length ? b : a));
+  const word = longest[0];
+  const at = Math.floor(word.length / 2);
+  const typo = [word.slice(0, at) + word.slice(at + 1), word.slice(0, at) + word[at] + word.slice(at), word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2)][seed % 3]!;
+  return question.slice(0, longest.index) + typo + question.slice(longest.index! + word.length);
 }
 
 export interface QuestionOutcome {

@@ -29,8 +29,9 @@ import { CiteBotError, ErrorCode } from "../errors.js";
 import { splitSentences } from "../corpus/split.js";
 import { CachingEmbeddings } from "../embeddings/cache.js";
 import { createEmbeddings } from "../embeddings/factory.js";
+import { DEFAULT_BM25 } from "../retrieval/bm25.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
-import { boundaryAgreement, buildArticleRetriever, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
+import { boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
 import { loadConversationTurns, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type EvalArticle } from "./xquad.js";
@@ -113,6 +114,31 @@ async function ownSplitterRanks(articles: readonly EvalArticle[], embeddings: Ca
     }
   }
   return ranks;
+}
+
+/**
+ * Every XQuAD-R question with one typo (see `misspell`), ranked with and without reading misspelt
+ * words as the corpus word one edit away: R@1 and the share refused as "not found".
+ */
+async function misspeltQuestions(articles: readonly EvalArticle[], embeddings: CachingEmbeddings, rule: AbstentionRule) {
+  const result = (correctTypos: boolean) => ({ correctTypos, hits: 0, refused: 0, questions: 0 });
+  const runs = [result(true), result(false)];
+  const misspelt: string[] = [];
+  for (const article of articles) for (const q of article.questions) misspelt.push(misspell(q.question, misspelt.length));
+  await embeddings.embedDocuments(misspelt);
+  for (const run of runs) {
+    let i = 0;
+    for (const article of articles) {
+      const retriever = await buildArticleRetriever(article.sentences, embeddings, DEFAULT_FUSION, { ...DEFAULT_BM25, correctTypos: run.correctTypos });
+      for (const q of article.questions) {
+        const [top] = await retriever.retrieve(misspelt[i++]!, 1);
+        run.questions++;
+        if (top?.id === q.gold) run.hits++;
+        if (!top || relevance(top, rule.denseWeight) < rule.threshold) run.refused++;
+      }
+    }
+  }
+  return { changed: misspelt.filter((m, i) => m !== articles.flatMap((a) => a.questions)[i]!.question).length, runs };
 }
 
 /** The shipped retriever's best sentence for each question over the trade article. */
@@ -355,6 +381,8 @@ async function main(): Promise<void> {
   const readAsSmallTalk = ordinaryQuestions.filter((q) => smallTalk(q) !== undefined).length;
   const summaryRows = await summaryCoverage(articles, embeddings);
 
+  const typos = await misspeltQuestions(articles, embeddings, rule);
+  await embeddings.writeTo(cacheFile);
   const boundaries = boundaryAgreement(articles);
   const ownRanks = await ownSplitterRanks(articles, embeddings);
   const own = summarizeRanks(ownRanks);
@@ -409,6 +437,14 @@ No reference summaries exist for these texts. As a stand-in for how informative 
 | Summary | Questions covered | Development half | Held-out half |
 | --- | ---: | ---: | ---: |
 ${summaryRows}
+
+## Misspelt questions
+
+Each of the ${xquadQuestions.length} XQuAD-R questions with one typo in its longest word (a middle letter dropped, doubled or swapped; ${typos.changed} questions changed), shipped hybrid:
+
+| Misspelt words | R@1 | Refused ("not found") |
+| --- | ---: | ---: |
+${typos.runs.map((r) => `| ${r.correctTypos ? "**read as the corpus word one edit away (shipped)**" : "left as typed"} | ${fmt(r.hits / r.questions)} | ${pct(r.refused / r.questions)} |`).join("\n")}
 
 ## Our sentence splitter on the benchmark
 

@@ -1,12 +1,19 @@
-import { tokenize } from "./tokenize.js";
+import { forEachTerm } from "./tokenize.js";
+import { isEnglishWord } from "./specificity.js";
+import { MIN_CORRECTED_LENGTH, SpellingIndex } from "./typos.js";
 
 export interface Bm25Params {
   readonly k1: number;
   readonly b: number;
+  /** Read a question word the corpus lacks as the corpus word one edit away (see typos.ts). */
+  readonly correctTypos: boolean;
 }
 
 /** Tuned on the XQuAD-R development half (see src/eval); sentences are short, so length matters less. */
-export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.4 };
+export const DEFAULT_BM25: Bm25Params = { k1: 1.2, b: 0.4, correctTypos: true };
+
+/** At most this many corrected question words are remembered. */
+const CORRECTION_CACHE_LIMIT = 10_000;
 
 export interface ScoredId {
   readonly id: number;
@@ -25,6 +32,8 @@ export class Bm25Index {
   /** Each document's tokens, kept for phrase matching; strings are shared with the postings' keys. */
   private readonly docTokens: string[][];
   private readonly averageLength: number;
+  private readonly spelling: SpellingIndex | undefined;
+  private readonly corrections = new Map<string, string | undefined>();
   readonly size: number;
 
   constructor(texts: readonly string[], private readonly params: Bm25Params = DEFAULT_BM25) {
@@ -33,12 +42,20 @@ export class Bm25Index {
     this.docTokens = new Array<string[]>(texts.length);
     const interned = new Map<string, string>();
     let total = 0;
+    const words = new Map<string, string>();
+    const seen = new Set<string>();
     texts.forEach((text, id) => {
-      const tokens = tokenize(text).map((t) => {
-        const shared = interned.get(t);
-        if (shared !== undefined) return shared;
-        interned.set(t, t);
-        return t;
+      const tokens: string[] = [];
+      forEachTerm(text, (raw, term) => {
+        let shared = interned.get(term);
+        if (shared === undefined) interned.set(term, (shared = term));
+        tokens.push(shared);
+        // Most words repeat and are lower-case already: one map lookup settles them.
+        if (params.correctTypos && raw.length >= MIN_CORRECTED_LENGTH && !words.has(raw) && !seen.has(raw)) {
+          seen.add(raw);
+          const word = raw.toLowerCase();
+          if (!words.has(word) && SpellingIndex.correctable(word)) words.set(word, shared);
+        }
       });
       this.docTokens[id] = tokens;
       this.lengths[id] = tokens.length;
@@ -52,6 +69,7 @@ export class Bm25Index {
         list.tfs.push(tf);
       }
     });
+    this.spelling = params.correctTypos ? new SpellingIndex(words, (term) => this.postings.get(term)?.ids.length ?? 0) : undefined;
     // Sparse input (an updated index has holes where sentences were removed) counts only real documents.
     const documents = texts.reduce((n) => n + 1, 0);
     this.averageLength = documents === 0 ? 0 : total / documents || 1;
@@ -66,9 +84,28 @@ export class Bm25Index {
     return this.docTokens[id] ?? [];
   }
 
-  /** Unique query terms (a repeated word counts once: questions rarely repeat words for emphasis). */
+  /**
+   * Unique query terms (a repeated word counts once: questions rarely repeat words for emphasis),
+   * a misspelt word (one neither in the corpus nor in everyday English) read as the corpus word one
+   * edit away.
+   */
   queryTerms(query: string): string[] {
-    return [...new Set(tokenize(query))];
+    const terms = new Set<string>();
+    forEachTerm(query, (raw, term) => {
+      // A real word the corpus lacks ("mayor", "convention") is not a typo of one it has ("major", "contention").
+      const known = this.postings.has(term) || isEnglishWord(term);
+      terms.add(known ? term : (this.corrected(raw.toLowerCase()) ?? term));
+    });
+    return [...terms];
+  }
+
+  private corrected(word: string): string | undefined {
+    if (!this.spelling) return undefined;
+    if (this.corrections.has(word)) return this.corrections.get(word);
+    const term = this.spelling.correct(word);
+    if (this.corrections.size >= CORRECTION_CACHE_LIMIT) this.corrections.clear();
+    this.corrections.set(word, term);
+    return term;
   }
 
   /**

@@ -17,3 +17,8 @@ const LOG_TOTAL = Math.log(total);
 export function englishSpecificity(term: string): number {
   return Math.log(total / ((counts.get(term) ?? 0) + 1)) / LOG_TOTAL;
 }
+
+/** Whether the term is an everyday English word (in SUBTLEX-US with a count of 5 or more). */
+export function isEnglishWord(term: string): boolean {
+  return counts.has(term);
+}

@@ -41,8 +41,8 @@ function termOf(raw: string): string {
 const TERM_CACHE_LIMIT = 200_000;
 const termCache = new Map<string, string>();
 
-export function tokenize(text: string): string[] {
-  const tokens: string[] = [];
+/** Calls `visit` with each word (as written) and its index term, skipping dropped words. */
+export function forEachTerm(text: string, visit: (raw: string, term: string) => void): void {
   for (const match of text.normalize("NFKC").matchAll(TOKEN)) {
     const raw = match[0];
     let term = termCache.get(raw);
@@ -51,7 +51,13 @@ export function tokenize(text: string): string[] {
       if (termCache.size >= TERM_CACHE_LIMIT) termCache.clear();
       termCache.set(raw, term);
     }
-    if (term) tokens.push(term);
+    if (term) visit(raw, term);
   }
+}
+
+export function tokenize(text: string): string[] {
+  const tokens: string[] = [];
+  forEachTerm(text, (_raw, term) => tokens.push(term));
   return tokens;
 }
+
