@@ -7,8 +7,8 @@
  * specificity.ts) is read as the corpus word one edit away (an insertion,
  * deletion, substitution or swap of neighbours), the most common one if several are. Only words of
  * 5 letters or more, and only ones with the same first letter: short words and first letters are
- * where one edit most often makes a different real word, and the restriction keeps a lookup to a
- * few hundred comparisons at 100k sentences.
+ * where one edit most often makes a different real word, and a lookup then compares only words
+ * sharing the first letter and of about the same length.
  */
 export const MIN_CORRECTED_LENGTH = 5;
 
