@@ -92,7 +92,7 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     // Enough for feedback on recent answers; older clicks are still logged with their question (from the button).
     answersById: new RecentValues(24 * 60 * 60_000, 2_000),
     // A day: a DM is one long conversation, and a question asked a day later is a new start. A
-    // channel thread older than that gets its topic back from its messages (topicFromThread).
+    // channel thread older than that gets its topic back from its messages (forgottenTopic).
     topics: new RecentValues(TOPIC_LIFETIME_MS, 20_000),
     newId: randomUUID,
   };
@@ -284,7 +284,7 @@ async function forgottenTopic(client: SlackClient, q: Question, isReply: boolean
 }
 
 /** The topic after the people's messages before `beforeTs`, oldest first; the bot's own and other bots' messages are skipped. */
-export function topicOfMessages(messages: readonly ThreadMessage[], beforeTs: string, botUserId: string | undefined): string | undefined {
+function topicOfMessages(messages: readonly ThreadMessage[], beforeTs: string, botUserId: string | undefined): string | undefined {
   let topic: string | undefined;
   for (const m of messages) {
     if (m.bot_id || !m.user || m.user === botUserId || m.ts === undefined || Number(m.ts) >= Number(beforeTs)) continue;
