@@ -85,18 +85,20 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const retriever = new HybridRetriever(index.sentences, index.dense, lexical, adaptedQueryEmbedder(embeddings));
   const queue = new SerialQueue();
   // A file's sentences keep consecutive ids in document order, also after incremental updates
-  // (a changed file is re-added as one block), so the previous sentence is id - 1 in the same file.
-  const previousOf = (hit: { id: number; sentence: { source: string } }) => {
-    const previous = index.sentences[hit.id - 1];
-    return previous?.source === hit.sentence.source ? previous : undefined;
+  // (a changed file is re-added as one block), so a sentence's neighbours are the ids next to it
+  // that belong to the same file.
+  const sentenceOfFile = (source: string, id: number) => {
+    const sentence = index.sentences[id];
+    return sentence?.source === source ? sentence : undefined;
   };
+  const previousOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id - 1);
   /** The sentence before `id` and the ones after it, as far as they are in the same file. */
   const passageAround = (id: number): Sentence[] => {
     const source = index.sentences[id]!.source;
     const passage: Sentence[] = [];
     for (let other = id - PASSAGE_BEFORE; other <= id + PASSAGE_AFTER; other++) {
-      const sentence = index.sentences[other];
-      if (sentence?.source === source) passage.push(sentence);
+      const sentence = sentenceOfFile(source, other);
+      if (sentence) passage.push(sentence);
     }
     return passage;
   };
@@ -122,8 +124,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const sectionAfter = (hit: { id: number; sentence: { source: string } }) => {
     const section: Sentence[] = [];
     for (let id = hit.id + 1; section.length < config.maxAnswerSentences; id++) {
-      const sentence = index.sentences[id];
-      if (sentence?.source !== hit.sentence.source || leadsIntoNext(sentence.text)) break;
+      const sentence = sentenceOfFile(hit.sentence.source, id);
+      if (!sentence || leadsIntoNext(sentence.text)) break;
       section.push(sentence);
     }
     return section;
