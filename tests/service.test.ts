@@ -154,7 +154,7 @@ describe("answer service", () => {
     expect(await service.answer("What is his role?", { topic: "x".repeat(5_000) })).toEqual(await service.answer("What is his role?"));
   });
 
-  it("answers a request for a summary with the file's opening and central sentences, cited in document order", async () => {
+  it("answers a request for a summary with the file's opening and central sentences, cited in document order, and one about a subject with what the sources say about it", async () => {
     const { open } = await setup();
     const { service } = await open();
     for (const request of ["Summarize the article", "tl;dr", "What is this article about?", "Give me a summary of the trade talks"]) {
@@ -173,10 +173,18 @@ describe("answer service", () => {
     const inThread = await service.answer("What is this about?", { topic: "What is the fentanyl tariff?" });
     expect(inThread).toMatchObject({ followUpTo: "What is the fentanyl tariff?" });
     expect(inThread.summaryOf).toBeUndefined();
-    // A request about something that is not a file is a question about content.
+    // A request about something that is not a file: what the sources say about it, in document order.
     const focused = await service.answer("Summarize the fentanyl tariff");
     expect(focused.summaryOf).toBeUndefined();
-    expect(focused.citations[0]!.lineStart).toBe(14);
+    expect(focused.summaryAbout).toBe("fentanyl tariff");
+    const lines = focused.citations.map((c) => c.lineStart);
+    expect(lines).toContain(14);
+    expect([...lines].sort((a, b) => a - b)).toEqual(lines);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines.length).toBeLessThanOrEqual(SUMMARY_SENTENCES);
+    // About something the sources barely mention: an ordinary answer (here "not found").
+    const barely = await service.answer("Summarize the weather in Geneva");
+    expect(barely.summaryAbout).toBeUndefined();
   });
 
   it("summarizes the file a request names, or says how each file begins", async () => {

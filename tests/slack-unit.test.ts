@@ -127,7 +127,9 @@ describe("renderAnswer", () => {
     expect(summary.blocks[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: "Summary of `corpus/&lt;!here&gt;'notes'.md`:" }] });
     const overview = renderAnswer({ ...answered("Summarize", ["A.", "B."]), summaryOf: ["corpus/a.md", "corpus/b.md"], corpusFiles: 14 }, { answerId: "s2" });
     expect(allText(overview.blocks)[0]).toBe("The sources hold 14 files. How the first 2 begin (ask me to summarize one by name):");
-    expect(allText(renderAnswer(answered("q", ["A."]), { answerId: "s3" }).blocks)[0]).not.toMatch(/Summary|sources hold/);
+    expect(allText(renderAnswer(answered("q", ["A."]), { answerId: "s3" }).blocks)[0]).not.toMatch(/Summary|sources hold|sources say/);
+    const about = renderAnswer({ ...answered("Summarize <!here> tariffs", ["A.", "B."]), summaryAbout: "<!here> tariffs" }, { answerId: "s4" });
+    expect(allText(about.blocks)[0]).toBe('What the sources say about "&lt;!here&gt; tariffs":');
   });
 
   it("renders a not-found answer with closest passages, not sources", () => {
@@ -193,7 +195,7 @@ describe("renderAnswer", () => {
       const texts = Array.from({ length: n }, () => randomText(rand() < 0.1 ? 3000 : 200));
       const answer: Answer = n === 0
         ? { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: randomText(1200), source: randomText(50) || "f", lineStart: 1, lineEnd: 1, score: 0 }] }
-        : { ...answered("q", texts), text: randomText(5000), ...(rand() < 0.5 ? { lowConfidence: true as const } : {}), ...(rand() < 0.3 ? { followUpTo: randomText(2500) } : {}), ...(rand() < 0.2 ? { summaryOf: [randomText(3500) || "f"] } : {}) };
+        : { ...answered("q", texts), text: randomText(5000), ...(rand() < 0.5 ? { lowConfidence: true as const } : {}), ...(rand() < 0.3 ? { followUpTo: randomText(2500) } : {}), ...(rand() < 0.2 ? { summaryOf: [randomText(3500) || "f"] } : {}), ...(rand() < 0.2 ? { summaryAbout: randomText(3500) } : {}) };
       const { text, blocks } = renderAnswer(answer, { answerId: `id-${i}`, shareable: rand() < 0.5 });
       expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
       expect(text.length).toBeLessThanOrEqual(LIMITS.text);

@@ -67,7 +67,7 @@ describe("summaryRequest", () => {
 describe("filesToSummarize", () => {
   const files = [
     { source: "corpus/us-china-trade-talks-london.txt", sentences: [sentence("corpus/us-china-trade-talks-london.txt", 1, "Delegations aim to address restrictions on minerals.")] },
-    { source: "corpus/onboarding.md", sentences: [sentence("corpus/onboarding.md", 1, "Welcome to the team handbook.")] },
+    { source: "corpus/onboarding.md", sentences: [sentence("corpus/onboarding.md", 1, "Team handbook"), sentence("corpus/onboarding.md", 3, "Welcome to the company.")] },
     { source: "corpus/empty-ish.md", sentences: [] },
   ];
 
@@ -75,8 +75,11 @@ describe("filesToSummarize", () => {
     ["", ["corpus/us-china-trade-talks-london.txt", "corpus/onboarding.md", "corpus/empty-ish.md"]],
     ["london talks", ["corpus/us-china-trade-talks-london.txt"]],
     ["trade", ["corpus/us-china-trade-talks-london.txt"]],
-    // From the opening sentence, not the name.
+    // From the title (an opening heading), not the name.
     ["team handbook", ["corpus/onboarding.md"]],
+    // Not from opening prose: "minerals" in the article's first sentence does not name the article.
+    ["minerals", undefined],
+    ["welcome company", undefined],
     ["onboarding notes", ["corpus/onboarding.md"]],
     // Names no file: a question about content.
     ["tariff changes", undefined],
@@ -173,5 +176,10 @@ describe("composeSummary and its heading", () => {
     expect(overview.corpusFiles).toBe(12);
     expect(summaryHeading(overview.summaryOf!, overview.corpusFiles)).toBe("The sources hold 12 files. How the first 2 begin (ask me to summarize one by name):");
     expect(summaryHeading(["x", "y"], 2)).toBe("The sources hold 2 files. How each begins (ask me to summarize one by name):");
+  });
+
+  it("heads a summary about a subject in the terminal", () => {
+    const about = { ...composeSummary("Summarize tariffs", a, ["corpus/a.md"], 1), summaryOf: undefined, summaryAbout: "tariffs" };
+    expect(formatAnswerText(about).split("\n")[0]).toBe('What the sources say about "tariffs":');
   });
 });

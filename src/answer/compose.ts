@@ -58,6 +58,11 @@ export interface Answer {
   readonly summaryOf?: readonly string[];
   /** On an overview: how many files the corpus holds (an overview lists at most 10). */
   readonly corpusFiles?: number;
+  /**
+   * Present on a summary of what the sources say about a subject ("Summarize the tariff
+   * changes"): the subject. Its sentences are every one relevant to it, in document order.
+   */
+  readonly summaryAbout?: string;
 }
 
 export interface RankedSentence {
@@ -72,6 +77,9 @@ export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.
 export const NOTHING_ELSE_TEXT = "That is all I found about it in the sources.";
 export const LOW_CONFIDENCE_TEXT = "Weak match: the sources may not answer this question. The closest they come:";
 export const FOLLOW_UP_TEXT = (topic: string): string => `(Read as a follow-up to: "${topic}")`;
+
+/** Above a summary of what the sources say about a subject. */
+export const SUMMARY_ABOUT_TEXT = (subject: string): string => `What the sources say about "${subject}":`;
 
 /**
  * What a summary covers, shown above it. `files` are the sources as the caller shows them (Slack
@@ -201,6 +209,7 @@ export function formatAnswerText(answer: Answer): string {
     ...(answer.followUpTo !== undefined ? [FOLLOW_UP_TEXT(answer.followUpTo)] : []),
     ...(answer.lowConfidence ? [LOW_CONFIDENCE_TEXT, ""] : []),
     ...(answer.summaryOf !== undefined ? [summaryHeading(answer.summaryOf, answer.corpusFiles)] : []),
+    ...(answer.summaryAbout !== undefined ? [SUMMARY_ABOUT_TEXT(answer.summaryAbout)] : []),
     answer.text,
   ];
   if (answer.citations.length > 0) {

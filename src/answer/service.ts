@@ -9,7 +9,7 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
-import { ABSTENTION, composeAnswer, NOTHING_ELSE_TEXT, quoteSentences, type Answer } from "./compose.js";
+import { ABSTENTION, composeAnswer, NOTHING_ELSE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
 import { asksForMore, asksForOthers, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
@@ -136,14 +136,27 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     return { hits, answer: composeAnswer(question, hits, composeOptions) };
   };
   /** A summary request's answer, or undefined when the question is not one (see summary.ts). */
-  const summaryAnswer = (question: string, topic: string | undefined): Answer | undefined => {
+  const summaryAnswer = async (question: string, topic: string | undefined): Promise<Answer | undefined> => {
     const request = summaryRequest(question);
-    const summarized = request && !(request.onlyWithoutTopic && topic !== undefined) && filesToSummarize(request, corpusFiles());
-    if (!summarized) return undefined;
+    if (!request || (request.onlyWithoutTopic && topic !== undefined)) return undefined;
+    const summarized = filesToSummarize(request, corpusFiles());
+    if (!summarized) return topicalSummary(question, request.subject);
     const all = corpusFiles().length;
     if (summarized.length === 1) return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
     const listed = summarized.slice(0, OVERVIEW_MAX_FILES);
     return composeSummary(question, listed.map((f) => openingSentence(f.sentences)!), listed.map((f) => f.source), all);
+  };
+  /**
+   * "Summarize the tariff changes": every sentence relevant to the subject by the "not found" rule,
+   * up to SUMMARY_SENTENCES, in document order. undefined (an ordinary answer instead) when fewer
+   * than two are: one sentence is what an answer would say anyway.
+   */
+  const topicalSummary = async (question: string, subject: string): Promise<Answer | undefined> => {
+    const hits = await queue.run(() => retriever.retrieve(subject, SUMMARY_SENTENCES * 4));
+    const relevant = hits.filter((hit) => relevance(hit, abstention.denseWeight) >= abstention.threshold).slice(0, SUMMARY_SENTENCES);
+    if (relevant.length < 2) return undefined;
+    relevant.sort((a, b) => a.id - b.id);
+    return { ...quoteSentences(question, relevant.map((hit) => hit.sentence)), summaryAbout: subject };
   };
   /**
    * "Tell me more": the passage around the earlier question's best sentence, which a re-run of
@@ -172,7 +185,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     async answer(raw: string, conversation?: Conversation): Promise<Answer> {
       const question = normalizeQuestion(raw);
       const topic = topicOf(conversation);
-      const summary = summaryAnswer(question, topic);
+      const summary = await summaryAnswer(question, topic);
       if (summary) return summary;
       const { text, followUpTo } = retrievalText(question, topic);
       if (followUpTo !== undefined && asksForMore(question)) return passageAnswer(question, followUpTo);

@@ -85,7 +85,7 @@ export interface CorpusFileSummary {
 
 /**
  * The files a summary request is about: every file when it names none, else the one file whose
- * name and opening sentence hold most of the subject's words (at least half of them). undefined
+ * name and title hold most of the subject's words (at least half of them). undefined
  * when the subject names no file: the request is then a question about content.
  */
 export function filesToSummarize<F extends CorpusFileSummary>(request: SummaryRequest, files: readonly F[]): F[] | undefined {
@@ -95,7 +95,11 @@ export function filesToSummarize<F extends CorpusFileSummary>(request: SummaryRe
   let bestShare = 0;
   let tied = false;
   for (const file of files) {
-    const words = new Set(tokenize(`${file.source.replace(/\.[^./]+$/u, "").replace(/[\W_]+/gu, " ")} ${file.sentences[0]?.text ?? ""}`));
+    // The file's name and its title (an opening heading), not its opening prose: "minerals" in the
+    // article's first sentence does not make "the minerals dispute" a name for the whole article.
+    const first = file.sentences[0]?.text ?? "";
+    const title = isHeadingLike(first) ? first : "";
+    const words = new Set(tokenize(`${file.source.replace(/\.[^./]+$/u, "").replace(/[\W_]+/gu, " ")} ${title}`));
     const share = [...wanted].filter((w) => words.has(w)).length / wanted.size;
     if (share > bestShare) [best, bestShare, tied] = [file, share, false];
     else if (share === bestShare && share > 0) tied = true;

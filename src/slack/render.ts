@@ -1,4 +1,4 @@
-import { summaryHeading } from "../answer/compose.js";
+import { SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/compose.js";
 import type { Answer } from "../answer/service.js";
 import { escapeMrkdwn } from "./escape.js";
 import { CONTEXT_LABEL, FOLLOW_UP_NOTE, LOW_CONFIDENCE_NOTE, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE, WEAK_MATCH_PREFIX } from "./messages.js";
@@ -101,6 +101,7 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
     ...(answer.lowConfidence ? [context(LOW_CONFIDENCE_NOTE)] : []),
     // The same heading as in the terminal (summaryHeading), with the file names escaped.
     ...(answer.summaryOf !== undefined ? [context(summaryHeading(answer.summaryOf.map(code), answer.corpusFiles))] : []),
+    ...(answer.summaryAbout !== undefined ? [context(SUMMARY_ABOUT_TEXT(clip(escapeMrkdwn(answer.summaryAbout), FOLLOW_UP_TOPIC_CHARS)))] : []),
     section(escapeMrkdwn(answer.text)),
   ];
   const detail: Block[] = [];
