@@ -33,7 +33,7 @@ describe("readEngineConfig", () => {
     [{ ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2" }, { denseWeight: 2, threshold: 0.42, lowConfidenceBelow: 0.42 }],
     [{ ABSTENTION_THRESHOLD: "-0.5" }, { denseWeight: ABSTENTION.denseWeight, threshold: -0.5, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow }],
     [{ ABSTENTION_DENSE_WEIGHT: " 0 " }, { denseWeight: 0, threshold: ABSTENTION.threshold, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow }],
-    [{ LOW_CONFIDENCE_BELOW: "0.301" }, { ...ABSTENTION, lowConfidenceBelow: 0.301 }],
+    [{ LOW_CONFIDENCE_BELOW: "0.35" }, { ...ABSTENTION, lowConfidenceBelow: 0.35 }],
   ])("reads the abstention rule from %o", (env, expected) => {
     expect(readEngineConfig(env).abstention).toEqual(expected);
   });

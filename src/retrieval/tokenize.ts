@@ -1,11 +1,12 @@
 import { stemmer } from "stemmer";
+import { baseForm } from "./inflections.js";
 import { americanSpelling } from "./spelling.js";
 
 /**
  * Lexical normalisation shared by indexing and querying. Pure.
  * Initialisms ("U.S.", "U.K.") stay one token and are never stop words, so "U.S." is not lost as
  * the pronoun "us"; other words are lower-cased, stop words dropped, British spellings made American
- * ("licences" -> "licenses") and Porter-stemmed so that "tariffs"/"tariff" and "negotiations"/"negotiators" meet.
+ * ("licences" -> "licenses"), irregular forms read as their base ("fell" -> "fall") and Porter-stemmed so that "tariffs"/"tariff" and "negotiations"/"negotiators" meet.
  */
 const STOP_WORDS = new Set(
   (
@@ -29,7 +30,7 @@ function termOf(raw: string): string {
   if (raw.includes(".") && /\p{L}/u.test(raw)) return raw.replace(/\./g, "").toLowerCase();
   let word = raw.toLowerCase().replace(/’/g, "'");
   if (STOP_WORDS.has(word)) return "";
-  word = americanSpelling(word.replace(/'s$/, "").replace(/'/g, ""));
+  word = baseForm(americanSpelling(word.replace(/'s$/, "").replace(/'/g, "")));
   if (word.length === 0) return "";
   return /^\p{N}/u.test(word) ? word.replace(/,/g, "") : stemmer(word);
 }
