@@ -1,8 +1,8 @@
 import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { withTopic } from "../src/answer/follow-up.js";
-import { NOT_FOUND_TEXT, NOTHING_ELSE_TEXT } from "../src/answer/compose.js";
+import { nextConversation, withTopic, type ConversationState } from "../src/answer/follow-up.js";
+import { NOT_FOUND_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT } from "../src/answer/compose.js";
 import { createAnswerService, SUMMARY_SENTENCES } from "../src/answer/service.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
@@ -138,6 +138,43 @@ describe("answer service", () => {
     expect(nothing).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT, citations: [], followUpTo: "Where do apples grow?" });
     // When the earlier question found nothing, neither does this: not "that is all".
     expect(await small.answer("What else?", { topic: "Who won the cup final?" })).toMatchObject({ answered: false, text: NOT_FOUND_TEXT });
+  });
+
+  it("reads on when 'tell me more' is asked again in the same conversation, and says when the file ends", async () => {
+    const lines = Array.from({ length: 9 }, (_, i) => (i === 1 ? "Apples grow on trees in orchards." : `Line ${i + 1} says something else entirely.`));
+    const { open } = await setup({ "a.txt": `${lines.join("\n\n")}\n` });
+    const { service } = await open();
+    const linesOf = (a: { citations: readonly { lineStart: number }[] }) => a.citations.map((c) => c.lineStart);
+    let conversation: ConversationState | undefined;
+    const ask = async (question: string) => {
+      const reply = await service.answer(question, conversation);
+      conversation = nextConversation(conversation, question, reply);
+      return reply;
+    };
+    expect(linesOf(await ask("Where do apples grow?"))).toEqual([3]);
+    expect(linesOf(await ask("Tell me more"))).toEqual([1, 3, 5, 7]);
+    expect(linesOf(await ask("Tell me more"))).toEqual([9, 11, 13, 15]);
+    expect(linesOf(await ask("Go on"))).toEqual([17]);
+    expect(await ask("Tell me more")).toMatchObject({ answered: false, text: NOTHING_MORE_TEXT, citations: [], followUpTo: "Where do apples grow?" });
+    // Without the conversation's memory (a restart), the first passage again.
+    expect(linesOf(await service.answer("Tell me more", { topic: "Where do apples grow?" }))).toEqual([1, 3, 5, 7]);
+  });
+
+  it("leaves out what the conversation already quoted when 'what else?' is asked again", async () => {
+    const apples = ["Apples grow on trees in orchards.", "Apples grow well in cold climates.", "Apples grow in gardens and parks.", "Apples grow in many countries.", "Apples grow slowly.", "Apples grow near rivers.", "Apples grow on hills."];
+    const { open } = await setup({ "apples.txt": `${apples.join("\n\n")}\n\nThe sea is deep and cold.\n` });
+    const { service } = await open();
+    let conversation: ConversationState | undefined;
+    const seen: string[] = [];
+    for (const question of ["Where do apples grow?", "What else?", "What else?", "What else?"]) {
+      const reply = await service.answer(question, conversation);
+      conversation = nextConversation(conversation, question, reply);
+      const texts = reply.citations.map((c) => c.text);
+      expect(texts.filter((t) => seen.includes(t))).toEqual([]);
+      seen.push(...texts);
+    }
+    expect([...seen].sort()).toEqual([...apples].sort());
+    expect(await service.answer("What else?", conversation)).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT });
   });
 
   it("keeps the passage for 'tell me more' inside the file", async () => {

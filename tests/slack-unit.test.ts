@@ -323,6 +323,29 @@ describe("handlers", () => {
     ]);
   });
 
+  it("remembers what a thread was told about its topic, for 'tell me more' asked again", async () => {
+    const quoted: string[][] = [];
+    const { deps, client } = setup({
+      answer: async (q, conversation) => {
+        quoted.push((conversation?.quoted ?? []).map((s) => s.text));
+        return q === "Tell me more" ? { ...answered(q, [`More ${quoted.length}.`]), followUpTo: conversation?.topic } : answered(q, [`About ${q}.`]);
+      },
+    });
+    await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "7.1"), client }, deps);
+    const reply = (ts: string, text: string) => ({ event: { channel: "C1", ts, thread_ts: "7.1", user: "U2", text }, context: { botUserId: "UBOT" }, body: { event_id: `E${ts}` } });
+    await handleMessage({ ...reply("7.2", "Tell me more"), client }, deps);
+    await handleMessage({ ...reply("7.3", "Tell me more"), client }, deps);
+    await handleMessage({ ...reply("7.4", "What happened to the 145% tariffs?"), client }, deps);
+    await handleMessage({ ...reply("7.5", "Tell me more"), client }, deps);
+    expect(quoted).toEqual([
+      [],
+      ["About Who heads China's delegation?."],
+      ["About Who heads China's delegation?.", "More 2."],
+      ["About Who heads China's delegation?.", "More 2.", "More 3."],
+      ["About What happened to the 145% tariffs?."],
+    ]);
+  });
+
   it("after a restart, finds a thread's topic in its earlier messages (people's, not the bot's)", async () => {
     const calls: Array<string | undefined> = [];
     const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });

@@ -75,6 +75,8 @@ export interface RankedSentence {
 export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
 /** To "What else?" when no further sentence is relevant to the earlier question. */
 export const NOTHING_ELSE_TEXT = "That is all I found about it in the sources.";
+/** "Tell me more" when the conversation has already quoted the passage up to the end of its file. */
+export const NOTHING_MORE_TEXT = "That is where the passage ends: the source says nothing more after it.";
 export const LOW_CONFIDENCE_TEXT = "Weak match: the sources may not answer this question. The closest they come:";
 export const FOLLOW_UP_TEXT = (topic: string): string => `(Read as a follow-up to: "${topic}")`;
 

@@ -111,3 +111,46 @@ export function nextTopic(topic: string | undefined, question: string): string |
   if (trimmed === "" || summaryRequest(trimmed)?.subject === "") return topic;
   return topic !== undefined && readsAsFollowUp(trimmed) ? topic : trimmed;
 }
+
+/** A sentence the bot has quoted in a conversation, told apart by its file and text. */
+export interface QuotedSentence {
+  readonly source: string;
+  readonly text: string;
+}
+
+/**
+ * What a conversation remembers between questions: its topic, and the sentences quoted about that
+ * topic so far, so that a second "tell me more" reads on instead of repeating the first, and a
+ * second "what else?" gives what neither answer before it gave.
+ */
+export interface ConversationState {
+  readonly topic: string;
+  readonly quoted: readonly QuotedSentence[];
+}
+
+/** Enough for many rounds of "tell me more"; bounded so a long conversation cannot grow it forever. */
+const MAX_QUOTED = 200;
+
+/**
+ * The conversation after `question` was answered with `answer`: a new topic starts with what its
+ * answer quoted; an answer read with the topic (a follow-up) adds what it quoted; anything else
+ * (a summary of the documents) leaves the state as it was. Undefined while there is no topic.
+ */
+export function nextConversation(
+  state: ConversationState | undefined,
+  question: string,
+  answer: { readonly citations: readonly QuotedSentence[]; readonly followUpTo?: string | undefined },
+): ConversationState | undefined {
+  const topic = nextTopic(state?.topic, question);
+  if (topic === undefined) return state;
+  const quoted = answer.citations.map(({ source, text }) => ({ source, text }));
+  if (topic !== state?.topic) return { topic, quoted };
+  if (answer.followUpTo === undefined) return state;
+  const seen = new Set(state.quoted.map(quotedKey));
+  return { topic, quoted: [...state.quoted, ...quoted.filter((q) => !seen.has(quotedKey(q)))].slice(-MAX_QUOTED) };
+}
+
+/** One key per sentence: two sentences can share a line ("... to the U.S. Instead, ..."). */
+export function quotedKey(sentence: QuotedSentence): string {
+  return `${sentence.source}\n${sentence.text}`;
+}

@@ -9,8 +9,8 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
-import { ABSTENTION, composeAnswer, NOTHING_ELSE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
-import { asksForMore, asksForOthers, retrievalText, withTopic } from "./follow-up.js";
+import { ABSTENTION, composeAnswer, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
+import { asksForMore, asksForOthers, quotedKey, retrievalText, withTopic, type QuotedSentence } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import {
@@ -35,9 +35,13 @@ const OTHERS_CANDIDATES = 5;
 /** A summary quotes up to this many sentences of a file: more than an answer, still a quick read. */
 export const SUMMARY_SENTENCES = 5;
 
-/** Where a question was asked: in a conversation, the topic its follow-ups are read with (see follow-up.ts). */
+/**
+ * Where a question was asked: in a conversation, the topic its follow-ups are read with, and the
+ * sentences already quoted about it (see follow-up.ts, nextConversation).
+ */
 export interface Conversation {
   readonly topic?: string | undefined;
+  readonly quoted?: readonly QuotedSentence[] | undefined;
 }
 
 /** The one entry point the CLI and the Slack bot use. */
@@ -92,11 +96,19 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     return sentence?.source === source ? sentence : undefined;
   };
   const previousOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id - 1);
-  /** The sentence before `id` and the ones after it, as far as they are in the same file. */
-  const passageAround = (id: number): Sentence[] => {
+  /**
+   * The sentence before `id` and the ones after it, as far as they are in the same file. When the
+   * conversation has already quoted all of that, the passage reads on from where the quoted run
+   * ends, as long again; empty at the end of the file.
+   */
+  const passageAround = (id: number, quoted: ReadonlySet<string>): Sentence[] => {
     const source = index.sentences[id]!.source;
+    let start = sentenceOfFile(source, id - PASSAGE_BEFORE) ? id - PASSAGE_BEFORE : id;
+    let next = start;
+    while (sentenceOfFile(source, next) && quoted.has(quotedKey(index.sentences[next]!))) next++;
+    if (next > id + PASSAGE_AFTER) start = next;
     const passage: Sentence[] = [];
-    for (let other = id - PASSAGE_BEFORE; other <= id + PASSAGE_AFTER; other++) {
+    for (let other = start; other <= start + PASSAGE_BEFORE + PASSAGE_AFTER; other++) {
       const sentence = sentenceOfFile(source, other);
       if (sentence) passage.push(sentence);
     }
@@ -160,23 +172,26 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   };
   /**
    * "Tell me more": the passage around the earlier question's best sentence, which a re-run of
-   * that question finds again (the index does not change within this service).
+   * that question finds again (the index does not change within this service); asked again, the
+   * passage after it.
    */
-  const passageAnswer = async (question: string, topic: string): Promise<Answer> => {
+  const passageAnswer = async (question: string, topic: string, quoted: ReadonlySet<string>): Promise<Answer> => {
     const earlier = await answerTo(topic, topic);
     if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
-    return { ...quoteSentences(question, passageAround(earlier.hits[0]!.id)), followUpTo: topic };
+    const passage = passageAround(earlier.hits[0]!.id, quoted);
+    if (passage.length === 0) return { question, answered: false, text: NOTHING_MORE_TEXT, citations: [], related: [], followUpTo: topic };
+    return { ...quoteSentences(question, passage), followUpTo: topic };
   };
   /**
-   * "What else?": the earlier question's answer again, without the sentences it cited. The "not
-   * found" rule still applies, so what is left must be relevant to the earlier question.
+   * "What else?": the earlier question's answer again, without the sentences it cited or the
+   * conversation has quoted since. The "not found" rule still applies, so what is left must be
+   * relevant to the earlier question.
    */
-  const othersAnswer = async (question: string, topic: string): Promise<Answer> => {
-    const earlier = await answerTo(topic, topic, config.maxAnswerSentences + OTHERS_CANDIDATES);
+  const othersAnswer = async (question: string, topic: string, quoted: ReadonlySet<string>): Promise<Answer> => {
+    const earlier = await answerTo(topic, topic, config.maxAnswerSentences + OTHERS_CANDIDATES + quoted.size);
     if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
-    // Two sentences can share a line ("... to the U.S. Instead, ..."): told apart by their text.
-    const cited = new Set(earlier.answer.citations.map((c) => `${c.source}\n${c.text}`));
-    const rest = earlier.hits.filter((hit) => !cited.has(`${hit.sentence.source}\n${hit.sentence.text}`));
+    const cited = new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]);
+    const rest = earlier.hits.filter((hit) => !cited.has(quotedKey(hit.sentence)));
     const others = composeAnswer(question, rest, composeOptions);
     return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT }), followUpTo: topic };
   };
@@ -188,8 +203,9 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const summary = await summaryAnswer(question, topic);
       if (summary) return summary;
       const { text, followUpTo } = retrievalText(question, topic);
-      if (followUpTo !== undefined && asksForMore(question)) return passageAnswer(question, followUpTo);
-      if (followUpTo !== undefined && asksForOthers(question)) return othersAnswer(question, followUpTo);
+      const quoted = new Set((conversation?.quoted ?? []).map(quotedKey));
+      if (followUpTo !== undefined && asksForMore(question)) return passageAnswer(question, followUpTo, quoted);
+      if (followUpTo !== undefined && asksForOthers(question)) return othersAnswer(question, followUpTo, quoted);
       const found = await answerTo(question, text);
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { formatAnswerText } from "../answer/compose.js";
-import { nextTopic } from "../answer/follow-up.js";
+import { nextConversation, type ConversationState } from "../answer/follow-up.js";
 import { smallTalk } from "../answer/small-talk.js";
 import type { AnswerService } from "../answer/service.js";
 import { describeError, isCiteBotError } from "../errors.js";
@@ -19,7 +19,7 @@ export async function runTerminalChat(service: Promise<AnswerService>, input: Re
   const prompt = () => output.write("> ");
   prompt();
   // Follow-ups ("What is his role?") are read with the last question that stood on its own.
-  let topic: string | undefined;
+  let conversation: ConversationState | undefined;
   for await (const line of lines) {
     const question = line.trim();
     if (question === "exit" || question === "quit") break;
@@ -27,8 +27,9 @@ export async function runTerminalChat(service: Promise<AnswerService>, input: Re
     if (talk !== undefined) output.write(`${talk === "thanks" ? TERMINAL_THANKS : talk === "greeting" ? `Hi! ${TERMINAL_HELP}` : TERMINAL_HELP}\n\n`);
     else if (question !== "") {
       try {
-        output.write(`${formatAnswerText(await (await service).answer(question, { topic }))}\n\n`);
-        topic = nextTopic(topic, question);
+        const answer = await (await service).answer(question, conversation);
+        output.write(`${formatAnswerText(answer)}\n\n`);
+        conversation = nextConversation(conversation, question, answer);
       } catch (error) {
         output.write(`${isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`}\n\n`);
       }

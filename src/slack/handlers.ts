@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setImmediate } from "node:timers/promises";
-import { nextTopic, readsAsFollowUp } from "../answer/follow-up.js";
+import { nextConversation, nextTopic, readsAsFollowUp, type ConversationState } from "../answer/follow-up.js";
 import { smallTalk } from "../answer/small-talk.js";
 import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
@@ -71,8 +71,8 @@ export interface BotDeps {
   /** channel+thread_ts of threads the bot has answered in. */
   readonly threads: RecentKeys;
   readonly answersById: RecentValues<Answer>;
-  /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with. */
-  readonly topics: RecentValues<string>;
+  /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with, and what was quoted about it. */
+  readonly topics: RecentValues<ConversationState>;
   readonly newId: () => string;
 }
 
@@ -180,9 +180,9 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const topic = deps.topics.get(conversationKey) ?? (await forgottenTopic(client, q, isReply, question, botUserId, deps));
-  const { message, answer } = await composeReply(question, deps, context, false, { topic });
-  const next = answer ? nextTopic(topic, question) : undefined;
+  const state = deps.topics.get(conversationKey) ?? asState(await forgottenTopic(client, q, isReply, question, botUserId, deps));
+  const { message, answer } = await composeReply(question, deps, context, false, state);
+  const next = answer ? nextConversation(state, question, answer) : undefined;
   if (next !== undefined) deps.topics.set(conversationKey, next);
   await post(message);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
@@ -281,6 +281,11 @@ async function forgottenTopic(client: SlackClient, q: Question, isReply: boolean
     deps.logger.warn(`Could not read ${isDm ? `DM ${q.channel}` : `thread ${q.channel}:${q.threadTs}`} for its earlier questions: ${describe(error)}`);
     return undefined;
   }
+}
+
+/** A topic rebuilt after a restart; what was quoted about it is not known then. */
+function asState(topic: string | undefined): ConversationState | undefined {
+  return topic === undefined ? undefined : { topic, quoted: [] };
 }
 
 /** The topic after the people's messages before `beforeTs`, oldest first; the bot's own and other bots' messages are skipped. */
@@ -449,13 +454,15 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
     const question = slackToPlain(message.text ?? "").trim();
     const conversationKey = `${message.channel}:${message.thread_ts ?? ""}`;
     const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
-    const topic =
+    const state =
       deps.topics.get(conversationKey) ??
-      (client && inThread && readsAsFollowUp(question)
-        ? await forgottenTopic(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user: message.user, text: question, eventId }, true, question, botUserId, deps)
-        : undefined);
-    const composed = await composeReply(question, deps, context, false, { topic });
-    const next = composed.answer ? nextTopic(topic, question) : undefined;
+      asState(
+        client && inThread && readsAsFollowUp(question)
+          ? await forgottenTopic(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user: message.user, text: question, eventId }, true, question, botUserId, deps)
+          : undefined,
+      );
+    const composed = await composeReply(question, deps, context, false, state);
+    const next = composed.answer ? nextConversation(state, question, composed.answer) : undefined;
     if (next !== undefined) deps.topics.set(conversationKey, next);
     reply = composed.message;
   }
