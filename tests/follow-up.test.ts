@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asksForMore, asksForOthers, nextConversation, nextTopic, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
+import { asksForMore, asksForOthers, nextConversation, nextTopic, quotedKey, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
 
 describe("readsAsFollowUp", () => {
   it.each([
@@ -136,13 +136,14 @@ describe("nextTopic", () => {
 describe("nextConversation", () => {
   const cite = (...texts: string[]) => texts.map((text) => ({ source: "corpus/a.txt", text }));
   const topic = "Who heads China's delegation?";
-  const start: ConversationState = { topic, quoted: cite("He Lifeng heads it.") };
+  const keys = (...texts: string[]) => cite(...texts).map(quotedKey);
+  const start: ConversationState = { topic, quoted: keys("He Lifeng heads it.") };
 
   it.each<[string, ConversationState | undefined, string, { citations: ReturnType<typeof cite>; followUpTo?: string }, ConversationState | undefined]>([
     ["a first question starts the topic with what its answer quoted", undefined, topic, { citations: cite("He Lifeng heads it.") }, start],
     ["a first question that found nothing starts the topic with nothing quoted", undefined, topic, { citations: [] }, { topic, quoted: [] }],
-    ["a follow-up adds what it quoted, once", start, "Tell me more", { citations: cite("Before.", "He Lifeng heads it.", "After."), followUpTo: topic }, { topic, quoted: cite("He Lifeng heads it.", "Before.", "After.") }],
-    ["a new subject starts over", start, "What happened to the 145% tariffs?", { citations: cite("Tariffs fell.") }, { topic: "What happened to the 145% tariffs?", quoted: cite("Tariffs fell.") }],
+    ["a follow-up adds what it quoted, once", start, "Tell me more", { citations: cite("Before.", "He Lifeng heads it.", "After."), followUpTo: topic }, { topic, quoted: keys("He Lifeng heads it.", "Before.", "After.") }],
+    ["a new subject starts over", start, "What happened to the 145% tariffs?", { citations: cite("Tariffs fell.") }, { topic: "What happened to the 145% tariffs?", quoted: keys("Tariffs fell.") }],
     ["a summary of the documents leaves it as it was", start, "tl;dr", { citations: cite("Opening.") }, start],
     ["empty text leaves it as it was", start, "  ", { citations: [] }, start],
     ["no topic yet and nothing asked: still none", undefined, "", { citations: [] }, undefined],
@@ -150,10 +151,17 @@ describe("nextConversation", () => {
     expect(nextConversation(state, question, answer)).toEqual(expected);
   });
 
-  it("keeps at most the 200 latest quoted sentences", () => {
+  it("keeps at most the 50 latest quoted sentences, as short keys", () => {
     let state: ConversationState | undefined = nextConversation(undefined, topic, { citations: cite("s0") });
-    for (let i = 1; i < 300; i++) state = nextConversation(state, "Tell me more", { citations: cite(`s${i}`), followUpTo: topic });
-    expect(state!.quoted).toHaveLength(200);
-    expect(state!.quoted.at(-1)!.text).toBe("s299");
+    for (let i = 1; i < 300; i++) state = nextConversation(state, "Tell me more", { citations: cite(`s${i}`.repeat(500)), followUpTo: topic });
+    expect(state!.quoted).toHaveLength(50);
+    expect(state!.quoted.at(-1)).toBe(quotedKey({ source: "corpus/a.txt", text: "s299".repeat(500) }));
+    expect(Math.max(...state!.quoted.map((key) => key.length))).toBeLessThan(40);
+  });
+
+  it("tells apart sentences by file and text", () => {
+    const keys = [quotedKey({ source: "a.txt", text: "Same." }), quotedKey({ source: "b.txt", text: "Same." }), quotedKey({ source: "a.txt", text: "Other." })];
+    expect(new Set(keys).size).toBe(3);
+    expect(quotedKey({ source: "a.txt", text: "Same." })).toBe(keys[0]);
   });
 });

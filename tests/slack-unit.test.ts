@@ -1,3 +1,4 @@
+import { quotedKey } from "../src/answer/follow-up.js";
 import { describe, expect, it } from "vitest";
 import type { Answer } from "../src/answer/service.js";
 import { NOT_FOUND_TEXT } from "../src/answer/compose.js";
@@ -327,7 +328,7 @@ describe("handlers", () => {
     const quoted: string[][] = [];
     const { deps, client } = setup({
       answer: async (q, conversation) => {
-        quoted.push((conversation?.quoted ?? []).map((s) => s.text));
+        quoted.push([...(conversation?.quoted ?? [])]);
         return q === "Tell me more" ? { ...answered(q, [`More ${quoted.length}.`]), followUpTo: conversation?.topic } : answered(q, [`About ${q}.`]);
       },
     });
@@ -337,12 +338,13 @@ describe("handlers", () => {
     await handleMessage({ ...reply("7.3", "Tell me more"), client }, deps);
     await handleMessage({ ...reply("7.4", "What happened to the 145% tariffs?"), client }, deps);
     await handleMessage({ ...reply("7.5", "Tell me more"), client }, deps);
+    const key = (text: string) => quotedKey({ source: "corpus/a.txt", text });
     expect(quoted).toEqual([
       [],
-      ["About Who heads China's delegation?."],
-      ["About Who heads China's delegation?.", "More 2."],
-      ["About Who heads China's delegation?.", "More 2.", "More 3."],
-      ["About What happened to the 145% tariffs?."],
+      [key("About Who heads China's delegation?.")],
+      [key("About Who heads China's delegation?."), key("More 2.")],
+      [key("About Who heads China's delegation?."), key("More 2."), key("More 3.")],
+      [key("About What happened to the 145% tariffs?.")],
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { summaryRequest } from "./summary.js";
 
 /**
@@ -112,7 +113,7 @@ export function nextTopic(topic: string | undefined, question: string): string |
   return topic !== undefined && readsAsFollowUp(trimmed) ? topic : trimmed;
 }
 
-/** A sentence the bot has quoted in a conversation, told apart by its file and text. */
+/** A sentence the bot has quoted, as its file and text. */
 export interface QuotedSentence {
   readonly source: string;
   readonly text: string;
@@ -120,16 +121,19 @@ export interface QuotedSentence {
 
 /**
  * What a conversation remembers between questions: its topic, and the sentences quoted about that
- * topic so far, so that a second "tell me more" reads on instead of repeating the first, and a
- * second "what else?" gives what neither answer before it gave.
+ * topic so far (as `quotedKey`s), so that a second "tell me more" reads on instead of repeating the
+ * first, and a second "what else?" gives what neither answer before it gave.
  */
 export interface ConversationState {
   readonly topic: string;
-  readonly quoted: readonly QuotedSentence[];
+  readonly quoted: readonly string[];
 }
 
-/** Enough for many rounds of "tell me more"; bounded so a long conversation cannot grow it forever. */
-const MAX_QUOTED = 200;
+/**
+ * Enough for a dozen rounds of "tell me more"; bounded, with short keys, because the bot keeps a
+ * state for each of up to 20,000 conversations (about 3 KB each at most).
+ */
+const MAX_QUOTED = 50;
 
 /**
  * The conversation after `question` was answered with `answer`: a new topic starts with what its
@@ -143,14 +147,17 @@ export function nextConversation(
 ): ConversationState | undefined {
   const topic = nextTopic(state?.topic, question);
   if (topic === undefined) return state;
-  const quoted = answer.citations.map(({ source, text }) => ({ source, text }));
-  if (topic !== state?.topic) return { topic, quoted };
+  const quoted = [...new Set(answer.citations.map(quotedKey))];
+  if (topic !== state?.topic) return { topic, quoted: quoted.slice(-MAX_QUOTED) };
   if (answer.followUpTo === undefined) return state;
-  const seen = new Set(state.quoted.map(quotedKey));
-  return { topic, quoted: [...state.quoted, ...quoted.filter((q) => !seen.has(quotedKey(q)))].slice(-MAX_QUOTED) };
+  const seen = new Set(state.quoted);
+  return { topic, quoted: [...state.quoted, ...quoted.filter((key) => !seen.has(key))].slice(-MAX_QUOTED) };
 }
 
-/** One key per sentence: two sentences can share a line ("... to the U.S. Instead, ..."). */
+/**
+ * One short key per sentence: its file and a digest of its text (two sentences can share a line,
+ * "... to the U.S. Instead, ...", so the line number would not do).
+ */
 export function quotedKey(sentence: QuotedSentence): string {
-  return `${sentence.source}\n${sentence.text}`;
+  return `${sentence.source}\n${createHash("sha256").update(sentence.text).digest("base64url").slice(0, 16)}`;
 }

@@ -10,7 +10,7 @@ import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
 import { ABSTENTION, composeAnswer, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
-import { asksForMore, asksForOthers, quotedKey, retrievalText, withTopic, type QuotedSentence } from "./follow-up.js";
+import { asksForMore, asksForOthers, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import {
@@ -41,7 +41,8 @@ export const SUMMARY_SENTENCES = 5;
  */
 export interface Conversation {
   readonly topic?: string | undefined;
-  readonly quoted?: readonly QuotedSentence[] | undefined;
+  /** `quotedKey`s of the sentences quoted about the topic so far. */
+  readonly quoted?: readonly string[] | undefined;
 }
 
 /** The one entry point the CLI and the Slack bot use. */
@@ -203,7 +204,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const summary = await summaryAnswer(question, topic);
       if (summary) return summary;
       const { text, followUpTo } = retrievalText(question, topic);
-      const quoted = new Set((conversation?.quoted ?? []).map(quotedKey));
+      const quoted = new Set(conversation?.quoted ?? []);
       if (followUpTo !== undefined && asksForMore(question)) return passageAnswer(question, followUpTo, quoted);
       if (followUpTo !== undefined && asksForOthers(question)) return othersAnswer(question, followUpTo, quoted);
       const found = await answerTo(question, text);
