@@ -72,7 +72,7 @@ export interface BotDeps {
   readonly threads: RecentKeys;
   readonly answersById: RecentValues<Answer>;
   /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with, and what was quoted about it. */
-  readonly topics: RecentValues<ConversationState>;
+  readonly conversations: RecentValues<ConversationState>;
   readonly newId: () => string;
 }
 
@@ -93,7 +93,7 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     answersById: new RecentValues(24 * 60 * 60_000, 2_000),
     // A day: a DM is one long conversation, and a question asked a day later is a new start. A
     // channel thread older than that gets its topic back from its messages (forgottenTopic).
-    topics: new RecentValues(TOPIC_LIFETIME_MS, 20_000),
+    conversations: new RecentValues(TOPIC_LIFETIME_MS, 20_000),
     newId: randomUUID,
   };
 }
@@ -180,10 +180,10 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const state = deps.topics.get(conversationKey) ?? asState(await forgottenTopic(client, q, isReply, question, botUserId, deps));
+  const state = deps.conversations.get(conversationKey) ?? asState(await forgottenTopic(client, q, isReply, question, botUserId, deps));
   const { message, answer } = await composeReply(question, deps, context, false, state);
   const next = answer ? nextConversation(state, question, answer) : undefined;
-  if (next !== undefined) deps.topics.set(conversationKey, next);
+  if (next !== undefined) deps.conversations.set(conversationKey, next);
   await post(message);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
@@ -455,7 +455,7 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
     const conversationKey = `${message.channel}:${message.thread_ts ?? ""}`;
     const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
     const state =
-      deps.topics.get(conversationKey) ??
+      deps.conversations.get(conversationKey) ??
       asState(
         client && inThread && readsAsFollowUp(question)
           ? await forgottenTopic(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user: message.user, text: question, eventId }, true, question, botUserId, deps)
@@ -463,7 +463,7 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
       );
     const composed = await composeReply(question, deps, context, false, state);
     const next = composed.answer ? nextConversation(state, question, composed.answer) : undefined;
-    if (next !== undefined) deps.topics.set(conversationKey, next);
+    if (next !== undefined) deps.conversations.set(conversationKey, next);
     reply = composed.message;
   }
   await say({ text: reply.text, blocks: reply.blocks }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
