@@ -120,6 +120,11 @@ describe("nextTopic", () => {
     ]);
   });
 
+  it.each(["Tell me more", "What else?", "Anything else?", "go on"])("never takes %j, which names no subject, as the topic", (question) => {
+    expect(nextTopic(undefined, question)).toBeUndefined();
+    expect(nextTopic("Who leads?", question)).toBe("Who leads?");
+  });
+
   it("takes a first question as the topic even when it reads as a follow-up, and ignores empty text", () => {
     expect(nextTopic(undefined, "What is his role?")).toBe("What is his role?");
     expect(nextTopic("Who leads?", "  ")).toBe("Who leads?");

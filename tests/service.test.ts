@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { nextConversation, withTopic, type ConversationState } from "../src/answer/follow-up.js";
-import { NOT_FOUND_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT } from "../src/answer/compose.js";
+import { NO_EARLIER_QUESTION_TEXT, NOT_FOUND_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT } from "../src/answer/compose.js";
 import { createAnswerService, SUMMARY_SENTENCES } from "../src/answer/service.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
@@ -175,6 +175,14 @@ describe("answer service", () => {
     }
     expect([...seen].sort()).toEqual([...apples].sort());
     expect(await service.answer("What else?", conversation)).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT });
+  });
+
+  it("says to ask a question first when 'tell me more' or 'what else?' has nothing to add to", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    for (const question of ["Tell me more", "What else?", "Anything else?", "elaborate please"]) {
+      expect(await service.answer(question)).toEqual({ question, answered: false, text: NO_EARLIER_QUESTION_TEXT, citations: [], related: [] });
+    }
   });
 
   it("keeps the passage for 'tell me more' inside the file", async () => {

@@ -75,6 +75,9 @@ export interface RankedSentence {
 export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
 /** To "What else?" when no further sentence is relevant to the earlier question. */
 export const NOTHING_ELSE_TEXT = "That is all I found about it in the sources.";
+/** "Tell me more" or "what else?" with no earlier question to go on (the first message, or `ask`). */
+export const NO_EARLIER_QUESTION_TEXT =
+  'There is no earlier answer here to add to. Ask a question first; then "tell me more" quotes the passage around its answer, and "what else?" gives the next relevant sentences.';
 /** "Tell me more" when the conversation has already quoted the passage up to the end of its file. */
 export const NOTHING_MORE_TEXT = "That is where the passage ends: the source says nothing more after it.";
 export const LOW_CONFIDENCE_TEXT = "Weak match: the sources may not answer this question. The closest they come:";

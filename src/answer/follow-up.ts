@@ -105,11 +105,12 @@ export function withTopic(question: string, topic: string): string {
 
 /**
  * The conversation's topic after `question`: a question that stands on its own becomes the new one.
- * A request for a summary of the documents themselves ("tl;dr") has no subject, so the topic stays as it was.
+ * A request for a summary of the documents themselves ("tl;dr"), "tell me more" and "what else?"
+ * have no subject, so the topic stays as it was.
  */
 export function nextTopic(topic: string | undefined, question: string): string | undefined {
   const trimmed = question.trim();
-  if (trimmed === "" || summaryRequest(trimmed)?.subject === "") return topic;
+  if (trimmed === "" || summaryRequest(trimmed)?.subject === "" || asksForMore(trimmed) || asksForOthers(trimmed)) return topic;
   return topic !== undefined && readsAsFollowUp(trimmed) ? topic : trimmed;
 }
 

@@ -9,7 +9,7 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
-import { ABSTENTION, composeAnswer, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
+import { ABSTENTION, composeAnswer, NO_EARLIER_QUESTION_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
 import { asksForMore, asksForOthers, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
@@ -204,9 +204,13 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const summary = await summaryAnswer(question, topic);
       if (summary) return summary;
       const { text, followUpTo } = retrievalText(question, topic);
-      const quoted = new Set(conversation?.quoted ?? []);
-      if (followUpTo !== undefined && asksForMore(question)) return passageAnswer(question, followUpTo, quoted);
-      if (followUpTo !== undefined && asksForOthers(question)) return othersAnswer(question, followUpTo, quoted);
+      const wantsMore = asksForMore(question);
+      if (wantsMore || asksForOthers(question)) {
+        // Searching the sources for the words "tell me more" would only find something unrelated.
+        if (followUpTo === undefined) return { question, answered: false, text: NO_EARLIER_QUESTION_TEXT, citations: [], related: [] };
+        const quoted = new Set(conversation?.quoted ?? []);
+        return wantsMore ? passageAnswer(question, followUpTo, quoted) : othersAnswer(question, followUpTo, quoted);
+      }
       const found = await answerTo(question, text);
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
