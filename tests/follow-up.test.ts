@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asksForMore, asksForOthers, nextConversation, nextTopic, quotedKey, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
+import { asksForMore, asksForOthers, hasSearchTerms, nextConversation, nextTopic, quotedKey, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
 
 describe("readsAsFollowUp", () => {
   it.each([
@@ -120,7 +120,7 @@ describe("nextTopic", () => {
     ]);
   });
 
-  it.each(["Tell me more", "What else?", "Anything else?", "go on"])("never takes %j, which names no subject, as the topic", (question) => {
+  it.each(["Tell me more", "What else?", "Anything else?", "go on", "Who?", "What is it?", "Why not?"])("never takes %j, which names no subject, as the topic", (question) => {
     expect(nextTopic(undefined, question)).toBeUndefined();
     expect(nextTopic("Who leads?", question)).toBe("Who leads?");
   });
@@ -168,5 +168,25 @@ describe("nextConversation", () => {
     const keys = [quotedKey({ source: "a.txt", text: "Same." }), quotedKey({ source: "b.txt", text: "Same." }), quotedKey({ source: "a.txt", text: "Other." })];
     expect(new Set(keys).size).toBe(3);
     expect(quotedKey({ source: "a.txt", text: "Same." })).toBe(keys[0]);
+  });
+});
+
+describe("hasSearchTerms", () => {
+  it.each([
+    ["Who?", false],
+    ["What is it?", false],
+    ["Why did they do that?", false],
+    ["", false],
+    ["Who won?", true],
+    ["2015?", true],
+    ["Where is the U.S. team?", true],
+    ["北京?", true],
+  ])("%j -> %s", (question, expected) => {
+    expect(hasSearchTerms(question)).toBe(expected);
+  });
+
+  it("reads a question without a word of its own as a follow-up", () => {
+    expect(readsAsFollowUp("Why did they do that")).toBe(true);
+    expect(retrievalText("What is it?", "Who heads China's delegation?").followUpTo).toBe("Who heads China's delegation?");
   });
 });

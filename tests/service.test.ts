@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { nextConversation, withTopic, type ConversationState } from "../src/answer/follow-up.js";
-import { NO_EARLIER_QUESTION_TEXT, NOT_FOUND_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT } from "../src/answer/compose.js";
+import { NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NOT_FOUND_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT } from "../src/answer/compose.js";
 import { createAnswerService, SUMMARY_SENTENCES } from "../src/answer/service.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
@@ -183,6 +183,16 @@ describe("answer service", () => {
     for (const question of ["Tell me more", "What else?", "Anything else?", "elaborate please"]) {
       expect(await service.answer(question)).toEqual({ question, answered: false, text: NO_EARLIER_QUESTION_TEXT, citations: [], related: [] });
     }
+  });
+
+  it("says a question without a word to look for needs one, unless a topic gives it one", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    for (const question of ["Who?", "What is it?", "Why did they do that?"]) {
+      expect(await service.answer(question)).toEqual({ question, answered: false, text: NO_SEARCH_TERMS_TEXT, citations: [], related: [] });
+    }
+    const topic = "Who heads China's delegation?";
+    expect(await service.answer("Who is he?", { topic })).toMatchObject({ answered: true, followUpTo: topic });
   });
 
   it("keeps the passage for 'tell me more' inside the file", async () => {

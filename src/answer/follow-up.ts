@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { tokenize } from "../retrieval/tokenize.js";
 import { summaryRequest } from "./summary.js";
 
 /**
@@ -73,7 +74,7 @@ const POINTING_WORD =
 export function readsAsFollowUp(question: string): boolean {
   const text = question.trim().replace(/[?!.\s]+$/u, "");
   if (text === "") return false;
-  if (CONTINUATION.test(text) || BARE_QUESTION.test(text) || asksForMore(text) || asksForOthers(text)) return true;
+  if (CONTINUATION.test(text) || BARE_QUESTION.test(text) || asksForMore(text) || asksForOthers(text) || !hasSearchTerms(text)) return true;
   const placeholderIt = PLACEHOLDER_IT.test(text);
   const pronounNearStart = text
     .split(/\s+/u)
@@ -81,6 +82,11 @@ export function readsAsFollowUp(question: string): boolean {
     .map((word) => word.replace(/[^\p{L}]/gu, ""))
     .some((word) => PRONOUN.test(word) && !(placeholderIt && word.toLowerCase() === "it"));
   return (pronounNearStart || ELIDED_NOUN.test(text) || POINTING_WORD.test(text)) && !namesSomething(text);
+}
+
+/** Whether the question has a word to search for: "Who?", "What is it?" and "Why not?" have none. */
+export function hasSearchTerms(question: string): boolean {
+  return tokenize(question).length > 0;
 }
 
 function namesSomething(text: string): boolean {
@@ -105,12 +111,12 @@ export function withTopic(question: string, topic: string): string {
 
 /**
  * The conversation's topic after `question`: a question that stands on its own becomes the new one.
- * A request for a summary of the documents themselves ("tl;dr"), "tell me more" and "what else?"
- * have no subject, so the topic stays as it was.
+ * A request for a summary of the documents themselves ("tl;dr"), "tell me more", "what else?" and a
+ * question without a word to search for ("Why?") have no subject, so the topic stays as it was.
  */
 export function nextTopic(topic: string | undefined, question: string): string | undefined {
   const trimmed = question.trim();
-  if (trimmed === "" || summaryRequest(trimmed)?.subject === "" || asksForMore(trimmed) || asksForOthers(trimmed)) return topic;
+  if (!hasSearchTerms(trimmed) || summaryRequest(trimmed)?.subject === "" || asksForMore(trimmed) || asksForOthers(trimmed)) return topic;
   return topic !== undefined && readsAsFollowUp(trimmed) ? topic : trimmed;
 }
 

@@ -9,8 +9,8 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
-import { ABSTENTION, composeAnswer, NO_EARLIER_QUESTION_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
-import { asksForMore, asksForOthers, quotedKey, retrievalText, withTopic } from "./follow-up.js";
+import { ABSTENTION, composeAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
+import { asksForMore, asksForOthers, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import {
@@ -211,6 +211,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
         const quoted = new Set(conversation?.quoted ?? []);
         return wantsMore ? passageAnswer(question, followUpTo, quoted) : othersAnswer(question, followUpTo, quoted);
       }
+      // Without a word of its own or a topic to lean on, a search would only list unrelated passages.
+      if (followUpTo === undefined && !hasSearchTerms(question)) return { question, answered: false, text: NO_SEARCH_TERMS_TEXT, citations: [], related: [] };
       const found = await answerTo(question, text);
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
