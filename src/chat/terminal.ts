@@ -9,7 +9,8 @@ import { describeError, isCiteBotError } from "../errors.js";
 export const TERMINAL_BANNER =
   "CiteBot local chat: Slack is not configured (no SLACK_* variables), so questions are answered here. " +
   'To run the Slack bot, see "Slack set-up" in README.md. Type a question, or "exit".';
-export const TERMINAL_HELP = 'Type a question about the documents and press Enter; "summarize" gives a short summary of them; "exit" quits.';
+export const TERMINAL_HELP =
+  'Type a question about the documents and press Enter; follow up as in a chat ("what is his role?", "tell me more"); "summarize" gives a short summary of them; "exit" quits.';
 export const TERMINAL_THANKS = "You're welcome!";
 
 /** A local chat on the same engine as the bot, for trying CiteBot without Slack. */

@@ -1,7 +1,7 @@
 /** Every text CiteBot shows to Slack users. Details of failures go to the log, never here. */
 
 export const USAGE_HINT =
-  "Ask me a question about the documents, e.g. `@CiteBot where are the talks held?` I answer with the sentences I found and cite each one. `@CiteBot summarize` gives a short summary.";
+  "Ask me a question about the documents, e.g. `@CiteBot where are the talks held?` I answer with the sentences I found and cite each one. `@CiteBot summarize` gives a short summary. Reply in the thread to follow up; \"tell me more\" reads on.";
 /** To "hi" and "hello": the usage hint, greeted. */
 export const GREETING_REPLY = `Hi! ${USAGE_HINT}`;
 /** To "thanks" where a reaction cannot be left (/ask, assistant threads). */
