@@ -73,6 +73,11 @@ export interface RankedSentence {
 }
 
 export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
+
+/** An answer that cites nothing and says why in `text` (no closest passages either). */
+export function explainedNonAnswer(question: string, text: string): Answer {
+  return { question, answered: false, text, citations: [], related: [] };
+}
 /** To "What else?" when no further sentence is relevant to the earlier question. */
 export const NOTHING_ELSE_TEXT = "That is all I found about it in the sources.";
 /** A question with no word to search for ("Who?", "What is it?") and no earlier question to lean on. */

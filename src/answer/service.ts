@@ -9,7 +9,7 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { Bm25Index } from "../retrieval/bm25.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
-import { ABSTENTION, composeAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
+import { ABSTENTION, composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
 import { asksForMore, asksForOthers, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
@@ -180,7 +180,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const earlier = await answerTo(topic, topic);
     if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
     const passage = passageAround(earlier.hits[0]!.id, quoted);
-    if (passage.length === 0) return { question, answered: false, text: NOTHING_MORE_TEXT, citations: [], related: [], followUpTo: topic };
+    if (passage.length === 0) return { ...explainedNonAnswer(question, NOTHING_MORE_TEXT), followUpTo: topic };
     return { ...quoteSentences(question, passage), followUpTo: topic };
   };
   /**
@@ -207,12 +207,12 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const wantsMore = asksForMore(question);
       if (wantsMore || asksForOthers(question)) {
         // Searching the sources for the words "tell me more" would only find something unrelated.
-        if (followUpTo === undefined) return { question, answered: false, text: NO_EARLIER_QUESTION_TEXT, citations: [], related: [] };
+        if (followUpTo === undefined) return explainedNonAnswer(question, NO_EARLIER_QUESTION_TEXT);
         const quoted = new Set(conversation?.quoted ?? []);
         return wantsMore ? passageAnswer(question, followUpTo, quoted) : othersAnswer(question, followUpTo, quoted);
       }
       // Without a word of its own or a topic to lean on, a search would only list unrelated passages.
-      if (followUpTo === undefined && !hasSearchTerms(question)) return { question, answered: false, text: NO_SEARCH_TERMS_TEXT, citations: [], related: [] };
+      if (followUpTo === undefined && !hasSearchTerms(question)) return explainedNonAnswer(question, NO_SEARCH_TERMS_TEXT);
       const found = await answerTo(question, text);
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
