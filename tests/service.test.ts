@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { nextConversation, withTopic, type ConversationState } from "../src/answer/follow-up.js";
 import { NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NOT_FOUND_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT } from "../src/answer/compose.js";
-import { createAnswerService, SUMMARY_SENTENCES } from "../src/answer/service.js";
+import { createAnswerService, SUMMARY_SENTENCES, type AnswerService } from "../src/answer/service.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -145,12 +145,7 @@ describe("answer service", () => {
     const { open } = await setup({ "a.txt": `${lines.join("\n\n")}\n` });
     const { service } = await open();
     const linesOf = (a: { citations: readonly { lineStart: number }[] }) => a.citations.map((c) => c.lineStart);
-    let conversation: ConversationState | undefined;
-    const ask = async (question: string) => {
-      const reply = await service.answer(question, conversation);
-      conversation = nextConversation(conversation, question, reply);
-      return reply;
-    };
+    const { ask } = conversation(service);
     expect(linesOf(await ask("Where do apples grow?"))).toEqual([3]);
     expect(linesOf(await ask("Tell me more"))).toEqual([1, 3, 5, 7]);
     expect(linesOf(await ask("Tell me more"))).toEqual([9, 11, 13, 15]);
@@ -164,17 +159,16 @@ describe("answer service", () => {
     const apples = ["Apples grow on trees in orchards.", "Apples grow well in cold climates.", "Apples grow in gardens and parks.", "Apples grow in many countries.", "Apples grow slowly.", "Apples grow near rivers.", "Apples grow on hills."];
     const { open } = await setup({ "apples.txt": `${apples.join("\n\n")}\n\nThe sea is deep and cold.\n` });
     const { service } = await open();
-    let conversation: ConversationState | undefined;
+    const { ask, state } = conversation(service);
     const seen: string[] = [];
     for (const question of ["Where do apples grow?", "What else?", "What else?", "What else?"]) {
-      const reply = await service.answer(question, conversation);
-      conversation = nextConversation(conversation, question, reply);
+      const reply = await ask(question);
       const texts = reply.citations.map((c) => c.text);
       expect(texts.filter((t) => seen.includes(t))).toEqual([]);
       seen.push(...texts);
     }
     expect([...seen].sort()).toEqual([...apples].sort());
-    expect(await service.answer("What else?", conversation)).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT });
+    expect(await service.answer("What else?", state())).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT });
   });
 
   it("says to ask a question first when 'tell me more' or 'what else?' has nothing to add to", async () => {
@@ -451,3 +445,16 @@ describe("answer service", () => {
     expect(await readdir(indexDir)).not.toContain("build-interrupted.999999999.tmp");
   });
 });
+
+/** Asks questions in one conversation, carrying its state from answer to answer as the chat and the bot do. */
+function conversation(service: AnswerService) {
+  let current: ConversationState | undefined;
+  return {
+    ask: async (question: string) => {
+      const reply = await service.answer(question, current);
+      current = nextConversation(current, question, reply);
+      return reply;
+    },
+    state: () => current,
+  };
+}
