@@ -11,6 +11,10 @@ import { englishSpecificity } from "../src/retrieval/specificity.js";
 import { baseForm } from "../src/retrieval/inflections.js";
 import { americanSpelling } from "../src/retrieval/spelling.js";
 import { tokenize } from "../src/retrieval/tokenize.js";
+import { HybridRetriever } from "../src/retrieval/hybrid.js";
+import { SubwordMatcher } from "../src/retrieval/subwords.js";
+import { loadUseLitePieces } from "../src/embeddings/use-lite-pieces.js";
+import type { DenseIndex } from "../src/index/dense.js";
 
 describe("tokenize", () => {
   it.each([
@@ -112,7 +116,7 @@ describe("Bm25Index", () => {
 describe("fuse", () => {
   const candidate = (id: number, dense: number, lexical: number, extra: Partial<Candidate> = {}): Candidate => ({
     id, dense, lexical, coverage: 0, keyTermCoverage: 0, prevLexical: 0, nextLexical: 0, prevDense: -1, nextDense: -1, pronounStart: 0,
-    answerType: 0, phrase: 0, novelty: 0, length: 10, ...extra,
+    answerType: 0, phrase: 0, novelty: 0, length: 10, pieceMatch: 0, ...extra,
   });
   const pool = [candidate(0, 0.9, 0), candidate(1, 0.2, 5), candidate(2, 0.5, 3)];
 
@@ -137,7 +141,7 @@ describe("fuse", () => {
   });
 
   it("scales linear scores so a candidate best on every feature scores 1", () => {
-    const perfect = candidate(0, 1, 1, { coverage: 1, prevLexical: 1, nextLexical: 1, prevDense: 1, nextDense: 1, answerType: 1, phrase: 1, novelty: 1, length: 63, pronounStart: 1 });
+    const perfect = candidate(0, 1, 1, { coverage: 1, prevLexical: 1, nextLexical: 1, prevDense: 1, nextDense: 1, answerType: 1, phrase: 1, novelty: 1, length: 63, pronounStart: 1, pieceMatch: 1 });
     const [best] = fuse([perfect], { method: "linear", weights: FEATURE_NAMES.map(() => 1) });
     expect(best!.score).toBeCloseTo(1);
   });
@@ -264,5 +268,31 @@ describe("HybridRetriever.mentionsAnyTerm", () => {
     const sentences = splitSentences("Vice Premier He Lifeng heads the delegation.\nTariffs were cut to 30%.\n", "a.txt");
     const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
     expect(retriever.mentionsAnyTerm(question, id)).toBe(expected);
+  });
+});
+
+describe("HybridRetriever with word pieces", () => {
+  const text =
+    "The talks in London ended on Tuesday without a joint statement.\n" +
+    "China granted export permits to three automobile manufacturers.\n" +
+    "Officials met again in Geneva a week later.\n";
+
+  it("credits the sentence that shares only word pieces with the question", async () => {
+    const sentences = splitSentences(text, "a.txt");
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const candidates = await retriever.candidates("Which automakers?");
+    expect(candidates.every((c) => c.lexical === 0)).toBe(true);
+    const onPieces = fuse(candidates, { method: "linear", weights: FEATURE_NAMES.map((name) => (name === "pieceMatchRelative" ? 1 : 0)) });
+    expect(sentences[onPieces[0]!.id]!.text).toMatch(/automobile manufacturers/);
+  });
+
+  it("refuses a piece matcher built over other sentences", async () => {
+    const sentences = splitSentences(text, "a.txt");
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const other = new SubwordMatcher(["one sentence only"], await loadUseLitePieces());
+    expect(() => new HybridRetriever(sentences, {} as DenseIndex, new Bm25Index(sentences.map((s) => s.text)), new OverlapEmbeddings(), { subwords: other })).toThrow(
+      /covers 1 sentences, the retriever 3/,
+    );
+    expect(retriever.sentences).toHaveLength(3);
   });
 });

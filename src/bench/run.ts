@@ -124,14 +124,14 @@ vector mixes their USE lite vectors; 200 XQuAD-R questions with their real vecto
 hybrid retriever without embedding the question (add the warm answer's embedding cost above, p50 ${ms(embedP50)}).
 RSS is the benchmark process after a full GC (it also holds the model and the smaller sizes' leftovers).
 
-| Sentences | HNSW build | BM25 build | RSS | recall@10 vs exact | HNSW p50 / p95 | exact p50 / p95 | retrieval p50 / p95 | save / load+BM25 |
-| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${scale.map((r) => `| ${r.size.toLocaleString("en-US")} | ${r.buildSeconds.toFixed(1)} s | ${r.bm25Seconds.toFixed(1)} s | ${r.rssMiB.toFixed(0)} MiB | ${r.recallAt10.toFixed(4)} | ${ms(r.hnswMs.p50)} / ${ms(r.hnswMs.p95)} | ${ms(r.exactMs.p50)} / ${ms(r.exactMs.p95)} | ${ms(r.retrievalMs.p50)} / ${ms(r.retrievalMs.p95)} | ${r.saveSeconds.toFixed(1)} s / ${r.loadSeconds.toFixed(1)} s |`).join("\n")}
+| Sentences | HNSW build | BM25 build | word-piece build | RSS | recall@10 vs exact | HNSW p50 / p95 | exact p50 / p95 | retrieval p50 / p95 | save / load+BM25+pieces |
+| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${scale.map((r) => `| ${r.size.toLocaleString("en-US")} | ${r.buildSeconds.toFixed(1)} s | ${r.bm25Seconds.toFixed(1)} s | ${r.piecesSeconds.toFixed(1)} s | ${r.rssMiB.toFixed(0)} MiB | ${r.recallAt10.toFixed(4)} | ${ms(r.hnswMs.p50)} / ${ms(r.hnswMs.p95)} | ${ms(r.exactMs.p50)} / ${ms(r.exactMs.p95)} | ${ms(r.retrievalMs.p50)} / ${ms(r.retrievalMs.p95)} | ${r.saveSeconds.toFixed(1)} s / ${r.loadSeconds.toFixed(1)} s |`).join("\n")}
 
 ${(() => {
   const served = scale.find((r) => r.served);
   return served?.served
-    ? `Served like the bot (fresh process: load index + BM25, then answer with the real model) at ${served.size.toLocaleString("en-US")} sentences: load ${served.served.loadSeconds.toFixed(1)} s, answer p50 ${ms(served.served.p50)}, p95 ${ms(served.served.p95)}, RSS after a full GC ${served.served.rssMiB.toFixed(0)} MiB.\n`
+    ? `Served like the bot (fresh process: load index, BM25 and word pieces, then answer with the real model) at ${served.size.toLocaleString("en-US")} sentences: load ${served.served.loadSeconds.toFixed(1)} s, answer p50 ${ms(served.served.p50)}, p95 ${ms(served.served.p95)}, RSS after a full GC ${served.served.rssMiB.toFixed(0)} MiB.\n`
     : "";
 })()}
 Adding one 26-sentence article to the ${Math.max(...sizes).toLocaleString("en-US")}-sentence index (HNSW insert + save, vectors already embedded): ${scale.find((r) => r.incrementalSeconds !== undefined)?.incrementalSeconds?.toFixed(2)} s, vs ${scale.at(-1)!.buildSeconds.toFixed(1)} s for a full HNSW build.

@@ -22,12 +22,16 @@ import { HnswDenseIndex } from "../index/dense.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadXquadR } from "../eval/xquad.js";
 import { Bm25Index } from "../retrieval/bm25.js";
+import { SubwordMatcher } from "../retrieval/subwords.js";
+import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 
 export interface ScaleRow {
   readonly size: number;
   readonly buildSeconds: number;
   readonly bm25Seconds: number;
+  /** Building the word-piece matcher (src/retrieval/subwords.ts) over the same sentences. */
+  readonly piecesSeconds: number;
   readonly rssMiB: number;
   readonly heapMiB: number;
   readonly recallAt10: number;
@@ -88,6 +92,10 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
     started = performance.now();
     const lexical = new Bm25Index(sentences.map((s) => s.text));
     const bm25Seconds = seconds(started);
+    const pieceVocabulary = await loadUseLitePieces();
+    started = performance.now();
+    const subwords = new SubwordMatcher(sentences.map((s) => s.text), pieceVocabulary);
+    const piecesSeconds = seconds(started);
     gc();
     const after = process.memoryUsage();
 
@@ -116,7 +124,7 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
 
     // Retrieval (everything but embedding the question) through the shipped hybrid retriever.
     const byQuestion = new Map(questions.map((q, i) => [q, questionVectors[i]!]));
-    const retriever = new HybridRetriever(sentences, dense, lexical, { embedQuery: async (q) => byQuestion.get(q)! });
+    const retriever = new HybridRetriever(sentences, dense, lexical, { embedQuery: async (q) => byQuestion.get(q)! }, { subwords });
     const retrievalTimes: number[] = [];
     for (const q of questions) {
       const t = performance.now();
@@ -132,7 +140,9 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
     started = performance.now();
     const { HNSWLib } = await import("@langchain/community/vectorstores/hnswlib");
     const loaded = new HnswDenseIndex(await HNSWLib.load(dir, embeddings));
-    new Bm25Index(loaded.sentences().map((s) => s.text));
+    const loadedTexts = loaded.sentences().map((s) => s.text);
+    new Bm25Index(loadedTexts);
+    new SubwordMatcher(loadedTexts, pieceVocabulary);
     const loadSeconds = seconds(started);
     let incrementalSeconds: number | undefined;
     if (size === Math.max(...sizes)) {
@@ -156,6 +166,7 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
       size,
       buildSeconds,
       bm25Seconds,
+      piecesSeconds,
       rssMiB: mib(after.rss),
       heapMiB: mib(after.heapUsed - before.heapUsed),
       recallAt10: hits / (questionVectors.length * 10),

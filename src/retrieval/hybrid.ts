@@ -5,6 +5,7 @@ import { answerTypeMatch, answerTypeOf } from "./answer-type.js";
 import type { Bm25Index } from "./bm25.js";
 import { tokenize } from "./tokenize.js";
 import { englishSpecificity } from "./specificity.js";
+import type { SubwordMatcher } from "./subwords.js";
 import { fuse, DEFAULT_FUSION, type Candidate, type FusedCandidate, type FusionParams } from "./fusion.js";
 
 export interface QueryEmbedder {
@@ -19,6 +20,11 @@ export interface RetrieverOptions {
   readonly fusion?: FusionParams;
   /** How many candidates each side contributes before fusion. */
   readonly candidatesPerSide?: number;
+  /**
+   * Soft matching of word pieces over the same sentences. Without it the piece match of a candidate
+   * is its exact term coverage (tests with small fakes; the service and the evaluation always pass one).
+   */
+  readonly subwords?: SubwordMatcher;
 }
 
 /**
@@ -29,6 +35,7 @@ export interface RetrieverOptions {
 export class HybridRetriever {
   private readonly fusion: FusionParams;
   private readonly candidatesPerSide: number;
+  private readonly subwords: SubwordMatcher | undefined;
 
   constructor(
     readonly sentences: readonly Sentence[],
@@ -39,6 +46,10 @@ export class HybridRetriever {
   ) {
     this.fusion = options.fusion ?? DEFAULT_FUSION;
     this.candidatesPerSide = options.candidatesPerSide ?? 50;
+    this.subwords = options.subwords;
+    if (this.subwords && this.subwords.size !== sentences.length) {
+      throw new Error(`the piece matcher covers ${this.subwords.size} sentences, the retriever ${sentences.length}`);
+    }
   }
 
   /** Every pooled candidate with its evidence, unranked. */
@@ -60,16 +71,20 @@ export class HybridRetriever {
     const questionTerms = new Set(terms);
     const type = answerTypeOf(question);
     const questionPairs = adjacentPairs(tokenize(question));
-    return [...ids].map((id) => {
+    const pooled = [...ids];
+    const pieceMatch = this.subwords?.scores(question, pooled);
+    return pooled.map((id, i) => {
       const sentence = this.sentences[id]!;
       const tokens = this.lexical.tokensOf(id);
       const prev = this.sameFile(id, id - 1);
       const next = this.sameFile(id, id + 1);
+      const coverage = this.lexical.coverage(terms, id);
       return {
         id,
         dense: cosine(id),
         lexical: lexical.score(id),
-        coverage: this.lexical.coverage(terms, id),
+        coverage,
+        pieceMatch: pieceMatch ? pieceMatch[i]! : coverage,
         keyTermCoverage: this.lexical.coverage(terms, id, englishSpecificity),
         prevLexical: prev === undefined ? 0 : lexical.score(prev),
         nextLexical: next === undefined ? 0 : lexical.score(next),
