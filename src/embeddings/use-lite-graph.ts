@@ -112,7 +112,7 @@ function scalar(weights: UseLiteWeights, suffix: string): number {
 }
 
 /** Builds the ONNX graph (opset 13) and returns the serialized model. Pure apart from its input. */
-export function buildUseLiteOnnx(weights: UseLiteWeights, options: { readonly tokenStates?: boolean } = {}): Uint8Array {
+export function buildUseLiteOnnx(weights: UseLiteWeights): Uint8Array {
   const nodes: onnxProto.onnx.INodeProto[] = [];
   const initializers: onnxProto.onnx.ITensorProto[] = [];
   let counter = 0;
@@ -230,7 +230,6 @@ export function buildUseLiteOnnx(weights: UseLiteWeights, options: { readonly to
   const squared = op("ReduceSum", [op("Mul", [tanh, tanh]), int64Tensor("axis_1c", [1])], [intAttr("keepdims", 1)]);
   const norm = op("Sqrt", [op("Max", [squared, constant(scalar(weights, "l2_normalize/Maximum/y"))])]);
   nodes.push({ opType: "Div", input: [tanh, norm], output: ["embeddings"] });
-  if (options.tokenStates) nodes.push({ opType: "Mul", input: [layer1, mask3], output: ["token_states"] });
 
   const tensorType = (elemType: number, dims: (string | number)[]) => ({
     tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) } },
@@ -244,10 +243,7 @@ export function buildUseLiteOnnx(weights: UseLiteWeights, options: { readonly to
       node: nodes,
       initializer: initializers,
       input: [{ name: ids, type: tensorType(onnx.TensorProto.DataType.INT64, ["batch", "time"]) }],
-      output: [
-        { name: "embeddings", type: tensorType(onnx.TensorProto.DataType.FLOAT, ["batch", USE_LITE_DIMENSIONS]) },
-        ...(options.tokenStates ? [{ name: "token_states", type: tensorType(onnx.TensorProto.DataType.FLOAT, ["batch", "time", USE_LITE_DIMENSIONS]) }] : []),
-      ],
+      output: [{ name: "embeddings", type: tensorType(onnx.TensorProto.DataType.FLOAT, ["batch", USE_LITE_DIMENSIONS]) }],
     },
   });
   return onnx.ModelProto.encode(model).finish();
