@@ -1,6 +1,7 @@
 /**
  * Soft matching of word pieces: how well a sentence covers the question's pieces, where a piece
- * counts by its closest piece in the sentence (cosine of static piece vectors), weighted by how rare
+ * counts by its closest piece in the sentence (cosine of static piece vectors, counted when the
+ * sentence piece is among the question piece's 32 nearest), weighted by how rare
  * the piece is in the corpus. Pure: the vocabulary (USE lite's SentencePiece pieces and input
  * embedding table, src/embeddings/use-lite-pieces.ts) is passed in.
  *
@@ -21,13 +22,16 @@ export interface PieceVocabulary {
   pieceText(id: number): string;
   /** Number of pieces: ids run from 0 to size - 1. */
   readonly size: number;
-  /** Cosines of the given pieces with every piece: `size` values for each of `ids`, in order. */
+  /**
+   * Cosines of the given pieces with every piece: `size` values for each of `ids`, in order. A
+   * vocabulary may give only each piece's nearest neighbours and 0 for the rest (USE lite's does).
+   */
   similarities(ids: readonly number[]): Promise<Float32Array>;
 }
 
 /**
  * `similarities` by plain dot products of unit vectors (`dimensions` values per piece, in id order).
- * For small vocabularies; USE lite's 8,002 pieces go through a native matrix product instead.
+ * For small vocabularies; USE lite's 8,002 pieces use precomputed neighbour lists instead.
  */
 export function dotProductSimilarities(vectors: Float32Array, dimensions: number, ids: readonly number[]): Float32Array {
   const size = vectors.length / dimensions;
@@ -132,8 +136,8 @@ export class SubwordMatcher {
       } else rowWeights[row]! += p.weight;
     }
     const rows = rowWeights.length;
-    // Against the whole vocabulary at once: one native matrix product (~0.5 ms) costs less than
-    // comparing with the ~2,000 distinct pieces of 100 long candidates one by one in JavaScript (~25 ms).
+    // Rows over the whole vocabulary, so that each sentence piece is one lookup: comparing vectors
+    // with the ~2,000 distinct pieces of 100 long candidates took ~25 ms in JavaScript.
     const similarity = await this.vocabulary.similarities([...rowOf.keys()]);
     const size = this.vocabulary.size;
     const best = new Float32Array(rows);
