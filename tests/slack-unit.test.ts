@@ -369,6 +369,37 @@ describe("handlers", () => {
     expect(logger.lines).toEqual([]);
   });
 
+  it("carries what a thread was told in its replies' metadata, and reads on from it after a restart", async () => {
+    const seen: Array<readonly string[]> = [];
+    const answer = async (q: string, conversation?: { topic: string; quoted: readonly string[] }) => {
+      seen.push([...(conversation?.quoted ?? [])]);
+      return q === "Tell me more" ? { ...answered(q, [`More ${seen.length}.`]), followUpTo: conversation?.topic } : answered(q, [`About ${q}.`]);
+    };
+    const before = setup({ answer });
+    await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "7.1"), client: before.client }, before.deps);
+    const posted = before.client.posted.at(-1) as { metadata?: { event_type: string; event_payload: { topic: string; quoted: string } } };
+    const key = (text: string) => quotedKey({ source: "corpus/a.txt", text });
+    expect(posted.metadata).toEqual({ event_type: "citebot_conversation", event_payload: { topic: "Who heads China's delegation?", quoted: JSON.stringify([key("About Who heads China's delegation?.")]) } });
+
+    // A restarted bot: nothing remembered; the thread holds the question and the reply with its metadata.
+    const after = setup({ answer });
+    let readArgs: unknown;
+    after.client.conversations.replies = (async (args: unknown) => {
+      readArgs = args;
+      return {
+        messages: [
+          { user: "U1", ts: "7.1", text: "<@UBOT> Who heads China's delegation?" },
+          { user: "UBOT", bot_id: "B1", ts: "7.15", text: "He Lifeng.", metadata: posted.metadata! },
+          { user: "U2", ts: "7.2", text: "Tell me more" },
+        ],
+      };
+    }) as typeof after.client.conversations.replies;
+    await handleMessage({ event: { channel: "C1", ts: "7.2", thread_ts: "7.1", user: "U2", text: "Tell me more" }, context: { botUserId: "UBOT" }, body: { event_id: "E7.2" }, client: after.client }, after.deps);
+    expect(readArgs).toMatchObject({ include_all_metadata: true });
+    expect(seen.at(-1)).toEqual([key("About Who heads China's delegation?.")]);
+    expect(after.logger.lines).toEqual([]);
+  });
+
   it("after a restart, reads a DM back for its topic, only when the question reads as a follow-up", async () => {
     const calls: Array<string | undefined> = [];
     const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });
@@ -381,7 +412,7 @@ describe("handlers", () => {
     const dm = (ts: string, text: string) => ({ event: { channel: "D1", channel_type: "im", ts, user: "U1", text }, context: { botUserId: "UBOT" }, body: { event_id: `E${ts}` } });
     await handleMessage({ ...dm("8.2", "What is his role?"), client }, deps);
     expect(calls).toEqual(["Who heads China's delegation?"]);
-    expect(client.historyReads).toEqual([{ channel: "D1", latest: "8.2", oldest: String(8.2 - 86_400), limit: 20 }]);
+    expect(client.historyReads).toEqual([{ channel: "D1", latest: "8.2", oldest: String(8.2 - 86_400), limit: 20, include_all_metadata: true }]);
     // Remembered from now on: no second read.
     await handleMessage({ ...dm("8.3", "Why?"), client }, deps);
     expect(calls[1]).toBe("Who heads China's delegation?");

@@ -140,7 +140,7 @@ export interface ConversationState {
  * Enough for a dozen rounds of "tell me more"; bounded, with short keys, because the bot keeps a
  * state for each of up to 20,000 conversations (about 3 KB each at most).
  */
-const MAX_QUOTED = 50;
+export const MAX_QUOTED = 50;
 
 /**
  * The conversation after `question` was answered with `answer`: a new topic starts with what its

@@ -10,6 +10,7 @@ import { smallTalk } from "../answer/small-talk.js";
 import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { conversationMetadata, quotedFromMessages, type ConversationMetadata } from "./conversation-memory.js";
 import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
 import { slackToPlain, stripMention } from "./escape.js";
 import type { FeedbackSink } from "./feedback-log.js";
@@ -46,8 +47,8 @@ export interface SlackClient {
     remove(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
   };
   conversations: {
-    replies(args: { channel: string; ts: string; limit?: number }): Promise<{ messages?: ThreadMessage[] }>;
-    history(args: { channel: string; latest: string; oldest: string; limit: number }): Promise<{ messages?: ThreadMessage[] }>;
+    replies(args: { channel: string; ts: string; limit?: number; include_all_metadata?: boolean }): Promise<{ messages?: ThreadMessage[] }>;
+    history(args: { channel: string; latest: string; oldest: string; limit: number; include_all_metadata?: boolean }): Promise<{ messages?: ThreadMessage[] }>;
   };
 }
 
@@ -57,6 +58,8 @@ export interface ThreadMessage {
   readonly bot_id?: string;
   readonly text?: string;
   readonly ts?: string;
+  /** The bot's own replies carry what the conversation was told (src/slack/conversation-memory.ts). */
+  readonly metadata?: { readonly event_type?: string; readonly event_payload?: unknown };
 }
 
 export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
@@ -146,7 +149,7 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   // written) reach the socket first, so Slack sees it well inside its 3 s budget.
   await setImmediate();
   const context = `event ${q.eventId ?? "?"}, channel ${q.channel}, ts ${q.ts}`;
-  const post = async (message: RenderedMessage) => {
+  const post = async (message: RenderedMessage, conversation?: ConversationState) => {
     try {
       await client.chat.postMessage({
         channel: q.channel,
@@ -155,6 +158,7 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
         blocks: message.blocks,
         unfurl_links: false,
         unfurl_media: false,
+        ...(conversation ? { metadata: conversationMetadata(conversation) } : {}),
       });
       if (q.threadTs) deps.threads.add(`${q.channel}:${q.threadTs}`);
     } catch (error) {
@@ -180,11 +184,11 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const state = deps.conversations.get(conversationKey) ?? asState(await forgottenTopic(client, q, isReply, question, botUserId, deps));
+  const state = deps.conversations.get(conversationKey) ?? (await forgottenConversation(client, q, isReply, question, botUserId, deps));
   const { message, answer } = await composeReply(question, deps, context, false, state);
   const next = answer ? nextConversation(state, question, answer) : undefined;
   if (next !== undefined) deps.conversations.set(conversationKey, next);
-  await post(message);
+  await post(message, next);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
 
@@ -263,29 +267,26 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
 }
 
 /**
- * The topic of a conversation the bot does not remember (it restarted, or the conversation
- * predates it): the earlier questions people asked in it, read in order. A thread's messages are
- * usually at hand already (read to see whether to answer). A DM is read back (its last day, at
- * most 20 messages) only when the question reads as a follow-up, so a restart does not add a Web
- * API call to every DM. A conversation that cannot be read has no topic.
+ * A conversation the bot does not remember (it restarted, or the conversation predates it): its
+ * topic from the earlier questions people asked in it, read in order, and what the bot's latest
+ * reply about that topic had quoted (from the reply's metadata). A thread's messages are usually at
+ * hand already (read to see whether to answer). A DM is read back (its last day, at most 20
+ * messages) only when the question reads as a follow-up, so a restart does not add a Web API call
+ * to every DM. A conversation that cannot be read has no topic.
  */
-async function forgottenTopic(client: SlackClient, q: Question, isReply: boolean, question: string, botUserId: string | undefined, deps: BotDeps): Promise<string | undefined> {
+async function forgottenConversation(client: SlackClient, q: Question, isReply: boolean, question: string, botUserId: string | undefined, deps: BotDeps): Promise<ConversationState | undefined> {
   const isDm = q.threadTs === undefined;
   if (!isReply && !(isDm && readsAsFollowUp(question))) return undefined;
   try {
     const messages = isDm
-      ? ((await client.conversations.history({ channel: q.channel, latest: q.ts, oldest: String(Number(q.ts) - TOPIC_LIFETIME_MS / 1000), limit: DM_HISTORY_MESSAGES })).messages ?? []).slice().reverse()
-      : (q.threadMessages ?? (await client.conversations.replies({ channel: q.channel, ts: q.threadTs!, limit: 200 })).messages ?? []);
-    return topicOfMessages(messages, q.ts, botUserId);
+      ? ((await client.conversations.history({ channel: q.channel, latest: q.ts, oldest: String(Number(q.ts) - TOPIC_LIFETIME_MS / 1000), limit: DM_HISTORY_MESSAGES, include_all_metadata: true })).messages ?? []).slice().reverse()
+      : (q.threadMessages ?? (await client.conversations.replies({ channel: q.channel, ts: q.threadTs!, limit: 200, include_all_metadata: true })).messages ?? []);
+    const topic = topicOfMessages(messages, q.ts, botUserId);
+    return topic === undefined ? undefined : { topic, quoted: quotedFromMessages(messages, q.ts, botUserId, topic) };
   } catch (error) {
     deps.logger.warn(`Could not read ${isDm ? `DM ${q.channel}` : `thread ${q.channel}:${q.threadTs}`} for its earlier questions: ${describe(error)}`);
     return undefined;
   }
-}
-
-/** A topic rebuilt after a restart; what was quoted about it is not known then. */
-function asState(topic: string | undefined): ConversationState | undefined {
-  return topic === undefined ? undefined : { topic, quoted: [] };
 }
 
 /** The topic after the people's messages before `beforeTs`, oldest first; the bot's own and other bots' messages are skipped. */
@@ -313,7 +314,7 @@ async function botIsInThread(
   if (deps.threads.has(key)) return { answered: true };
   if (!botUserId) return { answered: false };
   try {
-    const messages = (await client.conversations.replies({ channel, ts: threadTs, limit: 200 })).messages ?? [];
+    const messages = (await client.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true })).messages ?? [];
     const answered = messages.some((m) => m.user === botUserId);
     if (answered) deps.threads.add(key);
     return { answered, messages };
@@ -432,7 +433,7 @@ export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }:
 export interface AssistantMessageArgs {
   readonly message: { readonly channel: string; readonly ts: string; readonly thread_ts?: string; readonly text?: string; readonly user?: string; readonly bot_id?: string };
   readonly eventId: string | undefined;
-  readonly say: (message: { text: string; blocks: Block[] }) => Promise<unknown>;
+  readonly say: (message: { text: string; blocks: Block[]; metadata?: ConversationMetadata }) => Promise<unknown>;
   readonly setStatus: (status: string) => Promise<unknown>;
   /** For reading the thread back after a restart (see forgottenTopic). */
   readonly client?: SlackClient;
@@ -447,6 +448,7 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
   if (decision === "drop") return;
   const context = `event ${eventId ?? "?"}, assistant thread in ${message.channel}`;
   let reply: RenderedMessage;
+  let metadata: ConversationMetadata | undefined;
   if (decision === "warn") reply = renderNotice(RATE_LIMITED_REPLY);
   else {
     await setStatus(WORKING_STATUS).catch(() => undefined);
@@ -456,15 +458,14 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
     const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
     const state =
       deps.conversations.get(conversationKey) ??
-      asState(
-        client && inThread && readsAsFollowUp(question)
-          ? await forgottenTopic(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user: message.user, text: question, eventId }, true, question, botUserId, deps)
-          : undefined,
-      );
+      (client && inThread && readsAsFollowUp(question)
+        ? await forgottenConversation(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user: message.user, text: question, eventId }, true, question, botUserId, deps)
+        : undefined);
     const composed = await composeReply(question, deps, context, false, state);
     const next = composed.answer ? nextConversation(state, question, composed.answer) : undefined;
     if (next !== undefined) deps.conversations.set(conversationKey, next);
     reply = composed.message;
+    if (next !== undefined) metadata = conversationMetadata(next);
   }
-  await say({ text: reply.text, blocks: reply.blocks }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
+  await say({ text: reply.text, blocks: reply.blocks, ...(metadata ? { metadata } : {}) }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
 }
