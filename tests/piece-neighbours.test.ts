@@ -54,7 +54,7 @@ describe("the committed USE lite neighbour lists", () => {
   });
 
   it("are what the loaded vocabulary uses", async () => {
-    const row = await (await loadUseLitePieces()).similarities([1234]);
+    const row = (await loadUseLitePieces()).similarities([1234]);
     const listed = Array.from(neighbours.ids.subarray(1234 * 32, 1235 * 32));
     listed.forEach((id, k) => expect(row[id]).toBeCloseTo(neighbours.similarities[1234 * 32 + k]!, 6));
     expect(row.filter((x) => x !== 0).length).toBeLessThanOrEqual(32);

@@ -29,7 +29,7 @@ function fakeVocabulary(entries: Record<string, number[]>): PieceVocabulary {
     },
     pieceText: (id) => pieces[id] ?? "",
     size: pieces.length,
-    similarities: async (ids) => dotProductSimilarities(vectors, dimensions, ids),
+    similarities: (ids) => dotProductSimilarities(vectors, dimensions, ids),
   };
 }
 
@@ -53,39 +53,39 @@ describe("SubwordMatcher", () => {
     ["a word found as written scores 1", "automakers", 0, 1],
     ["a question of function words only scores 0 everywhere", "the", 2, 0],
     ["a word the sentence lacks scores its closest piece's cosine", "chips", 3, 0],
-  ])("%s", async (_name, question, sentence, expected) => {
-    expect((await matcher.scores(question, ids))[sentence]).toBeCloseTo(expected, 5);
+  ])("%s", (_name, question, sentence, expected) => {
+    expect((matcher.scores(question, ids))[sentence]).toBeCloseTo(expected, 5);
   });
 
-  it("ranks a sentence with related pieces above one with unrelated pieces", async () => {
-    const [, cars, chips] = await matcher.scores("auto", ids);
+  it("ranks a sentence with related pieces above one with unrelated pieces", () => {
+    const [, cars, chips] = matcher.scores("auto", ids);
     expect(cars).toBeGreaterThan(0.9);
     expect(chips).toBeCloseTo(0, 5);
   });
 
-  it("weighs a piece by its rarity in the corpus", async () => {
+  it("weighs a piece by its rarity in the corpus", () => {
     // "tariff" is in three of four sentences, "chip" in one: the sentence with the rare piece wins.
     const corpus = new SubwordMatcher(["chip", "tariff", "tariff", "tariff"], vocabulary);
-    const [rare, common] = await corpus.scores("tariff chip", [0, 1]);
+    const [rare, common] = corpus.scores("tariff chip", [0, 1]);
     expect(rare).toBeGreaterThan(common!);
-    expect(await new SubwordMatcher(["chip", "tariff"], vocabulary).scores("tariff chip", [0, 1])).toEqual([expect.closeTo(0.5, 5), expect.closeTo(0.5, 5)]);
+    expect(new SubwordMatcher(["chip", "tariff"], vocabulary).scores("tariff chip", [0, 1])).toEqual([expect.closeTo(0.5, 5), expect.closeTo(0.5, 5)]);
   });
 
   it("segments question words the corpus does not have", () => {
     expect(matcher.questionPieces("Carmakers?").map((p) => vocabulary.pieceText(p.id))).toEqual(["car", "maker"]);
   });
 
-  it("scores only the sentences asked for, in their order", async () => {
-    const [tariffs, automakers] = await matcher.scores("tariffs", [3, 0]);
+  it("scores only the sentences asked for, in their order", () => {
+    const [tariffs, automakers] = matcher.scores("tariffs", [3, 0]);
     expect(tariffs).toBeCloseTo(1, 5);
-    expect(automakers).toBeCloseTo((await matcher.scores("tariffs", [0]))[0]!, 5);
+    expect(automakers).toBeCloseTo((matcher.scores("tariffs", [0]))[0]!, 5);
     expect(automakers).toBeLessThan(1);
-    expect(await matcher.scores("tariffs", [])).toEqual([]);
+    expect(matcher.scores("tariffs", [])).toEqual([]);
   });
 
-  it("gives an empty sentence the lowest score", async () => {
+  it("gives an empty sentence the lowest score", () => {
     const withEmpty = new SubwordMatcher(["", "tariffs"], vocabulary);
-    expect(await withEmpty.scores("tariffs", [0, 1])).toEqual([-1, expect.closeTo(1, 5)]);
+    expect(withEmpty.scores("tariffs", [0, 1])).toEqual([-1, expect.closeTo(1, 5)]);
   });
 });
 
@@ -121,7 +121,7 @@ describe("USE lite pieces (the real vocabulary, offline)", () => {
       ],
       pieces,
     );
-    const [automobiles, talks, software] = await matcher.scores("Which automakers got licences?", [0, 1, 2]);
+    const [automobiles, talks, software] = matcher.scores("Which automakers got licences?", [0, 1, 2]);
     expect(automobiles).toBeGreaterThan(talks!);
     expect(automobiles).toBeGreaterThan(software!);
   });
@@ -132,12 +132,12 @@ describe("USE lite pieces (the real vocabulary, offline)", () => {
 });
 
 describe("SubwordMatcher over an index with removed sentences", () => {
-  it("treats a hole in the sentence array as an empty sentence", async () => {
+  it("treats a hole in the sentence array as an empty sentence", () => {
     const texts: string[] = [];
     texts[0] = "The tariffs";
     texts[2] = "The chips";
     const matcher = new SubwordMatcher(texts, vocabulary);
     expect(matcher.size).toBe(3);
-    expect(await matcher.scores("chips", [0, 1, 2])).toEqual([expect.any(Number), -1, expect.closeTo(1, 5)]);
+    expect(matcher.scores("chips", [0, 1, 2])).toEqual([expect.any(Number), -1, expect.closeTo(1, 5)]);
   });
 });

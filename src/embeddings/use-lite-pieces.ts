@@ -38,6 +38,6 @@ export const loadUseLitePieces: () => Promise<PieceVocabulary> = loadOnce(async 
     segment: (word: string) => tokenizer.encode(word),
     pieceText: (id: number) => texts[id] ?? "",
     size: neighbours.size,
-    similarities: async (ids: readonly number[]) => neighbourSimilarities(neighbours, ids),
+    similarities: (ids: readonly number[]) => neighbourSimilarities(neighbours, ids),
   };
 }, useLiteLoadError);

@@ -72,7 +72,7 @@ export class HybridRetriever {
     const type = answerTypeOf(question);
     const questionPairs = adjacentPairs(tokenize(question));
     const pooled = [...ids];
-    const pieceMatch = await this.subwords?.scores(question, pooled);
+    const pieceMatch = this.subwords?.scores(question, pooled);
     return pooled.map((id, i) => {
       const sentence = this.sentences[id]!;
       const tokens = this.lexical.tokensOf(id);
