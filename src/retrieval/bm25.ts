@@ -26,6 +26,11 @@ export interface ScoredId {
  * per query, substring matches, no stop words or stemming); this index touches only the postings
  * of the query's terms, so it stays fast at 100k+ sentences.
  */
+/** BM25's IDF (the Lucene form, never negative) of a term in `df` of `size` documents. */
+export function inverseDocumentFrequency(size: number, df: number): number {
+  return Math.log(1 + (size - df + 0.5) / (df + 0.5));
+}
+
 export class Bm25Index {
   private readonly postings = new Map<string, { ids: number[]; tfs: number[] }>();
   private readonly lengths: Float64Array;
@@ -77,7 +82,7 @@ export class Bm25Index {
 
   idf(term: string): number {
     const df = this.postings.get(term)?.ids.length ?? 0;
-    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+    return inverseDocumentFrequency(this.size, df);
   }
 
   tokensOf(id: number): readonly string[] {

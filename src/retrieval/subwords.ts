@@ -16,6 +16,8 @@
  * dimensions (0.828).
  */
 
+import { inverseDocumentFrequency } from "./bm25.js";
+
 export interface PieceVocabulary {
   /** Piece ids of one word (no spaces in it), as the tokenizer segments it. */
   segment(word: string): readonly number[];
@@ -160,7 +162,7 @@ export class SubwordMatcher {
 
   private idf(id: number): number {
     const df = this.documentFrequency[id] ?? 0;
-    return Math.log(1 + (this.size - df + 0.5) / (df + 0.5));
+    return inverseDocumentFrequency(this.size, df);
   }
 }
 
