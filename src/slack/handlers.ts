@@ -10,7 +10,7 @@ import { smallTalk } from "../answer/small-talk.js";
 import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { conversationMetadata, quotedFromMessages, type ConversationMetadata } from "./conversation-memory.js";
+import { conversationMetadata, quotedFromMessages, type ConversationMetadata, type MessageWithMetadata } from "./conversation-memory.js";
 import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
 import { slackToPlain, stripMention } from "./escape.js";
 import type { FeedbackSink } from "./feedback-log.js";
@@ -53,13 +53,9 @@ export interface SlackClient {
 }
 
 /** A message of a thread as conversations.replies returns it (the fields used here). */
-export interface ThreadMessage {
-  readonly user?: string;
+export interface ThreadMessage extends MessageWithMetadata {
   readonly bot_id?: string;
   readonly text?: string;
-  readonly ts?: string;
-  /** The bot's own replies carry what the conversation was told (src/slack/conversation-memory.ts). */
-  readonly metadata?: { readonly event_type?: string; readonly event_payload?: unknown };
 }
 
 export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
@@ -95,7 +91,7 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     // Enough for feedback on recent answers; older clicks are still logged with their question (from the button).
     answersById: new RecentValues(24 * 60 * 60_000, 2_000),
     // A day: a DM is one long conversation, and a question asked a day later is a new start. A
-    // channel thread older than that gets its topic back from its messages (forgottenTopic).
+    // channel thread older than that gets its topic back from its messages (forgottenConversation).
     conversations: new RecentValues(TOPIC_LIFETIME_MS, 20_000),
     newId: randomUUID,
   };
@@ -143,6 +139,26 @@ function describe(error: unknown): string {
   return data?.error ? `${(error as Error).message} (${data.error})` : error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The reply to `question` in conversation `key` (channel + thread, or a DM), read with what the
+ * conversation remembers (or, when the bot has forgotten it, what `forgotten` reads back), and the
+ * conversation after it, which is remembered and goes into the reply's metadata.
+ */
+async function replyInConversation(
+  key: string,
+  question: string,
+  deps: BotDeps,
+  context: string,
+  forgotten: () => Promise<ConversationState | undefined>,
+): Promise<{ message: RenderedMessage; next?: ConversationState }> {
+  const state = deps.conversations.get(key) ?? (await forgotten());
+  const { message, answer } = await composeReply(question, deps, context, false, state);
+  const next = answer ? nextConversation(state, question, answer) : undefined;
+  if (next === undefined) return { message };
+  deps.conversations.set(key, next);
+  return { message, next };
+}
+
 /** Runs the whole reply cycle for one question in a channel, DM or thread. Never throws. */
 export async function answerQuestion(q: Question, client: SlackClient, botUserId: string | undefined, deps: BotDeps): Promise<void> {
   // Embedding a question holds the event loop for tens of milliseconds; let Bolt's ack (already
@@ -184,10 +200,7 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const state = deps.conversations.get(conversationKey) ?? (await forgottenConversation(client, q, isReply, question, botUserId, deps));
-  const { message, answer } = await composeReply(question, deps, context, false, state);
-  const next = answer ? nextConversation(state, question, answer) : undefined;
-  if (next !== undefined) deps.conversations.set(conversationKey, next);
+  const { message, next } = await replyInConversation(conversationKey, question, deps, context, () => forgottenConversation(client, q, isReply, question, botUserId, deps));
   await post(message, next);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
@@ -435,7 +448,7 @@ export interface AssistantMessageArgs {
   readonly eventId: string | undefined;
   readonly say: (message: { text: string; blocks: Block[]; metadata?: ConversationMetadata }) => Promise<unknown>;
   readonly setStatus: (status: string) => Promise<unknown>;
-  /** For reading the thread back after a restart (see forgottenTopic). */
+  /** For reading the thread back after a restart (see forgottenConversation). */
   readonly client?: SlackClient;
   readonly botUserId?: string | undefined;
 }
@@ -456,16 +469,14 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
     const question = slackToPlain(message.text ?? "").trim();
     const conversationKey = `${message.channel}:${message.thread_ts ?? ""}`;
     const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
-    const state =
-      deps.conversations.get(conversationKey) ??
-      (client && inThread && readsAsFollowUp(question)
-        ? await forgottenConversation(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user: message.user, text: question, eventId }, true, question, botUserId, deps)
-        : undefined);
-    const composed = await composeReply(question, deps, context, false, state);
-    const next = composed.answer ? nextConversation(state, question, composed.answer) : undefined;
-    if (next !== undefined) deps.conversations.set(conversationKey, next);
+    const user = message.user;
+    const composed = await replyInConversation(conversationKey, question, deps, context, async () =>
+      client && inThread && readsAsFollowUp(question)
+        ? forgottenConversation(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user, text: question, eventId }, true, question, botUserId, deps)
+        : undefined,
+    );
     reply = composed.message;
-    if (next !== undefined) metadata = conversationMetadata(next);
+    if (composed.next !== undefined) metadata = conversationMetadata(composed.next);
   }
   await say({ text: reply.text, blocks: reply.blocks, ...(metadata ? { metadata } : {}) }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
 }
