@@ -3,14 +3,10 @@ import { isHeadingLike, leadsIntoNext } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
-import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import type { Logger } from "../logger.js";
 import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
-import { Bm25Index } from "../retrieval/bm25.js";
-import { HybridRetriever } from "../retrieval/hybrid.js";
-import { SubwordMatcher } from "../retrieval/subwords.js";
-import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
+import { buildHybridRetriever } from "../retrieval/build.js";
 import { ABSTENTION, composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
 import { asksForMore, asksForOthers, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
@@ -88,10 +84,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const embeddings = options.embeddings ?? createEmbeddings(config);
   const index = await prepareIndex({ ...options, embeddings });
   const abstention = config.abstention ?? ABSTENTION;
-  const texts = index.sentences.map((s) => s.text);
-  const lexical = new Bm25Index(texts);
-  const subwords = new SubwordMatcher(texts, await loadUseLitePieces());
-  const retriever = new HybridRetriever(index.sentences, index.dense, lexical, adaptedQueryEmbedder(embeddings), { subwords });
+  const retriever = await buildHybridRetriever(index.sentences, index.dense, embeddings);
   const queue = new SerialQueue();
   // A file's sentences keep consecutive ids in document order, also after incremental updates
   // (a changed file is re-added as one block), so a sentence's neighbours are the ids next to it

@@ -6,14 +6,10 @@
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { runCommand } from "../cli/run.js";
 import { UseLiteEmbeddings } from "../embeddings/use-lite.js";
-import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadXquadR } from "../eval/xquad.js";
 import { HnswDenseIndex } from "../index/dense.js";
-import { Bm25Index } from "../retrieval/bm25.js";
-import { HybridRetriever } from "../retrieval/hybrid.js";
-import { SubwordMatcher } from "../retrieval/subwords.js";
-import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
+import { buildHybridRetriever } from "../retrieval/build.js";
 
 async function main(): Promise<void> {
   const dir = process.argv[2]!;
@@ -23,9 +19,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dense = new HnswDenseIndex(await HNSWLib.load(dir, embeddings));
   const sentences = dense.sentences();
-  const texts = sentences.map((s) => s.text);
-  const subwords = new SubwordMatcher(texts, await loadUseLitePieces());
-  const retriever = new HybridRetriever(sentences, dense, new Bm25Index(texts), adaptedQueryEmbedder(embeddings), { subwords });
+  const retriever = await buildHybridRetriever(sentences, dense, embeddings);
   const loadSeconds = (performance.now() - started) / 1000;
   for (const q of questions.slice(0, 20)) await retriever.retrieve(q, 5);
   const times: number[] = [];

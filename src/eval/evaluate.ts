@@ -2,12 +2,10 @@ import type { Sentence } from "../corpus/split.js";
 import { splitSentences } from "../corpus/split.js";
 import type { CiteBotEmbeddings } from "../embeddings/types.js";
 import { HnswDenseIndex } from "../index/dense.js";
-import { Bm25Index, DEFAULT_BM25, type Bm25Params } from "../retrieval/bm25.js";
+import { DEFAULT_BM25, type Bm25Params } from "../retrieval/bm25.js";
+import { buildHybridRetriever } from "../retrieval/build.js";
 import { featureVectors, type FusionParams } from "../retrieval/fusion.js";
-import { adaptedQueryEmbedder } from "../retrieval/query-adapter.js";
-import { SubwordMatcher } from "../retrieval/subwords.js";
-import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
-import { HybridRetriever, type RetrievedSentence } from "../retrieval/hybrid.js";
+import type { HybridRetriever, RetrievedSentence } from "../retrieval/hybrid.js";
 import { rankOf } from "./metrics.js";
 import type { TrainingQuestion } from "./train.js";
 import type { EvalArticle } from "./xquad.js";
@@ -21,9 +19,7 @@ export async function buildArticleRetriever(
 ): Promise<HybridRetriever> {
   const vectors = await embeddings.embedDocuments(sentences.map((s) => s.text));
   const dense = await HnswDenseIndex.fromVectors(vectors, sentences, embeddings);
-  const texts = sentences.map((s) => s.text);
-  const subwords = new SubwordMatcher(texts, await loadUseLitePieces());
-  return new HybridRetriever(sentences, dense, new Bm25Index(texts, bm25), adaptedQueryEmbedder(embeddings), { fusion, subwords });
+  return buildHybridRetriever(sentences, dense, embeddings, { fusion, bm25 });
 }
 
 /**

@@ -1,0 +1,27 @@
+import type { Sentence } from "../corpus/split.js";
+import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
+import type { DenseIndex } from "../index/dense.js";
+import { Bm25Index, DEFAULT_BM25, type Bm25Params } from "./bm25.js";
+import type { FusionParams } from "./fusion.js";
+import { HybridRetriever } from "./hybrid.js";
+import { adaptedQueryEmbedder } from "./query-adapter.js";
+import { SubwordMatcher } from "./subwords.js";
+
+/**
+ * The shipped retriever over `sentences`: the dense index, BM25 and word pieces built over the same
+ * texts, questions embedded by the model and reweighted (query-adapter.ts). The service, the
+ * evaluation and the served-like benchmark all build it here, so none measures one without a part.
+ */
+export async function buildHybridRetriever(
+  sentences: readonly Sentence[],
+  dense: DenseIndex,
+  embeddings: { readonly modelId: string; embedQuery(text: string): Promise<number[]> },
+  options: { readonly fusion?: FusionParams; readonly bm25?: Bm25Params } = {},
+): Promise<HybridRetriever> {
+  const texts = sentences.map((s) => s.text);
+  const subwords = new SubwordMatcher(texts, await loadUseLitePieces());
+  return new HybridRetriever(sentences, dense, new Bm25Index(texts, options.bm25 ?? DEFAULT_BM25), adaptedQueryEmbedder(embeddings), {
+    subwords,
+    ...(options.fusion ? { fusion: options.fusion } : {}),
+  });
+}
