@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import onnxProto from "onnx-proto";
@@ -40,42 +40,13 @@ export function useLiteModelDir(): string {
 }
 
 /**
- * Reads one float32 weight (named by the end of its tfjs name), touching only the shards it lies in:
- * the piece table is 8 MB of the model's 27 MB.
+ * One float32 weight, named by the end of its tfjs name (for the word-piece table, which only the
+ * neighbour generator and tests read; answering uses the precomputed lists).
  */
 export function readUseLiteWeight(suffix: string, modelDir = useLiteModelDir()): { shape: number[]; data: Float32Array } {
-  const manifest = JSON.parse(readFileSync(join(modelDir, "model.json"), "utf8")) as TfjsManifest;
-  for (const group of manifest.weightsManifest) {
-    let offset = 0;
-    for (const weight of group.weights) {
-      const bytes = weight.shape.reduce((a, b) => a * b, 1) * 4;
-      if (weight.name.endsWith(suffix)) {
-        if (weight.dtype !== "float32") throw new Error(`USE lite weight ${weight.name} is ${weight.dtype}, not float32`);
-        const data = new Float32Array(bytes / 4);
-        const target = new Uint8Array(data.buffer);
-        let shardStart = 0;
-        for (const path of group.paths) {
-          const file = join(modelDir, path);
-          const shardSize = statSync(file).size;
-          const from = Math.max(offset, shardStart);
-          const to = Math.min(offset + bytes, shardStart + shardSize);
-          if (from < to) {
-            const fd = openSync(file, "r");
-            try {
-              if (readSync(fd, target, from - offset, to - from, from - shardStart) !== to - from) throw new Error(`${path} is shorter than its manifest says`);
-            } finally {
-              closeSync(fd);
-            }
-          }
-          shardStart += shardSize;
-        }
-        if (shardStart < offset + bytes) throw new Error(`the weight shards end before ${weight.name}`);
-        return { shape: weight.shape, data };
-      }
-      offset += bytes;
-    }
-  }
-  throw new Error(`no USE lite weight ends with ${suffix}`);
+  const { shape, data } = weight(readUseLiteWeights(modelDir), suffix);
+  if (!(data instanceof Float32Array)) throw new Error(`USE lite weight ${suffix} is not float32`);
+  return { shape, data };
 }
 
 /** Reads the tfjs weight shards into typed arrays (no tfjs runtime involved). */
@@ -101,7 +72,8 @@ export function readUseLiteWeights(modelDir = useLiteModelDir()): UseLiteWeights
 /** Finds the one weight whose name ends with `suffix` (names carry long scope prefixes). */
 function weight(weights: UseLiteWeights, suffix: string): { shape: number[]; data: Float32Array | Int32Array } {
   const matches = [...weights.tensors.entries()].filter(([name]) => name.endsWith(suffix));
-  if (matches.length !== 1) throw new Error(`expected one USE lite weight ending ${suffix}, found ${matches.length}`);
+  if (matches.length === 0) throw new Error(`no USE lite weight ends with ${suffix}`);
+  if (matches.length > 1) throw new Error(`${matches.length} USE lite weights end with ${suffix}, expected one`);
   return matches[0]![1];
 }
 
