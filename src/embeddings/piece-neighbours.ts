@@ -9,8 +9,6 @@
  * Keeping each piece's 32 nearest (cosine) and counting the rest as 0 scored the same on XQuAD-R
  * (R@1 0.837 against 0.836 with every cosine; 16 neighbours 0.836, 8 neighbours 0.834).
  */
-import type { PieceVocabulary } from "../retrieval/subwords.js";
-
 export const NEIGHBOURS_PER_PIECE = 32;
 
 export interface PieceNeighbours {
@@ -90,7 +88,7 @@ export function decodeNeighbours(encoded: EncodedNeighbours): PieceNeighbours {
   return { size: encoded.size, perPiece: encoded.perPiece, ids, similarities: Float32Array.from(quantized, (q) => q / 32767) };
 }
 
-/** `PieceVocabulary.similarities` from neighbour lists: a piece's cosines with its neighbours, 0 elsewhere. */
+/** `PieceVocabulary.similarities` (src/retrieval/subwords.ts) from neighbour lists: a piece's cosines with its neighbours, 0 elsewhere. */
 export function neighbourSimilarities(neighbours: PieceNeighbours, pieces: readonly number[]): Float32Array {
   const { size, perPiece } = neighbours;
   const result = new Float32Array(pieces.length * size);
@@ -103,4 +101,3 @@ export function neighbourSimilarities(neighbours: PieceNeighbours, pieces: reado
   return result;
 }
 
-export type { PieceVocabulary };
