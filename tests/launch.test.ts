@@ -78,6 +78,14 @@ describe("scripts/launch.mjs outside this checkout (no node_modules, so no tsx)"
     expect(JSON.parse(result.stdout)).toEqual(["--json", "a b"]);
   });
 
+  it("runs a command that itself imports the launcher (as the benchmark does) instead of stalling", () => {
+    const dir = project("fresh");
+    writeFileSync(path.join(dir, "dist/cli/echo.js"), "const { chooseEntry } = await import('../../scripts/launch.mjs');\nconsole.log(JSON.stringify(chooseEntry('cli/echo', 1, 2)));\n");
+    const result = run(dir);
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({ runtime: "dist", file: "dist/cli/echo.js" });
+  });
+
   it.each(["none", "stale"] as const)("with build %s and no tsx, says how to fix it instead of a stack trace", (build) => {
     const result = run(project(build));
     expect(result.status).toBe(1);

@@ -20,6 +20,7 @@ import { StderrLogger } from "../logger.js";
 import { writeFile } from "node:fs/promises";
 import { BUILD_STAMP, chooseEntry, newestMtime } from "../../scripts/launch.mjs";
 import { lineChart } from "./chart.js";
+import { launchArgs } from "./launch-args.js";
 import { measureBuilds, measureScale, measureThroughput } from "./scale.js";
 import { measureSlackPath } from "./slack-path.js";
 import { median, percentile } from "../eval/metrics.js";
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     return times;
   };
   const launcherRuntime = chooseEntry("cli/ask", newestMtime("src"), existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : undefined).runtime;
-  const cold = coldStart([path.resolve("scripts/launch.mjs"), "cli/ask"]);
+  const cold = coldStart(launchArgs("cli/ask"));
   const coldFromSource = coldStart(["--import", "tsx", path.resolve("src/cli/ask.ts")]);
 
   const slackQuestions = questions.slice(0, 200);

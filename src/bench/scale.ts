@@ -25,6 +25,7 @@ import { Bm25Index } from "../retrieval/bm25.js";
 import { SubwordMatcher } from "../retrieval/subwords.js";
 import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
+import { launchArgs } from "./launch-args.js";
 
 export interface ScaleRow {
   readonly size: number;
@@ -155,7 +156,7 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
     }
     let served: ScaleRow["served"];
     if (size === Math.max(...sizes)) {
-      const out = execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", path.resolve("src/bench/scale-child.ts"), dir], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+      const out = execFileSync(process.execPath, ["--expose-gc", ...launchArgs("bench/scale-child", dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
       const r = JSON.parse(out.trim().split("\n").at(-1)!) as { loadSeconds: number; p50: number; p95: number; rss: number };
       served = { loadSeconds: r.loadSeconds, p50: r.p50, p95: r.p95, rssMiB: mib(r.rss) };
     }
@@ -245,7 +246,7 @@ export interface BuildRow {
 }
 
 function runBuildChild(corpusDir: string, indexDir: string, rebuild: boolean): { seconds: number; sentences: number; peakRssMiB: number } {
-  const out = execFileSync(process.execPath, ["--import", "tsx", path.resolve("src/bench/build-child.ts"), corpusDir, indexDir, ...(rebuild ? ["--rebuild"] : [])], {
+  const out = execFileSync(process.execPath, launchArgs("bench/build-child", corpusDir, indexDir, ...(rebuild ? ["--rebuild"] : [])), {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });

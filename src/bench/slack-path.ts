@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import path from "node:path";
 import { createInterface } from "node:readline";
 import { FakeSlack, signedHeaders } from "./fake-slack.js";
+import { launchArgs } from "./launch-args.js";
 
 export interface SlackPathResult {
   /** Event POST sent -> HTTP 200 from Bolt (Slack's 3 s ack budget). */
@@ -29,7 +29,7 @@ export class BotUnderLoad {
 
   async start(): Promise<void> {
     await this.fake.start();
-    this.child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", path.resolve("src/bench/bot-process.ts")], {
+    this.child = spawn(process.execPath, ["--expose-gc", ...launchArgs("bench/bot-process")], {
       env: { ...process.env, SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: this.secret, SLACK_APP_TOKEN: "", SLACK_API_URL: this.fake.apiUrl, FEEDBACK_LOG: this.feedbackLog, RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" },
       stdio: ["pipe", "pipe", "inherit"],
     });
