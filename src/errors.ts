@@ -16,6 +16,7 @@ export const ErrorCode = {
   ModelLoadFailed: "MODEL_LOAD_FAILED",
   QuestionEmpty: "QUESTION_EMPTY",
   QuestionTooLong: "QUESTION_TOO_LONG",
+  QuestionNotText: "QUESTION_NOT_TEXT",
   UsageInvalid: "USAGE_INVALID",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers/temp.js";
 
 /** Runs the real CLI (real default model, offline) the way `npm run --silent ask` does. */
-function ask(args: string[], indexDir: string, input?: string) {
+function ask(args: string[], indexDir: string, input?: string | Buffer) {
   const result = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), ...args], {
     env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: path.resolve("corpus"), LOG_LEVEL: "info" },
     input,
@@ -27,18 +27,21 @@ describe("ask CLI", () => {
     expect(stderr).toContain("building it");
   });
 
-  it("answers one JSON line per input line, in order, with an error object for a bad line and a summary for a summary request", async () => {
+  it("answers one JSON line per input line, in order, with an error object for a bad line (empty, not UTF-8) and a summary for a summary request", async () => {
     const indexDir = path.join(await tempDir(), "index");
-    const input = ["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?", "tl;dr"].join("\n");
+    const latin1 = Buffer.from("Qui m\xe8ne la d\xe9l\xe9gation?", "latin1");
+    const input = Buffer.concat([Buffer.from(["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?", "tl;dr", ""].join("\n")), latin1]);
     const { code, stdout } = ask(["--jsonl"], indexDir, input);
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(5);
     expect(lines[0]).toMatchObject({ question: "Who leads the Chinese delegation?", answered: true });
     expect(lines[1]).toMatchObject({ answered: false, error: { code: "QUESTION_EMPTY" } });
     expect(lines[2]).toMatchObject({ answered: false, citations: [] });
     expect(lines[3]).toMatchObject({ question: "tl;dr", answered: true, summaryOf: ["corpus/us-china-trade-talks-london.txt"] });
     expect(lines[3].citations[0]).toMatchObject({ n: 1, lineStart: 1 });
+    expect(lines[4]).toMatchObject({ question: "Qui m\ufffdne la d\ufffdl\ufffdgation?", answered: false, error: { code: "QUESTION_NOT_TEXT" } });
+    expect(lines[4].error.message).toMatch(/^Line 5 is not UTF-8 text/);
   });
 
   it("prints readable sources and exits 2 with one line for an empty question", async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ABSTENTION } from "../src/answer/compose.js";
 import { normalizeQuestion } from "../src/answer/question.js";
 import { parseAskArgs } from "../src/cli/args.js";
+import { inputLines, type InputLine } from "../src/cli/lines.js";
 import { formatProgress, progressBar } from "../src/cli/progress.js";
 import { configWarnings, readEngineConfig, readSlackConfig } from "../src/config.js";
 import { ErrorCode } from "../src/errors.js";
@@ -110,6 +111,32 @@ describe("normalizeQuestion", () => {
   it("refuses questions over 2,000 characters with the limit in the message", () => {
     expect(() => normalizeQuestion("a ".repeat(1500))).toThrow(/limit is 2000/);
     expect(normalizeQuestion("a".repeat(2000))).toHaveLength(2000);
+  });
+});
+
+describe("inputLines", () => {
+  const bytes = (...values: number[]) => Buffer.from(values);
+  const collect = async (chunks: Array<Buffer | string>) => {
+    const lines: InputLine[] = [];
+    for await (const line of inputLines(chunks)) lines.push(line);
+    return lines;
+  };
+  const text = (value: string): InputLine => ({ text: value, isText: true });
+  const notText = (value: string): InputLine => ({ text: value, isText: false });
+
+  it.each<{ case: string; chunks: Array<Buffer | string>; lines: InputLine[] }>([
+    { case: "no input", chunks: [], lines: [] },
+    { case: "one line without a newline", chunks: ["who?"], lines: [text("who?")] },
+    { case: "a trailing newline adds no line", chunks: ["who?\n"], lines: [text("who?")] },
+    { case: "empty lines are kept, in order", chunks: ["a\n\nb\n"], lines: [text("a"), text(""), text("b")] },
+    { case: "CRLF line ends", chunks: ["a\r\nb\r\n"], lines: [text("a"), text("b")] },
+    { case: "a line split across chunks", chunks: ["wh", "o le", "ads?\nnext"], lines: [text("who leads?"), text("next")] },
+    { case: "a character split across chunks", chunks: [bytes(0x63, 0x61, 0x66, 0xc3), bytes(0xa9, 0x3f, 0x0a)], lines: [text("café?")] },
+    { case: "a Latin-1 line among UTF-8 ones", chunks: [Buffer.concat([Buffer.from("ok\ncaf"), bytes(0xe9), Buffer.from("?\nok\n")])], lines: [text("ok"), notText("caf\ufffd?"), text("ok")] },
+    { case: "binary: NUL and control bytes are dropped from the echo", chunks: [bytes(0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x0a)], lines: [notText("ELF")] },
+    { case: "valid UTF-8 holding a NUL", chunks: ["a\u0000b"], lines: [notText("ab")] },
+  ])("$case", async ({ chunks, lines }) => {
+    expect(await collect(chunks)).toEqual(lines);
   });
 });
 

@@ -1,10 +1,10 @@
-import { createInterface } from "node:readline";
 import { createAnswerService, type AnswerService } from "../answer/service.js";
 import { formatAnswerText } from "../answer/compose.js";
 import { configWarnings, loadDotEnv, readEngineConfig } from "../config.js";
-import { describeError, ErrorCode, isCiteBotError } from "../errors.js";
+import { CiteBotError, describeError, ErrorCode, isCiteBotError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { ASK_USAGE, parseAskArgs } from "./args.js";
+import { inputLines, notTextMessage } from "./lines.js";
 import { runCommand } from "./run.js";
 import { stderrProgress } from "./progress.js";
 
@@ -41,14 +41,16 @@ async function main(): Promise<number> {
 
 /** One JSON object per input line, in order; a bad line gets an error object, not a crash. */
 async function answerLines(service: AnswerService): Promise<number> {
-  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) {
+  let number = 0;
+  for await (const line of inputLines(process.stdin)) {
+    number++;
     let output: object;
     try {
-      output = await service.answer(line);
+      if (!line.isText) throw new CiteBotError(ErrorCode.QuestionNotText, notTextMessage(number));
+      output = await service.answer(line.text);
     } catch (error) {
       const code = isCiteBotError(error) ? error.code : "ANSWER_FAILED";
-      output = { question: line.slice(0, 200), answered: false, error: { code, message: describeError(error).replace(/^[A-Z_]+: /, "") } };
+      output = { question: line.text.slice(0, 200), answered: false, error: { code, message: describeError(error).replace(/^[A-Z_]+: /, "") } };
     }
     process.stdout.write(`${JSON.stringify(output)}\n`);
   }

@@ -1,0 +1,58 @@
+/** One input line of `ask --jsonl`: its text, and whether it is text at all. */
+export interface InputLine {
+  /**
+   * The line decoded as UTF-8, without its "\n" or "\r\n". For a line that is not text: invalid bytes
+   * as U+FFFD and control characters dropped, so that echoing it back shows what it was, not binary.
+   */
+  readonly text: string;
+  /** False when the bytes are not valid UTF-8 or hold a NUL: a binary file, or text in another encoding. */
+  readonly isText: boolean;
+}
+
+const NEWLINE = 0x0a;
+const CARRIAGE_RETURN = 0x0d;
+const strict = new TextDecoder("utf-8", { fatal: true });
+const lossy = new TextDecoder("utf-8");
+
+// Control characters are exactly what this drops (tab included: the echo is one line of JSON anyway).
+// eslint-disable-next-line no-control-regex
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
+
+function decode(bytes: Buffer): InputLine {
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
+  const line = bytes.subarray(0, end);
+  try {
+    const text = strict.decode(line);
+    return text.includes("\u0000") ? { text: printable(text), isText: false } : { text, isText: true };
+  } catch {
+    return { text: printable(lossy.decode(line)), isText: false };
+  }
+}
+
+/**
+ * The lines of a byte stream, each decoded on its own. Why not readline: it decodes the whole stream
+ * first, so a line of Latin-1 or binary bytes would arrive as replacement characters and be answered
+ * as a question instead of reported. Splitting on the "\n" byte is safe for UTF-8, whose multi-byte
+ * characters never contain it, even when a character straddles two chunks. A last line without "\n"
+ * counts; an empty input has no lines.
+ */
+export async function* inputLines(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<InputLine> {
+  let pending: Buffer[] = [];
+  for await (const chunk of chunks) {
+    const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
+    let start = 0;
+    for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, start)) {
+      pending.push(bytes.subarray(start, at));
+      yield decode(Buffer.concat(pending));
+      pending = [];
+      start = at + 1;
+    }
+    if (start < bytes.length) pending.push(bytes.subarray(start));
+  }
+  if (pending.length > 0) yield decode(Buffer.concat(pending));
+}
+
+/** What `ask --jsonl` says for a line that is not text (1-based line number). */
+export function notTextMessage(line: number): string {
+  return `Line ${line} is not UTF-8 text (bytes in another encoding, or NUL characters); save the questions as UTF-8 text, one per line.`;
+}
