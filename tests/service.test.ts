@@ -2,7 +2,7 @@ import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { nextConversation, withTopic, type ConversationState } from "../src/answer/follow-up.js";
-import { NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NOT_FOUND_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT } from "../src/answer/compose.js";
+import { NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NO_WORDS_TEXT, NOT_FOUND_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT } from "../src/answer/compose.js";
 import { createAnswerService, SUMMARY_SENTENCES, type AnswerService } from "../src/answer/service.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
@@ -179,11 +179,14 @@ describe("answer service", () => {
     }
   });
 
-  it("says a question without a word to look for needs one, unless a topic gives it one", async () => {
+  it("says a question without a word to look for (or with no words at all) needs one, unless a topic gives it one", async () => {
     const { open } = await setup();
     const { service } = await open();
     for (const question of ["Who?", "What is it?", "Why did they do that?"]) {
       expect(await service.answer(question)).toEqual({ question, answered: false, text: NO_SEARCH_TERMS_TEXT, citations: [], related: [] });
+    }
+    for (const question of ["???", "🤖🤖🤖?", "→ ← !"]) {
+      expect(await service.answer(question)).toEqual({ question, answered: false, text: NO_WORDS_TEXT, citations: [], related: [] });
     }
     const topic = "Who heads China's delegation?";
     expect(await service.answer("Who is he?", { topic })).toMatchObject({ answered: true, followUpTo: topic });

@@ -83,6 +83,8 @@ export const NOTHING_ELSE_TEXT = "That is all I found about it in the sources.";
 /** A question with no word to search for ("Who?", "What is it?") and no earlier question to lean on. */
 export const NO_SEARCH_TERMS_TEXT =
   'That question has no word to look for in the sources, only words like "who", "is" and "it". Ask about something by name: a person, a place, a number or an event.';
+/** A question of symbols or emoji only ("???", "🤖"), with no earlier question to lean on. */
+export const NO_WORDS_TEXT = "That question has no words in it to look for in the sources, only symbols. Ask about something by name: a person, a place, a number or an event.";
 /** "Tell me more" or "what else?" with no earlier question to go on (the first message, or `ask`). */
 export const NO_EARLIER_QUESTION_TEXT =
   'There is no earlier answer here to add to. Ask a question first; then "tell me more" quotes the passage around its answer, and "what else?" gives the next relevant sentences.';

@@ -7,7 +7,7 @@ import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import type { Logger } from "../logger.js";
 import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { buildHybridRetriever } from "../retrieval/build.js";
-import { ABSTENTION, composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
+import { ABSTENTION, composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NO_WORDS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
 import { asksForMore, asksForOthers, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
@@ -209,7 +209,9 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
         return wantsMore ? passageAnswer(question, followUpTo, quoted) : othersAnswer(question, followUpTo, quoted);
       }
       // Without a word of its own or a topic to lean on, a search would only list unrelated passages.
-      if (followUpTo === undefined && !hasSearchTerms(question)) return explainedNonAnswer(question, NO_SEARCH_TERMS_TEXT);
+      if (followUpTo === undefined && !hasSearchTerms(question)) {
+        return explainedNonAnswer(question, /[\p{L}\p{N}]/u.test(question) ? NO_SEARCH_TERMS_TEXT : NO_WORDS_TEXT);
+      }
       const found = await answerTo(question, text);
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
