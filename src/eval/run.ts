@@ -18,7 +18,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
-import { ABSTENTION, relevance, type AbstentionRule } from "../answer/compose.js";
+import { ABSTENTION, composeAnswer, relevance, type AbstentionRule } from "../answer/compose.js";
 import { readsAsFollowUp, retrievalText, withTopic } from "../answer/follow-up.js";
 import { SUMMARY_SENTENCES } from "../answer/service.js";
 import { smallTalk } from "../answer/small-talk.js";
@@ -274,6 +274,26 @@ function calibrate(answerable: ReadonlyArray<{ dense: number; keyTermCoverage: n
 const fmt = (x: number) => x.toFixed(3);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
+/**
+ * The answers the service would give (src/answer/compose.ts: up to `maxSentences` runners-up close to
+ * the best, the previous sentence quoted when the best opens with a back-reference, the abstention
+ * rule), and whether they cite each question's gold sentence. R@1 counts only the top sentence; a
+ * user reads every cited one.
+ */
+function answerCitations(articles: readonly EvalArticle[], outcomes: readonly QuestionOutcome[][], rule: AbstentionRule, maxSentences: number) {
+  return articles.map((article, a) =>
+    article.questions.map((q, i) => {
+      const previousOf = (hit: { id: number }) => {
+        const previous = article.sentences[hit.id - 1];
+        return previous?.source === article.sentences[hit.id]!.source ? previous : undefined;
+      };
+      const answer = composeAnswer(q.question, outcomes[a]![i]!.hits, { maxSentences, previousOf, abstention: rule });
+      const gold = article.sentences[q.gold]!;
+      return { answered: answer.answered, citations: answer.citations.length, citesGold: answer.citations.some((c) => c.text === gold.text && c.source === gold.source) };
+    }),
+  );
+}
+
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
   const config = readEngineConfig();
@@ -388,6 +408,18 @@ async function main(): Promise<void> {
   const readAsSmallTalk = ordinaryQuestions.filter((q) => smallTalk(q) !== undefined).length;
   const summaryRows = await summaryCoverage(articles, embeddings);
 
+  const answers = answerCitations(articles, shipped, rule, config.maxAnswerSentences);
+  const answerRow = (name: string, r1: number, list: ReadonlyArray<{ answered: boolean; citations: number; citesGold: boolean }>) => {
+    const answered = list.filter((x) => x.answered);
+    const perAnswer = answered.reduce((n, x) => n + x.citations, 0) / (answered.length || 1);
+    return `| ${name} | ${list.length} | ${fmt(r1)} | ${fmt(rate(list, (x) => x.citesGold))} | ${perAnswer.toFixed(2)} |`;
+  };
+  const shippedRow = rows.find((r) => r.name.includes("Shipped"))!;
+  const answerRows = [
+    answerRow("All", shippedRow.all.recallAt1, answers.flat()),
+    answerRow("Held-out half", shippedRow.heldOut.recallAt1, halves(answers).heldOut.flat()),
+  ].join("\n");
+
   const typos = await misspeltQuestions(articles, embeddings, rule);
   await embeddings.writeTo(cacheFile);
   const boundaries = boundaryAgreement(articles);
@@ -407,6 +439,14 @@ Per article: a question's candidates are all sentences of its article; a hit is 
 "Held-out" is the odd-numbered half of the articles (${rows[0]!.heldOut.questions} questions); the question-side weights, the fusion weights and the abstention threshold were learned on the even-numbered half only.
 
 ${table}
+
+## What the answers cite (shipped hybrid, answers composed as the service does, up to ${config.maxAnswerSentences} sentences)
+
+| XQuAD-R questions | Questions | Top sentence is the gold one (R@1) | The answer cites the gold sentence | Sentences cited per answer |
+| --- | ---: | ---: | ---: | ---: |
+${answerRows}
+
+A refused question cites nothing, so it counts as a miss.
 
 ## Abstention (${model}, relevance = (${rule.denseWeight} x cosine + key-term coverage) / ${1 + rule.denseWeight}, threshold ${rule.threshold}, weak match below ${rule.lowConfidenceBelow}${config.abstention ? ", from the environment" : ", the shipped default"})
 
