@@ -2,7 +2,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { splitSentences } from "../src/corpus/split.js";
-import { loadConversationTurns, loadLabelledQuestions, loadQuestionList } from "../src/eval/xquad.js";
+import { answerCitations } from "../src/eval/evaluate.js";
+import { loadConversationTurns, loadLabelledQuestions, loadQuestionList, type EvalArticle } from "../src/eval/xquad.js";
 import { tempDir } from "./helpers/temp.js";
 
 async function fileWith(text: string): Promise<string> {
@@ -67,5 +68,23 @@ describe("the held-out question sets for the trade article", () => {
     const sets = await Promise.all(["off-topic-calibration", "off-topic-heldout", "off-topic-near-miss"].map((name) => loadQuestionList(`tests/data/${name}.txt`)));
     const all = sets.flat().map((q) => q.toLowerCase());
     expect(new Set(all).size).toBe(all.length);
+  });
+});
+
+describe("answerCitations", () => {
+  const texts = ["Peyton Manning led two teams to the Super Bowl.", "He is also the oldest quarterback to play in one.", "Denver won the game.", "A new paragraph starts here."];
+  const sentences = texts.map((text, i) => ({ text, source: i < 3 ? "Super_Bowl#0" : "Super_Bowl#1", lineStart: i < 3 ? 1 : 2, lineEnd: i < 3 ? 1 : 2, charStart: 0, charEnd: text.length }));
+  const article: EvalArticle = { title: "Super_Bowl", paragraphs: [], sentences, questions: [{ question: "Who is the oldest quarterback?", gold: 0, paragraph: 0, answerStart: 0 }] };
+  const rule = { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 };
+  const hit = (id: number, score: number, relevant = true) => ({ id, score, sentence: sentences[id]!, dense: relevant ? 0.8 : 0, keyTermCoverage: relevant ? 0.8 : 0 });
+
+  it.each([
+    { case: "top sentence is the gold one", hits: [hit(0, 1), hit(2, 0.1)], expected: { answered: true, citations: 1, citesGold: true } },
+    { case: "a runner-up close to the best is cited too", hits: [hit(2, 1), hit(0, 0.9)], expected: { answered: true, citations: 2, citesGold: true } },
+    { case: "a runner-up far behind is not", hits: [hit(2, 1), hit(0, 0.5)], expected: { answered: true, citations: 1, citesGold: false } },
+    { case: "a best sentence opening with 'He' brings the one before it", hits: [hit(1, 1), hit(3, 0.2)], expected: { answered: true, citations: 2, citesGold: true } },
+    { case: "a refusal cites nothing", hits: [hit(0, 1, false)], expected: { answered: false, citations: 0, citesGold: false } },
+  ])("$case", ({ hits, expected }) => {
+    expect(answerCitations([article], [[{ hits }]], rule, 3)).toEqual([[expected]]);
   });
 });

@@ -1,3 +1,4 @@
+import { composeAnswer, type AbstentionRule, type RankedSentence } from "../answer/compose.js";
 import type { Sentence } from "../corpus/split.js";
 import { splitSentences } from "../corpus/split.js";
 import type { CiteBotEmbeddings } from "../embeddings/types.js";
@@ -102,4 +103,29 @@ export async function trainingQuestions(articles: readonly EvalArticle[], embedd
     }
   }
   return questions;
+}
+
+/**
+ * The answers the service would give (src/answer/compose.ts: up to `maxSentences` runners-up close to
+ * the best, the previous sentence quoted when the best opens with a back-reference, the abstention
+ * rule), and whether they cite each question's gold sentence. Pure. R@1 counts only the top sentence; a
+ * user reads every cited one.
+ */
+export function answerCitations(
+  articles: readonly EvalArticle[],
+  outcomes: ReadonlyArray<ReadonlyArray<{ readonly hits: readonly (RankedSentence & { readonly id: number })[] }>>,
+  rule: AbstentionRule,
+  maxSentences: number,
+): Array<Array<{ answered: boolean; citations: number; citesGold: boolean }>> {
+  return articles.map((article, a) =>
+    article.questions.map((q, i) => {
+      const previousOf = (hit: { id: number }) => {
+        const previous = article.sentences[hit.id - 1];
+        return previous?.source === article.sentences[hit.id]!.source ? previous : undefined;
+      };
+      const answer = composeAnswer(q.question, outcomes[a]![i]!.hits, { maxSentences, previousOf, abstention: rule });
+      const gold = article.sentences[q.gold]!;
+      return { answered: answer.answered, citations: answer.citations.length, citesGold: answer.citations.some((c) => c.text === gold.text && c.source === gold.source) };
+    }),
+  );
 }

@@ -18,7 +18,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
-import { ABSTENTION, composeAnswer, relevance, type AbstentionRule } from "../answer/compose.js";
+import { ABSTENTION, relevance, type AbstentionRule } from "../answer/compose.js";
 import { readsAsFollowUp, retrievalText, withTopic } from "../answer/follow-up.js";
 import { SUMMARY_SENTENCES } from "../answer/service.js";
 import { smallTalk } from "../answer/small-talk.js";
@@ -31,7 +31,7 @@ import { CachingEmbeddings } from "../embeddings/cache.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import { DEFAULT_BM25 } from "../retrieval/bm25.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
-import { boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
+import { answerCitations, boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
 import { loadConversationTurns, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type EvalArticle } from "./xquad.js";
@@ -274,25 +274,6 @@ function calibrate(answerable: ReadonlyArray<{ dense: number; keyTermCoverage: n
 const fmt = (x: number) => x.toFixed(3);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-/**
- * The answers the service would give (src/answer/compose.ts: up to `maxSentences` runners-up close to
- * the best, the previous sentence quoted when the best opens with a back-reference, the abstention
- * rule), and whether they cite each question's gold sentence. R@1 counts only the top sentence; a
- * user reads every cited one.
- */
-function answerCitations(articles: readonly EvalArticle[], outcomes: readonly QuestionOutcome[][], rule: AbstentionRule, maxSentences: number) {
-  return articles.map((article, a) =>
-    article.questions.map((q, i) => {
-      const previousOf = (hit: { id: number }) => {
-        const previous = article.sentences[hit.id - 1];
-        return previous?.source === article.sentences[hit.id]!.source ? previous : undefined;
-      };
-      const answer = composeAnswer(q.question, outcomes[a]![i]!.hits, { maxSentences, previousOf, abstention: rule });
-      const gold = article.sentences[q.gold]!;
-      return { answered: answer.answered, citations: answer.citations.length, citesGold: answer.citations.some((c) => c.text === gold.text && c.source === gold.source) };
-    }),
-  );
-}
 
 async function main(): Promise<void> {
   const args = new Set(process.argv.slice(2));
