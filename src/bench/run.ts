@@ -162,7 +162,7 @@ ${(() => {
 | --- | ---: | ---: |
 ${throughput.map((t) => `| ${t.runtime} | ${t.batchSize} | ${t.perSecond.toFixed(0)} |`).join("\n")}
 
-Slack path: the real bot (\`src/bench/bot-process.ts\`, HTTP mode) in its own process on loopback, signed
+Slack path: the real bot (\`src/bench/bot-process.ts\`, run as \`npm start\` runs it: compiled when \`dist/\` is current; HTTP mode) in its own process on loopback, signed
 \`app_mention\` events and a local fake Slack Web API (\`src/bench/fake-slack.ts\`) in the benchmark process. Every question answered exactly once: ${exactlyOnce(sequential) && exactlyOnce(concurrent) ? "yes" : "NO"}.
 `;
   await publishReport(REPORT, report);
