@@ -27,14 +27,14 @@ describe("ask CLI", () => {
     expect(stderr).toContain("building it");
   });
 
-  it("answers one JSON line per input line, in order, with an error object for a bad line (empty, not UTF-8) and a summary for a summary request", async () => {
+  it("answers one JSON line per input line, in order, with an error object for a bad line (empty, not UTF-8, huge) and a summary for a summary request", async () => {
     const indexDir = path.join(await tempDir(), "index");
     const latin1 = Buffer.from("Qui m\xe8ne la d\xe9l\xe9gation?", "latin1");
-    const input = Buffer.concat([Buffer.from(["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?", "tl;dr", ""].join("\n")), latin1]);
+    const input = Buffer.concat([Buffer.from(["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?", "tl;dr", ""].join("\n")), latin1, Buffer.from(`\n${"why ".repeat(50_000)}`)]);
     const { code, stdout } = ask(["--jsonl"], indexDir, input);
     expect(code).toBe(0);
     const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     expect(lines[0]).toMatchObject({ question: "Who leads the Chinese delegation?", answered: true });
     expect(lines[1]).toMatchObject({ answered: false, error: { code: "QUESTION_EMPTY" } });
     expect(lines[2]).toMatchObject({ answered: false, citations: [] });
@@ -42,6 +42,7 @@ describe("ask CLI", () => {
     expect(lines[3].citations[0]).toMatchObject({ n: 1, lineStart: 1 });
     expect(lines[4]).toMatchObject({ question: "Qui m\ufffdne la d\ufffdl\ufffdgation?", answered: false, error: { code: "QUESTION_NOT_TEXT" } });
     expect(lines[4].error.message).toMatch(/^Line 5 is not UTF-8 text/);
+    expect(lines[5]).toMatchObject({ answered: false, error: { code: "QUESTION_TOO_LONG", message: expect.stringMatching(/^Line 6 is over \d+ bytes long; a question is at most 2000 characters/) } });
   });
 
   it("prints readable sources and exits 2 with one line for an empty question", async () => {

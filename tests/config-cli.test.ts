@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ABSTENTION } from "../src/answer/compose.js";
 import { normalizeQuestion } from "../src/answer/question.js";
 import { parseAskArgs } from "../src/cli/args.js";
-import { inputLines, type InputLine } from "../src/cli/lines.js";
+import { inputLines, MAX_LINE_BYTES, type InputLine } from "../src/cli/lines.js";
 import { formatProgress, progressBar } from "../src/cli/progress.js";
 import { configWarnings, readEngineConfig, readSlackConfig } from "../src/config.js";
 import { ErrorCode } from "../src/errors.js";
@@ -135,6 +135,12 @@ describe("inputLines", () => {
     { case: "a Latin-1 line among UTF-8 ones", chunks: [Buffer.concat([Buffer.from("ok\ncaf"), bytes(0xe9), Buffer.from("?\nok\n")])], lines: [text("ok"), notText("caf\ufffd?"), text("ok")] },
     { case: "binary: NUL and control bytes are dropped from the echo", chunks: [bytes(0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x0a)], lines: [notText("ELF")] },
     { case: "valid UTF-8 holding a NUL", chunks: ["a\u0000b"], lines: [notText("ab")] },
+    { case: "a line of exactly the byte limit", chunks: ["x".repeat(MAX_LINE_BYTES) + "\nok"], lines: [text("x".repeat(MAX_LINE_BYTES)), text("ok")] },
+    {
+      case: "a line past the byte limit, over several chunks, keeps only its start",
+      chunks: ["y".repeat(MAX_LINE_BYTES), "y", "y".repeat(MAX_LINE_BYTES) + "\nok"],
+      lines: [{ text: "y".repeat(200), isText: true, overLong: true }, text("ok")],
+    },
   ])("$case", async ({ chunks, lines }) => {
     expect(await collect(chunks)).toEqual(lines);
   });

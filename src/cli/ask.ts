@@ -1,10 +1,11 @@
 import { createAnswerService, type AnswerService } from "../answer/service.js";
 import { formatAnswerText } from "../answer/compose.js";
+import { MAX_QUESTION_CHARS } from "../answer/question.js";
 import { configWarnings, loadDotEnv, readEngineConfig } from "../config.js";
 import { CiteBotError, describeError, ErrorCode, isCiteBotError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { ASK_USAGE, parseAskArgs } from "./args.js";
-import { inputLines, notTextMessage } from "./lines.js";
+import { inputLines, notTextMessage, overLongMessage } from "./lines.js";
 import { runCommand } from "./run.js";
 import { stderrProgress } from "./progress.js";
 
@@ -46,6 +47,7 @@ async function answerLines(service: AnswerService): Promise<number> {
     number++;
     let output: object;
     try {
+      if (line.overLong) throw new CiteBotError(ErrorCode.QuestionTooLong, overLongMessage(number, MAX_QUESTION_CHARS));
       if (!line.isText) throw new CiteBotError(ErrorCode.QuestionNotText, notTextMessage(number));
       output = await service.answer(line.text);
     } catch (error) {

@@ -7,7 +7,15 @@ export interface InputLine {
   readonly text: string;
   /** False when the bytes are not valid UTF-8 or hold a NUL: a binary file, or text in another encoding. */
   readonly isText: boolean;
+  /**
+   * Set when the line ran past MAX_LINE_BYTES: `text` is then its start only. Lines are held to that
+   * many bytes so that a huge file with no newline is refused without being held whole.
+   */
+  readonly overLong?: true;
 }
+
+/** Far above any question the service accepts (MAX_QUESTION_CHARS characters of at most 4 bytes). */
+export const MAX_LINE_BYTES = 64 * 1024;
 
 const NEWLINE = 0x0a;
 const CARRIAGE_RETURN = 0x0d;
@@ -18,7 +26,8 @@ const lossy = new TextDecoder("utf-8");
 // eslint-disable-next-line no-control-regex
 const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
 
-function decode(bytes: Buffer): InputLine {
+function decode(bytes: Buffer, overLong: boolean): InputLine {
+  if (overLong) return { text: printable(lossy.decode(bytes.subarray(0, 200))), isText: true, overLong: true };
   const end = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
   const line = bytes.subarray(0, end);
   try {
@@ -38,18 +47,40 @@ function decode(bytes: Buffer): InputLine {
  */
 export async function* inputLines(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<InputLine> {
   let pending: Buffer[] = [];
+  let held = 0;
+  let started = false;
+  // Bytes past MAX_LINE_BYTES are dropped, not held; the line is then reported as over-long.
+  const hold = (part: Buffer) => {
+    started = true;
+    const room = MAX_LINE_BYTES + 1 - held;
+    if (room > 0) {
+      pending.push(part.subarray(0, room));
+      held += Math.min(part.length, room);
+    }
+  };
+  const take = () => {
+    const line = decode(Buffer.concat(pending), held > MAX_LINE_BYTES);
+    pending = [];
+    held = 0;
+    started = false;
+    return line;
+  };
   for await (const chunk of chunks) {
     const bytes = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
     let start = 0;
     for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, start)) {
-      pending.push(bytes.subarray(start, at));
-      yield decode(Buffer.concat(pending));
-      pending = [];
+      hold(bytes.subarray(start, at));
+      yield take();
       start = at + 1;
     }
-    if (start < bytes.length) pending.push(bytes.subarray(start));
+    if (start < bytes.length) hold(bytes.subarray(start));
   }
-  if (pending.length > 0) yield decode(Buffer.concat(pending));
+  if (started) yield take();
+}
+
+/** What `ask --jsonl` says for a line longer than MAX_LINE_BYTES (1-based line number). */
+export function overLongMessage(line: number, maxQuestionChars: number): string {
+  return `Line ${line} is over ${MAX_LINE_BYTES} bytes long; a question is at most ${maxQuestionChars} characters. Ask a shorter question.`;
 }
 
 /** What `ask --jsonl` says for a line that is not text (1-based line number). */
