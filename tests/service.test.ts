@@ -135,7 +135,7 @@ describe("answer service", () => {
     const small = (await openSmall()).service;
     expect((await small.answer("Where do apples grow?")).citations[0]!.text).toContain("Apples");
     const nothing = await small.answer("Anything else?", { topic: "Where do apples grow?" });
-    expect(nothing).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT, citations: [], followUpTo: "Where do apples grow?" });
+    expect(nothing).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT, citations: [], related: [], followUpTo: "Where do apples grow?" });
     // When the earlier question found nothing, neither does this: not "that is all".
     expect(await small.answer("What else?", { topic: "Who won the cup final?" })).toMatchObject({ answered: false, text: NOT_FOUND_TEXT });
   });

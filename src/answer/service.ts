@@ -191,7 +191,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const cited = new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]);
     const rest = earlier.hits.filter((hit) => !cited.has(quotedKey(hit.sentence)));
     const others = composeAnswer(question, rest, composeOptions);
-    return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT }), followUpTo: topic };
+    // Nothing further is relevant: the closest of the rest would be unrelated, so none is listed.
+    return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT, related: [] }), followUpTo: topic };
   };
   return {
     manifest: index.manifest,
