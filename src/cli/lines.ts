@@ -1,3 +1,5 @@
+import { withoutInvisibles } from "../answer/question.js";
+
 /** One input line of `ask --jsonl`: its text, and whether it is text at all. */
 export interface InputLine {
   /**
@@ -22,19 +24,15 @@ const CARRIAGE_RETURN = 0x0d;
 const strict = new TextDecoder("utf-8", { fatal: true });
 const lossy = new TextDecoder("utf-8");
 
-// Control characters are exactly what this drops (tab included: the echo is one line of JSON anyway).
-// eslint-disable-next-line no-control-regex
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
-
 function decode(bytes: Buffer, overLong: boolean): InputLine {
-  if (overLong) return { text: printable(lossy.decode(bytes.subarray(0, 200))), isText: true, overLong: true };
+  if (overLong) return { text: withoutInvisibles(lossy.decode(bytes.subarray(0, 200))), isText: true, overLong: true };
   const end = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length;
   const line = bytes.subarray(0, end);
   try {
     const text = strict.decode(line);
-    return text.includes("\u0000") ? { text: printable(text), isText: false } : { text, isText: true };
+    return text.includes("\u0000") ? { text: withoutInvisibles(text), isText: false } : { text, isText: true };
   } catch {
-    return { text: printable(lossy.decode(line)), isText: false };
+    return { text: withoutInvisibles(lossy.decode(line)), isText: false };
   }
 }
 
