@@ -51,6 +51,25 @@ describe("tokenize", () => {
     expect(tokenize(irregular).every((term) => terms.has(term))).toBe(true);
   });
 
+  // Where the original Porter stemmer went wrong: "died" -> "di", "cried" -> "cri" but "cry" -> "cry".
+  it.each([
+    ["when Tesla died", "when did Tesla die"],
+    ["the vote was tied", "a tie in the vote"],
+    ["the skies cleared", "a clear sky"],
+    ["the child cried", "why does the child cry"],
+    ["the news broke", "the news breaks"],
+  ])("meets %j and %j on the same terms", (text, question) => {
+    expect(new Set(tokenize(text))).toEqual(new Set(tokenize(question)));
+  });
+
+  it.each([
+    ["news", "new"],
+    ["generous", "general"],
+    ["communism", "common"],
+  ])("keeps %j apart from %j", (a, b) => {
+    expect(tokenize(a)).not.toEqual(tokenize(b));
+  });
+
   it.each(["found", "left", "ground", "bound", "saw", "rose", "born", "lit", "felt", "better", "falls", "talks"])("leaves the ambiguous or regular form %j alone", (word) => {
     expect(baseForm(word)).toBe(word);
   });

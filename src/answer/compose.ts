@@ -121,7 +121,7 @@ export interface AbstentionRule {
   readonly lowConfidenceBelow: number;
 }
 
-export const ABSTENTION: AbstentionRule = Object.freeze({ denseWeight: 1.5, threshold: 0.304, lowConfidenceBelow: 0.399 });
+export const ABSTENTION: AbstentionRule = Object.freeze({ denseWeight: 1.5, threshold: 0.305, lowConfidenceBelow: 0.399 });
 
 export function relevance(top: Pick<RankedSentence, "dense" | "keyTermCoverage">, denseWeight: number = ABSTENTION.denseWeight): number {
   // A weighted mean, so thresholds for different weights are on one scale and can be compared.

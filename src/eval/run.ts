@@ -325,7 +325,7 @@ async function main(): Promise<void> {
   }
 
   const configurations: Array<{ name: string; note: string; fusion: FusionParams }> = [
-    { name: "BM25 alone", note: "inverted index, stop words, Porter stems (k1 1.2, b 0.4)", fusion: { method: "weighted", denseWeight: 0 } },
+    { name: "BM25 alone", note: "inverted index, stop words, Snowball (Porter2) stems (k1 1.2, b 0.4)", fusion: { method: "weighted", denseWeight: 0 } },
     { name: `Dense alone (${model})`, note: model === DEFAULT_EMBEDDING_MODEL ? "Universal Sentence Encoder lite, learned question-side weights, HNSW exact at this size" : "plain cosine, HNSW exact at this size", fusion: { method: "weighted", denseWeight: 1 } },
     { name: "Reciprocal rank fusion", note: "BM25 + dense, k = 60", fusion: { method: "rrf", k: 60 } },
     { name: "Weighted fusion", note: "0.5 dense + 0.5 BM25, each normalised", fusion: { method: "weighted", denseWeight: 0.5 } },

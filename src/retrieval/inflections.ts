@@ -1,6 +1,6 @@
 /**
  * Irregular English inflections read as their base form, so that "When did the war begin?" meets
- * "The war began in 1914" and "How much did exports fall?" meets "exports fell by 33.57%". The Porter
+ * "The war began in 1914" and "How much did exports fall?" meets "exports fell by 33.57%". The
  * stemmer only strips regular suffixes, and questions ask with "did" + base form while the text
  * answers in the past tense, so these are the forms a question and its answer most often disagree on.
  * Pure.
