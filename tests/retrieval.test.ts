@@ -9,6 +9,7 @@ import { trainListwise, trainQueryWeights } from "../src/eval/train.js";
 import { adaptQuery } from "../src/retrieval/query-adapter.js";
 import { englishSpecificity } from "../src/retrieval/specificity.js";
 import { baseForm } from "../src/retrieval/inflections.js";
+import { degreeForms } from "../src/retrieval/degree.js";
 import { americanSpelling } from "../src/retrieval/spelling.js";
 import { tokenize } from "../src/retrieval/tokenize.js";
 import { HybridRetriever } from "../src/retrieval/hybrid.js";
@@ -70,6 +71,20 @@ describe("tokenize", () => {
     expect(tokenize(a)).not.toEqual(tokenize(b));
   });
 
+  it.each([
+    ["the largest city", "a large city"],
+    ["the earliest records", "early records"],
+    ["the biggest bank", "a big bank"],
+    ["prices were higher", "high prices"],
+    ["the latest figures", "late figures"],
+  ])("meets the degree form in %j and the base in %j on the same terms", (degree, base) => {
+    expect(new Set(tokenize(degree))).toEqual(new Set(tokenize(base)));
+  });
+
+  it.each(["leader", "water", "stranger", "forest", "interest", "chest", "liver"])("does not read the noun or verb %j as a degree form", (word) => {
+    expect(baseForm(word)).toBe(word);
+  });
+
   it.each(["found", "left", "ground", "bound", "saw", "rose", "born", "lit", "felt", "better", "falls", "talks"])("leaves the ambiguous or regular form %j alone", (word) => {
     expect(baseForm(word)).toBe(word);
   });
@@ -80,6 +95,29 @@ describe("tokenize", () => {
       expect(americanSpelling(word)).toBe(word);
     },
   );
+});
+
+describe("degreeForms", () => {
+  const common = (...words: string[]) => new Map(words.map((w) => [w, 100]));
+  it.each([
+    ["a plain stem", ["high", "higher", "highest"], { higher: "high", highest: "high" }],
+    ["a base ending in e", ["large", "larger", "largest"], { larger: "large", largest: "large" }],
+    ["y turned to i", ["early", "earlier", "earliest"], { earlier: "early", earliest: "early" }],
+    ["a doubled final consonant", ["big", "bigger", "biggest"], { bigger: "big", biggest: "big" }],
+    ["ll kept", ["full", "fuller", "fullest"], { fuller: "full", fullest: "full" }],
+    ["consonant-vowel-consonant takes the e (cute, not cut)", ["cut", "cute", "cuter", "cutest"], { cuter: "cute", cutest: "cute" }],
+    ["no comparative: not an adjective", ["for", "forest"], {}],
+    ["no base", ["interest", "interester"], {}],
+    ["a listed look-alike", ["temp", "temper", "tempest"], {}],
+  ])("%s", (_name, words, expected) => {
+    const counts = common(...words);
+    expect(degreeForms(words, (w) => counts.get(w) ?? 0, 3)).toEqual(expected);
+  });
+
+  it("needs every form to be common enough", () => {
+    const counts = new Map([["high", 100], ["higher", 100], ["highest", 2]]);
+    expect(degreeForms([...counts.keys()], (w) => counts.get(w) ?? 0, 3)).toEqual({});
+  });
 });
 
 describe("Bm25Index", () => {
@@ -255,7 +293,7 @@ describe("englishSpecificity", () => {
   it.each([
     ["get", 0, 0.45],
     ["year", 0, 0.55],
-    ["largest", 0.5, 0.7],
+    [tokenize("largest")[0]!, 0.5, 0.7], // the term of "largest", which is that of "large"
     ["tariff", 0.8, 1],
     ["lifeng", 0.99, 1],
     ["constructor", 0.5, 1],
