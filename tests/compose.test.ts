@@ -25,6 +25,14 @@ describe("composeAnswer", () => {
     expect(answer.citations.map((c) => c.n)).toEqual([1, 2, 3]);
   });
 
+  it.each([
+    ["a heading", "Data and licences"],
+    ["a question in the text", "Which licence covers the data?"],
+  ])("does not add %s as a runner-up", (_kind, text) => {
+    const answer = composeAnswer("q", [ranked("The data is CC BY-SA.", 1, 0.9), ranked(text, 2, 0.88), ranked("The code is MIT.", 3, 0.85)], { maxSentences: 3 });
+    expect(answer.citations.map((c) => c.text)).toEqual(["The data is CC BY-SA.", "The code is MIT."]);
+  });
+
   it("respects maxSentences", () => {
     const answer = composeAnswer("q", [ranked("A.", 1, 0.9), ranked("B.", 2, 0.9)], { maxSentences: 1 });
     expect(answer.citations).toHaveLength(1);
@@ -154,7 +162,7 @@ describe("composeAnswer: an answer whose best sentence is a heading", () => {
   });
 
   it.each([
-    ["the best sentence is not a heading", [runnerUp, heading], () => section, "Usage notes are elsewhere. [1] Installation [2]"],
+    ["the best sentence is not a heading (and the heading is no runner-up)", [runnerUp, heading], () => section, "Usage notes are elsewhere. [1]"],
     ["the heading has nothing under it", [heading, runnerUp], () => [], "Installation [1] Usage notes are elsewhere. [2]"],
     ["no section is known", [heading, runnerUp], undefined, "Installation [1] Usage notes are elsewhere. [2]"],
   ] as const)("answers as usual when %s", (_name, hits, sectionAfter, text) => {

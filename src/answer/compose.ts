@@ -175,6 +175,9 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     if (candidate !== top && (candidate.score < ratio * top.score || relevance(candidate, denseWeight) < threshold)) break;
     // The same sentence in two files is one claim: cite it once.
     if (seenText.has(candidate.sentence.text)) continue;
+    // A heading ("Data and licences") or a question in the text says where an answer is, not what
+    // it is: it adds nothing after the best sentence. (When it is the best one, its section is cited.)
+    if (candidate !== top && leadsIntoNext(candidate.sentence.text)) continue;
     seenText.add(candidate.sentence.text);
     chosen.push(candidate);
   }
