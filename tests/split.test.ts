@@ -68,6 +68,9 @@ describe("splitSentences hard cases", () => {
     ["fenced code is one passage, not split", "Intro.\n\n```\nx = 1. y = 2.\n```\nAfter.", ["Intro.", "x = 1. y = 2.", "After."]],
     ["table rows, not the separator", "| a | b |\n|---|---|\n| 1 | 2 |", ["| a | b |", "| 1 | 2 |"]],
     ["block quotes lose the marker", "> Quoted text here.", ["Quoted text here."]],
+    ["a sentence opening with a code span", "Weights ship with it (Apache-2.0). `index/` is rebuilt on start.", ["Weights ship with it (Apache-2.0).", "`index/` is rebuilt on start."]],
+    ["a sentence opening with emphasis", "It is fast. **Fair use** is enforced. _Note_ the limit.", ["It is fast.", "**Fair use** is enforced.", "_Note_ the limit."]],
+    ["a bold lead-in stays with its sentence", "**Fair use.** `RATE_LIMIT` per user.", ["**Fair use.** `RATE_LIMIT` per user."]],
   ])("markdown: %s", (_name, input, expected) => {
     expect(texts(input, "notes.md")).toEqual(expected);
   });

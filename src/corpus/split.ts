@@ -10,14 +10,15 @@
  *  1. The text is cut into blocks: paragraphs (blank lines), Markdown headings, list items, table
  *     rows and fenced code. A single line break inside a paragraph is just whitespace.
  *  2. Inside a block a boundary is `.`, `!`, `?` or `...` (plus closing quotes/brackets), then
- *     whitespace, then an upper-case letter, a digit or an opening quote.
+ *     whitespace, then an upper-case letter, a digit, or an opening quote, bracket or Markdown
+ *     emphasis or code mark (`*`, `_`, a backtick) before any letter.
  *  3. A `.` after a known abbreviation is not a boundary: titles (Mr., Dr.) never; initialisms and
  *     company suffixes (U.S., Inc.) only when the next word is a common sentence opener ("Instead",
  *     "The"), which is how "the U.S. Instead" splits while "U.S. President" does not.
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 3;
+export const SPLITTER_VERSION = 4;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -72,7 +73,8 @@ const SENTENCE_OPENERS = new Set(
   ).split(" "),
 );
 
-const OPENING_PUNCT = `"'“‘([`;
+// Markdown emphasis and code spans open sentences too: "... (Apache-2.0). `index/` is rebuilt ...".
+const OPENING_PUNCT = `"'“‘([\`*_`;
 const CLOSING_PUNCT = `"'”’)]`;
 
 export function splitSentences(text: string, source: string): Sentence[] {
