@@ -10,6 +10,7 @@ import { adaptQuery } from "../src/retrieval/query-adapter.js";
 import { englishSpecificity } from "../src/retrieval/specificity.js";
 import { baseForm } from "../src/retrieval/inflections.js";
 import { degreeForms } from "../src/retrieval/degree.js";
+import { britishSpellings } from "../src/retrieval/british.js";
 import { americanSpelling } from "../src/retrieval/spelling.js";
 import { tokenize } from "../src/retrieval/tokenize.js";
 import { HybridRetriever } from "../src/retrieval/hybrid.js";
@@ -36,6 +37,9 @@ describe("tokenize", () => {
     ["analysed in the theatre centre", "analyzed in the theater center"],
     ["cancelled travelling", "canceled traveling"],
     ["defence programme", "defense program"],
+    ["naturalised citizens", "naturalized citizens"],
+    ["scrutinising the decentralisation", "scrutinizing the decentralization"],
+    ["a pressurised cabin", "a pressurized cabin"],
   ])("meets British %j and American %j on the same terms", (british, american) => {
     expect(tokenize(british)).toEqual(tokenize(american));
   });
@@ -89,7 +93,7 @@ describe("tokenize", () => {
     expect(baseForm(word)).toBe(word);
   });
 
-  it.each(["four", "tour", "your", "flour", "hour", "promise", "precise", "emphasis", "exercise", "surprise", "enterprise", "rise", "total", "more"])(
+  it.each(["four", "tour", "your", "flour", "hour", "promise", "precise", "emphasis", "exercise", "surprise", "enterprise", "rise", "total", "more", "advise", "revised", "analyses", "prised", "sizes"])(
     "leaves %j alone",
     (word) => {
       expect(americanSpelling(word)).toBe(word);
@@ -117,6 +121,23 @@ describe("degreeForms", () => {
   it("needs every form to be common enough", () => {
     const counts = new Map([["high", 100], ["higher", 100], ["highest", 2]]);
     expect(degreeForms([...counts.keys()], (w) => counts.get(w) ?? 0, 3)).toEqual({});
+  });
+});
+
+describe("britishSpellings", () => {
+  it.each([
+    ["each -ize form gives its -ise twin", ["naturalize", "naturalized", "naturalization"], { naturalise: "naturalize", naturalised: "naturalized", naturalisation: "naturalization" }],
+    ["-yze gives -yse", ["catalyze"], { catalyse: "catalyze" }],
+    ["words that only look alike have no -ize form to come from", ["promise", "precise", "advise"], {}],
+    ["the plural of -ysis is not a verb form", ["analyzes"], {}],
+    ["a British word of its own is left alone", ["prized"], {}],
+    ["short words are left alone", ["sizes"], {}],
+  ])("%s", (_name, words, expected) => {
+    expect(britishSpellings(words, () => 10, 3)).toEqual(expected);
+  });
+
+  it("needs the American form to be common enough", () => {
+    expect(britishSpellings(["naturalize"], () => 2, 3)).toEqual({});
   });
 });
 

@@ -1,10 +1,13 @@
+import derived from "./british-spellings.json" with { type: "json" };
+
 /**
  * British to American spelling, so that "licences" meets "licenses" and "organisation" meets
  * "organization" in lexical matching (the stemmer keeps them apart: "licenc" / "licens"). Pure.
  *
  * From explicit word roots rather than suffix rules: "-our" -> "-or" would turn "four" and "tour"
- * into non-words, and "-ise" -> "-ize" would break "promise" and "precise". Only the forms below
- * are rewritten, each with its common inflections.
+ * into non-words, and "-ise" -> "-ize" would break "promise" and "precise". The forms below are
+ * rewritten, each with its common inflections, and so is every "-ise" twin of an American "-ize"
+ * word (british-spellings.json, derived by british.ts) and any word in "-isation".
  */
 
 /** "-our" roots: colour -> color, favourite -> favorite. */
@@ -79,8 +82,14 @@ function build(): Map<string, string> {
 }
 
 const BRITISH_TO_AMERICAN = build();
+/** Every "-ise"/"-yse" twin of an American "-ize"/"-yze" word, by `npm run make:british-spellings` (british.ts). */
+const DERIVED = new Map<string, string>(Object.entries(derived.spellings as Record<string, string>));
 
 /** The American spelling of a lower-cased word, or the word itself. */
 export function americanSpelling(word: string): string {
-  return BRITISH_TO_AMERICAN.get(word) ?? word;
+  const american = BRITISH_TO_AMERICAN.get(word) ?? DERIVED.get(word);
+  if (american !== undefined) return american;
+  // No English word ends in "-isation" but the British spelling of an "-ization" one, however rare
+  // ("decentralisation"), so this suffix needs no list.
+  return /[a-z]isations?$/.test(word) ? word.replace(/isation(s?)$/, "ization$1") : word;
 }
