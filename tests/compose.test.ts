@@ -28,6 +28,7 @@ describe("composeAnswer", () => {
   it.each([
     ["a heading", "Data and licences"],
     ["a question in the text", "Which licence covers the data?"],
+    ["a lead-in", "The licences are:"],
   ])("does not add %s as a runner-up", (_kind, text) => {
     const answer = composeAnswer("q", [ranked("The data is CC BY-SA.", 1, 0.9), ranked(text, 2, 0.88), ranked("The code is MIT.", 3, 0.85)], { maxSentences: 3 });
     expect(answer.citations.map((c) => c.text)).toEqual(["The data is CC BY-SA.", "The code is MIT."]);
@@ -187,6 +188,9 @@ describe("leadsIntoNext", () => {
     ['He asked, "Why now?"', true],
     ["Run npm ci in the project folder.", false],
     ["| Pro | $10 a month |", false],
+    ["To install the service, run:", true],
+    ["**The steps are:**", true],
+    ["The delegation: Bessent, Greer and Lutnick.", false],
   ])("%j -> %s", (text, expected) => {
     expect(leadsIntoNext(text)).toBe(expected);
   });

@@ -274,6 +274,18 @@ describe("answer service", () => {
     expect(answer.citations.map((c) => c.text)).toEqual(["Where is the VPN guide?", "It lives in the IT wiki under Network."]);
   });
 
+  it("answers a lead-in ending in a colon with what it introduces, a code block included", async () => {
+    const { open } = await setup({
+      "setup.md": "# Widget service\n\n## Setup\n\nTo install the widget service, run:\n\n```\nnpm ci\nnpm run migrate\n```\n\nThen start it with npm start.\n\n## Support\n\nAsk in the billing channel.\n",
+    });
+    const { service } = await open();
+    const answer = await service.answer("How do I install the widget service?");
+    expect(answer.citations.map((c) => c.text)).toEqual(["To install the widget service, run:", "npm ci npm run migrate", "Then start it with npm start."]);
+    // Under a heading, the section reads on through a lead-in into its code block.
+    const section = await service.answer("Setup?");
+    expect(section.citations.map((c) => c.text)).toEqual(["Setup", "To install the widget service, run:", "npm ci npm run migrate", "Then start it with npm start."]);
+  });
+
   it("cites a wrapped sentence with both of its lines", async () => {
     const { open } = await setup();
     const { service } = await open();

@@ -175,14 +175,15 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     if (candidate !== top && (candidate.score < ratio * top.score || relevance(candidate, denseWeight) < threshold)) break;
     // The same sentence in two files is one claim: cite it once.
     if (seenText.has(candidate.sentence.text)) continue;
-    // A heading ("Data and licences") or a question in the text says where an answer is, not what
-    // it is: it adds nothing after the best sentence. (When it is the best one, its section is cited.)
+    // A heading ("Data and licences"), a question in the text or a lead-in ending in ":" says where
+    // an answer is, not what it is: it adds nothing after the best sentence. (When it is the best
+    // one, its section is cited.)
     if (candidate !== top && leadsIntoNext(candidate.sentence.text)) continue;
     seenText.add(candidate.sentence.text);
     chosen.push(candidate);
   }
-  // A heading says where the answer is, and a question in the text (an FAQ) asks it: the sentences
-  // after it are the answer.
+  // A heading says where the answer is, a question in the text (an FAQ) asks it, and a lead-in
+  // ("To install it, run:") introduces it: the sentences after it are the answer.
   const section = leadsIntoNext(top.sentence.text) ? (options.sectionAfter?.(top) ?? []) : [];
   if (section.length > 0) {
     const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;

@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config.js";
-import { isHeadingLike, leadsIntoNext } from "../corpus/reference.js";
+import { isHeadingLike, isLeadIn, startsSection } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -130,13 +130,20 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return picked;
   };
-  /** The sentences after a heading or an FAQ question, up to the next one or the end of its file. */
-  const sectionAfter = (hit: { id: number; sentence: { source: string } }) => {
+  /**
+   * The sentences after a heading, an FAQ question or a lead-in ("To install it, run:"), up to the
+   * next heading or question or the end of its file.
+   */
+  const sectionAfter = (hit: { id: number; sentence: { source: string; text: string } }) => {
     const section: Sentence[] = [];
+    // What a lead-in introduces comes right after it, whatever it looks like: a code block
+    // ("npm ci") has no closing punctuation and would otherwise pass for a heading.
+    let afterLeadIn = isLeadIn(hit.sentence.text);
     for (let id = hit.id + 1; section.length < config.maxAnswerSentences; id++) {
       const sentence = sentenceOfFile(hit.sentence.source, id);
-      if (!sentence || leadsIntoNext(sentence.text)) break;
+      if (!sentence || (startsSection(sentence.text) && !afterLeadIn)) break;
       section.push(sentence);
+      afterLeadIn = isLeadIn(sentence.text);
     }
     return section;
   };

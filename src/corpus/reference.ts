@@ -28,7 +28,20 @@ export function isQuestionSentence(text: string): boolean {
   return /\?["'”’)*_]*$/u.test(text.trim());
 }
 
-/** A heading or a question: a sentence that leads into the ones after it, which hold the answer. */
-export function leadsIntoNext(text: string): boolean {
+/**
+ * A sentence that introduces what follows ("To install the service, run:", "The steps are:"): alone
+ * it says nothing; the code block or list after it is the content.
+ */
+export function isLeadIn(text: string): boolean {
+  return /:[*_]*$/u.test(text.trim());
+}
+
+/** Where a new section begins: a heading or a question in the text (an FAQ entry). */
+export function startsSection(text: string): boolean {
   return isQuestionSentence(text) || isHeadingLike(text);
+}
+
+/** A heading, a question or a lead-in: a sentence that leads into the ones after it, which hold the answer. */
+export function leadsIntoNext(text: string): boolean {
+  return startsSection(text) || isLeadIn(text);
 }
