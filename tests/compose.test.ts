@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ABSTENTION, composeAnswer, formatAnswerText, formatLocation, LOW_CONFIDENCE_TEXT, NOT_FOUND_TEXT, type RankedSentence } from "../src/answer/compose.js";
+import { ABSTENTION, citedText, composeAnswer, formatAnswerText, formatLocation, LOW_CONFIDENCE_TEXT, NOT_FOUND_TEXT, type RankedSentence } from "../src/answer/compose.js";
 import { leadsIntoNext } from "../src/corpus/reference.js";
 import type { Sentence } from "../src/corpus/split.js";
 
@@ -89,6 +89,17 @@ describe("composeAnswer", () => {
   });
 });
 
+describe("citedText", () => {
+  it.each([
+    ["sentences run on as a paragraph", ["A.", "B."], "A. [1] B. [2]"],
+    ["a code block stands on lines of its own", ["Run:", "npm ci\nnpm start", "Done."], "Run: [1]\nnpm ci\nnpm start [2]\nDone. [3]"],
+    ["a code block first", ["npm ci\nnpm start", "Done."], "npm ci\nnpm start [1]\nDone. [2]"],
+    ["nothing cited", [], ""],
+  ])("%s", (_name, texts, expected) => {
+    expect(citedText(texts.map((text, i) => ({ text, n: i + 1 })))).toBe(expected);
+  });
+});
+
 describe("formatting", () => {
   it.each([
     [{ source: "corpus/a.txt", lineStart: 7, lineEnd: 8 }, "corpus/a.txt:7-8"],
@@ -100,6 +111,11 @@ describe("formatting", () => {
   it("prints the answer then numbered sources", () => {
     const text = formatAnswerText(composeAnswer("q", [ranked("Best.", 3, 0.9)], { maxSentences: 3 }));
     expect(text).toBe('Best. [1]\n\nSources:\n[1] corpus/a.txt:3  "Best."');
+  });
+
+  it("indents the later lines of a quoted code block under its source", () => {
+    const text = formatAnswerText(composeAnswer("q", [ranked("npm ci\nnpm start", 3, 0.9)], { maxSentences: 3 }));
+    expect(text).toBe('npm ci\nnpm start [1]\n\nSources:\n[1] corpus/a.txt:3  "npm ci\n    npm start"');
   });
 });
 

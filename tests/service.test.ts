@@ -280,10 +280,10 @@ describe("answer service", () => {
     });
     const { service } = await open();
     const answer = await service.answer("How do I install the widget service?");
-    expect(answer.citations.map((c) => c.text)).toEqual(["To install the widget service, run:", "npm ci npm run migrate", "Then start it with npm start."]);
+    expect(answer.citations.map((c) => c.text)).toEqual(["To install the widget service, run:", "npm ci\nnpm run migrate", "Then start it with npm start."]);
     // Under a heading, the section reads on through a lead-in into its code block.
     const section = await service.answer("Setup?");
-    expect(section.citations.map((c) => c.text)).toEqual(["Setup", "To install the widget service, run:", "npm ci npm run migrate", "Then start it with npm start."]);
+    expect(section.citations.map((c) => c.text)).toEqual(["Setup", "To install the widget service, run:", "npm ci\nnpm run migrate", "Then start it with npm start."]);
   });
 
   it("cites a wrapped sentence with both of its lines", async () => {

@@ -38,6 +38,7 @@ import {
   WORKING_STATUS,
 } from "../src/slack/messages.js";
 import { buttonValue, LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
+import { citedText } from "../src/answer/compose.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 
@@ -175,6 +176,18 @@ describe("renderAnswer", () => {
     expect(sections.find((t) => t.includes("corpus/a.txt:1"))).toContain(CONTEXT_LABEL);
     expect(sections.find((t) => t.includes("corpus/a.txt:2"))).not.toContain(CONTEXT_LABEL);
     expect(renderAnswer(answer, { answerId: "x" }).text).toBe("U.S. officials expect rare earth exports. (2 sources)");
+  });
+
+  it("shows a cited code block as a code block in the answer, escaped and unable to close early", () => {
+    const code = "npm ci\n  npm run migrate <!here> ``` done";
+    const answer: Answer = { question: "q", answered: true, text: citedText([{ n: 1, text: "To install it, run:" }, { n: 2, text: code }, { n: 3, text: "Then start it." }]), citations: [citation(1, "To install it, run:"), citation(2, code, 2, 3), citation(3, "Then start it.", 5)], related: [] };
+    const [section] = allText(renderAnswer(answer, { answerId: "a" }).blocks);
+    expect(section).toBe("To install it, run: [1]\n```\nnpm ci\n  npm run migrate &lt;!here&gt; `\u200b`` done\n``` [2]\nThen start it. [3]");
+  });
+
+  it("leaves a one-line answer's text as composed", () => {
+    const answer = answered("q", ["One.", "Two."]);
+    expect(allText(renderAnswer(answer, { answerId: "a" }).blocks)[0]).toBe("One. [1] Two. [2]");
   });
 
   it("never lets quoted text notify anyone or form links", () => {

@@ -66,6 +66,7 @@ describe("splitSentences hard cases", () => {
   it.each([
     ["headings are their own sentences without the marker", "# Trade talks\nThe talks began. They ended.\n## Outcome ##\nNo deal.", ["Trade talks", "The talks began.", "They ended.", "Outcome", "No deal."]],
     ["fenced code is one passage, not split", "Intro.\n\n```\nx = 1. y = 2.\n```\nAfter.", ["Intro.", "x = 1. y = 2.", "After."]],
+    ["fenced code keeps its lines and relative indentation", "Run:\n\n```sh\n    npm ci   \n\n\n\n      npm run migrate\n```\n", ["Run:", "npm ci\n\n  npm run migrate"]],
     ["table rows, not the separator", "| a | b |\n|---|---|\n| 1 | 2 |", ["| a | b |", "| 1 | 2 |"]],
     ["block quotes lose the marker", "> Quoted text here.", ["Quoted text here."]],
     ["a sentence opening with a code span", "Weights ship with it (Apache-2.0). `index/` is rebuilt on start.", ["Weights ship with it (Apache-2.0).", "`index/` is rebuilt on start."]],

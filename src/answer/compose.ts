@@ -203,14 +203,28 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     score: round(score),
     ...(context ? { context } : {}),
   }));
-  const text = citations.map((c) => `${c.text} [${c.n}]`).join(" ");
+  const text = citedText(citations);
   return { question, answered: true, text, citations, related: [], ...(topRelevance < lowConfidenceBelow ? { lowConfidence: true as const } : {}) };
 }
 
 /** An answer that quotes `sentences` in the order given, each cited: a summary, or the passage around an answer. */
 export function quoteSentences(question: string, sentences: readonly Sentence[]): Answer {
   const citations: Citation[] = sentences.map((s, i) => ({ n: i + 1, text: s.text, source: s.source, lineStart: s.lineStart, lineEnd: s.lineEnd, score: 0 }));
-  return { question, answered: citations.length > 0, text: citations.map((c) => `${c.text} [${c.n}]`).join(" "), citations, related: [] };
+  return { question, answered: citations.length > 0, text: citedText(citations), citations, related: [] };
+}
+
+/**
+ * The answer text: each cited text followed by its [n] marker. Sentences run on as a paragraph;
+ * a passage of several lines (a code block) stands on lines of its own, so its lines stay lines.
+ */
+export function citedText(citations: ReadonlyArray<Pick<Citation, "text" | "n">>): string {
+  let text = "";
+  citations.forEach((c, i) => {
+    const multiLine = c.text.includes("\n");
+    if (i > 0) text += multiLine || citations[i - 1]!.text.includes("\n") ? "\n" : " ";
+    text += `${c.text} [${c.n}]`;
+  });
+  return text;
 }
 
 function round(x: number): number {
@@ -223,6 +237,11 @@ export function formatLocation(c: Pick<Citation, "source" | "lineStart" | "lineE
 }
 
 /** Plain-text rendering for terminals. */
+/** A quoted passage of several lines, its later lines indented under the source line. */
+function indentContinuation(text: string): string {
+  return text.replace(/\n/g, "\n    ");
+}
+
 export function formatAnswerText(answer: Answer): string {
   const lines = [
     ...(answer.followUpTo !== undefined ? [FOLLOW_UP_TEXT(answer.followUpTo)] : []),
@@ -233,10 +252,10 @@ export function formatAnswerText(answer: Answer): string {
   ];
   if (answer.citations.length > 0) {
     lines.push("", "Sources:");
-    for (const c of answer.citations) lines.push(`[${c.n}] ${formatLocation(c)}${c.context ? " (context)" : ""}  "${c.text}"`);
+    for (const c of answer.citations) lines.push(`[${c.n}] ${formatLocation(c)}${c.context ? " (context)" : ""}  "${indentContinuation(c.text)}"`);
   } else if (answer.related.length > 0) {
     lines.push("", "Closest passages (not an answer):");
-    for (const r of answer.related) lines.push(`- ${formatLocation(r)}  "${r.text}"`);
+    for (const r of answer.related) lines.push(`- ${formatLocation(r)}  "${indentContinuation(r.text)}"`);
   }
   return lines.join("\n");
 }

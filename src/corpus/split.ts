@@ -18,7 +18,7 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 4;
+export const SPLITTER_VERSION = 5;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -41,6 +41,8 @@ interface Block {
   end: number;
   /** Prose blocks are split into sentences; headings, rows and code are kept whole. */
   prose: boolean;
+  /** Fenced code: its line breaks and indentation are kept, since they are part of what it says. */
+  code?: true;
 }
 
 const TITLES = new Set([
@@ -84,7 +86,7 @@ export function splitSentences(text: string, source: string): Sentence[] {
     const spans = block.prose ? splitBlock(text, block.start, block.end) : [[block.start, block.end] as const];
     for (const [start, end] of spans) {
       for (const [s, e] of capLength(text, start, end)) {
-        const sentence = makeSentence(text, source, lineStarts, s, e);
+        const sentence = makeSentence(text, source, lineStarts, s, e, block.code === true);
         if (sentence) sentences.push(sentence);
       }
     }
@@ -110,12 +112,14 @@ function lineOf(lineStarts: readonly number[], offset: number): number {
   return lo + 1;
 }
 
-function makeSentence(text: string, source: string, lineStarts: readonly number[], start: number, end: number): Sentence | undefined {
+function makeSentence(text: string, source: string, lineStarts: readonly number[], start: number, end: number, code: boolean): Sentence | undefined {
   while (start < end && isSpace(text.charCodeAt(start))) start++;
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   if (end <= start) return undefined;
+  // Code keeps its first line's indentation, so that all its lines can lose the same amount.
+  if (code) while (start > 0 && (text[start - 1] === " " || text[start - 1] === "\t")) start--;
   const raw = text.slice(start, end);
-  const clean = raw.replace(/\s+/g, " ");
+  const clean = code ? codeText(raw) : raw.replace(/\s+/g, " ");
   // A span of only punctuation or markup (a lone "---" rule, "***") carries nothing to cite.
   if (!/[\p{L}\p{N}]/u.test(clean)) return undefined;
   return { text: clean, source, lineStart: lineOf(lineStarts, start), lineEnd: lineOf(lineStarts, end - 1), charStart: start, charEnd: end };
@@ -152,14 +156,14 @@ function findBlocks(text: string, source: string): Block[] {
     if (fence) {
       fence.block.end = contentEnd;
       if (line.trimStart().startsWith(fence.marker)) {
-        blocks.push({ start: fence.block.start, end: lineStart, prose: false });
+        blocks.push({ start: fence.block.start, end: lineStart, prose: false, code: true });
         fence = undefined;
       }
     } else if (markdown && FENCE.test(line)) {
       flush();
       const marker = (FENCE.exec(line)?.[1] ?? "```");
       const bodyStart = Math.min(lineEnd + 1, text.length);
-      fence = { marker, block: { start: bodyStart, end: bodyStart, prose: false } };
+      fence = { marker, block: { start: bodyStart, end: bodyStart, prose: false, code: true } };
     } else if (line.trim() === "" || (markdown && RULE.test(line))) {
       flush();
     } else if (markdown && HEADING.test(line)) {
@@ -184,6 +188,14 @@ function findBlocks(text: string, source: string): Block[] {
   flush();
   if (fence) blocks.push(fence.block);
   return blocks;
+}
+
+/** Code as written: line breaks and relative indentation kept, trailing spaces and runs of blank lines dropped. */
+function codeText(raw: string): string {
+  const lines = raw.split(/\r?\n/).map((line) => line.replace(/\s+$/u, ""));
+  const indents = lines.filter((line) => line !== "").map((line) => /^[ \t]*/.exec(line)![0].length);
+  const common = Math.min(...indents);
+  return lines.map((line) => line.slice(common)).join("\n").replace(/\n{3,}/g, "\n\n");
 }
 
 /** Splits one prose block into sentence spans. */

@@ -1,4 +1,4 @@
-import { SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/compose.js";
+import { citedText, SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/compose.js";
 import type { Answer } from "../answer/service.js";
 import { escapeMrkdwn } from "./escape.js";
 import { CONTEXT_LABEL, FOLLOW_UP_NOTE, LOW_CONFIDENCE_NOTE, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE, WEAK_MATCH_PREFIX } from "./messages.js";
@@ -63,6 +63,29 @@ function quote(text: string): string {
     .join("\n");
 }
 
+/** A passage of several lines (a code block) as a mrkdwn code block; a "```" inside cannot close it. */
+function codeBlock(text: string): string {
+  return `\`\`\`\n${escapeMrkdwn(text).replace(/```/g, "`\u200b``")}\n\`\`\``;
+}
+
+/**
+ * The answer's text in mrkdwn: as composed, escaped, except that a cited passage of several lines
+ * (a code block) is shown as a code block so that its lines and indentation survive.
+ */
+function answerMrkdwn(answer: Answer): string {
+  if (!answer.answered || !answer.citations.some((c) => c.text.includes("\n")) || answer.text !== citedText(answer.citations)) {
+    return escapeMrkdwn(answer.text);
+  }
+  // The same layout as citedText, with code blocks fenced.
+  let text = "";
+  answer.citations.forEach((c, i) => {
+    const multiLine = c.text.includes("\n");
+    if (i > 0) text += multiLine || answer.citations[i - 1]!.text.includes("\n") ? "\n" : " ";
+    text += `${multiLine ? codeBlock(c.text) : escapeMrkdwn(c.text)} [${c.n}]`;
+  });
+  return text;
+}
+
 function button(text: string, actionId: string, value: string, style?: "primary"): Block {
   return { type: "button", text: { type: "plain_text", text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}) };
 }
@@ -102,7 +125,7 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
     // The same heading as in the terminal (summaryHeading), with the file names escaped.
     ...(answer.summaryOf !== undefined ? [context(summaryHeading(answer.summaryOf.map(code), answer.corpusFiles))] : []),
     ...(answer.summaryAbout !== undefined ? [context(SUMMARY_ABOUT_TEXT(clip(escapeMrkdwn(answer.summaryAbout), FOLLOW_UP_TOPIC_CHARS)))] : []),
-    section(escapeMrkdwn(answer.text)),
+    section(answerMrkdwn(answer)),
   ];
   const detail: Block[] = [];
   if (answer.citations.length > 0) {
