@@ -216,13 +216,14 @@ export function quoteSentences(question: string, sentences: readonly Sentence[])
 /**
  * The answer text: each cited text followed by its [n] marker. Sentences run on as a paragraph;
  * a passage of several lines (a code block) stands on lines of its own, so its lines stay lines.
+ * `show` renders each text (Slack escapes it and fences code).
  */
-export function citedText(citations: ReadonlyArray<Pick<Citation, "text" | "n">>): string {
+export function citedText<C extends Pick<Citation, "text" | "n">>(citations: readonly C[], show: (citation: C) => string = (c) => c.text): string {
   let text = "";
   citations.forEach((c, i) => {
     const multiLine = c.text.includes("\n");
     if (i > 0) text += multiLine || citations[i - 1]!.text.includes("\n") ? "\n" : " ";
-    text += `${c.text} [${c.n}]`;
+    text += `${show(c)} [${c.n}]`;
   });
   return text;
 }

@@ -76,14 +76,7 @@ function answerMrkdwn(answer: Answer): string {
   if (!answer.answered || !answer.citations.some((c) => c.text.includes("\n")) || answer.text !== citedText(answer.citations)) {
     return escapeMrkdwn(answer.text);
   }
-  // The same layout as citedText, with code blocks fenced.
-  let text = "";
-  answer.citations.forEach((c, i) => {
-    const multiLine = c.text.includes("\n");
-    if (i > 0) text += multiLine || answer.citations[i - 1]!.text.includes("\n") ? "\n" : " ";
-    text += `${multiLine ? codeBlock(c.text) : escapeMrkdwn(c.text)} [${c.n}]`;
-  });
-  return text;
+  return citedText(answer.citations, (c) => (c.text.includes("\n") ? codeBlock(c.text) : escapeMrkdwn(c.text)));
 }
 
 function button(text: string, actionId: string, value: string, style?: "primary"): Block {
