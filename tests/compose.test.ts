@@ -208,6 +208,19 @@ describe("leadsIntoNext", () => {
     ["**The steps are:**", true],
     ["The delegation: Bessent, Greer and Lutnick.", false],
   ])("%j -> %s", (text, expected) => {
-    expect(leadsIntoNext(text)).toBe(expected);
+    expect(leadsIntoNext({ text })).toBe(expected);
+  });
+
+  // What the splitter knows about Markdown overrides what the text looks like.
+  it.each([
+    ["a Markdown heading that ends in punctuation", { text: "What changed in 2.0?", kind: "heading" }, true],
+    ["a short list item", { text: "PagerDuty, for the on-call rota", kind: "item" }, false],
+    ["a list item that asks a question (an FAQ as a list)", { text: "How do I get access?", kind: "item" }, true],
+    ["a list item that leads into a sub-list", { text: "Three accounts:", kind: "item" }, true],
+    ["a command in a code block", { text: "make bootstrap", kind: "code" }, false],
+    ["a code block ending in a colon or question mark", { text: "x = a ? b :", kind: "code" }, false],
+    ["a table row", { text: "| What? | Where? |", kind: "row" }, false],
+  ] as const)("%s", (_name, passage, expected) => {
+    expect(leadsIntoNext(passage)).toBe(expected);
   });
 });

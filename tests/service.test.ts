@@ -286,6 +286,15 @@ describe("answer service", () => {
     expect(section.citations.map((c) => c.text)).toEqual(["Setup", "To install the widget service, run:", "npm ci\nnpm run migrate", "Then start it with npm start."]);
   });
 
+  it("answers a lead-in with every item of the list it introduces, short items included", async () => {
+    const { open } = await setup({
+      "onboarding.md": "# Onboarding\n\n## Accounts\n\nYou need three accounts on day one:\n\n- GitHub, for the code\n- PagerDuty\n- The AWS console\n\n## Laptop\n\nAsk IT for a laptop.\n",
+    });
+    const { service } = await open();
+    const answer = await service.answer("Which accounts do I need on day one?");
+    expect(answer.citations.map((c) => c.text)).toEqual(["You need three accounts on day one:", "GitHub, for the code", "PagerDuty", "The AWS console"]);
+  });
+
   it("cites a wrapped sentence with both of its lines", async () => {
     const { open } = await setup();
     const { service } = await open();

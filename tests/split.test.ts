@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MAX_SENTENCE_CHARS, splitSentences } from "../src/corpus/split.js";
+import { documentToSentence, sentenceToDocument } from "../src/index/dense.js";
 
 const ARTICLE = readFileSync(new URL("../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
 
@@ -74,6 +75,25 @@ describe("splitSentences hard cases", () => {
     ["a bold lead-in stays with its sentence", "**Fair use.** `RATE_LIMIT` per user.", ["**Fair use.** `RATE_LIMIT` per user."]],
   ])("markdown: %s", (_name, input, expected) => {
     expect(texts(input, "notes.md")).toEqual(expected);
+  });
+
+  it("marks what Markdown structure each passage came from, and nothing on prose", () => {
+    const input = "# Setup\n\nYou need two accounts:\n\n- GitHub\n- PagerDuty\n\n| Name | Role |\n\n```\nmake bootstrap\n```\n";
+    expect(splitSentences(input, "a.md").map((s) => [s.text, s.kind])).toEqual([
+      ["Setup", "heading"],
+      ["You need two accounts:", undefined],
+      ["GitHub", "item"],
+      ["PagerDuty", "item"],
+      ["| Name | Role |", "row"],
+      ["make bootstrap", "code"],
+    ]);
+    expect(splitSentences("A title line\n\nSome prose.", "a.txt").every((s) => s.kind === undefined)).toBe(true);
+  });
+
+  it("keeps the kind through the index's documents", () => {
+    for (const sentence of splitSentences("# Title\n\n- an item\n\nProse.", "a.md")) {
+      expect(documentToSentence(sentenceToDocument(sentence, 0))).toEqual(sentence);
+    }
   });
 
   it("keeps line numbers and offsets for markdown headings", () => {

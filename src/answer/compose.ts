@@ -178,13 +178,13 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     // A heading ("Data and licences"), a question in the text or a lead-in ending in ":" says where
     // an answer is, not what it is: it adds nothing after the best sentence. (When it is the best
     // one, its section is cited.)
-    if (candidate !== top && leadsIntoNext(candidate.sentence.text)) continue;
+    if (candidate !== top && leadsIntoNext(candidate.sentence)) continue;
     seenText.add(candidate.sentence.text);
     chosen.push(candidate);
   }
   // A heading says where the answer is, a question in the text (an FAQ) asks it, and a lead-in
   // ("To install it, run:") introduces it: the sentences after it are the answer.
-  const section = leadsIntoNext(top.sentence.text) ? (options.sectionAfter?.(top) ?? []) : [];
+  const section = leadsIntoNext(top.sentence) ? (options.sectionAfter?.(top) ?? []) : [];
   if (section.length > 0) {
     const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;
     chosen.splice(0, chosen.length, top, ...section.slice(0, options.maxSentences).map((sentence) => ({ sentence, score: scoreOf(sentence) })));

@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config.js";
-import { isHeadingLike, isLeadIn, startsSection } from "../corpus/reference.js";
+import { isHeading, isLeadIn, startsSection } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -123,7 +123,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const positions = summarySentences(
         file.ids.map((id) => index.dense.vectorOf(id)),
         SUMMARY_SENTENCES,
-        file.sentences.map((sentence) => isHeadingLike(sentence.text)),
+        file.sentences.map((sentence) => isHeading(sentence)),
       );
       picked = positions.map((i) => file.sentences[i]!);
       summaries.set(file.source, picked);
@@ -134,16 +134,16 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
    * The sentences after a heading, an FAQ question or a lead-in ("To install it, run:"), up to the
    * next heading or question or the end of its file.
    */
-  const sectionAfter = (hit: { id: number; sentence: { source: string; text: string } }) => {
+  const sectionAfter = (hit: { id: number; sentence: Sentence }) => {
     const section: Sentence[] = [];
-    // What a lead-in introduces comes right after it, whatever it looks like: a code block
-    // ("npm ci") has no closing punctuation and would otherwise pass for a heading.
-    let afterLeadIn = isLeadIn(hit.sentence.text);
+    // What a lead-in introduces comes right after it, whatever it looks like: in a plain-text file a
+    // command line has no closing punctuation and would otherwise pass for a heading.
+    let afterLeadIn = isLeadIn(hit.sentence);
     for (let id = hit.id + 1; section.length < config.maxAnswerSentences; id++) {
       const sentence = sentenceOfFile(hit.sentence.source, id);
-      if (!sentence || (startsSection(sentence.text) && !afterLeadIn)) break;
+      if (!sentence || (startsSection(sentence) && !afterLeadIn)) break;
       section.push(sentence);
-      afterLeadIn = isLeadIn(sentence.text);
+      afterLeadIn = isLeadIn(sentence);
     }
     return section;
   };

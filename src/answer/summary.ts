@@ -1,4 +1,4 @@
-import { isHeadingLike } from "../corpus/reference.js";
+import { isHeading, type Passage } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { tokenize } from "../retrieval/tokenize.js";
 import { quoteSentences, type Answer } from "./compose.js";
@@ -97,8 +97,8 @@ export function filesToSummarize<F extends CorpusFileSummary>(request: SummaryRe
   for (const file of files) {
     // The file's name and its title (an opening heading), not its opening prose: "minerals" in the
     // article's first sentence does not make "the minerals dispute" a name for the whole article.
-    const first = file.sentences[0]?.text ?? "";
-    const title = isHeadingLike(first) ? first : "";
+    const first = file.sentences[0];
+    const title = first && isHeading(first) ? first.text : "";
     const words = new Set(tokenize(`${file.source.replace(/\.[^./]+$/u, "").replace(/[\W_]+/gu, " ")} ${title}`));
     const share = [...wanted].filter((w) => words.has(w)).length / wanted.size;
     if (share > bestShare) [best, bestShare, tied] = [file, share, false];
@@ -170,8 +170,8 @@ export function summarySentences(vectors: ReadonlyArray<readonly number[]>, coun
 }
 
 /** The first sentence of a file that is not a heading (the first one when all are). */
-export function openingSentence<S extends { readonly text: string }>(sentences: readonly S[]): S | undefined {
-  return sentences.find((s) => !isHeadingLike(s.text)) ?? sentences[0];
+export function openingSentence<S extends Passage>(sentences: readonly S[]): S | undefined {
+  return sentences.find((s) => !isHeading(s)) ?? sentences[0];
 }
 
 /** At most this many files are listed in an overview of the whole corpus. */

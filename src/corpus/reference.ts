@@ -1,3 +1,5 @@
+import type { Sentence } from "./split.js";
+
 /**
  * Whether a sentence opens with a word that points back to the sentence before it ("He is also
  * the oldest...", "These materials are vital..."): its subject is named elsewhere. Pure.
@@ -10,14 +12,25 @@ export function opensWithBackReference(text: string): boolean {
 }
 
 /**
- * A heading rather than a sentence: short and without closing punctuation ("Installation",
- * "Fruit guide"). The splitter keeps Markdown headings and title lines as sentences of their own;
- * a heading says where the answer is, the sentences under it say what it is.
+ * A heading rather than a sentence, judged from the text alone: short and without closing
+ * punctuation ("Installation", "Fruit guide"). For plain-text title lines; Markdown marks its own.
  */
 export function isHeadingLike(text: string): boolean {
   const trimmed = text.trim();
   // A table row ("| Pro | $10 |") is data, not a heading, however short.
   return !trimmed.startsWith("|") && !/[.!?…:;"'”’)\]]$/u.test(trimmed) && trimmed.split(/\s+/u).length <= 12;
+}
+
+/** A passage and, when the splitter knows it, the Markdown structure it came from. */
+export type Passage = Pick<Sentence, "text" | "kind">;
+
+/**
+ * A heading: a Markdown heading, or prose that looks like one (a title line in a .txt file). A
+ * list item, table row or code block never is, however short ("PagerDuty, for the on-call rota").
+ * A heading says where the answer is, the sentences under it say what it is.
+ */
+export function isHeading(passage: Passage): boolean {
+  return passage.kind === "heading" || (passage.kind === undefined && isHeadingLike(passage.text));
 }
 
 /**
@@ -32,16 +45,16 @@ export function isQuestionSentence(text: string): boolean {
  * A sentence that introduces what follows ("To install the service, run:", "The steps are:"): alone
  * it says nothing; the code block or list after it is the content.
  */
-export function isLeadIn(text: string): boolean {
-  return /:[*_]*$/u.test(text.trim());
+export function isLeadIn(passage: Passage): boolean {
+  return passage.kind !== "code" && passage.kind !== "row" && /:[*_]*$/u.test(passage.text.trim());
 }
 
 /** Where a new section begins: a heading or a question in the text (an FAQ entry). */
-export function startsSection(text: string): boolean {
-  return isQuestionSentence(text) || isHeadingLike(text);
+export function startsSection(passage: Passage): boolean {
+  return isHeading(passage) || (passage.kind !== "code" && passage.kind !== "row" && isQuestionSentence(passage.text));
 }
 
 /** A heading, a question or a lead-in: a sentence that leads into the ones after it, which hold the answer. */
-export function leadsIntoNext(text: string): boolean {
-  return startsSection(text) || isLeadIn(text);
+export function leadsIntoNext(passage: Passage): boolean {
+  return startsSection(passage) || isLeadIn(passage);
 }

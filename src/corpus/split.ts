@@ -18,13 +18,16 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 5;
+export const SPLITTER_VERSION = 6;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
 
 export interface Sentence {
-  /** The sentence with internal whitespace (including wrapped lines) collapsed to single spaces. */
+  /**
+   * The sentence with internal whitespace (including wrapped lines) collapsed to single spaces; a
+   * code block keeps its lines.
+   */
   readonly text: string;
   /** File the sentence came from, as shown in citations. */
   readonly source: string;
@@ -34,15 +37,20 @@ export interface Sentence {
   /** 0-based character offsets into the source text: text.slice(charStart, charEnd). */
   readonly charStart: number;
   readonly charEnd: number;
+  /**
+   * What Markdown structure it came from; absent for prose. A heading leads into the sentences
+   * under it; an item, a row or code never does, however short (answer composition, summaries).
+   */
+  readonly kind?: SentenceKind;
 }
+
+export type SentenceKind = "heading" | "item" | "row" | "code";
 
 interface Block {
   start: number;
   end: number;
-  /** Prose blocks are split into sentences; headings, rows and code are kept whole. */
-  prose: boolean;
-  /** Fenced code: its line breaks and indentation are kept, since they are part of what it says. */
-  code?: true;
+  /** Prose and list items are split into sentences; headings, rows and code are kept whole. */
+  kind: "prose" | SentenceKind;
 }
 
 const TITLES = new Set([
@@ -83,10 +91,11 @@ export function splitSentences(text: string, source: string): Sentence[] {
   const lineStarts = computeLineStarts(text);
   const sentences: Sentence[] = [];
   for (const block of findBlocks(text, source)) {
-    const spans = block.prose ? splitBlock(text, block.start, block.end) : [[block.start, block.end] as const];
+    const split = block.kind === "prose" || block.kind === "item";
+    const spans = split ? splitBlock(text, block.start, block.end) : [[block.start, block.end] as const];
     for (const [start, end] of spans) {
       for (const [s, e] of capLength(text, start, end)) {
-        const sentence = makeSentence(text, source, lineStarts, s, e, block.code === true);
+        const sentence = makeSentence(text, source, lineStarts, s, e, block.kind);
         if (sentence) sentences.push(sentence);
       }
     }
@@ -112,7 +121,8 @@ function lineOf(lineStarts: readonly number[], offset: number): number {
   return lo + 1;
 }
 
-function makeSentence(text: string, source: string, lineStarts: readonly number[], start: number, end: number, code: boolean): Sentence | undefined {
+function makeSentence(text: string, source: string, lineStarts: readonly number[], start: number, end: number, kind: Block["kind"]): Sentence | undefined {
+  const code = kind === "code";
   while (start < end && isSpace(text.charCodeAt(start))) start++;
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
   if (end <= start) return undefined;
@@ -122,7 +132,8 @@ function makeSentence(text: string, source: string, lineStarts: readonly number[
   const clean = code ? codeText(raw) : raw.replace(/\s+/g, " ");
   // A span of only punctuation or markup (a lone "---" rule, "***") carries nothing to cite.
   if (!/[\p{L}\p{N}]/u.test(clean)) return undefined;
-  return { text: clean, source, lineStart: lineOf(lineStarts, start), lineEnd: lineOf(lineStarts, end - 1), charStart: start, charEnd: end };
+  const sentence = { text: clean, source, lineStart: lineOf(lineStarts, start), lineEnd: lineOf(lineStarts, end - 1), charStart: start, charEnd: end };
+  return kind === "prose" ? sentence : { ...sentence, kind };
 }
 
 function isSpace(code: number): boolean {
@@ -156,32 +167,32 @@ function findBlocks(text: string, source: string): Block[] {
     if (fence) {
       fence.block.end = contentEnd;
       if (line.trimStart().startsWith(fence.marker)) {
-        blocks.push({ start: fence.block.start, end: lineStart, prose: false, code: true });
+        blocks.push({ start: fence.block.start, end: lineStart, kind: "code" });
         fence = undefined;
       }
     } else if (markdown && FENCE.test(line)) {
       flush();
       const marker = (FENCE.exec(line)?.[1] ?? "```");
       const bodyStart = Math.min(lineEnd + 1, text.length);
-      fence = { marker, block: { start: bodyStart, end: bodyStart, prose: false, code: true } };
+      fence = { marker, block: { start: bodyStart, end: bodyStart, kind: "code" } };
     } else if (line.trim() === "" || (markdown && RULE.test(line))) {
       flush();
     } else if (markdown && HEADING.test(line)) {
       flush();
       const markerLength = HEADING.exec(line)?.[0].length ?? 0;
       const end = contentEnd - (/[ \t]#+[ \t]*$/.exec(line)?.[0].length ?? 0);
-      blocks.push({ start: lineStart + markerLength, end, prose: false });
+      blocks.push({ start: lineStart + markerLength, end, kind: "heading" });
     } else if (markdown && TABLE_ROW.test(line)) {
       flush();
-      if (!/^[\s|:-]+$/.test(line)) blocks.push({ start: lineStart, end: contentEnd, prose: false });
+      if (!/^[\s|:-]+$/.test(line)) blocks.push({ start: lineStart, end: contentEnd, kind: "row" });
     } else if (LIST_ITEM.test(line)) {
       flush();
-      current = { start: lineStart + (LIST_ITEM.exec(line)?.[0].length ?? 0), end: contentEnd, prose: true };
+      current = { start: lineStart + (LIST_ITEM.exec(line)?.[0].length ?? 0), end: contentEnd, kind: "item" };
     } else if (current) {
       current.end = contentEnd;
     } else {
       const quote = markdown ? /^ {0,3}>[ \t]?/.exec(line)?.[0].length ?? 0 : 0;
-      current = { start: lineStart + quote, end: contentEnd, prose: true };
+      current = { start: lineStart + quote, end: contentEnd, kind: "prose" };
     }
     lineStart = lineEnd + 1;
   }

@@ -1,6 +1,6 @@
 import { Document } from "@langchain/core/documents";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import type { Sentence } from "../corpus/split.js";
+import type { Sentence, SentenceKind } from "../corpus/split.js";
 import type { CiteBotEmbeddings } from "../embeddings/types.js";
 import type { ScoredId } from "../retrieval/bm25.js";
 
@@ -28,16 +28,18 @@ export interface SentenceMetadata {
   readonly lineEnd: number;
   readonly charStart: number;
   readonly charEnd: number;
+  readonly kind?: SentenceKind;
 }
 
 export function sentenceToDocument(sentence: Sentence, id: number): Document<SentenceMetadata> {
-  const { text, source, lineStart, lineEnd, charStart, charEnd } = sentence;
-  return new Document({ pageContent: text, metadata: { id, source, lineStart, lineEnd, charStart, charEnd } });
+  const { text, source, lineStart, lineEnd, charStart, charEnd, kind } = sentence;
+  return new Document({ pageContent: text, metadata: { id, source, lineStart, lineEnd, charStart, charEnd, ...(kind ? { kind } : {}) } });
 }
 
 export function documentToSentence(document: Document): Sentence {
   const m = document.metadata as SentenceMetadata;
-  return { text: document.pageContent, source: m.source, lineStart: m.lineStart, lineEnd: m.lineEnd, charStart: m.charStart, charEnd: m.charEnd };
+  const sentence = { text: document.pageContent, source: m.source, lineStart: m.lineStart, lineEnd: m.lineEnd, charStart: m.charStart, charEnd: m.charEnd };
+  return m.kind ? { ...sentence, kind: m.kind } : sentence;
 }
 
 /** LangChain's HNSWLib store (hnswlib-node), with ef set for exact results at corpus sizes we serve. */
