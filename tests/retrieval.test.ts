@@ -141,6 +141,23 @@ describe("britishSpellings", () => {
   });
 });
 
+describe("Bm25Index: compounds written as two words", () => {
+  const index = new Bm25Index(["Run the setup script on a new laptop.", "Log in with single sign-on.", "The login page is slow.", "Each engineer is on call for a week.", "The therapist called."]);
+
+  it.each([
+    ["a pair whose compound the corpus writes as one word stands in for it", "How do I set up my laptop?", ["laptop", "setup"]],
+    ["a pair whose words the corpus has is left as it is, even when it has the compound too", "How do I log in?", ["log"]],
+    ["a pair the corpus has as two words is left as it is", "Who is on call?", ["call"]],
+    ["not after an article", "Who saw the rapist?", ["saw", "rapist"]],
+  ])("%s", (_name, question, expected) => {
+    expect(new Set(index.queryTerms(question))).toEqual(new Set(expected.map((w) => tokenize(w)[0]!)));
+  });
+
+  it("ranks the sentence with the compound first", () => {
+    expect(index.search("How do I set up?").map((hit) => hit.id)).toEqual([0]);
+  });
+});
+
 describe("Bm25Index", () => {
   const docs = [
     "The talks were held in London on Monday.",

@@ -1,4 +1,4 @@
-import { forEachTerm } from "./tokenize.js";
+import { forEachTerm, tokenize } from "./tokenize.js";
 import { isEnglishWord } from "./specificity.js";
 import { MIN_CORRECTED_LENGTH, SpellingIndex } from "./typos.js";
 
@@ -101,6 +101,17 @@ export class Bm25Index {
       const known = this.postings.has(term) || isEnglishWord(term);
       terms.add(known ? term : (this.corrected(raw.toLowerCase()) ?? term));
     });
+    // "set up" asked where the corpus writes "setup" ("log in"/"login", "roll back"/"rollback"): the
+    // pair's compound stands in for a word of it that the corpus does not have, which could only
+    // dilute. When the corpus has every word of the pair, they are left as they are.
+    for (const { compound, words } of adjacentCompounds(query)) {
+      const term = tokenize(compound)[0];
+      if (term === undefined || !this.postings.has(term)) continue;
+      const missing = words.map((word) => tokenize(word)[0]).filter((part): part is string => part !== undefined && !this.postings.has(part));
+      if (missing.length === 0) continue;
+      for (const part of missing) terms.delete(part);
+      terms.add(term);
+    }
     return [...terms];
   }
 
@@ -157,6 +168,19 @@ export class Bm25Index {
     }
     return total === 0 ? 0 : found / total;
   }
+}
+
+/** Each pair of adjacent words (stop words included) written as one: "set up" -> "setup". */
+export function adjacentCompounds(text: string): Array<{ compound: string; words: readonly [string, string] }> {
+  const words = text.match(/\p{L}+/gu) ?? [];
+  const pairs: Array<{ compound: string; words: readonly [string, string] }> = [];
+  for (let i = 1; i < words.length; i++) {
+    // Not after an article: "the rapist" is no "therapist", "a side" no "aside".
+    if (/^(a|an|the)$/i.test(words[i - 1]!)) continue;
+    const compound = `${words[i - 1]}${words[i]}`.toLowerCase();
+    if (compound.length >= 5) pairs.push({ compound, words: [words[i - 1]!, words[i]!] });
+  }
+  return pairs;
 }
 
 /** Posting lists are built in id order, so membership is a binary search. */
