@@ -8,7 +8,7 @@ import type { Sentence } from "../corpus/split.js";
 export interface Citation {
   /** 1..N in order of first appearance in the answer text. */
   readonly n: number;
-  /** The cited sentence as in the source (wrapped lines joined with a space). */
+  /** The cited sentence as in the source (wrapped lines joined with a space; a code block keeps its lines). */
   readonly text: string;
   readonly source: string;
   readonly lineStart: number;
