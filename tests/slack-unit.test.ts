@@ -181,8 +181,10 @@ describe("renderAnswer", () => {
   it("shows a cited code block as a code block in the answer, escaped and unable to close early", () => {
     const code = "npm ci\n  npm run migrate <!here> ``` done";
     const answer: Answer = { question: "q", answered: true, text: citedText([{ n: 1, text: "To install it, run:" }, { n: 2, text: code }, { n: 3, text: "Then start it." }]), citations: [citation(1, "To install it, run:"), citation(2, code, 2, 3), citation(3, "Then start it.", 5)], related: [] };
-    const [section] = allText(renderAnswer(answer, { answerId: "a" }).blocks);
-    expect(section).toBe("To install it, run: [1]\n```\nnpm ci\n  npm run migrate &lt;!here&gt; `\u200b`` done\n``` [2]\nThen start it. [3]");
+    const texts = allText(renderAnswer(answer, { answerId: "a" }).blocks);
+    expect(texts[0]).toBe("To install it, run: [1]\n```\nnpm ci\n  npm run migrate &lt;!here&gt; `\u200b`` done\n``` [2]\nThen start it. [3]");
+    // Under its source too.
+    expect(texts).toContain("*[2]* `corpus/a.txt:2-3`\n```\nnpm ci\n  npm run migrate &lt;!here&gt; `\u200b`` done\n```");
   });
 
   it("leaves a one-line answer's text as composed", () => {

@@ -68,6 +68,11 @@ function codeBlock(text: string): string {
   return `\`\`\`\n${escapeMrkdwn(text).replace(/```/g, "`\u200b``")}\n\`\`\``;
 }
 
+/** A cited passage under its source: quoted, or as a code block when it has several lines. */
+function passage(text: string): string {
+  return text.includes("\n") ? codeBlock(text) : quote(text);
+}
+
 /**
  * The answer's text in mrkdwn: as composed, escaped, except that a cited passage of several lines
  * (a code block) is shown as a code block so that its lines and indentation survive.
@@ -123,10 +128,10 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
   const detail: Block[] = [];
   if (answer.citations.length > 0) {
     detail.push(context(SOURCES_HEADING));
-    for (const c of answer.citations) detail.push(section(`*[${c.n}]* ${location(c.source, c.lineStart, c.lineEnd)}${c.context ? ` ${CONTEXT_LABEL}` : ""}\n${quote(c.text)}`));
+    for (const c of answer.citations) detail.push(section(`*[${c.n}]* ${location(c.source, c.lineStart, c.lineEnd)}${c.context ? ` ${CONTEXT_LABEL}` : ""}\n${passage(c.text)}`));
   } else if (answer.related.length > 0) {
     detail.push(context(RELATED_HEADING));
-    for (const r of answer.related) detail.push(section(`${location(r.source, r.lineStart, r.lineEnd)}\n${quote(r.text)}`));
+    for (const r of answer.related) detail.push(section(`${location(r.source, r.lineStart, r.lineEnd)}\n${passage(r.text)}`));
   }
   const value = buttonValue(options.answerId, answer.question);
   const actions: Block = {
