@@ -295,6 +295,15 @@ describe("answer service", () => {
     expect(answer.citations.map((c) => c.text)).toEqual(["You need three accounts on day one:", "GitHub, for the code", "PagerDuty", "The AWS console"]);
   });
 
+  it("leaves headings, lead-ins and code out of a file's summary", async () => {
+    const { open } = await setup({
+      "guide.md": "# Guide\n\nThe tool renders invoices.\n\nInstall it with:\n\n```\nnpm ci\n```\n\n| Flag | Meaning |\n\nIt runs on Node 20.\n",
+    });
+    const { service } = await open();
+    const summary = await service.answer("Summarize the guide");
+    expect(summary.citations.map((c) => c.text)).toEqual(["The tool renders invoices.", "It runs on Node 20."]);
+  });
+
   it("cites a wrapped sentence with both of its lines", async () => {
     const { open } = await setup();
     const { service } = await open();

@@ -156,6 +156,7 @@ describe("isHeadingLike and openingSentence", () => {
   it("finds the first sentence that is not a heading", () => {
     expect(openingSentence([{ text: "Guide" }, { text: "Intro" }, { text: "It begins here." }])?.text).toBe("It begins here.");
     expect(openingSentence([{ text: "Guide" }])?.text).toBe("Guide");
+    expect(openingSentence([{ text: "Install it with:" }, { text: "npm ci", kind: "code" }, { text: "| a | b |", kind: "row" }, { text: "It runs anywhere." }])?.text).toBe("It runs anywhere.");
     expect(openingSentence([])).toBeUndefined();
   });
 });

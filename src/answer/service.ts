@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config.js";
-import { isHeading, isLeadIn, startsSection } from "../corpus/reference.js";
+import { isLeadIn, standsAlone, startsSection } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -123,7 +123,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const positions = summarySentences(
         file.ids.map((id) => index.dense.vectorOf(id)),
         SUMMARY_SENTENCES,
-        file.sentences.map((sentence) => isHeading(sentence)),
+        file.sentences.map((sentence) => !standsAlone(sentence)),
       );
       picked = positions.map((i) => file.sentences[i]!);
       summaries.set(file.source, picked);

@@ -1,4 +1,4 @@
-import { isHeading, type Passage } from "../corpus/reference.js";
+import { isHeading, standsAlone, type Passage } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { tokenize } from "../retrieval/tokenize.js";
 import { quoteSentences, type Answer } from "./compose.js";
@@ -122,7 +122,7 @@ const SUMMARY_POOL = 500;
 
 /**
  * Picks up to `count` of a file's sentences for an extractive summary: the opening sentence (a
- * document's lead usually says what it is about; headings, marked in `skip`, are passed over),
+ * document's lead usually says what it is about; headings, lead-ins and code, marked in `skip`, are passed over),
  * then by maximal marginal relevance: close to
  * the file's centroid (what the file as a whole is about) and unlike those already picked; never
  * a near-duplicate of one already picked.
@@ -169,9 +169,12 @@ export function summarySentences(vectors: ReadonlyArray<readonly number[]>, coun
   return chosen.sort((a, b) => a - b);
 }
 
-/** The first sentence of a file that is not a heading (the first one when all are). */
+/**
+ * The first sentence of a file that says something on its own: not a heading, a lead-in, code or a
+ * table row (the first one when none does).
+ */
 export function openingSentence<S extends Passage>(sentences: readonly S[]): S | undefined {
-  return sentences.find((s) => !isHeading(s)) ?? sentences[0];
+  return sentences.find((s) => standsAlone(s)) ?? sentences[0];
 }
 
 /** At most this many files are listed in an overview of the whole corpus. */

@@ -58,3 +58,11 @@ export function startsSection(passage: Passage): boolean {
 export function leadsIntoNext(passage: Passage): boolean {
   return startsSection(passage) || isLeadIn(passage);
 }
+
+/**
+ * Whether a passage says something on its own, as a summary or an opening line must: not a
+ * heading, a lead-in ("Clone the repo and run:"), a code block or a table row.
+ */
+export function standsAlone(passage: Passage): boolean {
+  return !isHeading(passage) && !isLeadIn(passage) && passage.kind !== "code" && passage.kind !== "row";
+}
