@@ -171,6 +171,20 @@ describe("answer service", () => {
     expect(await service.answer("What else?", state())).toMatchObject({ answered: false, text: NOTHING_ELSE_TEXT });
   });
 
+  it("does not bring back quoted sentences through a heading's section on 'what else?'", async () => {
+    const { open } = await setup({
+      "deploy.md": "# Deploys\n\nDeploys go through the deploy channel. Type the deploy command and wait.\n\nProduction deploys are frozen on Fridays.\n",
+    });
+    const { service } = await open();
+    const { ask } = conversation(service);
+    const seen = new Set<string>();
+    for (const question of ["How do I deploy?", "What else?", "What else?"]) {
+      const texts = (await ask(question)).citations.map((c) => c.text);
+      expect(texts.filter((t) => seen.has(t))).toEqual([]);
+      for (const t of texts) seen.add(t);
+    }
+  });
+
   it("says to ask a question first when 'tell me more' or 'what else?' has nothing to add to", async () => {
     const { open } = await setup();
     const { service } = await open();

@@ -196,8 +196,19 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const earlier = await answerTo(topic, topic, config.maxAnswerSentences + OTHERS_CANDIDATES + quoted.size);
     if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
     const cited = new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]);
-    const rest = earlier.hits.filter((hit) => !cited.has(quotedKey(hit.sentence)));
-    const others = composeAnswer(question, rest, composeOptions);
+    const fresh = (sentence: Sentence) => !cited.has(quotedKey(sentence));
+    // A heading's section and an answer's context sentence must not bring back what was quoted
+    // either; a heading whose section has all been quoted has nothing left to lead into.
+    const freshSection = (hit: { id: number; sentence: Sentence }) => sectionAfter(hit).filter(fresh);
+    const rest = earlier.hits.filter((hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && freshSection(hit).length === 0 && sectionAfter(hit).length > 0));
+    const others = composeAnswer(question, rest, {
+      ...composeOptions,
+      sectionAfter: freshSection,
+      previousOf: (hit) => {
+        const previous = previousOf(hit);
+        return previous && fresh(previous) ? previous : undefined;
+      },
+    });
     // Nothing further is relevant: the closest of the rest would be unrelated, so none is listed.
     return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT, related: [] }), followUpTo: topic };
   };
