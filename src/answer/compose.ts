@@ -237,12 +237,12 @@ export function formatLocation(c: Pick<Citation, "source" | "lineStart" | "lineE
   return c.lineEnd > c.lineStart ? `${c.source}:${c.lineStart}-${c.lineEnd}` : `${c.source}:${c.lineStart}`;
 }
 
-/** Plain-text rendering for terminals. */
 /** A quoted passage of several lines, its later lines indented under the source line. */
 function indentContinuation(text: string): string {
   return text.replace(/\n/g, "\n    ");
 }
 
+/** Plain-text rendering for terminals. */
 export function formatAnswerText(answer: Answer): string {
   const lines = [
     ...(answer.followUpTo !== undefined ? [FOLLOW_UP_TEXT(answer.followUpTo)] : []),

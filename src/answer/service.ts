@@ -200,7 +200,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     // A heading's section and an answer's context sentence must not bring back what was quoted
     // either; a heading whose section has all been quoted has nothing left to lead into.
     const freshSection = (hit: { id: number; sentence: Sentence }) => sectionAfter(hit).filter(fresh);
-    const rest = earlier.hits.filter((hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && freshSection(hit).length === 0 && sectionAfter(hit).length > 0));
+    const allQuoted = (section: readonly Sentence[]) => section.length > 0 && !section.some(fresh);
+    const rest = earlier.hits.filter((hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && allQuoted(sectionAfter(hit))));
     const others = composeAnswer(question, rest, {
       ...composeOptions,
       sectionAfter: freshSection,
