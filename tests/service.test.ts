@@ -288,6 +288,15 @@ describe("answer service", () => {
     expect(answer.citations.map((c) => c.text)).toEqual(["Where is the VPN guide?", "It lives in the IT wiki under Network."]);
   });
 
+  it("answers a bold FAQ question with the answer on the line under it", async () => {
+    const { open } = await setup({
+      "faq.md": "# FAQ\n\n**Where is the VPN guide?**\nIt lives in the IT wiki under Network.\n\n**How do I reset my password?**\nGo to Settings and click Reset.\n",
+    });
+    const { service } = await open();
+    const answer = await service.answer("How do I reset my password?");
+    expect(answer.citations.map((c) => c.text)).toEqual(["**How do I reset my password?**", "Go to Settings and click Reset."]);
+  });
+
   it("answers a lead-in ending in a colon with what it introduces, a code block included", async () => {
     const { open } = await setup({
       "setup.md": "# Widget service\n\n## Setup\n\nTo install the widget service, run:\n\n```\nnpm ci\nnpm run migrate\n```\n\nThen start it with npm start.\n\n## Support\n\nAsk in the billing channel.\n",

@@ -73,6 +73,9 @@ describe("splitSentences hard cases", () => {
     ["a sentence opening with a code span", "Weights ship with it (Apache-2.0). `index/` is rebuilt on start.", ["Weights ship with it (Apache-2.0).", "`index/` is rebuilt on start."]],
     ["a sentence opening with emphasis", "It is fast. **Fair use** is enforced. _Note_ the limit.", ["It is fast.", "**Fair use** is enforced.", "_Note_ the limit."]],
     ["a bold lead-in stays with its sentence", "**Fair use.** `RATE_LIMIT` per user.", ["**Fair use.** `RATE_LIMIT` per user."]],
+    ["a wholly bold first line stands apart from the lines after it", "**How do I get access?**\nRequest the role.\n\n__Accounts__\nYou need three.", ["**How do I get access?**", "Request the role.", "__Accounts__", "You need three."]],
+    ["a bold line inside a paragraph does not cut it", "A sentence that wraps\n**a bold line**\nin the middle.", ["A sentence that wraps **a bold line** in the middle."]],
+    ["a line that only opens and closes with bold is not wholly bold", "**Fair** and **square**\nit ends.", ["**Fair** and **square** it ends."]],
   ])("markdown: %s", (_name, input, expected) => {
     expect(texts(input, "notes.md")).toEqual(expected);
   });

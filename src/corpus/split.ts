@@ -18,7 +18,7 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 6;
+export const SPLITTER_VERSION = 7;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -145,6 +145,8 @@ const LIST_ITEM = /^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+/;
 const FENCE = /^ {0,3}(```|~~~)/;
 const TABLE_ROW = /^[ \t]*\|/;
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
+/** A line that is all strong emphasis: "**Where are the docs?**", "__Accounts__". */
+const STRONG_LINE = /^ {0,3}(\*\*|__)(?=\S)(?:(?!\1).)*\S\1[ \t]*$/;
 
 /** Cuts the text into blocks; markers (`# `, `- `) are left outside the block so citations quote content. */
 function findBlocks(text: string, source: string): Block[] {
@@ -190,6 +192,12 @@ function findBlocks(text: string, source: string): Block[] {
       current = { start: lineStart + (LIST_ITEM.exec(line)?.[0].length ?? 0), end: contentEnd, kind: "item" };
     } else if (current) {
       current.end = contentEnd;
+    } else if (markdown && STRONG_LINE.test(line)) {
+      // A paragraph's wholly bold first line is a heading or an FAQ question in all but markup
+      // ("**How do I get access?**" with its answer on the next line): it stands alone, so the
+      // answer is not merged into it.
+      const indent = line.length - line.trimStart().length;
+      blocks.push({ start: lineStart + indent, end: lineStart + line.trimEnd().length, kind: "prose" });
     } else {
       const quote = markdown ? /^ {0,3}>[ \t]?/.exec(line)?.[0].length ?? 0 : 0;
       current = { start: lineStart + quote, end: contentEnd, kind: "prose" };
