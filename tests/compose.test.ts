@@ -71,9 +71,23 @@ describe("composeAnswer", () => {
     [{ denseWeight: 0, threshold: 0.1, lowConfidenceBelow: 0.25 }, true, true],
     [{ denseWeight: 100, threshold: 0.45, lowConfidenceBelow: 0.45 }, true, false],
   ])("applies a configured rule %o: answered %s, weak match %s", (abstention, answered, weak) => {
-    const hit: RankedSentence = { sentence: sentence("x", 1), score: 1, dense: 0.5, keyTermCoverage: 0.2 };
+    const hit: RankedSentence = { sentence: sentence("A sentence.", 1), score: 1, dense: 0.5, keyTermCoverage: 0.2 };
     const answer = composeAnswer("q", [hit], { maxSentences: 1, abstention });
     expect(answer.answered).toBe(answered);
+    expect(answer.lowConfidence === true).toBe(weak);
+  });
+
+  it.each([
+    // relevance at weight 1: (0.7 + coverage) / 2, above the 0.4 warning line for each row
+    ["a heading holding a third of the key terms", "What the bot guarantees", 0.3, true],
+    ["an FAQ question holding a third of the key terms", "**How do I get access to the databases?**", 0.3, true],
+    ["a lead-in holding a third of the key terms", "To install it, run:", 0.3, true],
+    ["a heading holding the key terms", "Deployment", 1, false],
+    ["a sentence holding a third of the key terms", "The bot is deployed on Fridays.", 0.3, false],
+  ])("warns of a weak match when %s leads the answer: %s", (_name, text, keyTermCoverage, weak) => {
+    const hit: RankedSentence = { sentence: sentence(text, 1), score: 1, dense: 0.7, keyTermCoverage };
+    const answer = composeAnswer("q", [hit], { maxSentences: 1, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 } });
+    expect(answer.answered).toBe(true);
     expect(answer.lowConfidence === true).toBe(weak);
   });
 

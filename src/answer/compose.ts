@@ -128,6 +128,20 @@ export function relevance(top: Pick<RankedSentence, "dense" | "keyTermCoverage">
   return (denseWeight * top.dense + top.keyTermCoverage) / (1 + denseWeight);
 }
 
+/**
+ * How sure an answer is, on the relevance scale. A heading, a question in the text (an FAQ) or a
+ * lead-in is short and worded like a topic or a question, so its cosine with a question runs high
+ * on one shared word: "What the bot guarantees, and what it does not" scored 0.55 for "How is the
+ * bot deployed?", and an FAQ's "How do I get access to production databases?" 0.52 for "How do I
+ * rotate the database password?", each holding under a third of the question's key terms. Its section is cited
+ * on the strength of that line alone, so such an answer counts as sure only as far as the line holds
+ * the question's key terms. Only the weak-match warning reads this; refusals keep the calibrated
+ * relevance, so no answer is lost.
+ */
+export function confidenceOf(top: RankedSentence, topRelevance: number): number {
+  return leadsIntoNext(top.sentence) ? Math.min(topRelevance, top.keyTermCoverage) : topRelevance;
+}
+
 export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
   readonly maxSentences: number;
   /**
@@ -204,7 +218,7 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     ...(context ? { context } : {}),
   }));
   const text = citedText(citations);
-  return { question, answered: true, text, citations, related: [], ...(topRelevance < lowConfidenceBelow ? { lowConfidence: true as const } : {}) };
+  return { question, answered: true, text, citations, related: [], ...(confidenceOf(top, topRelevance) < lowConfidenceBelow ? { lowConfidence: true as const } : {}) };
 }
 
 /** An answer that quotes `sentences` in the order given, each cited: a summary, or the passage around an answer. */
