@@ -279,22 +279,14 @@ describe("answer service", () => {
     expect(answer.citations.map((c) => c.text)).toEqual(["Installation", "Run npm ci in the project folder.", "It needs Node 20."]);
   });
 
-  it("answers with what follows a question in an FAQ, up to the next question", async () => {
-    const { open } = await setup({
-      "faq.md": "Where is the VPN guide?\nIt lives in the IT wiki under Network.\n\nHow do I reset my password?\nGo to Settings and click Reset.\n",
-    });
+  it.each([
+    ["a question line", "Where is the VPN guide?\nIt lives in the IT wiki under Network.\n\nHow do I reset my password?\nGo to Settings and click Reset.\n", "Where is the VPN guide?", ["Where is the VPN guide?", "It lives in the IT wiki under Network."]],
+    ["a bold question line with the answer on the line under it", "# FAQ\n\n**Where is the VPN guide?**\nIt lives in the IT wiki under Network.\n\n**How do I reset my password?**\nGo to Settings and click Reset.\n", "How do I reset my password?", ["**How do I reset my password?**", "Go to Settings and click Reset."]],
+  ])("answers an FAQ written as %s with what follows it, up to the next question", async (_name, faq, question, expected) => {
+    const { open } = await setup({ "faq.md": faq });
     const { service } = await open();
-    const answer = await service.answer("Where is the VPN guide?");
-    expect(answer.citations.map((c) => c.text)).toEqual(["Where is the VPN guide?", "It lives in the IT wiki under Network."]);
-  });
-
-  it("answers a bold FAQ question with the answer on the line under it", async () => {
-    const { open } = await setup({
-      "faq.md": "# FAQ\n\n**Where is the VPN guide?**\nIt lives in the IT wiki under Network.\n\n**How do I reset my password?**\nGo to Settings and click Reset.\n",
-    });
-    const { service } = await open();
-    const answer = await service.answer("How do I reset my password?");
-    expect(answer.citations.map((c) => c.text)).toEqual(["**How do I reset my password?**", "Go to Settings and click Reset."]);
+    const answer = await service.answer(question);
+    expect(answer.citations.map((c) => c.text)).toEqual(expected);
   });
 
   it("answers a lead-in ending in a colon with what it introduces, a code block included", async () => {
