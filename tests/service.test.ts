@@ -155,6 +155,20 @@ describe("answer service", () => {
     expect(linesOf(await service.answer("Tell me more", { topic: "Where do apples grow?" }))).toEqual([1, 3, 5, 7]);
   });
 
+  it("reads on past a list the answer already quoted when asked 'tell me more', with or without the conversation's memory", async () => {
+    const { open } = await setup({
+      "onboarding.md": "# Onboarding\n\n## Accounts\n\nYou need three accounts on day one:\n\n- GitHub, for the code\n- PagerDuty, for the on-call rota\n- The AWS console, through single sign-on\n\n## Laptop\n\nInstall the toolchain first. It takes ten minutes. Then clone the repository. Ask in the help channel if stuck.\n",
+    });
+    const { service } = await open();
+    const { ask } = conversation(service);
+    const topic = "What accounts do I need?";
+    const answer = await ask(topic);
+    expect(answer.citations.map((c) => c.text)).toEqual(["You need three accounts on day one:", "GitHub, for the code", "PagerDuty, for the on-call rota", "The AWS console, through single sign-on"]);
+    const after = ["Laptop", "Install the toolchain first.", "It takes ten minutes.", "Then clone the repository."];
+    expect((await ask("Tell me more")).citations.map((c) => c.text)).toEqual(after);
+    expect((await service.answer("Tell me more", { topic })).citations.map((c) => c.text)).toEqual(after);
+  });
+
   it("leaves out what the conversation already quoted when 'what else?' is asked again", async () => {
     const apples = ["Apples grow on trees in orchards.", "Apples grow well in cold climates.", "Apples grow in gardens and parks.", "Apples grow in many countries.", "Apples grow slowly.", "Apples grow near rivers.", "Apples grow on hills."];
     const { open } = await setup({ "apples.txt": `${apples.join("\n\n")}\n\nThe sea is deep and cold.\n` });

@@ -95,16 +95,17 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   };
   const previousOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id - 1);
   /**
-   * The sentence before `id` and the ones after it, as far as they are in the same file. When the
-   * conversation has already quoted all of that, the passage reads on from where the quoted run
-   * ends, as long again; empty at the end of the file.
+   * The sentence before `id` and the ones after it, as far as they are in the same file. Once the
+   * ones after it have all been quoted (an answer that cited a list or a heading's section, or an
+   * earlier "tell me more"), the passage reads on from where that quoted run ends, as long again:
+   * re-quoting the run would tell nothing new. Empty at the end of the file.
    */
   const passageAround = (id: number, quoted: ReadonlySet<string>): Sentence[] => {
     const source = index.sentences[id]!.source;
-    let start = sentenceOfFile(source, id - PASSAGE_BEFORE) ? id - PASSAGE_BEFORE : id;
-    let next = start;
-    while (sentenceOfFile(source, next) && quoted.has(quotedKey(index.sentences[next]!))) next++;
-    if (next > id + PASSAGE_AFTER) start = next;
+    let runEnd = id;
+    while (sentenceOfFile(source, runEnd + 1) && quoted.has(quotedKey(index.sentences[runEnd + 1]!))) runEnd++;
+    const readOn = runEnd >= id + PASSAGE_AFTER;
+    const start = readOn ? runEnd + 1 : sentenceOfFile(source, id - PASSAGE_BEFORE) ? id - PASSAGE_BEFORE : id;
     const passage: Sentence[] = [];
     for (let other = start; other <= start + PASSAGE_BEFORE + PASSAGE_AFTER; other++) {
       const sentence = sentenceOfFile(source, other);
@@ -183,7 +184,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const passageAnswer = async (question: string, topic: string, quoted: ReadonlySet<string>): Promise<Answer> => {
     const earlier = await answerTo(topic, topic);
     if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
-    const passage = passageAround(earlier.hits[0]!.id, quoted);
+    // What the earlier answer cited counts as quoted even when the conversation's memory was lost.
+    const passage = passageAround(earlier.hits[0]!.id, new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]));
     if (passage.length === 0) return { ...explainedNonAnswer(question, NOTHING_MORE_TEXT), followUpTo: topic };
     return { ...quoteSentences(question, passage), followUpTo: topic };
   };
