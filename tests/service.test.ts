@@ -333,6 +333,21 @@ describe("answer service", () => {
     expect(summary.citations.map((c) => c.text)).toEqual(["The tool renders invoices.", "It runs on Node 20."]);
   });
 
+  it("summarizes an FAQ with each quoted answer under its question", async () => {
+    const faq = [
+      ["**How do I get access to production databases?**", "Request the read-only role in the access portal."],
+      ["**Where are the architecture diagrams?**", "They live in the architecture folder of the monorepo."],
+      ["**Who do I ask about billing alerts?**", "The billing team owns them; ask in the billing help channel."],
+      ["**How do I book a meeting room?**", "Use the calendar and pick a room near your desk."],
+    ];
+    const { open } = await setup({ "faq.md": `# FAQ\n\n${faq.map((pair) => pair.join("\n")).join("\n\n")}\n` });
+    const { service } = await open();
+    const quoted = (await service.answer("Summarize the faq")).citations.map((c) => c.text);
+    const answers = faq.filter(([, answer]) => quoted.includes(answer!));
+    expect(answers.length).toBeGreaterThan(0);
+    for (const [question, answer] of answers) expect(quoted[quoted.indexOf(answer!) - 1]).toBe(question);
+  });
+
   it("cites a wrapped sentence with both of its lines", async () => {
     const { open } = await setup();
     const { service } = await open();

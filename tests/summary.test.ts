@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatAnswerText, summaryHeading } from "../src/answer/compose.js";
 import { composeSummary, filesToSummarize, openingSentence, summaryRequest, summarySentences } from "../src/answer/summary.js";
-import { isHeadingLike } from "../src/corpus/reference.js";
+import { answersQuestionBefore, isHeadingLike } from "../src/corpus/reference.js";
 import type { Sentence } from "../src/corpus/split.js";
 
 const sentence = (source: string, lineStart: number, text: string): Sentence => ({ text, source, lineStart, lineEnd: lineStart, charStart: 0, charEnd: text.length });
@@ -132,12 +132,39 @@ describe("summarySentences", () => {
   });
 
   it.each([
+    // 0 opening, 1 an FAQ question (off-centre), 2 its answer (most central), 3 a second theme
+    [2, [false, false, false, false], [0, 2]],
+    [3, [false, false, false, false], [0, 2, 3]],
+    // The answer brings its question along, in a place of its own...
+    [3, [false, false, true, false], [0, 1, 2]],
+    // ...and is passed over when only one place is left.
+    [2, [false, false, true, false], [0, 3]],
+    [4, [false, false, true, false], [0, 1, 2, 3]],
+  ])("%i wanted, leaning on the previous %j -> %j", (count, leansOnPrevious, expected) => {
+    const vectors = [unit(0, 0, 0, 1), unit(0.2, 0.2, 1, 0), unit(1, 0.35, 0, 0), unit(0.3, 1, 0, 0)];
+    expect(summarySentences(vectors, count, [], leansOnPrevious)).toEqual(expected);
+  });
+
+  it.each([
     [0, 3, []],
     [2, 5, [0, 1]],
     [4, 0, []],
   ])("%i sentences, %i wanted -> %j", (n, count, expected) => {
     const vectors = Array.from({ length: n }, (_, i) => unit(1, i));
     expect(summarySentences(vectors, count)).toEqual(expected);
+  });
+});
+
+describe("answersQuestionBefore", () => {
+  it.each([
+    ["an answer under a bold question", { text: "They live in the docs folder." }, { text: "**Where are the diagrams?**" }, true],
+    ["an answer under a question line", { text: "Go to Settings." }, { text: "How do I reset my password?" }, true],
+    ["a sentence after a statement", { text: "They live in the docs folder." }, { text: "Diagrams are drawn by hand." }, false],
+    ["a heading after a question", { text: "Billing", kind: "heading" as const }, { text: "Who owns billing?" }, false],
+    ["a line after code ending in a question mark", { text: "It prints yes.", kind: "item" as const }, { text: "echo 'ok?'", kind: "code" as const }, false],
+    ["the first sentence", { text: "They live in the docs folder." }, undefined, false],
+  ])("%s -> %s", (_name, passage, previous, expected) => {
+    expect(answersQuestionBefore(passage, previous)).toBe(expected);
   });
 });
 
@@ -148,6 +175,9 @@ describe("isHeadingLike and openingSentence", () => {
     ["Pears ripen in September.", false],
     ["What is CiteBot?", false],
     ["Note:", false],
+    ["**Accounts**", true],
+    ["**Where is the VPN guide?**", false],
+    ["__Done.__", false],
     ["A very long line without any closing punctuation that goes on and on for many words here", false],
   ])("%j -> %s", (text, expected) => {
     expect(isHeadingLike(text)).toBe(expected);

@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config.js";
-import { isLeadIn, standsAlone, startsSection } from "../corpus/reference.js";
+import { answersQuestionBefore, isLeadIn, standsAlone, startsSection } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -125,6 +125,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
         file.ids.map((id) => index.dense.vectorOf(id)),
         SUMMARY_SENTENCES,
         file.sentences.map((sentence) => !standsAlone(sentence)),
+        file.sentences.map((sentence, i) => answersQuestionBefore(sentence, file.sentences[i - 1])),
       );
       picked = positions.map((i) => file.sentences[i]!);
       summaries.set(file.source, picked);

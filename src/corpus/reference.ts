@@ -17,8 +17,11 @@ export function opensWithBackReference(text: string): boolean {
  */
 export function isHeadingLike(text: string): boolean {
   const trimmed = text.trim();
+  // Closing emphasis is markup, not punctuation: "**Where is the VPN guide?**" is a question,
+  // "**Accounts**" a heading.
+  const words = trimmed.replace(/[*_]+$/u, "");
   // A table row ("| Pro | $10 |") is data, not a heading, however short.
-  return !trimmed.startsWith("|") && !/[.!?…:;"'”’)\]]$/u.test(trimmed) && trimmed.split(/\s+/u).length <= 12;
+  return !trimmed.startsWith("|") && !/[.!?…:;"'”’)\]]$/u.test(words) && trimmed.split(/\s+/u).length <= 12;
 }
 
 /** A passage and, when the splitter knows it, the Markdown structure it came from. */
@@ -65,4 +68,13 @@ export function leadsIntoNext(passage: Passage): boolean {
  */
 export function standsAlone(passage: Passage): boolean {
   return !isHeading(passage) && !isLeadIn(passage) && passage.kind !== "code" && passage.kind !== "row";
+}
+
+/**
+ * Whether a passage answers a question in the text just before it (an FAQ's "They live in the docs
+ * folder." under "**Where are the diagrams?**"): alone it does not say what it is about.
+ */
+export function answersQuestionBefore(passage: Passage, previous: Passage | undefined): boolean {
+  if (!previous || passage.kind === "heading") return false;
+  return previous.kind !== "code" && previous.kind !== "row" && isQuestionSentence(previous.text);
 }

@@ -26,6 +26,7 @@ import { summaryRequest, summarySentences } from "../answer/summary.js";
 import { publishReport, runCommand } from "../cli/run.js";
 import { DEFAULT_EMBEDDING_MODEL, readEngineConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
+import { answersQuestionBefore } from "../corpus/reference.js";
 import { splitSentences } from "../corpus/split.js";
 import { CachingEmbeddings } from "../embeddings/cache.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -225,7 +226,8 @@ async function summaryCoverage(articles: readonly EvalArticle[], embeddings: Cac
   for (const [i, article] of articles.entries()) {
     const half = i % 2;
     const vectors = await embeddings.embedDocuments(article.sentences.map((s) => s.text));
-    const picked = new Set(summarySentences(vectors, SUMMARY_SENTENCES));
+    const faqAnswers = article.sentences.map((sentence, at) => answersQuestionBefore(sentence, article.sentences[at - 1]));
+    const picked = new Set(summarySentences(vectors, SUMMARY_SENTENCES, [], faqAnswers));
     const count = Math.min(SUMMARY_SENTENCES, article.sentences.length);
     for (const q of article.questions) {
       shares.questions[half]! += 1;
