@@ -108,6 +108,7 @@ describe("citedText", () => {
     ["sentences run on as a paragraph", ["A.", "B."], "A. [1] B. [2]"],
     ["a code block stands on lines of its own", ["Run:", "npm ci\nnpm start", "Done."], "Run: [1]\nnpm ci\nnpm start [2]\nDone. [3]"],
     ["a code block first", ["npm ci\nnpm start", "Done."], "npm ci\nnpm start [1]\nDone. [2]"],
+    ["table rows stand on lines of their own", ["Publish steps:", "| Tag | git tag |", "| Build | make dist |"], "Publish steps: [1]\n| Tag | git tag | [2]\n| Build | make dist | [3]"],
     ["nothing cited", [], ""],
   ])("%s", (_name, texts, expected) => {
     expect(citedText(texts.map((text, i) => ({ text, n: i + 1 })))).toBe(expected);
@@ -130,6 +131,21 @@ describe("formatting", () => {
   it("indents the later lines of a quoted code block under its source", () => {
     const text = formatAnswerText(composeAnswer("q", [ranked("npm ci\nnpm start", 3, 0.9)], { maxSentences: 3 }));
     expect(text).toBe('npm ci\nnpm start [1]\n\nSources:\n[1] corpus/a.txt:3  "npm ci\n    npm start"');
+  });
+});
+
+describe("composeAnswer: a table row's header as context", () => {
+  const header: Sentence = { ...sentence("| Step | Command | Owner |", 3), kind: "header-row" };
+  const headerRowOf = (hit: RankedSentence) => (hit.sentence.lineStart === 5 ? header : undefined);
+  const row = (text: string, kind?: Sentence["kind"]): RankedSentence => ({ ...ranked(text, 5, 0.9), sentence: { ...sentence(text, 5), ...(kind ? { kind } : {}) } });
+
+  it.each([
+    { case: "a later row", hit: row("| Publish | `make publish` | Release captain |", "row"), text: "| Step | Command | Owner | [1]\n| Publish | `make publish` | Release captain | [2]", context: true },
+    { case: "a sentence", hit: row("Publish with make publish."), text: "Publish with make publish. [1]", context: false },
+  ])("$case -> header cited first: $context", ({ hit, text, context }) => {
+    const answer = composeAnswer("q", [hit], { maxSentences: 3, headerRowOf });
+    expect(answer.text).toBe(text);
+    expect(answer.citations[0]!.context === true).toBe(context);
   });
 });
 

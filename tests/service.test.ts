@@ -333,6 +333,17 @@ describe("answer service", () => {
     expect(summary.citations.map((c) => c.text)).toEqual(["The tool renders invoices.", "It runs on Node 20."]);
   });
 
+  it("cites a table row under its table's header row, and the header of its own table", async () => {
+    const { open } = await setup({
+      "release.md": "# Release\n\n| Step | Command | Owner |\n|---|---|---|\n| Tag | `git tag` | Captain |\n| Publish | `make publish` | Captain |\n\n| Region | Rollout day |\n|---|---|\n| Europe | Tuesday |\n| Asia | Wednesday |\n",
+    });
+    const { service } = await open();
+    const publish = await service.answer("What is the publish command?");
+    expect(publish.citations.map((c) => [c.text, c.context === true])).toEqual([["| Step | Command | Owner |", true], ["| Publish | `make publish` | Captain |", false]]);
+    const asia = await service.answer("What is planned for Asia?");
+    expect(asia.citations.map((c) => c.text)).toEqual(["| Region | Rollout day |", "| Asia | Wednesday |"]);
+  });
+
   it("summarizes an FAQ with each quoted answer under its question", async () => {
     const faq = [
       ["**How do I get access to production databases?**", "Request the read-only role in the access portal."],

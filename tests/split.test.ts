@@ -93,6 +93,18 @@ describe("splitSentences hard cases", () => {
     expect(splitSentences("A title line\n\nSome prose.", "a.txt").every((s) => s.kind === undefined)).toBe(true);
   });
 
+  it("marks a table's first row as its header only when the separator line is right under it", () => {
+    const kinds = (input: string) => splitSentences(input, "a.md").map((s) => [s.text, s.kind]);
+    expect(kinds("| Step | Owner |\n|---|:---:|\n| Tag | Captain |\n| Build | CI |")).toEqual([
+      ["| Step | Owner |", "header-row"],
+      ["| Tag | Captain |", "row"],
+      ["| Build | CI |", "row"],
+    ]);
+    expect(kinds("| Step | Owner |\r\n|---|---|\r\n| Tag | Captain |")).toEqual([["| Step | Owner |", "header-row"], ["| Tag | Captain |", "row"]]);
+    expect(kinds("| Tag | Captain |\n\n|---|---|")).toEqual([["| Tag | Captain |", "row"]]);
+    expect(kinds("Prose line.\n|---|---|")).toEqual([["Prose line.", undefined]]);
+  });
+
   it("keeps the kind through the index's documents", () => {
     for (const sentence of splitSentences("# Title\n\n- an item\n\nProse.", "a.md")) {
       expect(documentToSentence(sentenceToDocument(sentence, 0))).toEqual(sentence);

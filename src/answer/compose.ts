@@ -150,6 +150,12 @@ export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
    */
   readonly previousOf?: (hit: R) => Sentence | undefined;
   /**
+   * The header row of a hit's table, when the hit is a later row. When given and the best sentence
+   * is such a row ("| Publish | `make publish` | Release captain |"), the header is cited before it,
+   * so its cells have names.
+   */
+  readonly headerRowOf?: (hit: R) => Sentence | undefined;
+  /**
    * The sentences after a hit, up to the next heading or question, in document order. When given
    * and the best sentence is a heading ("Installation") or a question in the text (an FAQ), they
    * are cited after it instead of runners-up.
@@ -203,7 +209,11 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;
     chosen.splice(0, chosen.length, top, ...section.slice(0, options.maxSentences).map((sentence) => ({ sentence, score: scoreOf(sentence) })));
   }
-  const context = opensWithBackReference(top.sentence.text) ? options.previousOf?.(top) : undefined;
+  const context = opensWithBackReference(top.sentence.text)
+    ? options.previousOf?.(top)
+    : top.sentence.kind === "row"
+      ? options.headerRowOf?.(top)
+      : undefined;
   if (context && !seenText.has(context.text)) {
     const score = ranked.find((r) => r.sentence === context)?.score ?? 0;
     chosen.unshift({ sentence: context, score, context: true });
@@ -229,17 +239,21 @@ export function quoteSentences(question: string, sentences: readonly Sentence[])
 
 /**
  * The answer text: each cited text followed by its [n] marker. Sentences run on as a paragraph;
- * a passage of several lines (a code block) stands on lines of its own, so its lines stay lines.
+ * a passage of several lines (a code block) and a table row stand on lines of their own, so lines
+ * stay lines and a header sits above its row.
  * `show` renders each text (Slack escapes it and fences code).
  */
 export function citedText<C extends Pick<Citation, "text" | "n">>(citations: readonly C[], show: (citation: C) => string = (c) => c.text): string {
   let text = "";
   citations.forEach((c, i) => {
-    const multiLine = c.text.includes("\n");
-    if (i > 0) text += multiLine || citations[i - 1]!.text.includes("\n") ? "\n" : " ";
+    if (i > 0) text += standsOnOwnLines(c.text) || standsOnOwnLines(citations[i - 1]!.text) ? "\n" : " ";
     text += `${show(c)} [${c.n}]`;
   });
   return text;
+}
+
+function standsOnOwnLines(text: string): boolean {
+  return text.includes("\n") || /^\|.*\|$/su.test(text);
 }
 
 function round(x: number): number {

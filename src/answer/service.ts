@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config.js";
-import { answersQuestionBefore, isLeadIn, standsAlone, startsSection } from "../corpus/reference.js";
+import { answersQuestionBefore, isLeadIn, isTableRow, standsAlone, startsSection } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -94,6 +94,15 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     return sentence?.source === source ? sentence : undefined;
   };
   const previousOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id - 1);
+  /** The header row of the table holding a body row: the rows between are on adjacent lines. */
+  const headerRowOf = (hit: { id: number; sentence: Sentence }) => {
+    for (let id = hit.id - 1, below = hit.sentence; ; id--) {
+      const above = sentenceOfFile(hit.sentence.source, id);
+      if (!above || !isTableRow(above) || above.lineEnd < below.lineStart - 2) return undefined;
+      if (above.kind === "header-row") return above;
+      below = above;
+    }
+  };
   /**
    * The sentence before `id` and the ones after it, as far as they are in the same file. Once the
    * ones after it have all been quoted (an answer that cited a list or a heading's section, or an
@@ -149,7 +158,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return section;
   };
-  const composeOptions = { maxSentences: config.maxAnswerSentences, previousOf, sectionAfter, abstention };
+  const composeOptions = { maxSentences: config.maxAnswerSentences, previousOf, headerRowOf, sectionAfter, abstention };
   const answerTo = async (question: string, text: string, candidates = Math.max(5, config.maxAnswerSentences)) => {
     const hits = await queue.run(() => retriever.retrieve(text, candidates));
     return { hits, answer: composeAnswer(question, hits, composeOptions) };
@@ -203,15 +212,17 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     // A heading's section and an answer's context sentence must not bring back what was quoted
     // either; a heading whose section has all been quoted has nothing left to lead into.
     const freshSection = (hit: { id: number; sentence: Sentence }) => sectionAfter(hit).filter(fresh);
+    const freshOnly = (contextOf: (hit: { id: number; sentence: Sentence }) => Sentence | undefined) => (hit: { id: number; sentence: Sentence }) => {
+      const context = contextOf(hit);
+      return context && fresh(context) ? context : undefined;
+    };
     const allQuoted = (section: readonly Sentence[]) => section.length > 0 && !section.some(fresh);
     const rest = earlier.hits.filter((hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && allQuoted(sectionAfter(hit))));
     const others = composeAnswer(question, rest, {
       ...composeOptions,
       sectionAfter: freshSection,
-      previousOf: (hit) => {
-        const previous = previousOf(hit);
-        return previous && fresh(previous) ? previous : undefined;
-      },
+      previousOf: freshOnly(previousOf),
+      headerRowOf: freshOnly(headerRowOf),
     });
     // Nothing further is relevant: the closest of the rest would be unrelated, so none is listed.
     return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT, related: [] }), followUpTo: topic };

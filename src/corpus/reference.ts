@@ -27,6 +27,11 @@ export function isHeadingLike(text: string): boolean {
 /** A passage and, when the splitter knows it, the Markdown structure it came from. */
 export type Passage = Pick<Sentence, "text" | "kind">;
 
+/** A row of a Markdown table, its header row included. */
+export function isTableRow(passage: Passage): boolean {
+  return passage.kind === "row" || passage.kind === "header-row";
+}
+
 /**
  * A heading: a Markdown heading, or prose that looks like one (a title line in a .txt file). A
  * list item, table row or code block never is, however short ("PagerDuty, for the on-call rota").
@@ -49,12 +54,12 @@ export function isQuestionSentence(text: string): boolean {
  * it says nothing; the code block or list after it is the content.
  */
 export function isLeadIn(passage: Passage): boolean {
-  return passage.kind !== "code" && passage.kind !== "row" && /:[*_]*$/u.test(passage.text.trim());
+  return passage.kind !== "code" && !isTableRow(passage) && /:[*_]*$/u.test(passage.text.trim());
 }
 
 /** Where a new section begins: a heading or a question in the text (an FAQ entry). */
 export function startsSection(passage: Passage): boolean {
-  return isHeading(passage) || (passage.kind !== "code" && passage.kind !== "row" && isQuestionSentence(passage.text));
+  return isHeading(passage) || (passage.kind !== "code" && !isTableRow(passage) && isQuestionSentence(passage.text));
 }
 
 /** A heading, a question or a lead-in: a sentence that leads into the ones after it, which hold the answer. */
@@ -67,7 +72,7 @@ export function leadsIntoNext(passage: Passage): boolean {
  * heading, a lead-in ("Clone the repo and run:"), a code block or a table row.
  */
 export function standsAlone(passage: Passage): boolean {
-  return !isHeading(passage) && !isLeadIn(passage) && passage.kind !== "code" && passage.kind !== "row";
+  return !isHeading(passage) && !isLeadIn(passage) && passage.kind !== "code" && !isTableRow(passage);
 }
 
 /**
@@ -76,5 +81,5 @@ export function standsAlone(passage: Passage): boolean {
  */
 export function answersQuestionBefore(passage: Passage, previous: Passage | undefined): boolean {
   if (!previous || passage.kind === "heading") return false;
-  return previous.kind !== "code" && previous.kind !== "row" && isQuestionSentence(previous.text);
+  return previous.kind !== "code" && !isTableRow(previous) && isQuestionSentence(previous.text);
 }

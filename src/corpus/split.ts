@@ -18,7 +18,7 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 7;
+export const SPLITTER_VERSION = 8;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -44,7 +44,8 @@ export interface Sentence {
   readonly kind?: SentenceKind;
 }
 
-export type SentenceKind = "heading" | "item" | "row" | "code";
+/** "header-row" is a table's first row, the one above the "|---|" line: it names the columns of the rows under it. */
+export type SentenceKind = "heading" | "item" | "row" | "header-row" | "code";
 
 interface Block {
   start: number;
@@ -144,6 +145,7 @@ const HEADING = /^ {0,3}#{1,6}(?:[ \t]+|$)/;
 const LIST_ITEM = /^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+/;
 const FENCE = /^ {0,3}(```|~~~)/;
 const TABLE_ROW = /^[ \t]*\|/;
+const TABLE_SEPARATOR = /^[\s|:-]+$/;
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 /** A line that is all strong emphasis: "**Where are the docs?**", "__Accounts__". */
 const STRONG_LINE = /^ {0,3}(\*\*|__)(?=\S)(?:(?!\1).)*\S\1[ \t]*$/;
@@ -186,7 +188,12 @@ function findBlocks(text: string, source: string): Block[] {
       blocks.push({ start: lineStart + markerLength, end, kind: "heading" });
     } else if (markdown && TABLE_ROW.test(line)) {
       flush();
-      if (!/^[\s|:-]+$/.test(line)) blocks.push({ start: lineStart, end: contentEnd, kind: "row" });
+      if (TABLE_SEPARATOR.test(line)) {
+        const header = blocks.at(-1);
+        if (header?.kind === "row" && text.lastIndexOf("\n", lineStart - 2) < header.start) header.kind = "header-row";
+      } else {
+        blocks.push({ start: lineStart, end: contentEnd, kind: "row" });
+      }
     } else if (LIST_ITEM.test(line)) {
       flush();
       current = { start: lineStart + (LIST_ITEM.exec(line)?.[0].length ?? 0), end: contentEnd, kind: "item" };
