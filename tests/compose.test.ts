@@ -134,6 +134,28 @@ describe("formatting", () => {
   });
 });
 
+describe("composeAnswer: the next sentence when it supplies what the question asks for", () => {
+  const best = "Run the full regression suite with make regression.";
+  const nextOf = (text: string) => (hit: RankedSentence) => (hit.sentence.lineStart === 8 ? sentence(text, 9) : undefined);
+
+  it.each([
+    { case: "a number the best sentence lacks, pointing back", question: "How long does the regression suite take?", top: best, next: "It takes about two hours.", cites: [8, 9] },
+    { case: "a name the best sentence lacks, pointing back", question: "Who runs the regression suite?", top: "the regression suite runs nightly.", next: "It is run by Priya Shah.", cites: [8, 9] },
+    { case: "the best sentence has a number", question: "How long does the regression suite take?", top: "Run all 400 regression tests.", next: "It takes about two hours.", cites: [8] },
+    { case: "the next sentence names its subject", question: "How long does the regression suite take?", top: best, next: "Deploys take about two hours.", cites: [8] },
+    { case: "the next sentence has no number", question: "How long does the regression suite take?", top: best, next: "It is slow.", cites: [8] },
+    { case: "the question asks for neither", question: "What does the regression suite check?", top: best, next: "It takes about two hours.", cites: [8] },
+  ])("$case -> cites lines $cites", ({ question, top, next, cites }) => {
+    const answer = composeAnswer(question, [ranked(top, 8, 0.9)], { maxSentences: 3, nextOf: nextOf(next) });
+    expect(answer.citations.map((c) => c.lineStart)).toEqual(cites);
+  });
+
+  it("keeps to maxSentences, the best sentence first", () => {
+    const answer = composeAnswer("How long does the regression suite take?", [ranked(best, 8, 0.9), ranked("Also run the smoke tests.", 20, 0.89)], { maxSentences: 2, nextOf: nextOf("It takes about two hours.") });
+    expect(answer.citations.map((c) => c.lineStart)).toEqual([8, 9]);
+  });
+});
+
 describe("composeAnswer: a table row's header as context", () => {
   const header: Sentence = { ...sentence("| Step | Command | Owner |", 3), kind: "header-row" };
   const headerRowOf = (hit: RankedSentence) => (hit.sentence.lineStart === 5 ? header : undefined);

@@ -344,6 +344,15 @@ describe("answer service", () => {
     expect(asia.citations.map((c) => c.text)).toEqual(["| Region | Rollout day |", "| Asia | Wednesday |"]);
   });
 
+  it("cites the next sentence when it supplies the number the question asks for", async () => {
+    const { open } = await setup({
+      "release.md": "# Release\n\n1. Freeze the main branch at noon.\n2. Run the full regression suite with make regression. It takes about two hours.\n3. Ask QA to sign off.\n",
+    });
+    const { service } = await open();
+    const answer = await service.answer("How long does the regression suite take?");
+    expect(answer.citations.map((c) => c.text)).toEqual(["Run the full regression suite with make regression.", "It takes about two hours."]);
+  });
+
   it("summarizes an FAQ with each quoted answer under its question", async () => {
     const faq = [
       ["**How do I get access to production databases?**", "Request the read-only role in the access portal."],

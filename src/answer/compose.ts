@@ -1,5 +1,6 @@
 import { leadsIntoNext, opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
+import { answerTypeMatch, answerTypeOf } from "../retrieval/answer-type.js";
 
 /**
  * Answer composition: from ranked sentences to an extractive answer with numbered citations. Pure.
@@ -156,6 +157,13 @@ export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
    */
   readonly headerRowOf?: (hit: R) => Sentence | undefined;
   /**
+   * The sentence just after a hit's in the same file, if any. When given, the question asks for a
+   * number or a name that the best sentence lacks, and the next sentence points back to it and
+   * supplies one ("Run the regression suite." -> "It takes about two hours."), that sentence is cited
+   * right after the best one.
+   */
+  readonly nextOf?: (hit: R) => Sentence | undefined;
+  /**
    * The sentences after a hit, up to the next heading or question, in document order. When given
    * and the best sentence is a heading ("Installation") or a question in the text (an FAQ), they
    * are cited after it instead of runners-up.
@@ -209,6 +217,12 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;
     chosen.splice(0, chosen.length, top, ...section.slice(0, options.maxSentences).map((sentence) => ({ sentence, score: scoreOf(sentence) })));
   }
+  const continuation = section.length === 0 ? answeringNext(question, top.sentence, options.nextOf?.(top)) : undefined;
+  if (continuation && !seenText.has(continuation.text)) {
+    const scoreOf = ranked.find((r) => r.sentence === continuation)?.score ?? 0;
+    chosen.splice(1, 0, { sentence: continuation, score: scoreOf });
+    chosen.splice(options.maxSentences);
+  }
   const context = opensWithBackReference(top.sentence.text)
     ? options.previousOf?.(top)
     : top.sentence.kind === "row"
@@ -229,6 +243,13 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   }));
   const text = citedText(citations);
   return { question, answered: true, text, citations, related: [], ...(confidenceOf(top, topRelevance) < lowConfidenceBelow ? { lowConfidence: true as const } : {}) };
+}
+
+/** The sentence after the best one, when it supplies the number or name asked for that the best one lacks, pointing back to it. */
+function answeringNext(question: string, best: Sentence, next: Sentence | undefined): Sentence | undefined {
+  const type = answerTypeOf(question);
+  if (!next || type === "other" || answerTypeMatch(type, question, best.text) === 1) return undefined;
+  return opensWithBackReference(next.text) && answerTypeMatch(type, question, next.text) === 1 ? next : undefined;
 }
 
 /** An answer that quotes `sentences` in the order given, each cited: a summary, or the passage around an answer. */

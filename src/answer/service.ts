@@ -94,6 +94,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     return sentence?.source === source ? sentence : undefined;
   };
   const previousOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id - 1);
+  const nextOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id + 1);
   /** The header row of the table holding a body row: the rows between are on adjacent lines. */
   const headerRowOf = (hit: { id: number; sentence: Sentence }) => {
     for (let id = hit.id - 1, below = hit.sentence; ; id--) {
@@ -158,7 +159,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return section;
   };
-  const composeOptions = { maxSentences: config.maxAnswerSentences, previousOf, headerRowOf, sectionAfter, abstention };
+  const composeOptions = { maxSentences: config.maxAnswerSentences, previousOf, nextOf, headerRowOf, sectionAfter, abstention };
   const answerTo = async (question: string, text: string, candidates = Math.max(5, config.maxAnswerSentences)) => {
     const hits = await queue.run(() => retriever.retrieve(text, candidates));
     return { hits, answer: composeAnswer(question, hits, composeOptions) };
@@ -222,6 +223,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       ...composeOptions,
       sectionAfter: freshSection,
       previousOf: freshOnly(previousOf),
+      nextOf: freshOnly(nextOf),
       headerRowOf: freshOnly(headerRowOf),
     });
     // Nothing further is relevant: the closest of the rest would be unrelated, so none is listed.

@@ -123,7 +123,11 @@ export function answerCitations(
         const previous = article.sentences[hit.id - 1];
         return previous?.source === article.sentences[hit.id]!.source ? previous : undefined;
       };
-      const answer = composeAnswer(q.question, outcomes[a]![i]!.hits, { maxSentences, previousOf, abstention: rule });
+      const nextOf = (hit: { id: number }) => {
+        const next = article.sentences[hit.id + 1];
+        return next?.source === article.sentences[hit.id]!.source ? next : undefined;
+      };
+      const answer = composeAnswer(q.question, outcomes[a]![i]!.hits, { maxSentences, previousOf, nextOf, abstention: rule });
       const gold = article.sentences[q.gold]!;
       return { answered: answer.answered, citations: answer.citations.length, citesGold: answer.citations.some((c) => c.text === gold.text && c.source === gold.source) };
     }),
