@@ -353,7 +353,7 @@ describe("answer service", () => {
     expect(answer.citations.map((c) => c.text)).toEqual(["Run the full regression suite with make regression.", "It takes about two hours."]);
   });
 
-  it("summarizes an FAQ with each quoted answer under its question", async () => {
+  it("summarizes an FAQ with each quoted answer under its question, and no question alone", async () => {
     const faq = [
       ["**How do I get access to production databases?**", "Request the read-only role in the access portal."],
       ["**Where are the architecture diagrams?**", "They live in the architecture folder of the monorepo."],
@@ -366,6 +366,8 @@ describe("answer service", () => {
     const answers = faq.filter(([, answer]) => quoted.includes(answer!));
     expect(answers.length).toBeGreaterThan(0);
     for (const [question, answer] of answers) expect(quoted[quoted.indexOf(answer!) - 1]).toBe(question);
+    // ...and no question without its answer.
+    for (const [question, answer] of faq) if (quoted.includes(question!)) expect(quoted[quoted.indexOf(question!) + 1]).toBe(answer);
   });
 
   it("cites a wrapped sentence with both of its lines", async () => {

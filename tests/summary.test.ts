@@ -146,6 +146,18 @@ describe("summarySentences", () => {
   });
 
   it.each([
+    // The FAQ's question (1) is passed over alone but comes in with its answer (2).
+    [3, [false, true, false, false], [false, false, true, false], [0, 1, 2]],
+    [3, [false, true, false, false], [false, false, false, false], [0, 2, 3]],
+    // An answer that opens the summary brings its question, if there is room.
+    [2, [true, false, false, false], [false, true, false, false], [0, 1]],
+    [1, [true, false, false, false], [false, true, false, false], [1]],
+  ])("%i wanted, skipping %j, leaning on the previous %j -> %j", (count, skip, leansOnPrevious, expected) => {
+    const vectors = [unit(0, 0, 0, 1), unit(0.2, 0.2, 1, 0), unit(1, 0.35, 0, 0), unit(0.3, 1, 0, 0)];
+    expect(summarySentences(vectors, count, skip, leansOnPrevious)).toEqual(expected);
+  });
+
+  it.each([
     [0, 3, []],
     [2, 5, [0, 1]],
     [4, 0, []],

@@ -134,7 +134,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const positions = summarySentences(
         file.ids.map((id) => index.dense.vectorOf(id)),
         SUMMARY_SENTENCES,
-        file.sentences.map((sentence) => !standsAlone(sentence)),
+        // A question in the text (an FAQ's) asks rather than tells: it comes in only with its answer.
+        file.sentences.map((sentence) => !standsAlone(sentence) || startsSection(sentence)),
         file.sentences.map((sentence, i) => answersQuestionBefore(sentence, file.sentences[i - 1])),
       );
       picked = positions.map((i) => file.sentences[i]!);

@@ -160,18 +160,21 @@ export function summarySentences(
     .filter((i) => i !== lead && eligible(i))
     .sort((a, b) => centrality[b]! - centrality[a]!)
     .slice(0, SUMMARY_POOL);
-  const chosen = new Set([lead]);
+  const chosen = new Set<number>();
   // The sentence a pick brings along: the one before it, when the pick leans on it and it is not
-  // already in (the opening sentence is the first eligible one, so it brings none).
-  const companion = (i: number) => (leansOnPrevious[i] && i > 0 && eligible(i - 1) && !chosen.has(i - 1) ? i - 1 : undefined);
+  // already in. It need not be eligible: an FAQ's question is passed over alone, but not with its answer.
+  const companion = (i: number) => (leansOnPrevious[i] && i > 0 && !chosen.has(i - 1) ? i - 1 : undefined);
   // Redundancy with the chosen set, kept up to date incrementally: one pass over the pool per pick.
-  const redundancy = new Map(pool.map((i) => [i, dot(vectors[i]!, vectors[lead]!)]));
+  const redundancy = new Map(pool.map((i) => [i, -Infinity]));
   const choose = (picked: number) => {
     chosen.add(picked);
     redundancy.delete(picked);
     for (const [i, similarity] of redundancy) redundancy.set(i, Math.max(similarity, dot(vectors[i]!, vectors[picked]!)));
   };
   const limit = Math.min(count, n);
+  const leadCompanion = limit > 1 ? companion(lead) : undefined;
+  choose(lead);
+  if (leadCompanion !== undefined) choose(leadCompanion);
   while (chosen.size < limit) {
     let best = -1;
     let bestScore = -Infinity;
