@@ -76,6 +76,12 @@ describe("splitSentences hard cases", () => {
     ["a wholly bold first line stands apart from the lines after it", "**How do I get access?**\nRequest the role.\n\n__Accounts__\nYou need three.", ["**How do I get access?**", "Request the role.", "__Accounts__", "You need three."]],
     ["a bold line inside a paragraph does not cut it", "A sentence that wraps\n**a bold line**\nin the middle.", ["A sentence that wraps **a bold line** in the middle."]],
     ["a line that only opens and closes with bold is not wholly bold", "**Fair** and **square**\nit ends.", ["**Fair** and **square** it ends."]],
+    ["front matter is skipped, its title kept as a heading", "---\ntitle: \"Release process\"\nauthor: Jane\n---\n\nBody text.", ["Release process", "Body text."]],
+    ["front matter without a title", "---\nauthor: Jane\n...\nBody text.", ["Body text."]],
+    ["an unclosed front matter is text", "---\nno closing\n\nText.", ["no closing", "Text."]],
+    ["a rule later in the file does not open front matter", "Intro.\n\n---\n\ntitle: x\n\n---", ["Intro.", "title: x"]],
+    ["HTML comments are not cited", "Before.\n\n<!-- note -->\n\n<!--\nhidden\n-->\nAfter. Text <!-- inline --> stays.", ["Before.", "After.", "Text <!-- inline --> stays."]],
+    ["a comment inside code is code", "```\n<!-- kept -->\n```", ["<!-- kept -->"]],
   ])("markdown: %s", (_name, input, expected) => {
     expect(texts(input, "notes.md")).toEqual(expected);
   });
@@ -103,6 +109,14 @@ describe("splitSentences hard cases", () => {
     expect(kinds("| Step | Owner |\r\n|---|---|\r\n| Tag | Captain |")).toEqual([["| Step | Owner |", "header-row"], ["| Tag | Captain |", "row"]]);
     expect(kinds("| Tag | Captain |\n\n|---|---|")).toEqual([["| Tag | Captain |", "row"]]);
     expect(kinds("Prose line.\n|---|---|")).toEqual([["Prose line.", undefined]]);
+  });
+
+  it("cites a front-matter title at its own line and offsets", () => {
+    const text = "---\r\ntitle: 'Release process'\r\n---\r\nBody.\r\n";
+    const [title, body] = splitSentences(text, "a.md");
+    expect(title).toMatchObject({ text: "Release process", kind: "heading", lineStart: 2, lineEnd: 2 });
+    expect(text.slice(title!.charStart, title!.charEnd)).toBe("Release process");
+    expect(body).toMatchObject({ text: "Body.", lineStart: 4 });
   });
 
   it("keeps the kind through the index's documents", () => {

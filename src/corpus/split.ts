@@ -18,7 +18,7 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 8;
+export const SPLITTER_VERSION = 9;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -160,15 +160,22 @@ function findBlocks(text: string, source: string): Block[] {
     current = undefined;
   };
   let fence: { marker: string; block: Block } | undefined;
+  let inComment = false;
 
-  let lineStart = 0;
+  let lineStart = markdown ? skipFrontMatter(text, blocks) : 0;
   while (lineStart <= text.length) {
     let lineEnd = text.indexOf("\n", lineStart);
     if (lineEnd === -1) lineEnd = text.length;
     const contentEnd = lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
     const line = text.slice(lineStart, contentEnd);
 
-    if (fence) {
+    if (inComment) {
+      inComment = !line.includes("-->");
+    } else if (markdown && !fence && line.trimStart().startsWith("<!--") && (!line.includes("-->") || /-->\s*$/.test(line))) {
+      // An HTML comment is not shown to readers: nothing in it is cited.
+      flush();
+      inComment = !line.includes("-->");
+    } else if (fence) {
       fence.block.end = contentEnd;
       if (line.trimStart().startsWith(fence.marker)) {
         blocks.push({ start: fence.block.start, end: lineStart, kind: "code" });
@@ -214,6 +221,33 @@ function findBlocks(text: string, source: string): Block[] {
   flush();
   if (fence) blocks.push(fence.block);
   return blocks;
+}
+
+/**
+ * Skips YAML front matter ("---" on the first line, up to the next "---" or "..." line): it is
+ * metadata, not text. Its `title:` value, if any, becomes a heading block. Returns where the text
+ * proper starts (0 when there is no front matter).
+ */
+function skipFrontMatter(text: string, blocks: Block[]): number {
+  const opening = /^---[ \t]*\r?\n/.exec(text);
+  if (!opening) return 0;
+  const closing = /^(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/m.exec(text.slice(opening[0].length));
+  if (!closing) return 0;
+  const end = opening[0].length + closing.index;
+  const titleAt = /^title:/m.exec(text.slice(opening[0].length, end));
+  if (titleAt) {
+    // Worked out by hand, not by one regular expression: a lazy match up to optional quotes and
+    // spaces backtracks quadratically on a long line of spaces.
+    let start = opening[0].length + titleAt.index + "title:".length;
+    let stop = text.indexOf("\n", start);
+    if (stop === -1 || stop > end) stop = end;
+    while (start < stop && isSpace(text.charCodeAt(start))) start++;
+    while (stop > start && isSpace(text.charCodeAt(stop - 1))) stop--;
+    const quote = text[start];
+    if ((quote === '"' || quote === "'") && stop - start >= 2 && text[stop - 1] === quote) [start, stop] = [start + 1, stop - 1];
+    if (stop > start) blocks.push({ start, end: stop, kind: "heading" });
+  }
+  return end + closing[0].length;
 }
 
 /** Code as written: line breaks and relative indentation kept, trailing spaces and runs of blank lines dropped. */
