@@ -86,6 +86,15 @@ describe("splitSentences hard cases", () => {
     expect(texts(input, "notes.md")).toEqual(expected);
   });
 
+  it.each([
+    ["'=' underline", "Release process\n===============\n\nReleases ship on Tuesdays.", [["Release process", "heading"], ["Releases ship on Tuesdays.", undefined]]],
+    ["'-' underline", "Before the release\n---\nFreeze main.", [["Before the release", "heading"], ["Freeze main.", undefined]]],
+    ["a rule after a blank line is no underline", "Some text.\n\n---\n\nMore text.", [["Some text.", undefined], ["More text.", undefined]]],
+    ["an underline under a list item is no underline", "- an item\n---", [["an item", "item"]]],
+  ])("marks a setext heading (%s) and drops its underline", (_name, input, expected) => {
+    expect(splitSentences(input, "a.md").map((s) => [s.text, s.kind])).toEqual(expected);
+  });
+
   it("marks what Markdown structure each passage came from, and nothing on prose", () => {
     const input = "# Setup\n\nYou need two accounts:\n\n- GitHub\n- PagerDuty\n\n| Name | Role |\n\n```\nmake bootstrap\n```\n";
     expect(splitSentences(input, "a.md").map((s) => [s.text, s.kind])).toEqual([

@@ -18,7 +18,7 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 9;
+export const SPLITTER_VERSION = 10;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -146,6 +146,7 @@ const LIST_ITEM = /^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+/;
 const FENCE = /^ {0,3}(```|~~~)/;
 const TABLE_ROW = /^[ \t]*\|/;
 const TABLE_SEPARATOR = /^[\s|:-]+$/;
+const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
 /** A line that is all strong emphasis: "**Where are the docs?**", "__Accounts__". */
 const STRONG_LINE = /^ {0,3}(\*\*|__)(?=\S)(?:(?!\1).)*\S\1[ \t]*$/;
@@ -186,6 +187,10 @@ function findBlocks(text: string, source: string): Block[] {
       const marker = (FENCE.exec(line)?.[1] ?? "```");
       const bodyStart = Math.min(lineEnd + 1, text.length);
       fence = { marker, block: { start: bodyStart, end: bodyStart, kind: "code" } };
+    } else if (markdown && current?.kind === "prose" && SETEXT_UNDERLINE.test(line)) {
+      // "Title" over "=====" (or "-----"): the paragraph above is a heading, the underline no text.
+      current.kind = "heading";
+      flush();
     } else if (line.trim() === "" || (markdown && RULE.test(line))) {
       flush();
     } else if (markdown && HEADING.test(line)) {
