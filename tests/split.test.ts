@@ -95,6 +95,10 @@ describe("splitSentences hard cases", () => {
     expect(splitSentences(input, "a.md").map((s) => [s.text, s.kind])).toEqual(expected);
   });
 
+  it("drops a plain-text title's underline of three or more", () => {
+    expect(splitSentences("TRAVEL POLICY\n=============\n\nCosts are high\n--\nfor all.", "a.txt").map((s) => [s.text, s.kind])).toEqual([["TRAVEL POLICY", "heading"], ["Costs are high -- for all.", undefined]]);
+  });
+
   it("marks what Markdown structure each passage came from, and nothing on prose", () => {
     const input = "# Setup\n\nYou need two accounts:\n\n- GitHub\n- PagerDuty\n\n| Name | Role |\n\n```\nmake bootstrap\n```\n";
     expect(splitSentences(input, "a.md").map((s) => [s.text, s.kind])).toEqual([

@@ -38,7 +38,7 @@ export interface Sentence {
   readonly charStart: number;
   readonly charEnd: number;
   /**
-   * What Markdown structure it came from; absent for prose. A heading leads into the sentences
+   * What Markdown structure it came from (or, in plain text, an underlined title); absent for prose. A heading leads into the sentences
    * under it; an item, a row or code never does, however short (answer composition, summaries).
    */
   readonly kind?: SentenceKind;
@@ -187,8 +187,9 @@ function findBlocks(text: string, source: string): Block[] {
       const marker = (FENCE.exec(line)?.[1] ?? "```");
       const bodyStart = Math.min(lineEnd + 1, text.length);
       fence = { marker, block: { start: bodyStart, end: bodyStart, kind: "code" } };
-    } else if (markdown && current?.kind === "prose" && SETEXT_UNDERLINE.test(line)) {
+    } else if (current?.kind === "prose" && SETEXT_UNDERLINE.test(line) && (markdown || line.trim().length >= 3)) {
       // "Title" over "=====" (or "-----"): the paragraph above is a heading, the underline no text.
+      // Plain-text files underline titles the same way.
       current.kind = "heading";
       flush();
     } else if (line.trim() === "" || (markdown && RULE.test(line))) {
