@@ -272,6 +272,7 @@ describe("leadsIntoNext", () => {
     ["a command in a code block", { text: "make bootstrap", kind: "code" }, false],
     ["a code block ending in a colon or question mark", { text: "x = a ? b :", kind: "code" }, false],
     ["a table row", { text: "| What? | Where? |", kind: "row" }, false],
+    ["a table's header row", { text: "| Step | Owner |", kind: "header-row" }, true],
   ] as const)("%s", (_name, passage, expected) => {
     expect(leadsIntoNext(passage)).toBe(expected);
   });

@@ -333,15 +333,18 @@ describe("answer service", () => {
     expect(summary.citations.map((c) => c.text)).toEqual(["The tool renders invoices.", "It runs on Node 20."]);
   });
 
-  it("cites a table row under its table's header row, and the header of its own table", async () => {
+  it("cites a table row under its table's header row, and a header row with its rows", async () => {
     const { open } = await setup({
-      "release.md": "# Release\n\n| Step | Command | Owner |\n|---|---|---|\n| Tag | `git tag` | Captain |\n| Publish | `make publish` | Captain |\n\n| Region | Rollout day |\n|---|---|\n| Europe | Tuesday |\n| Asia | Wednesday |\n",
+      "release.md": "# Release\n\n| Step | Command | Owner |\n|---|---|---|\n| Tag | `git tag` | Captain |\n| Publish | `make publish` | Captain |\n\n| Region | Rollout day |\n|---|---|\n| Europe | Tuesday |\n| Asia | Wednesday |\n\nRollouts pause in August.\n",
     });
     const { service } = await open();
     const publish = await service.answer("What is the publish command?");
     expect(publish.citations.map((c) => [c.text, c.context === true])).toEqual([["| Step | Command | Owner |", true], ["| Publish | `make publish` | Captain |", false]]);
     const asia = await service.answer("What is planned for Asia?");
     expect(asia.citations.map((c) => c.text)).toEqual(["| Region | Rollout day |", "| Asia | Wednesday |"]);
+    // A header row that matches best leads into its own rows, and no further.
+    const days = await service.answer("Which rollout day for each region?");
+    expect(days.citations.map((c) => c.text)).toEqual(["| Region | Rollout day |", "| Europe | Tuesday |", "| Asia | Wednesday |"]);
   });
 
   it("cites the next sentence when it supplies the number the question asks for", async () => {

@@ -145,16 +145,18 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   };
   /**
    * The sentences after a heading, an FAQ question or a lead-in ("To install it, run:"), up to the
-   * next heading or question or the end of its file.
+   * next heading or question or the end of its file; after a table's header row, its rows.
    */
   const sectionAfter = (hit: { id: number; sentence: Sentence }) => {
     const section: Sentence[] = [];
     // What a lead-in introduces comes right after it, whatever it looks like: in a plain-text file a
     // command line has no closing punctuation and would otherwise pass for a heading.
     let afterLeadIn = isLeadIn(hit.sentence);
+    // A table's header row leads into its rows, and no further.
+    const rowsOnly = hit.sentence.kind === "header-row";
     for (let id = hit.id + 1; section.length < config.maxAnswerSentences; id++) {
       const sentence = sentenceOfFile(hit.sentence.source, id);
-      if (!sentence || (startsSection(sentence) && !afterLeadIn)) break;
+      if (!sentence || (startsSection(sentence) && !afterLeadIn) || (rowsOnly && sentence.kind !== "row")) break;
       section.push(sentence);
       afterLeadIn = isLeadIn(sentence);
     }

@@ -62,9 +62,12 @@ export function startsSection(passage: Passage): boolean {
   return isHeading(passage) || (passage.kind !== "code" && !isTableRow(passage) && isQuestionSentence(passage.text));
 }
 
-/** A heading, a question or a lead-in: a sentence that leads into the ones after it, which hold the answer. */
+/**
+ * A heading, a question, a lead-in or a table's header row: a sentence that leads into the ones
+ * after it, which hold the answer.
+ */
 export function leadsIntoNext(passage: Passage): boolean {
-  return startsSection(passage) || isLeadIn(passage);
+  return startsSection(passage) || isLeadIn(passage) || passage.kind === "header-row";
 }
 
 /**
