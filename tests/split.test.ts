@@ -95,6 +95,20 @@ describe("splitSentences hard cases", () => {
     expect(splitSentences(input, "a.md").map((s) => [s.text, s.kind])).toEqual(expected);
   });
 
+  it.each([
+    ["a numbered title alone above its paragraph", "POLICY\n\n1. Booking travel\n\nFlights are booked online.\n\n2. Meals\n\nMeals are paid.", [["POLICY", undefined], ["Booking travel", "heading"], ["Flights are booked online.", undefined], ["Meals", "heading"], ["Meals are paid.", undefined]]],
+    ["a list", "Fruit.\n\n1. Apples\n2. Pears\n\nThat is all.", [["Fruit.", undefined], ["Apples", "item"], ["Pears", "item"], ["That is all.", undefined]]],
+    ["a spaced list", "Fruit.\n\n- Apples\n\n- Pears\n\nThat is all.", [["Fruit.", undefined], ["Apples", "item"], ["Pears", "item"], ["That is all.", undefined]]],
+    ["one item after a lead-in", "Steps:\n\n1. Run it\n\nThen rest.", [["Steps:", undefined], ["Run it", "item"], ["Then rest.", undefined]]],
+    ["an item that is a sentence", "Intro.\n\n1. Run the tests first.\n\nThen rest.", [["Intro.", undefined], ["Run the tests first.", "item"], ["Then rest.", undefined]]],
+  ])("plain text: %s", (_name, input, expected) => {
+    expect(splitSentences(input, "a.txt").map((s) => [s.text, s.kind])).toEqual(expected);
+  });
+
+  it("leaves a numbered line alone above a paragraph in Markdown a list item", () => {
+    expect(splitSentences("Intro.\n\n1. Booking travel\n\nFlights are booked online.", "a.md").map((s) => s.kind)).toEqual([undefined, "item", undefined]);
+  });
+
   it("drops a plain-text title's underline of three or more", () => {
     expect(splitSentences("TRAVEL POLICY\n=============\n\nCosts are high\n--\nfor all.", "a.txt").map((s) => [s.text, s.kind])).toEqual([["TRAVEL POLICY", "heading"], ["Costs are high -- for all.", undefined]]);
   });

@@ -18,7 +18,7 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 11;
+export const SPLITTER_VERSION = 12;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -226,7 +226,29 @@ function findBlocks(text: string, source: string): Block[] {
   }
   flush();
   if (fence) blocks.push(fence.block);
+  if (!markdown) markNumberedTitles(text, blocks);
   return blocks;
+}
+
+/**
+ * Plain text numbers its section titles like list items ("1. Booking travel", a blank line, then
+ * the section's paragraph). Such an item, standing alone between blank lines, short, without closing
+ * punctuation and followed by prose, is a heading: it says where the answer is, not what it is.
+ * Items that follow one another, spaced or not, or a lead-in ("Steps:"), stay items.
+ */
+function markNumberedTitles(text: string, blocks: Block[]): void {
+  const blankBetween = (from: number, to: number) => /\n[ \t\r]*\n/.test(text.slice(from, to));
+  blocks.forEach((block, i) => {
+    const next = blocks[i + 1];
+    const previous = blocks[i - 1];
+    if (block.kind !== "item" || next?.kind !== "prose") return;
+    if (!blankBetween(block.end, next.start) || (previous && !blankBetween(previous.end, block.start))) return;
+    // After another item, or a lead-in ("Steps:"), it is one of a list.
+    if (previous?.kind === "item" || (previous && /:\s*$/.test(text.slice(previous.start, previous.end)))) return;
+    const title = text.slice(block.start, block.end).trim();
+    if (/[.!?…:;]$/u.test(title) || title.split(/\s+/u).length > 12) return;
+    block.kind = "heading";
+  });
 }
 
 /**
