@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { splitSentences } from "../src/corpus/split.js";
 import { answerCitations } from "../src/eval/evaluate.js";
-import { loadConversationTurns, loadLabelledQuestions, loadQuestionList, type EvalArticle } from "../src/eval/xquad.js";
+import { loadConversationTurns, loadDocumentQuestions, loadLabelledQuestions, loadQuestionList, type EvalArticle } from "../src/eval/xquad.js";
 import { tempDir } from "./helpers/temp.js";
 
 async function fileWith(text: string): Promise<string> {
@@ -68,6 +68,30 @@ describe("the held-out question sets for the trade article", () => {
     const sets = await Promise.all(["off-topic-calibration", "off-topic-heldout", "off-topic-near-miss"].map((name) => loadQuestionList(`tests/data/${name}.txt`)));
     const all = sets.flat().map((q) => q.toLowerCase());
     expect(new Set(all).size).toBe(all.length);
+  });
+});
+
+describe("the documents question set", () => {
+  it("reads question<TAB>file<TAB>lines and names the file and line when one is malformed", async () => {
+    const file = await fileWith("# c\nWho owns billing?\tfaq.md\t10\nWhen?\trelease.md\t3, 7\n");
+    expect(await loadDocumentQuestions(file)).toEqual([
+      { question: "Who owns billing?", file: "faq.md", lines: [10] },
+      { question: "When?", file: "release.md", lines: [3, 7] },
+    ]);
+    for (const line of ["Q?\tfaq.md", "Q?\tfaq.md\tten", "\tfaq.md\t3"]) {
+      await expect(loadDocumentQuestions(await fileWith(`${line}\n`))).rejects.toThrow("expected \"question<TAB>file<TAB>line[,line...]\"");
+    }
+  });
+
+  it("labels only lines of its files that hold a sentence, which is no heading", async () => {
+    const questions = await loadDocumentQuestions("tests/data/docs-questions.txt");
+    expect(questions.length).toBeGreaterThanOrEqual(30);
+    for (const q of questions) {
+      const sentences = splitSentences(await readFile(path.join("tests/data/docs", q.file), "utf8"), q.file);
+      const answering = sentences.filter((s) => q.lines.some((line) => line >= s.lineStart && line <= s.lineEnd));
+      expect(answering.length, q.question).toBeGreaterThan(0);
+      expect(answering.every((s) => s.kind !== "heading"), q.question).toBe(true);
+    }
   });
 });
 

@@ -14,28 +14,30 @@
  * Articles are split in two halves by position: even-numbered articles are the development half
  * (fusion weights and the abstention threshold were chosen on it), odd-numbered ones are held out.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { ABSTENTION, relevance, type AbstentionRule } from "../answer/compose.js";
 import { readsAsFollowUp, retrievalText, withTopic } from "../answer/follow-up.js";
-import { SUMMARY_SENTENCES } from "../answer/service.js";
+import { createAnswerService, SUMMARY_SENTENCES } from "../answer/service.js";
 import { smallTalk } from "../answer/small-talk.js";
 import { summaryRequest, summarySentences } from "../answer/summary.js";
 import { publishReport, runCommand } from "../cli/run.js";
-import { DEFAULT_EMBEDDING_MODEL, readEngineConfig } from "../config.js";
+import { DEFAULT_EMBEDDING_MODEL, readEngineConfig, type EngineConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
-import { answersQuestionBefore } from "../corpus/reference.js";
-import { splitSentences } from "../corpus/split.js";
+import { answersQuestionBefore, leadsIntoNext } from "../corpus/reference.js";
+import { splitSentences, type Sentence } from "../corpus/split.js";
 import { CachingEmbeddings } from "../embeddings/cache.js";
+import { SilentLogger } from "../logger.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import { DEFAULT_BM25 } from "../retrieval/bm25.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
 import { answerCitations, boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
-import { loadConversationTurns, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type EvalArticle } from "./xquad.js";
+import { loadConversationTurns, loadDocumentQuestions, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type DocumentQuestion, type EvalArticle } from "./xquad.js";
 
 const DATASET = "tests/data/xquad-r/en.json";
 const OFF_TOPIC_CALIBRATION = "tests/data/off-topic-calibration.txt";
@@ -44,6 +46,8 @@ const OFF_TOPIC_NEAR_MISS = "tests/data/off-topic-near-miss.txt";
 const TRADE_SHORT_QUESTIONS = "tests/data/trade-short-questions.txt";
 const TRADE_CONVERSATIONS = "tests/data/trade-conversations.txt";
 const TRADE_CONVERSATIONS_BLIND = "tests/data/trade-conversations-blind.txt";
+const DOCS_CORPUS = "tests/data/docs";
+const DOCS_QUESTIONS = "tests/data/docs-questions.txt";
 const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
 const REPORT = "bench/eval-report.md";
 const QUERY_WEIGHTS_FILE = "src/retrieval/use-lite-query-weights.json";
@@ -153,6 +157,44 @@ async function articleTops(questions: readonly string[], embeddings: CachingEmbe
 
 async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings, rule: AbstentionRule): Promise<number[]> {
   return (await articleTops(questions, embeddings)).map((top) => (top ? relevance(top, rule.denseWeight) : 0));
+}
+
+/**
+ * Questions over structured documents (Markdown headings, lists, code, tables, FAQs; a plain-text
+ * policy), answered by the real service as `ask` answers them: refused, warned, and whether the
+ * first claim cited or any cited line answers the question.
+ */
+async function documentsReport(questions: readonly DocumentQuestion[], embeddings: CachingEmbeddings, config: EngineConfig): Promise<string> {
+  const indexDir = await mkdtemp(path.join(tmpdir(), "citebot-eval-docs-"));
+  try {
+    const service = await createAnswerService({ config: { ...config, corpusDir: path.resolve(DOCS_CORPUS), indexDir }, logger: new SilentLogger(), embeddings });
+    // Citations carry no Markdown structure; the splitter, run again here, tells a heading from a short list item.
+    const kinds = new Map<string, Sentence["kind"]>();
+    for (const file of await readdir(DOCS_CORPUS)) {
+      for (const sentence of splitSentences(await readFile(path.join(DOCS_CORPUS, file), "utf8"), file)) kinds.set(`${file}:${sentence.lineStart}:${sentence.text}`, sentence.kind);
+    }
+    const kindOf = (c: { source: string; lineStart: number; text: string }) => kinds.get(`${path.basename(c.source)}:${c.lineStart}:${c.text}`);
+    let refused = 0, weak = 0, firstRight = 0, anyRight = 0;
+    for (const q of questions) {
+      const answer = await service.answer(q.question);
+      const answers = (c: { source: string; lineStart: number; lineEnd: number }) =>
+        path.basename(c.source) === q.file && q.lines.some((line) => line >= c.lineStart && line <= c.lineEnd);
+      if (!answer.answered) refused++;
+      if (answer.lowConfidence) weak++;
+      // A heading, an FAQ question or a lead-in says where the answer is; the first claim is after it.
+      const first = answer.citations.find((c) => !c.context && !leadsIntoNext({ text: c.text, kind: kindOf(c) }));
+      if (first && answers(first)) firstRight++;
+      if (answer.citations.some(answers)) anyRight++;
+    }
+    const share = (n: number) => pct(n / questions.length);
+    return [
+      "| Questions | Refused | Weak-match warning | First claim cited answers | Some cited sentence answers |",
+      "| ---: | ---: | ---: | ---: | ---: |",
+      `| ${questions.length} | ${share(refused)} | ${share(weak)} | ${share(firstRight)} | ${share(anyRight)} |`,
+    ].join("\n");
+  } finally {
+    await rm(indexDir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -384,6 +426,8 @@ async function main(): Promise<void> {
 
   const conversationRows = await conversationReport(conversations, embeddings, rule);
   const blindConversationRows = await conversationReport(blindConversations, embeddings, rule);
+  const documents = await loadDocumentQuestions(DOCS_QUESTIONS);
+  const documentsRows = await documentsReport(documents, embeddings, config);
   const xquadQuestions = articles.flatMap((a) => a.questions.map((q) => q.question));
   const readAsFollowUps = xquadQuestions.filter(readsAsFollowUp).length;
   const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...tradeShort.map((q) => q.question), ...[...conversations, ...blindConversations].flatMap((t) => [t.earlier, t.question])];
@@ -457,6 +501,12 @@ Its follow-ups have no telltale word, so the follow-up rule reads them alone.
 ${blindConversationRows}
 
 Of the ${xquadQuestions.length} XQuAD-R questions, each asked on its own (though some refer to their passage: "When was this edict declared?"), the rule would read ${readAsFollowUps} (${pct(readAsFollowUps / xquadQuestions.length)}) as follow-ups if they came second in a conversation.
+
+## Questions over structured documents (${DOCS_QUESTIONS}; not blind, see the file)
+
+${documents.length} questions about ${DOCS_CORPUS}/ (Markdown with headings, lists, code, a table and FAQs, and a plain-text policy with numbered sections), answered by the real service as \`ask\` answers them; a line answers when the file's labels name it. The first claim is the first cited sentence that is neither context (cited before the best one) nor a heading, question or lead-in.
+
+${documentsRows}
 
 ## Summary requests ("Summarize the article", "tl;dr")
 

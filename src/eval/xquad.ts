@@ -92,6 +92,23 @@ export async function loadLabelledQuestions(file: string): Promise<LabelledQuest
   });
 }
 
+/** A question about one file of a documents corpus, with the lines of that file that answer it. */
+export interface DocumentQuestion {
+  readonly question: string;
+  readonly file: string;
+  readonly lines: readonly number[];
+}
+
+/** Reads "question<TAB>file<TAB>line[,line...]" lines (# comments and blank lines ignored). */
+export async function loadDocumentQuestions(file: string): Promise<DocumentQuestion[]> {
+  return (await loadQuestionList(file)).map((line) => {
+    const [question, source, lines] = line.split("\t").map((field) => field.trim());
+    const numbers = (lines ?? "").split(",").map((n) => Number(n.trim()));
+    if (!question || !source || numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${file}: expected "question<TAB>file<TAB>line[,line...]", got: ${line}`);
+    return { question, file: source, lines: numbers };
+  });
+}
+
 /** A second question asked after a first one in the same conversation, with the lines that answer the second. */
 export interface ConversationTurn {
   readonly earlier: string;
