@@ -156,6 +156,27 @@ describe("composeAnswer: the next sentence when it supplies what the question as
   });
 });
 
+describe("composeAnswer: a weak heading gives way to a sentence that answers", () => {
+  const rule = { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 };
+  const hit = (text: string, line: number, score: number, dense: number, keyTermCoverage: number, kind?: Sentence["kind"]): RankedSentence => ({
+    sentence: { ...sentence(text, line), ...(kind ? { kind } : {}) }, score, dense, keyTermCoverage,
+  });
+  const section = [sentence("Submit receipts within 30 days.", 15)];
+
+  it.each([
+    // relevance at weight 1 is (dense + coverage) / 2; a heading's confidence is also capped by its coverage
+    { case: "a weak heading and a sentence more relevant, holding more key terms", heading: [0.5, 0.35], claim: [0.5, 0.55], first: "Alcohol is not reimbursed.", weak: false },
+    { case: "a confident heading", heading: [0.5, 0.9], claim: [0.5, 0.95], first: "Submitting expenses", weak: false },
+    { case: "a weak heading, the sentence holding fewer key terms", heading: [0.5, 0.35], claim: [0.7, 0.3], first: "Submitting expenses", weak: true },
+    { case: "a weak heading, the sentence not relevant enough", heading: [0.5, 0.35], claim: [0.05, 0.45], first: "Submitting expenses", weak: true },
+  ])("$case -> first cites $first", ({ heading, claim, first, weak }) => {
+    const ranked = [hit("Submitting expenses", 13, 0.5, heading[0]!, heading[1]!, "heading"), hit("Alcohol is not reimbursed.", 11, 0.45, claim[0]!, claim[1]!)];
+    const answer = composeAnswer("Can I expense alcohol?", ranked, { maxSentences: 3, sectionAfter: () => section, abstention: rule });
+    expect(answer.citations[0]!.text).toBe(first);
+    expect(answer.lowConfidence === true).toBe(weak);
+  });
+});
+
 describe("composeAnswer: a table row's header as context", () => {
   const header: Sentence = { ...sentence("| Step | Command | Owner |", 3), kind: "header-row" };
   const headerRowOf = (hit: RankedSentence) => (hit.sentence.lineStart === 5 ? header : undefined);

@@ -196,6 +196,18 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     };
   }
   const ratio = options.supportRatio ?? 0.85;
+  // A heading, FAQ question or lead-in that would only give a weak match (see confidenceOf) is a
+  // poor guide to its section: "Submitting expenses" for "Can I expense alcohol?". The best sentence
+  // that says something itself answers instead when it is more relevant and holds more of the
+  // question's key terms ("Alcohol is not reimbursed.").
+  const topConfidence = confidenceOf(top, topRelevance);
+  if (leadsIntoNext(top.sentence) && topConfidence < lowConfidenceBelow) {
+    const claims = ranked.filter((candidate) => !leadsIntoNext(candidate.sentence));
+    const claim = claims[0];
+    if (claim && claim.keyTermCoverage > top.keyTermCoverage && relevance(claim, denseWeight) > Math.max(topConfidence, threshold)) {
+      return composeAnswer(question, claims, options);
+    }
+  }
   const chosen: Array<{ sentence: Sentence; score: number; context?: true }> = [];
   const seenText = new Set<string>();
   for (const candidate of ranked) {
@@ -242,7 +254,7 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     ...(context ? { context } : {}),
   }));
   const text = citedText(citations);
-  return { question, answered: true, text, citations, related: [], ...(confidenceOf(top, topRelevance) < lowConfidenceBelow ? { lowConfidence: true as const } : {}) };
+  return { question, answered: true, text, citations, related: [], ...(topConfidence < lowConfidenceBelow ? { lowConfidence: true as const } : {}) };
 }
 
 /** The sentence after the best one, when it supplies the number or name asked for that the best one lacks, pointing back to it. */
