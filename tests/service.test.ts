@@ -333,6 +333,18 @@ describe("answer service", () => {
     expect(summary.citations.map((c) => c.text)).toEqual(["The tool renders invoices.", "It runs on Node 20."]);
   });
 
+  it("finds a table row by its column names, and gives a table without a header none", async () => {
+    const { open } = await setup({
+      "release.md": "# Release\n\n| Step | Command | Owner |\n|---|---|---|\n| Tag | `git tag` | Captain |\n| Publish | `make publish` | Captain |\n\n| Lisbon | Porto |\n| Faro | Braga |\n",
+    });
+    const { service } = await open();
+    // "command" is only in the header row.
+    const publish = await service.answer("Which command publishes?");
+    expect(publish.citations.map((c) => c.text)).toEqual(["| Step | Command | Owner |", "| Publish | `make publish` | Captain |"]);
+    const faro = await service.answer("Where is Faro?");
+    expect(faro.citations.map((c) => c.text)).toEqual(["| Faro | Braga |"]);
+  });
+
   it("cites a table row under its table's header row, and a header row with its rows", async () => {
     const { open } = await setup({
       "release.md": "# Release\n\n| Step | Command | Owner |\n|---|---|---|\n| Tag | `git tag` | Captain |\n| Publish | `make publish` | Captain |\n\n| Region | Rollout day |\n|---|---|\n| Europe | Tuesday |\n| Asia | Wednesday |\n\nRollouts pause in August.\n",

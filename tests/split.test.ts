@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { MAX_SENTENCE_CHARS, splitSentences } from "../src/corpus/split.js";
+import { MAX_SENTENCE_CHARS, searchTextOf, splitSentences } from "../src/corpus/split.js";
 import { documentToSentence, sentenceToDocument } from "../src/index/dense.js";
 
 const ARTICLE = readFileSync(new URL("../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
@@ -146,8 +146,22 @@ describe("splitSentences hard cases", () => {
     expect(body).toMatchObject({ text: "Body.", lineStart: 4 });
   });
 
+  it("names a table row's cells by its header row for retrieval, and only under its own header", () => {
+    const input = "| Step | Command |\n|---|---|\n| Tag | `git tag` |\n| Publish | `make publish` |\n\n| a | b |\n| c | d |\n\n| X | Y |\n|---|---|\n| 1 | 2 | 3 |";
+    expect(splitSentences(input, "a.md").map((s) => [s.text, s.searchText])).toEqual([
+      ["| Step | Command |", undefined],
+      ["| Tag | `git tag` |", "Step: Tag; Command: `git tag`"],
+      ["| Publish | `make publish` |", "Step: Publish; Command: `make publish`"],
+      ["| a | b |", undefined],
+      ["| c | d |", undefined],
+      ["| X | Y |", undefined],
+      ["| 1 | 2 | 3 |", "| X | Y | | 1 | 2 | 3 |"],
+    ]);
+    expect(searchTextOf({ text: "Plain." })).toBe("Plain.");
+  });
+
   it("keeps the kind through the index's documents", () => {
-    for (const sentence of splitSentences("# Title\n\n- an item\n\nProse.", "a.md")) {
+    for (const sentence of splitSentences("# Title\n\n- an item\n\nProse.\n\n| A | B |\n|---|---|\n| 1 | 2 |", "a.md")) {
       expect(documentToSentence(sentenceToDocument(sentence, 0))).toEqual(sentence);
     }
   });

@@ -95,11 +95,14 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   };
   const previousOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id - 1);
   const nextOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id + 1);
-  /** The header row of the table holding a body row: the rows between are on adjacent lines. */
+  /**
+   * The header row of the table holding a body row: body rows sit on consecutive lines, the first
+   * two below the header (past the "|---|" line).
+   */
   const headerRowOf = (hit: { id: number; sentence: Sentence }) => {
     for (let id = hit.id - 1, below = hit.sentence; ; id--) {
       const above = sentenceOfFile(hit.sentence.source, id);
-      if (!above || !isTableRow(above) || above.lineEnd < below.lineStart - 2) return undefined;
+      if (!above || !isTableRow(above) || below.lineStart - above.lineEnd !== (above.kind === "header-row" ? 2 : 1)) return undefined;
       if (above.kind === "header-row") return above;
       below = above;
     }

@@ -18,7 +18,7 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 12;
+export const SPLITTER_VERSION = 13;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -42,6 +42,17 @@ export interface Sentence {
    * under it; an item, a row or code never does, however short (answer composition, summaries).
    */
   readonly kind?: SentenceKind;
+  /**
+   * What retrieval reads instead of `text`, when that differs: a table row with its column names
+   * ("Step: Publish; Command: make publish; Owner: Release captain"), since a bare row
+   * ("| Publish | make publish | Release captain |") never says that "make publish" is a command.
+   */
+  readonly searchText?: string;
+}
+
+/** The text that is embedded and indexed for a sentence (see `Sentence.searchText`). */
+export function searchTextOf(sentence: Pick<Sentence, "text" | "searchText">): string {
+  return sentence.searchText ?? sentence.text;
 }
 
 /** "header-row" is a table's first row, the one above the "|---|" line: it names the columns of the rows under it. */
@@ -88,6 +99,25 @@ const SENTENCE_OPENERS = new Set(
 const OPENING_PUNCT = `"'“‘([\`*_`;
 const CLOSING_PUNCT = `"'”’)]`;
 
+/** Each table row's cells named by its table's header row, as `searchText`. */
+function withColumnNames(sentences: Sentence[]): Sentence[] {
+  const cells = (row: string) => row.split("|").slice(1, -1).map((cell) => cell.trim());
+  let header: Sentence | undefined;
+  return sentences.map((sentence, i) => {
+    const previous = sentences[i - 1];
+    if (sentence.kind === "header-row") header = sentence;
+    // Body rows sit on consecutive lines; the first one sits two below the header, past the "|---|" line.
+    else if (sentence.kind !== "row" || !previous || sentence.lineStart - previous.lineEnd !== (previous.kind === "header-row" ? 2 : 1) || (previous.kind !== "row" && previous.kind !== "header-row")) header = undefined;
+    if (sentence.kind !== "row" || !header) return sentence;
+    const names = cells(header.text);
+    const values = cells(sentence.text);
+    const searchText = names.length === values.length
+      ? names.map((name, k) => (name ? `${name}: ${values[k]}` : values[k])).join("; ")
+      : `${header.text} ${sentence.text}`;
+    return { ...sentence, searchText };
+  });
+}
+
 export function splitSentences(text: string, source: string): Sentence[] {
   const lineStarts = computeLineStarts(text);
   const sentences: Sentence[] = [];
@@ -101,7 +131,7 @@ export function splitSentences(text: string, source: string): Sentence[] {
       }
     }
   }
-  return sentences;
+  return withColumnNames(sentences);
 }
 
 function computeLineStarts(text: string): number[] {

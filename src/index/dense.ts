@@ -29,17 +29,18 @@ export interface SentenceMetadata {
   readonly charStart: number;
   readonly charEnd: number;
   readonly kind?: SentenceKind;
+  readonly searchText?: string;
 }
 
 export function sentenceToDocument(sentence: Sentence, id: number): Document<SentenceMetadata> {
-  const { text, source, lineStart, lineEnd, charStart, charEnd, kind } = sentence;
-  return new Document({ pageContent: text, metadata: { id, source, lineStart, lineEnd, charStart, charEnd, ...(kind ? { kind } : {}) } });
+  const { text, source, lineStart, lineEnd, charStart, charEnd, kind, searchText } = sentence;
+  return new Document({ pageContent: text, metadata: { id, source, lineStart, lineEnd, charStart, charEnd, ...(kind ? { kind } : {}), ...(searchText ? { searchText } : {}) } });
 }
 
 export function documentToSentence(document: Document): Sentence {
   const m = document.metadata as SentenceMetadata;
   const sentence = { text: document.pageContent, source: m.source, lineStart: m.lineStart, lineEnd: m.lineEnd, charStart: m.charStart, charEnd: m.charEnd };
-  return m.kind ? { ...sentence, kind: m.kind } : sentence;
+  return { ...sentence, ...(m.kind ? { kind: m.kind } : {}), ...(m.searchText ? { searchText: m.searchText } : {}) };
 }
 
 /** LangChain's HNSWLib store (hnswlib-node), with ef set for exact results at corpus sizes we serve. */

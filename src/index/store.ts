@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "nod
 import path from "node:path";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { Corpus } from "../corpus/load.js";
-import { SPLITTER_VERSION, type Sentence } from "../corpus/split.js";
+import { searchTextOf, SPLITTER_VERSION, type Sentence } from "../corpus/split.js";
 import { CachingEmbeddings } from "../embeddings/cache.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import { CiteBotError, describeError, ErrorCode, isCiteBotError } from "../errors.js";
@@ -202,12 +202,12 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     if (plan) {
       // An update takes the vectors of sentences that a changed file keeps from the index itself:
       // reading the whole cache file would cost more than the update (200 MB at 100k sentences).
-      const wanted = new Set(incoming.map((s) => s.text));
+      const wanted = new Set(incoming.map(searchTextOf));
       dense = plan.base.dense;
       sentences = plan.base.sentences.slice(); // slice keeps the holes of earlier removals
       sentences.forEach((sentence, label) => {
         if (sentence && plan.removed.has(sentence.source)) {
-          if (wanted.has(sentence.text)) cache.seed(sentence.text, plan.base.dense.vectorOf(label));
+          if (wanted.has(searchTextOf(sentence))) cache.seed(searchTextOf(sentence), plan.base.dense.vectorOf(label));
           plan.base.dense.remove(label);
           delete sentences[label];
         }
@@ -222,7 +222,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     for (let i = 0; i < incoming.length; i += EMBED_CHUNK) chunks.push(incoming.slice(i, i + EMBED_CHUNK));
     const embedChunk = (k: number) => {
       const before = k * EMBED_CHUNK;
-      return cache.embedDocuments(chunks[k]!.map((s) => s.text), options.onProgress && ((done) => options.onProgress!(before + done, incoming.length)));
+      return cache.embedDocuments(chunks[k]!.map(searchTextOf), options.onProgress && ((done) => options.onProgress!(before + done, incoming.length)));
     };
     let dimensions: number | undefined;
     let next = chunks.length > 0 ? embedChunk(0) : undefined;
@@ -239,7 +239,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     if (plan) {
       await cache.appendTo(cacheFile);
     } else {
-      cache.retain(corpus.sentences.map((s) => s.text));
+      cache.retain(corpus.sentences.map(searchTextOf));
       await cache.writeTo(cacheFile);
     }
     await dense.store.save(temp);

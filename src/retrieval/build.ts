@@ -1,4 +1,4 @@
-import type { Sentence } from "../corpus/split.js";
+import { searchTextOf, type Sentence } from "../corpus/split.js";
 import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
 import type { DenseIndex } from "../index/dense.js";
 import { Bm25Index, DEFAULT_BM25, type Bm25Params } from "./bm25.js";
@@ -18,7 +18,8 @@ export async function buildHybridRetriever(
   embeddings: { readonly modelId: string; embedQuery(text: string): Promise<number[]> },
   options: { readonly fusion?: FusionParams; readonly bm25?: Bm25Params } = {},
 ): Promise<HybridRetriever> {
-  const texts = sentences.map((s) => s.text);
+  // A table row is read with its column names (Sentence.searchText), as it was embedded.
+  const texts = sentences.map(searchTextOf);
   const subwords = new SubwordMatcher(texts, await loadUseLitePieces());
   return new HybridRetriever(sentences, dense, new Bm25Index(texts, options.bm25 ?? DEFAULT_BM25), adaptedQueryEmbedder(embeddings), {
     subwords,
