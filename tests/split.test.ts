@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { MAX_SENTENCE_CHARS, searchTextOf, splitSentences } from "../src/corpus/split.js";
+import { continuesTable, MAX_SENTENCE_CHARS, searchTextOf, splitSentences } from "../src/corpus/split.js";
 import { documentToSentence, sentenceToDocument } from "../src/index/dense.js";
 
 const ARTICLE = readFileSync(new URL("../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
@@ -144,6 +144,17 @@ describe("splitSentences hard cases", () => {
     expect(title).toMatchObject({ text: "Release process", kind: "heading", lineStart: 2, lineEnd: 2 });
     expect(text.slice(title!.charStart, title!.charEnd)).toBe("Release process");
     expect(body).toMatchObject({ text: "Body.", lineStart: 4 });
+  });
+
+  it.each([
+    ["a body row right under another", { kind: "row", lineEnd: 4 }, { kind: "row", lineStart: 5 }, true],
+    ["the first body row, past the separator line", { kind: "header-row", lineEnd: 3 }, { kind: "row", lineStart: 5 }, true],
+    ["a row after a blank line", { kind: "row", lineEnd: 4 }, { kind: "row", lineStart: 6 }, false],
+    ["a header row right over a row (no separator)", { kind: "header-row", lineEnd: 3 }, { kind: "row", lineStart: 4 }, false],
+    ["a row under prose", { kind: undefined, lineEnd: 4 }, { kind: "row", lineStart: 5 }, false],
+    ["a header row under a row", { kind: "row", lineEnd: 4 }, { kind: "header-row", lineStart: 5 }, false],
+  ] as const)("continuesTable: %s -> %s", (_name, above, below, expected) => {
+    expect(continuesTable(above, below)).toBe(expected);
   });
 
   it("names a table row's cells by its header row for retrieval, and only under its own header", () => {

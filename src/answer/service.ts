@@ -1,6 +1,6 @@
 import type { EngineConfig } from "../config.js";
-import { answersQuestionBefore, isLeadIn, isTableRow, standsAlone, startsSection } from "../corpus/reference.js";
-import type { Sentence } from "../corpus/split.js";
+import { answersQuestionBefore, isLeadIn, standsAlone, startsSection } from "../corpus/reference.js";
+import { continuesTable, type Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
@@ -95,14 +95,11 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   };
   const previousOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id - 1);
   const nextOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id + 1);
-  /**
-   * The header row of the table holding a body row: body rows sit on consecutive lines, the first
-   * two below the header (past the "|---|" line).
-   */
+  /** The header row of the table holding a body row. */
   const headerRowOf = (hit: { id: number; sentence: Sentence }) => {
     for (let id = hit.id - 1, below = hit.sentence; ; id--) {
       const above = sentenceOfFile(hit.sentence.source, id);
-      if (!above || !isTableRow(above) || below.lineStart - above.lineEnd !== (above.kind === "header-row" ? 2 : 1)) return undefined;
+      if (!above || !continuesTable(above, below)) return undefined;
       if (above.kind === "header-row") return above;
       below = above;
     }

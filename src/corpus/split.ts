@@ -99,6 +99,16 @@ const SENTENCE_OPENERS = new Set(
 const OPENING_PUNCT = `"'“‘([\`*_`;
 const CLOSING_PUNCT = `"'”’)]`;
 
+/**
+ * Whether `below` is a body row of the same table as `above`: body rows sit on consecutive lines,
+ * the first one two lines under the header row (past the "|---|" line).
+ */
+export function continuesTable(above: Pick<Sentence, "kind" | "lineEnd">, below: Pick<Sentence, "kind" | "lineStart">): boolean {
+  if (below.kind !== "row") return false;
+  if (above.kind === "header-row") return below.lineStart - above.lineEnd === 2;
+  return above.kind === "row" && below.lineStart - above.lineEnd === 1;
+}
+
 /** Each table row's cells named by its table's header row, as `searchText`. */
 function withColumnNames(sentences: Sentence[]): Sentence[] {
   const cells = (row: string) => row.split("|").slice(1, -1).map((cell) => cell.trim());
@@ -106,8 +116,7 @@ function withColumnNames(sentences: Sentence[]): Sentence[] {
   return sentences.map((sentence, i) => {
     const previous = sentences[i - 1];
     if (sentence.kind === "header-row") header = sentence;
-    // Body rows sit on consecutive lines; the first one sits two below the header, past the "|---|" line.
-    else if (sentence.kind !== "row" || !previous || sentence.lineStart - previous.lineEnd !== (previous.kind === "header-row" ? 2 : 1) || (previous.kind !== "row" && previous.kind !== "header-row")) header = undefined;
+    else if (!previous || !continuesTable(previous, sentence)) header = undefined;
     if (sentence.kind !== "row" || !header) return sentence;
     const names = cells(header.text);
     const values = cells(sentence.text);
