@@ -210,6 +210,8 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   }
   const chosen: Array<{ sentence: Sentence; score: number; context?: true }> = [];
   const seenText = new Set<string>();
+  // A sentence cited for its place (a section, a continuation, context) keeps its fusion score if it was retrieved.
+  const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;
   for (const candidate of ranked) {
     if (chosen.length >= options.maxSentences) break;
     if (candidate !== top && (candidate.score < ratio * top.score || relevance(candidate, denseWeight) < threshold)) break;
@@ -226,13 +228,11 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   // ("To install it, run:") introduces it: the sentences after it are the answer.
   const section = leadsIntoNext(top.sentence) ? (options.sectionAfter?.(top) ?? []) : [];
   if (section.length > 0) {
-    const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;
     chosen.splice(0, chosen.length, top, ...section.slice(0, options.maxSentences).map((sentence) => ({ sentence, score: scoreOf(sentence) })));
   }
   const continuation = section.length === 0 ? answeringNext(question, top.sentence, options.nextOf?.(top)) : undefined;
   if (continuation && !seenText.has(continuation.text)) {
-    const scoreOf = ranked.find((r) => r.sentence === continuation)?.score ?? 0;
-    chosen.splice(1, 0, { sentence: continuation, score: scoreOf });
+    chosen.splice(1, 0, { sentence: continuation, score: scoreOf(continuation) });
     chosen.splice(options.maxSentences);
   }
   const context = opensWithBackReference(top.sentence.text)
@@ -241,8 +241,7 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
       ? options.headerRowOf?.(top)
       : undefined;
   if (context && !seenText.has(context.text)) {
-    const score = ranked.find((r) => r.sentence === context)?.score ?? 0;
-    chosen.unshift({ sentence: context, score, context: true });
+    chosen.unshift({ sentence: context, score: scoreOf(context), context: true });
   }
   const citations: Citation[] = chosen.map(({ sentence, score, context }, i) => ({
     n: i + 1,
