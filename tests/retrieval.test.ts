@@ -68,6 +68,29 @@ describe("tokenize", () => {
   });
 
   it.each([
+    ["clone the repo", "clone the repository"],
+    ["the prod db", "the production database"],
+    ["update the docs", "update the documentation"],
+    ["set the env vars", "set the environment variables"],
+    ["run the eval", "run the evaluation"],
+    ["two configs", "two configurations"],
+    ["a phone call", "a telephone call"],
+    ["tech exports", "technology exports"],
+  ])("meets the clipping in %j and the full word in %j on the same terms", (clipped, full) => {
+    expect(tokenize(clipped)).toEqual(tokenize(full));
+  });
+
+  it.each([
+    // A clipping that is as often another word or a name is left alone.
+    ["the HR team", "the hour"],
+    ["Max Planck", "the maximum"],
+    ["the ref", "the reference"],
+    ["10 min", "the minimum"],
+  ])("keeps %j apart from %j", (a, b) => {
+    expect(tokenize(a)).not.toEqual(tokenize(b));
+  });
+
+  it.each([
     ["news", "new"],
     ["generous", "general"],
     ["communism", "common"],
@@ -363,6 +386,20 @@ describe("HybridRetriever.mentionsAnyTerm", () => {
     const sentences = splitSentences("Vice Premier He Lifeng heads the delegation.\nTariffs were cut to 30%.\n", "a.txt");
     const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
     expect(retriever.mentionsAnyTerm(question, id)).toBe(expected);
+  });
+});
+
+describe("HybridRetriever with clipped words", () => {
+  it.each([
+    ["Where is the repository?", /repo lives/],
+    ["Who owns the prod db?", /production database/],
+  ])("finds the sentence that writes the other form for %j", async (question, expected) => {
+    const text = "The repo lives on the internal Git server.\nAccess to the production database needs a ticket.\nThe office is on the second floor.\n";
+    const sentences = splitSentences(text, "a.txt");
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const [top] = await retriever.retrieve(question, 1);
+    expect(top!.sentence.text).toMatch(expected);
+    expect(top!.lexical).toBeGreaterThan(0);
   });
 });
 

@@ -1,12 +1,13 @@
 import porter2 from "wink-porter2-stemmer";
 import { baseForm } from "./inflections.js";
 import { americanSpelling } from "./spelling.js";
+import { unclipped } from "./clippings.js";
 
 /**
  * Lexical normalisation shared by indexing and querying. Pure.
  * Initialisms ("U.S.", "U.K.") stay one token and are never stop words, so "U.S." is not lost as
  * the pronoun "us"; other words are lower-cased, stop words dropped, British spellings made American
- * ("licences" -> "licenses"), irregular forms read as their base ("fell" -> "fall") and stemmed so that "tariffs"/"tariff" and "negotiations"/"negotiators" meet.
+ * ("licences" -> "licenses"), clipped words read in full ("repo" -> "repository"), irregular forms read as their base ("fell" -> "fall") and stemmed so that "tariffs"/"tariff" and "negotiations"/"negotiators" meet.
  *
  * The stemmer is Snowball English ("Porter2"), not the original Porter (1980) algorithm: Porter
  * keeps "died" ("di") from "die", "tied" from "tie" and "cried" ("cri") from "cry", and merges
@@ -35,7 +36,7 @@ function termOf(raw: string): string {
   if (raw.includes(".") && /\p{L}/u.test(raw)) return raw.replace(/\./g, "").toLowerCase();
   let word = raw.toLowerCase().replace(/’/g, "'");
   if (STOP_WORDS.has(word)) return "";
-  word = baseForm(americanSpelling(word.replace(/'s$/, "").replace(/'/g, "")));
+  word = unclipped(baseForm(americanSpelling(word.replace(/'s$/, "").replace(/'/g, ""))));
   if (word.length === 0) return "";
   return /^\p{N}/u.test(word) ? word.replace(/,/g, "") : porter2(word);
 }
