@@ -26,6 +26,9 @@ describe("tokenize", () => {
     ["drops possessive 's", "Beijing's leading official", ["beij", "lead", "offici"]],
     ["drops stop words and question words", "Who is the leader of the group?", ["leader", "group"]],
     ["handles non-Latin letters", "北京 talks", ["北京", "talk"]],
+    ["reads capitals in mixed case as an acronym, not a stop word", "Who is on the US team? Ask IT.", ["us", "team", "ask", "it"]],
+    ["reads a plural acronym as its singular, unstemmed", "the SLAs and AWS", ["sla", "aws"]],
+    ["reads shouted text as ordinary words", "WHAT IS IT", []],
   ])("%s", (_name, input, expected) => {
     expect(tokenize(input)).toEqual(expected);
   });

@@ -1,3 +1,4 @@
+import { AcronymAliases, acronymDefinitions } from "./acronyms.js";
 import { forEachTerm, tokenize } from "./tokenize.js";
 import { isEnglishWord } from "./specificity.js";
 import { MIN_CORRECTED_LENGTH, SpellingIndex } from "./typos.js";
@@ -49,6 +50,7 @@ export class Bm25Index {
     let total = 0;
     const words = new Map<string, string>();
     const seen = new Set<string>();
+    const acronyms = new AcronymAliases(acronymDefinitions(texts));
     texts.forEach((text, id) => {
       const tokens: string[] = [];
       forEachTerm(text, (raw, term) => {
@@ -67,6 +69,8 @@ export class Bm25Index {
       total += tokens.length;
       const counts = new Map<string, number>();
       for (const token of tokens) counts.set(token, (counts.get(token) ?? 0) + 1);
+      // Found, not written: the sentence's length and its phrases stay as written.
+      for (const term of acronyms.extraTerms(tokens)) counts.set(interned.get(term) ?? term, 1);
       for (const [term, tf] of counts) {
         let list = this.postings.get(term);
         if (!list) this.postings.set(term, (list = { ids: [], tfs: [] }));

@@ -50,8 +50,16 @@ const termCache = new Map<string, string>();
 
 /** Calls `visit` with each word (as written) and its index term, skipping dropped words. */
 export function forEachTerm(text: string, visit: (raw: string, term: string) => void): void {
-  for (const match of text.normalize("NFKC").matchAll(TOKEN)) {
+  const normalized = text.normalize("NFKC");
+  // In mixed case, capitals are an acronym: "US" and "IT" are not the stop words "us" and "it",
+  // and "SLAs" is the plural of "SLA". Shouted text ("WHAT IS IT") is read as ordinary words.
+  const mixedCase = /\p{Ll}/u.test(normalized);
+  for (const match of normalized.matchAll(TOKEN)) {
     const raw = match[0];
+    if (mixedCase && ACRONYM.test(raw)) {
+      visit(raw, acronymTerm(raw));
+      continue;
+    }
     let term = termCache.get(raw);
     if (term === undefined) {
       term = termOf(raw);
@@ -60,6 +68,17 @@ export function forEachTerm(text: string, visit: (raw: string, term: string) => 
     }
     if (term) visit(raw, term);
   }
+}
+
+/** Two or more capitals, perhaps a plural "s": "IT", "PTO", "SLAs". */
+const ACRONYM = /^\p{Lu}{2,}s?$/u;
+
+/**
+ * The index term of an acronym ("PTO" -> "pto", "IT" -> "it", "SLAs" -> "sla"): lower case, never
+ * stemmed ("AWS" is no plural of "AW"). Other words get their ordinary term.
+ */
+export function acronymTerm(word: string): string {
+  return ACRONYM.test(word) ? word.replace(/s$/u, "").toLowerCase() : termOf(word);
 }
 
 export function tokenize(text: string): string[] {

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { splitSentences } from "../src/corpus/split.js";
+import { buildArticleRetriever } from "../src/eval/evaluate.js";
+import { AcronymAliases, acronymDefinitions } from "../src/retrieval/acronyms.js";
+import { DEFAULT_FUSION } from "../src/retrieval/fusion.js";
+import { tokenize } from "../src/retrieval/tokenize.js";
+import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
+
+describe("acronymDefinitions", () => {
+  it.each([
+    ["the words before the acronym", "Every engineer gets 25 days of paid time off (PTO) a year.", "pto", "paid time"],
+    ["a hyphenated word", "Sign in with single sign-on (SSO).", "sso", "single sign"],
+    ["a spelled connector", "The Department of Justice (DOJ) agreed.", "doj", "department justice"],
+    ["a skipped connector", "The Federal Bureau of Investigation (FBI) agreed.", "fbi", "federal bureau investigation"],
+    ["the words inside the parentheses", "Read the SLA (service level agreement) first.", "sla", "service level agreement"],
+    ["a plural acronym", "Our Service Level Agreements (SLAs) differ.", "sla", "service level agreements"],
+    ["an acronym that is a stop word", "Talk to information technology (IT) first.", "it", "information technology"],
+  ])("finds a definition from %s", (_name, text, acronym, words) => {
+    expect(acronymDefinitions([text])).toEqual([{ acronym, expansion: tokenize(words) }]);
+  });
+
+  it.each([
+    ["a unit", "Prices rose 5% (USD) in the second quarter (Q2)."],
+    ["words that do not spell it", "The team met the board (CEO) today."],
+    ["a single word", "We run Kubernetes (KS) clusters."],
+    ["a lower-case word in parentheses", "Use the portal (intranet) for this."],
+    ["no parentheses", "PTO requests go through Workday."],
+    ["an unclosed parenthesis", "paid time off (PTO"],
+    ["capitals that end a longer word", "Ask the teamSSO (single sign-on) group."],
+  ])("finds none in %s", (_name, text) => {
+    expect(acronymDefinitions([text])).toEqual([]);
+  });
+
+  it("skips the holes of a sparse list and stays bounded on hostile input", () => {
+    const texts: string[] = [];
+    texts[2] = "Every engineer gets paid time off (PTO).";
+    expect(acronymDefinitions(texts)).toHaveLength(1);
+    expect(acronymDefinitions(["(".repeat(50_000) + "alpha beta (AB) ".repeat(1_000)])).toHaveLength(1);
+  });
+});
+
+describe("AcronymAliases", () => {
+  const aliases = new AcronymAliases(acronymDefinitions(["Every engineer gets paid time off (PTO)."]));
+
+  it.each([
+    ["an acronym's sentence gets the words it stands for", "PTO requests go through Workday.", tokenize("paid time")],
+    ["a sentence with the words gets the acronym", "Unused paid time off carries over.", ["pto"]],
+    ["the words out of order are not the acronym", "Time is paid monthly.", []],
+    ["a sentence with both gets nothing more", "Paid time off (PTO) is 25 days.", []],
+  ])("%s", (_name, text, extra) => {
+    expect(aliases.extraTerms(tokenize(text))).toEqual(extra);
+  });
+});
+
+describe("retrieval with the corpus's acronyms", () => {
+  const text =
+    "Every engineer gets 25 days of paid time off (PTO) a year.\n\n" +
+    "PTO requests go through Workday and your manager approves them.\n\n" +
+    "Each customer signs a service level agreement (SLA).\n\n" +
+    "The SLA promises 99.9% uptime per month.\n";
+
+  it.each([
+    ["How do I request paid time off?", /Workday/],
+    ["What uptime does the service level agreement promise?", /99\.9%/],
+  ])("gives %j the highest BM25 score on the sentence that uses the other form", async (question, expected) => {
+    const sentences = splitSentences(text, "handbook.md");
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const candidates = await retriever.candidates(question);
+    const best = candidates.reduce((a, b) => (b.lexical > a.lexical ? b : a));
+    expect(sentences[best.id]!.text).toMatch(expected);
+  });
+
+  it("answers from the sentence that uses the acronym", async () => {
+    const sentences = splitSentences(text, "handbook.md");
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const [top] = await retriever.retrieve("What uptime does the service level agreement promise?", 1);
+    expect(top!.sentence.text).toMatch(/99\.9% uptime/);
+  });
+});
