@@ -42,6 +42,18 @@ describe("acronymDefinitions", () => {
 describe("AcronymAliases", () => {
   const aliases = new AcronymAliases(acronymDefinitions(["Every engineer gets paid time off (PTO)."]));
 
+  it("keeps at most 8 meanings of one acronym and 8 acronyms for one first word", () => {
+    const letters = [..."abcdefghijklmnopqrst"];
+    // 20 acronyms whose words all start with "service", and 20 meanings of "PR".
+    const sameFirstWord = letters.map((a) => `the service ${a}word zone (S${a.toUpperCase()}Z).`);
+    const sameAcronym = letters.map((a) => `the plan ${a}rrword (PR) here.`.replace(`${a}rrword`, `r${a}word`));
+    const aliases = new AcronymAliases(acronymDefinitions([...sameFirstWord, ...sameAcronym]));
+    expect(aliases.extraTerms(tokenize("the service aword zone"))).toEqual(["saz"]);
+    expect(aliases.extraTerms(tokenize("the service hword zone"))).toEqual(["shz"]);
+    expect(aliases.extraTerms(tokenize("the service iword zone"))).toEqual([]);
+    expect(new Set(aliases.extraTerms(tokenize("Ask PR.")))).toEqual(new Set(["plan", ...letters.slice(0, 8).map((a) => tokenize(`r${a}word`)[0])]));
+  });
+
   it.each([
     ["an acronym's sentence gets the words it stands for", "PTO requests go through Workday.", tokenize("paid time")],
     ["a sentence with the words gets the acronym", "Unused paid time off carries over.", ["pto"]],

@@ -22,6 +22,8 @@ export interface AcronymDefinition {
 const MAX_ACRONYM_LETTERS = 8;
 /** Hostile or huge corpora cannot grow the table without bound. */
 const MAX_DEFINITIONS = 10_000;
+/** Definitions kept per acronym ("PR": pull request, public relations) and per first word. */
+const MAX_MEANINGS = 8;
 const CONNECTORS = new Set(["of", "and", "for", "the", "&", "to", "in", "on"]);
 /** An acronym: a capital, then letters, at least two capitals in all ("SSO", "PhD", "SLAs"). */
 const ACRONYM = /^\p{Lu}[\p{L}]{1,9}$/u;
@@ -124,6 +126,9 @@ export class AcronymAliases {
 
   constructor(definitions: readonly AcronymDefinition[]) {
     for (const definition of definitions) {
+      // Bounded, so that a corpus of crafted definitions cannot make every sentence check thousands.
+      if ((this.byAcronym.get(definition.acronym)?.length ?? 0) >= MAX_MEANINGS) continue;
+      if ((this.byFirstWord.get(definition.expansion[0]!)?.length ?? 0) >= MAX_MEANINGS) continue;
       push(this.byAcronym, definition.acronym, definition);
       push(this.byFirstWord, definition.expansion[0]!, definition);
     }
