@@ -49,9 +49,11 @@ describe("the held-out question sets for the trade article", () => {
   it("label only lines that exist and hold a sentence of the article", async () => {
     const article = await readFile("corpus/us-china-trade-talks-london.txt", "utf8");
     const covered = new Set(splitSentences(article, "a.txt").flatMap((s) => Array.from({ length: s.lineEnd - s.lineStart + 1 }, (_, i) => s.lineStart + i)));
-    const questions = await loadLabelledQuestions("tests/data/trade-short-questions.txt");
-    expect(questions.length).toBeGreaterThanOrEqual(30);
-    for (const q of questions) for (const line of q.lines) expect(covered.has(line), `${q.question} -> line ${line}`).toBe(true);
+    for (const file of ["tests/data/trade-short-questions.txt", "tests/data/trade-short-questions-2.txt"]) {
+      const questions = await loadLabelledQuestions(file);
+      expect(questions.length).toBeGreaterThanOrEqual(30);
+      for (const q of questions) for (const line of q.lines) expect(covered.has(line), `${q.question} -> line ${line}`).toBe(true);
+    }
   });
 
   it("label conversation turns with lines that hold a sentence of the article, both kinds present", async () => {
@@ -62,6 +64,12 @@ describe("the held-out question sets for the trade article", () => {
       expect(new Set(turns.map((t) => t.kind))).toEqual(new Set(["follow-up", "new topic", "not answered"]));
       for (const t of turns) for (const line of t.lines) expect(covered.has(line), `${t.question} -> line ${line}`).toBe(true);
     }
+  });
+
+  it("ask the two short-question sets different questions", async () => {
+    const [first, second] = await Promise.all(["trade-short-questions", "trade-short-questions-2"].map((name) => loadLabelledQuestions(`tests/data/${name}.txt`)));
+    const asked = new Set(first!.map((q) => q.question.toLowerCase()));
+    expect(second!.filter((q) => asked.has(q.question.toLowerCase()))).toEqual([]);
   });
 
   it("keep the off-topic sets disjoint from each other", async () => {

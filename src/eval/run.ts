@@ -37,13 +37,14 @@ import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/f
 import { answerCitations, boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
-import { loadConversationTurns, loadDocumentQuestions, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type DocumentQuestion, type EvalArticle } from "./xquad.js";
+import { loadConversationTurns, loadDocumentQuestions, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type DocumentQuestion, type EvalArticle, type LabelledQuestion } from "./xquad.js";
 
 const DATASET = "tests/data/xquad-r/en.json";
 const OFF_TOPIC_CALIBRATION = "tests/data/off-topic-calibration.txt";
 const OFF_TOPIC_HELDOUT = "tests/data/off-topic-heldout.txt";
 const OFF_TOPIC_NEAR_MISS = "tests/data/off-topic-near-miss.txt";
 const TRADE_SHORT_QUESTIONS = "tests/data/trade-short-questions.txt";
+const TRADE_SHORT_QUESTIONS_2 = "tests/data/trade-short-questions-2.txt";
 const TRADE_CONVERSATIONS = "tests/data/trade-conversations.txt";
 const TRADE_CONVERSATIONS_BLIND = "tests/data/trade-conversations-blind.txt";
 const DOCS_CORPUS = "tests/data/docs";
@@ -153,6 +154,15 @@ async function articleTops(questions: readonly string[], embeddings: CachingEmbe
   const tops = [];
   for (const q of questions) tops.push((await retriever.retrieve(q, 1))[0]);
   return tops;
+}
+
+/** Short questions about the trade article: each one's relevance and whether its top sentence is an answering line. */
+async function shortQuestionOutcomes(questions: readonly LabelledQuestion[], embeddings: CachingEmbeddings, rule: AbstentionRule) {
+  const tops = await articleTops(questions.map((q) => q.question), embeddings);
+  return {
+    relevance: tops.map((top) => (top ? relevance(top, rule.denseWeight) : 0)),
+    right: tops.map((top, i) => (top ? questions[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false)),
+  };
 }
 
 async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings, rule: AbstentionRule): Promise<number[]> {
@@ -335,6 +345,7 @@ async function main(): Promise<void> {
   const offHeldOut = await loadQuestionList(OFF_TOPIC_HELDOUT);
   const offNearMiss = await loadQuestionList(OFF_TOPIC_NEAR_MISS);
   const tradeShort = await loadLabelledQuestions(TRADE_SHORT_QUESTIONS);
+  const tradeShort2 = await loadLabelledQuestions(TRADE_SHORT_QUESTIONS_2);
   const conversations = await loadConversationTurns(TRADE_CONVERSATIONS);
   const blindConversations = await loadConversationTurns(TRADE_CONVERSATIONS_BLIND);
   process.stderr.write("Embedding benchmark sentences and questions (cached after the first run)...\n");
@@ -400,17 +411,18 @@ async function main(): Promise<void> {
   const offCal = await offTopicRelevance(offCalibration, embeddings, rule);
   const offHeld = await offTopicRelevance(offHeldOut, embeddings, rule);
   const offNear = await offTopicRelevance(offNearMiss, embeddings, rule);
-  const shortTops = await articleTops(tradeShort.map((q) => q.question), embeddings);
-  const shortRelevance = shortTops.map((top) => (top ? relevance(top, rule.denseWeight) : 0));
-  const shortRight = shortTops.map((top, i) => (top ? tradeShort[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false));
-  const shortTopRight = rate(shortRight, (right) => right);
   const abstains = (score: number) => score < rule.threshold;
   const weak = (score: number) => score >= rule.threshold && score < rule.lowConfidenceBelow;
+  const short = await shortQuestionOutcomes(tradeShort, embeddings, rule);
+  const short2 = await shortQuestionOutcomes(tradeShort2, embeddings, rule);
+  const shortRelevance = short.relevance;
   // Is the warning on the right answers? Top-sentence accuracy among the short questions answered plainly vs with the warning.
-  const rightWhere = (band: (score: number) => boolean) => {
-    const picked = shortRight.filter((_, i) => band(shortRelevance[i]!));
+  const rightWhere = (outcomes: typeof short, band: (score: number) => boolean) => {
+    const picked = outcomes.right.filter((_, i) => band(outcomes.relevance[i]!));
     return `${picked.filter((right) => right).length} of ${picked.length}`;
   };
+  const shortSummary = (name: string, outcomes: typeof short) =>
+    `On the ${name} the top sentence is one of the lines that answer the question for ${pct(rate(outcomes.right, (right) => right))} of them: ${rightWhere(outcomes, (x) => !abstains(x) && !weak(x))} answered without a warning, ${rightWhere(outcomes, weak)} answered with the weak-match warning, ${rightWhere(outcomes, abstains)} refused.`;
   const abstentionRow = (name: string, scores: readonly number[]) =>
     `| ${name} | ${scores.length} | ${pct(rate(scores, abstains))} | ${pct(rate(scores, weak))} | ${pct(rate(scores, (x) => !abstains(x) && !weak(x)))} |`;
 
@@ -430,7 +442,7 @@ async function main(): Promise<void> {
   const documentsRows = await documentsReport(documents, embeddings, config);
   const xquadQuestions = articles.flatMap((a) => a.questions.map((q) => q.question));
   const readAsFollowUps = xquadQuestions.filter(readsAsFollowUp).length;
-  const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...tradeShort.map((q) => q.question), ...[...conversations, ...blindConversations].flatMap((t) => [t.earlier, t.question])];
+  const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...[...tradeShort, ...tradeShort2].map((q) => q.question), ...[...conversations, ...blindConversations].flatMap((t) => [t.earlier, t.question])];
   const readAsSummaryRequests = ordinaryQuestions.filter((q) => summaryRequest(q) !== undefined).length;
   const readAsSmallTalk = ordinaryQuestions.filter((q) => smallTalk(q) !== undefined).length;
   const summaryRows = await summaryCoverage(articles, embeddings);
@@ -486,9 +498,11 @@ ${[
   abstentionRow("XQuAD-R answerable questions, held-out half", heldOutAnswerable),
   abstentionRow(`Off-topic questions sharing the article's words (${OFF_TOPIC_NEAR_MISS}), held out`, offNear),
   abstentionRow(`Short answerable questions about the trade article (${TRADE_SHORT_QUESTIONS}), held out`, shortRelevance),
+  abstentionRow(`A second set of short answerable questions (${TRADE_SHORT_QUESTIONS_2}; see the file)`, short2.relevance),
 ].join("\n")}
 
-On the short answerable questions the top sentence is one of the lines that answer the question for ${pct(shortTopRight)} of them: ${rightWhere((x) => !abstains(x) && !weak(x))} answered without a warning, ${rightWhere(weak)} answered with the weak-match warning, ${rightWhere(abstains)} refused.
+${shortSummary("short answerable questions", short)}
+${shortSummary("second set", short2)}
 
 ## Follow-up questions in a conversation (${TRADE_CONVERSATIONS}; not blind, see the file)
 
