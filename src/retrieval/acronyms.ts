@@ -36,11 +36,14 @@ export function acronymDefinitions(texts: Iterable<string>): AcronymDefinition[]
     // An updated index passes sparse arrays: a removed sentence is a hole.
     if (typeof text !== "string") continue;
     // indexOf, not a regular expression: a Unicode-aware pattern took a second over 100k sentences.
+    // One pass: the next ")" is searched for again only once passed, so "((((...)" stays linear.
+    let close = -1;
     for (let open = text.indexOf("("); open >= 0; open = text.indexOf("(", open + 1)) {
-      const close = text.indexOf(")", open + 1);
+      if (close <= open) close = text.indexOf(")", open + 1);
       if (close < 0) break;
+      if (close - open - 1 > MAX_INSIDE) continue;
       const inner = text.slice(open + 1, close);
-      if (inner.length > MAX_INSIDE || inner.includes("(") || inner.includes("\n")) continue;
+      if (inner.includes("(") || inner.includes("\n")) continue;
       const trimmed = inner.trim();
       const definition = isAcronym(trimmed)
         ? definedBefore(trimmed, text.slice(Math.max(0, open - 120), open))
