@@ -7,8 +7,8 @@ import { acronymTerm, tokenize } from "./tokenize.js";
  *
  * A definition is an acronym in parentheses after the words it abbreviates ("single sign-on (SSO)",
  * "Department of Justice (DOJ)"), or the words in parentheses after the acronym ("SSO (single
- * sign-on)"). The words must spell the acronym by their first letters, in order; "of", "and", "for",
- * "the" and "&" may be skipped or spelled ("FBI", "DOJ"). This is the core of Schwartz and Hearst's
+ * sign-on)"). The words must spell the acronym by their first letters, in order; small words ("of",
+ * "and", "for", "the", "to", "in", "on", "&") may be skipped or spelled ("FBI", "DOJ"). This is the core of Schwartz and Hearst's
  * (2003) rule, kept strict: an acronym the corpus never spells out is left alone, so no guess ties
  * "PR" to "public relations" in a corpus about pull requests.
  */
@@ -35,7 +35,6 @@ export function acronymDefinitions(texts: Iterable<string>): AcronymDefinition[]
   for (const text of texts) {
     // An updated index passes sparse arrays: a removed sentence is a hole.
     if (typeof text !== "string") continue;
-    // indexOf, not a regular expression: a Unicode-aware pattern took a second over 100k sentences.
     // One pass: the next ")" is searched for again only once passed, so "((((...)" stays linear.
     let close = -1;
     for (let open = text.indexOf("("); open >= 0; open = text.indexOf("(", open + 1)) {
