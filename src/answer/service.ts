@@ -262,9 +262,11 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       if (found.answer.answered || topic === undefined) return found.answer;
       // A question can lean on the one before without a telltale word ("Which parts were
       // included?" after "What did the US suspend?"). One that finds nothing on its own is tried
-      // once more with the topic, and answered so only if the sentence found holds one of its own words.
+      // once more with the topic, and answered so only if the sentence found holds one of its own
+      // words. The match is the topic's more than the question's, so it always carries the
+      // weak-match warning: a word of its own can be a common one ("U.S." in 10 of 26 sentences).
       const retried = await answerTo(question, withTopic(question, topic));
-      if (retried.answer.answered && retriever.mentionsAnyTerm(question, retried.hits[0]!.id)) return { ...retried.answer, followUpTo: topic };
+      if (retried.answer.answered && retriever.mentionsAnyTerm(question, retried.hits[0]!.id)) return { ...retried.answer, followUpTo: topic, lowConfidence: true };
       return found.answer;
     },
   };

@@ -237,7 +237,7 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
     // As the answer service does: a question read alone that finds nothing is tried once more with
     // the topic, and answered so if the sentence found holds one of its own words.
     const retried = read.followUpTo === undefined && found.refused ? await outcome(turn, withTopic(turn.question, turn.earlier), true) : undefined;
-    shipped.push(retried && !retried.refused && retried.ownWords ? retried : found);
+    shipped.push(retried && !retried.refused && retried.ownWords ? { ...retried, warned: true } : found);
   }
   const count = (results: readonly Outcome[], picked: readonly number[], test: (o: Outcome) => boolean) => picked.filter((i) => test(results[i]!)).length;
   const groups = [
@@ -260,7 +260,7 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
     "| --- | ---: | ---: | ---: | ---: |",
     ...ranking,
     "",
-    "What the shipped rule answers (when the top sentence, found with the topic, lacks the question's own words: a follow-up gets the weak-match warning, a retried question stays refused):",
+    "What the shipped rule answers (when the top sentence, found with the topic, lacks the question's own words: a follow-up gets the weak-match warning, a retried question stays refused; a retried question answered always gets the warning):",
     "",
     "| Second question | Pairs | Refused | Weak-match warning | Answered |",
     "| --- | ---: | ---: | ---: | ---: |",
