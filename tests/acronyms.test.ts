@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitSentences } from "../src/corpus/split.js";
 import { buildArticleRetriever } from "../src/eval/evaluate.js";
+import { acronymAskedAbout } from "../src/answer/definition.js";
 import { AcronymAliases, acronymDefinitions } from "../src/retrieval/acronyms.js";
 import { DEFAULT_FUSION } from "../src/retrieval/fusion.js";
 import { tokenize } from "../src/retrieval/tokenize.js";
@@ -16,7 +17,7 @@ describe("acronymDefinitions", () => {
     ["a plural acronym", "Our Service Level Agreements (SLAs) differ.", "sla", "service level agreements"],
     ["an acronym that is a stop word", "Talk to information technology (IT) first.", "it", "information technology"],
   ])("finds a definition from %s", (_name, text, acronym, words) => {
-    expect(acronymDefinitions([text])).toEqual([{ acronym, expansion: tokenize(words) }]);
+    expect(acronymDefinitions([text])).toEqual([{ acronym, expansion: tokenize(words), definedIn: [0] }]);
   });
 
   it.each([
@@ -34,10 +35,35 @@ describe("acronymDefinitions", () => {
   it("skips the holes of a sparse list and stays bounded on hostile input", () => {
     const texts: string[] = [];
     texts[2] = "Every engineer gets paid time off (PTO).";
-    expect(acronymDefinitions(texts)).toHaveLength(1);
+    texts[5] = "PTO requests go through Workday.";
+    texts[7] = "Unused paid time off (PTO) carries over.";
+    expect(acronymDefinitions(texts)).toEqual([{ acronym: "pto", expansion: tokenize("paid time"), definedIn: [2, 7] }]);
     expect(acronymDefinitions(["(".repeat(50_000) + "alpha beta (AB) ".repeat(1_000)])).toHaveLength(1);
     // Searching for ")" again from each "(" made this quadratic (33 s here); one pass takes milliseconds.
-    expect(acronymDefinitions(["(".repeat(2_000_000) + ") and paid time off (PTO)"])).toEqual([{ acronym: "pto", expansion: tokenize("paid time") }]);
+    expect(acronymDefinitions(["(".repeat(2_000_000) + ") and paid time off (PTO)"])).toEqual([{ acronym: "pto", expansion: tokenize("paid time"), definedIn: [0] }]);
+  });
+});
+
+describe("acronymAskedAbout", () => {
+  it.each([
+    ["What does SSO stand for?", "SSO"],
+    ["What is PTO?", "PTO"],
+    ["What's an SLA?", "SLA"],
+    ["What are SLAs?", "SLAs"],
+    ["what does the SRE mean", "SRE"],
+    ["WHAT IS PTO?", "PTO"],
+    ["Define SLA", "SLA"],
+    ["Meaning of PTO?", "PTO"],
+    ["PTO stands for?", "PTO"],
+    ["SSO?", "SSO"],
+    // Not a question about what an acronym stands for:
+    ["what is it?", undefined],
+    ["What is the SLA for uptime?", undefined],
+    ["Who is PTO?", undefined],
+    ["What is Kubernetes?", undefined],
+    ["What is pto?", undefined],
+  ])("%j asks about %j", (question, acronym) => {
+    expect(acronymAskedAbout(question)).toBe(acronym);
   });
 });
 

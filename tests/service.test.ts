@@ -88,6 +88,26 @@ describe("answer service", () => {
     expect(discussed.lowConfidence).toBeUndefined();
   });
 
+  it("answers what an acronym stands for from the sentences that spell it out", async () => {
+    const handbook =
+      "Every engineer gets 25 days of paid time off (PTO) a year.\n\n" +
+      "PTO requests go through Workday; PTO balances show in Workday too.\n\n" +
+      "Sign in to every internal tool with SSO.\n";
+    const { open } = await setup({ "handbook.md": handbook, "pr.md": "Open a pull request (PR) for every change.\n" });
+    const { service } = await open();
+    for (const question of ["What is PTO?", "What does PTO stand for?"]) {
+      const answer = await service.answer(question);
+      expect(answer).toMatchObject({ answered: true });
+      expect(answer.citations.map((c) => c.text)).toEqual(["Every engineer gets 25 days of paid time off (PTO) a year."]);
+    }
+    // An acronym the corpus never spells out is searched for as usual.
+    const sso = await service.answer("What is SSO?");
+    expect(sso.citations[0]?.text).toBe("Sign in to every internal tool with SSO.");
+    // Each meaning a corpus gives an acronym is quoted.
+    const { service: both } = await (await setup({ "pr.md": "Open a pull request (PR) for every change.\n", "comms.md": "Ask public relations (PR) before talking to the press.\n" })).open();
+    expect((await both.answer("What does PR stand for?")).citations.map((c) => c.source.split("/").pop())).toEqual(["comms.md", "pr.md"]);
+  });
+
   it("retries a question that finds nothing alone with the topic, and answers so only with a sentence holding its own words", async () => {
     const { open } = await setup({ "trade.txt": ARTICLE, "notes.txt": "The committee suspended sales of jet engine parts to the buyer.\n" });
     const { service } = await open();

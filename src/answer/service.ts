@@ -8,6 +8,7 @@ import type { Logger } from "../logger.js";
 import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { buildHybridRetriever } from "../retrieval/build.js";
 import { ABSTENTION, composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NO_WORDS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
+import { acronymAskedAbout } from "./definition.js";
 import { asksForMore, asksForOthers, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
@@ -239,6 +240,10 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const topic = topicOf(conversation);
       const summary = await summaryAnswer(question, topic);
       if (summary) return summary;
+      // "What is PTO?": the sentences that spell it out, not those that use it most.
+      const acronym = acronymAskedAbout(question);
+      const definitions = acronym === undefined ? [] : retriever.definitionsOf(acronym);
+      if (definitions.length > 0) return quoteSentences(question, definitions.slice(0, config.maxAnswerSentences));
       const { text, followUpTo } = retrievalText(question, topic);
       const wantsMore = asksForMore(question);
       if (wantsMore || asksForOthers(question)) {

@@ -17,6 +17,8 @@ export interface AcronymDefinition {
   readonly acronym: string;
   /** The index terms of the words it abbreviates, stop words dropped (["paid", "time"]). */
   readonly expansion: readonly string[];
+  /** Positions in the input of the first few texts that spell it out (a question asks "What is PTO?"). */
+  readonly definedIn: readonly number[];
 }
 
 const MAX_ACRONYM_LETTERS = 8;
@@ -31,8 +33,10 @@ const ACRONYM = /^\p{Lu}[\p{L}]{1,9}$/u;
 const MAX_INSIDE = 80;
 
 export function acronymDefinitions(texts: Iterable<string>): AcronymDefinition[] {
-  const found = new Map<string, AcronymDefinition>();
+  const found = new Map<string, { acronym: string; expansion: readonly string[]; definedIn: number[] }>();
+  let position = -1;
   for (const text of texts) {
+    position++;
     // An updated index passes sparse arrays: a removed sentence is a hole.
     if (typeof text !== "string") continue;
     // One pass: the next ")" is searched for again only once passed, so "((((...)" stays linear.
@@ -51,7 +55,9 @@ export function acronymDefinitions(texts: Iterable<string>): AcronymDefinition[]
           : undefined;
       if (!definition) continue;
       const key = `${definition.acronym} ${definition.expansion.join(" ")}`;
-      if (!found.has(key)) found.set(key, definition);
+      const known = found.get(key);
+      if (!known) found.set(key, { ...definition, definedIn: [position] });
+      else if (known.definedIn.length < MAX_MEANINGS && known.definedIn.at(-1) !== position) known.definedIn.push(position);
       if (found.size >= MAX_DEFINITIONS) return [...found.values()];
     }
   }
@@ -69,13 +75,14 @@ function wordBefore(text: string, end: number): string | undefined {
   return start < stop ? text.slice(start, stop) : undefined;
 }
 
-function isAcronym(word: string): boolean {
+/** An acronym as written: 2-8 letters, at least two of them capitals ("SSO", "PhD", "SLAs"). */
+export function isAcronym(word: string): boolean {
   const singular = word.replace(/s$/u, "");
   return ACRONYM.test(word) && (singular.match(/\p{Lu}/gu)?.length ?? 0) >= 2 && singular.length <= MAX_ACRONYM_LETTERS;
 }
 
 /** "paid time off (PTO)": the words just before the parenthesis spell the acronym. */
-function definedBefore(acronym: string, before: string): AcronymDefinition | undefined {
+function definedBefore(acronym: string, before: string): Omit<AcronymDefinition, "definedIn"> | undefined {
   const words = wordsOf(before);
   const letters = lettersOf(acronym);
   let letter = letters.length - 1;
@@ -90,7 +97,7 @@ function definedBefore(acronym: string, before: string): AcronymDefinition | und
 }
 
 /** "SSO (single sign-on)": the words in the parenthesis spell the acronym just before it. */
-function definedInside(inner: string, acronym: string | undefined): AcronymDefinition | undefined {
+function definedInside(inner: string, acronym: string | undefined): Omit<AcronymDefinition, "definedIn"> | undefined {
   if (!acronym || !isAcronym(acronym)) return undefined;
   const words = wordsOf(inner);
   const letters = lettersOf(acronym);
@@ -102,7 +109,7 @@ function definedInside(inner: string, acronym: string | undefined): AcronymDefin
   return letter === letters.length ? definition(acronym, words) : undefined;
 }
 
-function definition(acronym: string, words: readonly string[]): AcronymDefinition | undefined {
+function definition(acronym: string, words: readonly string[]): Omit<AcronymDefinition, "definedIn"> | undefined {
   const expansion = tokenize(words.join(" "));
   const term = acronymTerm(acronym);
   // One word ("Kubernetes (K)") or a phrase made only of stop words defines nothing useful.
@@ -138,6 +145,11 @@ export class AcronymAliases {
 
   get size(): number {
     return this.byAcronym.size;
+  }
+
+  /** Positions of the texts that spell out an acronym (its index term), each meaning's first ones. */
+  definedIn(acronym: string): number[] {
+    return [...new Set((this.byAcronym.get(acronym) ?? NONE).flatMap((definition) => definition.definedIn))].sort((a, b) => a - b);
   }
 
   /** Terms to index with a sentence of these tokens, besides its own; none it already has. */

@@ -1,5 +1,5 @@
 import { AcronymAliases, acronymDefinitions } from "./acronyms.js";
-import { forEachTerm, tokenize } from "./tokenize.js";
+import { acronymTerm, forEachTerm, tokenize } from "./tokenize.js";
 import { isEnglishWord } from "./specificity.js";
 import { MIN_CORRECTED_LENGTH, SpellingIndex } from "./typos.js";
 
@@ -40,6 +40,7 @@ export class Bm25Index {
   private readonly averageLength: number;
   private readonly spelling: SpellingIndex | undefined;
   private readonly corrections = new Map<string, string | undefined>();
+  private readonly acronyms: AcronymAliases;
   readonly size: number;
 
   constructor(texts: readonly string[], private readonly params: Bm25Params = DEFAULT_BM25) {
@@ -50,7 +51,7 @@ export class Bm25Index {
     let total = 0;
     const words = new Map<string, string>();
     const seen = new Set<string>();
-    const acronyms = new AcronymAliases(acronymDefinitions(texts));
+    const acronyms = (this.acronyms = new AcronymAliases(acronymDefinitions(texts)));
     texts.forEach((text, id) => {
       const tokens: string[] = [];
       forEachTerm(text, (raw, term) => {
@@ -91,6 +92,11 @@ export class Bm25Index {
 
   tokensOf(id: number): readonly string[] {
     return this.docTokens[id] ?? [];
+  }
+
+  /** The documents that spell out an acronym ("paid time off (PTO)"), given as written ("PTO"). */
+  definitionsOf(acronym: string): number[] {
+    return this.acronyms.definedIn(acronymTerm(acronym));
   }
 
   /**

@@ -104,6 +104,11 @@ export class HybridRetriever {
     return ranked.slice(0, k).map((c) => ({ ...c, sentence: this.sentences[c.id]! }));
   }
 
+  /** The sentences that spell out an acronym ("paid time off (PTO)"), given as written ("PTO"), in corpus order. */
+  definitionsOf(acronym: string): Sentence[] {
+    return this.lexical.definitionsOf(acronym).flatMap((id) => this.sentences[id] ?? []);
+  }
+
   /** Whether sentence `id` has at least one of the question's terms (true when the question has none). */
   mentionsAnyTerm(question: string, id: number): boolean {
     const terms = this.lexical.queryTerms(question);
