@@ -18,12 +18,13 @@ const ASKS_MEANING = [
 ];
 
 export function acronymAskedAbout(question: string): string | undefined {
+  // Such a question is short; a long one is not read with the patterns at all.
+  if (question.length > 80) return undefined;
   const text = question
     .replace(/’/g, "'")
     .replace(/[?!.\s]+$/u, "")
     .replace(/\s+/gu, " ")
     .trim();
-  if (text.length > 60) return undefined;
   for (const pattern of ASKS_MEANING) {
     const match = pattern.exec(text);
     const acronym = match?.[1]?.replace(/[,:;"'()]+/gu, "");
