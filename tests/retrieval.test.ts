@@ -27,7 +27,8 @@ describe("tokenize", () => {
     ["drops stop words and question words", "Who is the leader of the group?", ["leader", "group"]],
     ["handles non-Latin letters", "北京 talks", ["北京", "talk"]],
     ["reads capitals in mixed case as an acronym, not a stop word", "Who is on the US team? Ask IT.", ["us", "team", "ask", "it"]],
-    ["reads a plural acronym as its singular, unstemmed", "the SLAs and AWS", ["sla", "aws"]],
+    ["reads a plural acronym as its singular", "the SLAs", ["sla"]],
+    ["reads a word in capitals for emphasis as the word", "IMPORTANT: do NOT skip the DEPLOYMENTS", tokenize("important: do not skip the deployments")],
     ["reads shouted text as ordinary words", "WHAT IS IT", []],
   ])("%s", (_name, input, expected) => {
     expect(tokenize(input)).toEqual(expected);

@@ -52,12 +52,14 @@ const termCache = new Map<string, string>();
 export function forEachTerm(text: string, visit: (raw: string, term: string) => void): void {
   const normalized = text.normalize("NFKC");
   // In mixed case, capitals are an acronym: "US" and "IT" are not the stop words "us" and "it",
-  // and "SLAs" is the plural of "SLA". Shouted text ("WHAT IS IT") is read as ordinary words.
+  // and "SLAs" is the plural of "SLA". Shouted text ("WHAT IS IT") is read as ordinary words, and so
+  // is a word in capitals for emphasis ("do NOT deploy", "IMPORTANT").
   const mixedCase = /\p{Ll}/u.test(normalized);
   for (const match of normalized.matchAll(TOKEN)) {
     const raw = match[0];
     if (mixedCase && ACRONYM.test(raw)) {
-      visit(raw, acronymTerm(raw));
+      const term = acronymTerm(raw);
+      if (term) visit(raw, term);
       continue;
     }
     let term = termCache.get(raw);
@@ -74,11 +76,15 @@ export function forEachTerm(text: string, visit: (raw: string, term: string) => 
 const ACRONYM = /^\p{Lu}{2,}s?$/u;
 
 /**
- * The index term of an acronym ("PTO" -> "pto", "IT" -> "it", "SLAs" -> "sla"): lower case, never
- * stemmed ("AWS" is no plural of "AW"). Other words get their ordinary term.
+ * The index term of an acronym: a two-letter stop word in capitals is the acronym ("US", "IT" ->
+ * "it"), a plural "s" is dropped ("SLAs" -> "sla"); otherwise the ordinary term, so a word in
+ * capitals for emphasis ("IMPORTANT", "do NOT") reads as the word. Other words get their ordinary term.
  */
 export function acronymTerm(word: string): string {
-  return ACRONYM.test(word) ? word.replace(/s$/u, "").toLowerCase() : termOf(word);
+  if (!ACRONYM.test(word)) return termOf(word);
+  const singular = word.replace(/s$/u, "");
+  const lower = singular.toLowerCase();
+  return lower.length === 2 && STOP_WORDS.has(lower) ? lower : termOf(singular);
 }
 
 export function tokenize(text: string): string[] {
