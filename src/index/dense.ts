@@ -1,6 +1,6 @@
 import { Document } from "@langchain/core/documents";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import type { Sentence, SentenceKind } from "../corpus/split.js";
+import type { Sentence } from "../corpus/split.js";
 import type { CiteBotEmbeddings } from "../embeddings/types.js";
 import type { ScoredId } from "../retrieval/bm25.js";
 
@@ -21,15 +21,9 @@ export const EXACT_SEARCH_LIMIT = 2_000;
 /** Measured by `npm run bench`: recall@10 against exact search at 10k and 100k sentences. */
 export const LARGE_INDEX_EF = 200;
 
-export interface SentenceMetadata {
+/** A sentence as stored beside its vector: everything but the text (LangChain's pageContent), plus its id. */
+export interface SentenceMetadata extends Omit<Sentence, "text"> {
   readonly id: number;
-  readonly source: string;
-  readonly lineStart: number;
-  readonly lineEnd: number;
-  readonly charStart: number;
-  readonly charEnd: number;
-  readonly kind?: SentenceKind;
-  readonly searchText?: string;
 }
 
 export function sentenceToDocument(sentence: Sentence, id: number): Document<SentenceMetadata> {
