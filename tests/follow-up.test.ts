@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asksForMore, asksForOthers, hasSearchTerms, nextConversation, nextTopic, quotedKey, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
+import { asksForMore, asksForOthers, contrastedSubject, hasSearchTerms, nextConversation, nextTopic, quotedKey, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
 
 describe("readsAsFollowUp", () => {
   it.each([
@@ -102,6 +102,32 @@ describe("asksForOthers", () => {
 
   it("reads as a follow-up", () => {
     expect(readsAsFollowUp("Anything else?")).toBe(true);
+  });
+});
+
+describe("contrastedSubject", () => {
+  it.each([
+    ["And the US side?", "the US side"],
+    ["What about China?", "China"],
+    ["how about other firms", "other firms"],
+    ["But in London?", "in London"],
+    ["What of the fentanyl tariff?", "the fentanyl tariff"],
+    // A question of its own after the connective is no contrast.
+    ["And who controls them?", undefined],
+    ["And what does it expect from China?", undefined],
+    ["And did Beijing confirm?", undefined],
+    // No words of its own to tell the new subject by.
+    ["And?", undefined],
+    ["What about it?", undefined],
+    // Not after a connective.
+    ["What did China restrict?", undefined],
+    ["Anderson scored?", undefined],
+  ])("%j -> %j", (question, expected) => {
+    expect(contrastedSubject(question)).toBe(expected);
+  });
+
+  it("reads as a follow-up whenever it is one", () => {
+    for (const question of ["And the US side?", "What about China?", "How about other firms?"]) expect(readsAsFollowUp(question)).toBe(true);
   });
 });
 

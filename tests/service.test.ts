@@ -88,6 +88,23 @@ describe("answer service", () => {
     expect(discussed.lowConfidence).toBeUndefined();
   });
 
+  it("answers a contrasting follow-up ('And the fentanyl tariff?') without the sentence quoted for the question before, unless it holds the new words", async () => {
+    const { open } = await setup();
+    const { service } = await open();
+    const converse = async (first: string, second: string) => {
+      const earlier = await service.answer(first);
+      return { earlier, next: await service.answer(second, nextConversation(undefined, first, earlier)) };
+    };
+    const tariffs = await converse("Which tariffs were reduced to 30%?", "And the fentanyl tariff?");
+    expect(tariffs.earlier.citations[0]).toMatchObject({ lineStart: 13 });
+    expect(tariffs.next).toMatchObject({ answered: true, followUpTo: "Which tariffs were reduced to 30%?" });
+    expect(tariffs.next.citations.map((c) => c.lineStart)).toEqual([14]);
+    // The line quoted before holds the new words too: it still answers ("And exports?" after imports).
+    const trade = await converse("How much did imports from the U.S. fall in May?", "And exports?");
+    expect(trade.earlier.citations[0]).toMatchObject({ lineStart: 23 });
+    expect(trade.next.citations[0]).toMatchObject({ lineStart: 23 });
+  });
+
   it("answers what an acronym stands for from the sentences that spell it out", async () => {
     const handbook =
       "Every engineer gets 25 days of paid time off (PTO) a year.\n\n" +

@@ -19,6 +19,23 @@ import { summaryRequest } from "./summary.js";
 /** "And ...", "But ...", "What about ...": the question continues the one before. */
 const CONTINUATION = /^(and|but|also|plus|so|then|what about|how about|what else)\b/i;
 
+/**
+ * "And the US side?", "What about China?": the question before, asked again about something else.
+ * Only a bare phrase after the connective: "And who controls them?" is a question of its own.
+ */
+const CONTRAST =
+  /^(?:and|but|what about|how about|what of)\s+(?!(?:who|whom|whose|what|when|where|why|how|which|is|are|was|were|do|does|did|can|could|will|would|shall|should|has|have|had|may|might|must)\b)(.+)$/i;
+
+/**
+ * What a contrasting follow-up asks about instead ("the US side" in "And the US side?"), or
+ * undefined when the question is not one. The sentences already quoted on the topic answered the
+ * question before; one that lacks the new words cannot answer this one (service.ts drops it).
+ */
+export function contrastedSubject(question: string): string | undefined {
+  const subject = CONTRAST.exec(question.trim().replace(/[?!.\s]+$/u, ""))?.[1];
+  return subject !== undefined && hasSearchTerms(subject) ? subject : undefined;
+}
+
 /** "Tell me more", "elaborate", "more context": the asker wants the passage around the answer before. */
 const MORE =
   /^(?:(?:can|could|would) you\s+)?(?:please\s+)?(?:tell me more|say more|more|more details?|more info(?:rmation)?|more context|go on|keep going|continue|elaborate|expand)(?:\s+(?:on|about)\s+(?:that|this|it))?(?:\s+please)?$/i;

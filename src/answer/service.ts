@@ -9,7 +9,7 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { buildHybridRetriever } from "../retrieval/build.js";
 import { ABSTENTION, composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NO_WORDS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
 import { acronymAskedAbout } from "./definition.js";
-import { asksForMore, asksForOthers, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
+import { asksForMore, asksForOthers, contrastedSubject, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import {
@@ -233,6 +233,17 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     // Nothing further is relevant: the closest of the rest would be unrelated, so none is listed.
     return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT, related: [] }), followUpTo: topic };
   };
+  /**
+   * "And the US side?" after "Who leads the Chinese delegation?": read with the topic, the best
+   * sentence is the one already quoted about the Chinese side. A sentence quoted on the topic that
+   * lacks any of the new subject's words answered the question before, not this one, so it is
+   * left out; one that has them all stays ("And exports?" after imports: one line gives both).
+   */
+  const contrastAnswer = async (question: string, text: string, subject: string, quoted: ReadonlySet<string>) => {
+    const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences) + quoted.size));
+    const kept = hits.filter((hit) => !quoted.has(quotedKey(hit.sentence)) || retriever.mentionsEveryTerm(subject, hit.id));
+    return { hits: kept, answer: composeAnswer(question, kept, composeOptions) };
+  };
   return {
     manifest: index.manifest,
     async answer(raw: string, conversation?: Conversation): Promise<Answer> {
@@ -256,7 +267,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       if (followUpTo === undefined && !hasSearchTerms(question)) {
         return explainedNonAnswer(question, /[\p{L}\p{N}]/u.test(question) ? NO_SEARCH_TERMS_TEXT : NO_WORDS_TEXT);
       }
-      const found = await answerTo(question, text);
+      const contrasted = followUpTo === undefined ? undefined : contrastedSubject(question);
+      const found = contrasted === undefined ? await answerTo(question, text) : await contrastAnswer(question, text, contrasted, new Set(conversation?.quoted ?? []));
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
         // "What is his role?" does. When the best sentence has none of the follow-up's own words, it

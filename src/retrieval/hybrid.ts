@@ -117,6 +117,12 @@ export class HybridRetriever {
     return terms.some((term) => tokens.has(term));
   }
 
+  /** Whether sentence `id` has every one of the text's terms (true when the text has none). */
+  mentionsEveryTerm(text: string, id: number): boolean {
+    const tokens = new Set(this.lexical.tokensOf(id));
+    return this.lexical.queryTerms(text).every((term) => tokens.has(term));
+  }
+
   /** `other` when it is a sentence of the same file as `id`. */
   private sameFile(id: number, other: number): number | undefined {
     return this.sentences[other]?.source === this.sentences[id]!.source ? other : undefined;
