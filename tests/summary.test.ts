@@ -99,6 +99,15 @@ describe("filesToSummarize", () => {
     expect(filesToSummarize({ subject: "2025 notes" }, twins)?.map((f) => f.source)).toEqual(["corpus/notes-2025.md"]);
   });
 
+  it("prefers the file a subject names by its file name over one that only has it in its title, in either order", () => {
+    const handbook = { source: "docs/handbook.md", sentences: [sentence("docs/handbook.md", 1, "People handbook")] };
+    const oncall = { source: "docs/oncall.md", sentences: [sentence("docs/oncall.md", 1, "On-call handbook")] };
+    for (const order of [[handbook, oncall], [oncall, handbook]]) {
+      expect(filesToSummarize({ subject: "handbook" }, order)?.map((f) => f.source)).toEqual(["docs/handbook.md"]);
+      expect(filesToSummarize({ subject: "on-call handbook" }, order)?.map((f) => f.source)).toEqual(["docs/oncall.md"]);
+    }
+  });
+
   it("has nothing to summarize in an empty corpus", () => {
     expect(filesToSummarize({ subject: "" }, [])).toBeUndefined();
   });

@@ -93,16 +93,21 @@ export function filesToSummarize<F extends CorpusFileSummary>(request: SummaryRe
   if (wanted.size === 0) return files.length > 0 ? [...files] : undefined;
   let best: F | undefined;
   let bestShare = 0;
+  let bestNameShare = 0;
   let tied = false;
+  const shareOf = (words: ReadonlySet<string>) => [...wanted].filter((w) => words.has(w)).length / wanted.size;
   for (const file of files) {
     // The file's name and its title (an opening heading), not its opening prose: "minerals" in the
     // article's first sentence does not make "the minerals dispute" a name for the whole article.
     const first = file.sentences[0];
     const title = first && isHeading(first) ? first.text : "";
-    const words = new Set(tokenize(`${file.source.replace(/\.[^./]+$/u, "").replace(/[\W_]+/gu, " ")} ${title}`));
-    const share = [...wanted].filter((w) => words.has(w)).length / wanted.size;
-    if (share > bestShare) [best, bestShare, tied] = [file, share, false];
-    else if (share === bestShare && share > 0) tied = true;
+    const nameWords = new Set(tokenize(file.source.replace(/\.[^./]+$/u, "").replace(/[\W_]+/gu, " ")));
+    const share = shareOf(new Set([...nameWords, ...tokenize(title)]));
+    // Between files named as well by name or title, the name decides: "the handbook" is
+    // handbook.md, not oncall.md titled "On-call handbook".
+    const nameShare = shareOf(nameWords);
+    if (share > bestShare || (share === bestShare && share > 0 && nameShare > bestNameShare)) [best, bestShare, bestNameShare, tied] = [file, share, nameShare, false];
+    else if (share === bestShare && share > 0 && nameShare === bestNameShare) tied = true;
   }
   return best && bestShare >= 0.5 && !tied ? [best] : undefined;
 }
