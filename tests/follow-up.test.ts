@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { asksForMore, asksForOthers, contrastedSubject, hasSearchTerms, nextConversation, nextTopic, quotedKey, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
+import { asksForMore, asksForOthers, contrastedSubject, contrastRetrievalText, hasSearchTerms, nextConversation, nextTopic, quotedKey, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
 
 describe("readsAsFollowUp", () => {
   it.each([
@@ -112,6 +112,10 @@ describe("contrastedSubject", () => {
     ["how about other firms", "other firms"],
     ["But in London?", "in London"],
     ["What of the fentanyl tariff?", "the fentanyl tariff"],
+    // "one" stands for the noun just said.
+    ["And the Chinese one?", "the Chinese"],
+    ["What about the red ones", "the red"],
+    ["And these ones?", undefined],
     // A question of its own after the connective is no contrast.
     ["And who controls them?", undefined],
     ["And what does it expect from China?", undefined],
@@ -124,6 +128,18 @@ describe("contrastedSubject", () => {
     ["Anderson scored?", undefined],
   ])("%j -> %j", (question, expected) => {
     expect(contrastedSubject(question)).toBe(expected);
+  });
+
+  it.each([
+    // A new name stands in for the topic's names; the topic's first word stays (it opens the question).
+    ["What about China?", "China", "Who represents the United States?", "China Who represents the"],
+    ["And the Commerce Secretary?", "the Commerce Secretary", "Who is the Treasury Secretary?", "the Commerce Secretary Who is the"],
+    ["And Howard Lutnick's?", "Howard Lutnick's", "What is Scott Bessent's job?", "Howard Lutnick's What is job?"],
+    // No name in the subject: read with the whole topic, as any follow-up.
+    ["And the fentanyl tariff?", "the fentanyl tariff", "What is China's tariff now?", "And the fentanyl tariff? What is China's tariff now?"],
+    ["And exports?", "exports", "How much did imports from the U.S. fall?", "And exports? How much did imports from the U.S. fall?"],
+  ])("retrieves %j after %j with %j", (question, subject, topic, expected) => {
+    expect(contrastRetrievalText(question, subject, topic)).toBe(expected);
   });
 
   it("reads as a follow-up whenever it is one", () => {

@@ -105,6 +105,19 @@ describe("answer service", () => {
     expect(trade.next.citations[0]).toMatchObject({ lineStart: 23 });
   });
 
+  it("reads a contrasting follow-up that names something new with that name in place of the topic's names", async () => {
+    const { open } = await setup({
+      "talks.txt": "Alice Smith represents Acme at the talks.\nAcme and Globex met at the talks in Paris, where Acme and Globex signed a deal.\nBob Jones represents Globex at the talks.\n",
+    });
+    const { service } = await open();
+    const earlier = await service.answer("Who represents Acme at the talks?");
+    expect(earlier.citations.map((c) => c.lineStart)).toEqual([1]);
+    const next = await service.answer("What about Globex?", nextConversation(undefined, "Who represents Acme at the talks?", earlier));
+    // Read with "Acme", the line naming both firms would come first.
+    expect(next).toMatchObject({ answered: true, followUpTo: "Who represents Acme at the talks?" });
+    expect(next.citations[0]).toMatchObject({ lineStart: 3 });
+  });
+
   it("answers what an acronym stands for from the sentences that spell it out", async () => {
     const handbook =
       "Every engineer gets 25 days of paid time off (PTO) a year.\n\n" +

@@ -32,8 +32,23 @@ const CONTRAST =
  * question before; one that lacks the new words cannot answer this one (service.ts drops it).
  */
 export function contrastedSubject(question: string): string | undefined {
-  const subject = CONTRAST.exec(question.trim().replace(/[?!.\s]+$/u, ""))?.[1];
+  // "one" stands for the noun just said ("And the Chinese one?"): no word a sentence must hold.
+  const subject = CONTRAST.exec(question.trim().replace(/[?!.\s]+$/u, ""))?.[1]?.replace(/\s+ones?$/iu, "");
   return subject !== undefined && hasSearchTerms(subject) ? subject : undefined;
+}
+
+/**
+ * What to retrieve a contrasting follow-up with. When its subject names something ("What about
+ * China?" after "Who represents the United States?"), the new name stands in for the topic's names:
+ * "China Who represents the". Read with them, the topic's names pull the answer back to the sentence
+ * about the old subject, or to one that mentions both. Otherwise the follow-up is read with its topic as usual.
+ */
+export function contrastRetrievalText(question: string, subject: string, topic: string): string {
+  const names = (words: readonly string[]) => words.filter((word) => /^\p{Lu}/u.test(word) && word !== "I");
+  if (names(subject.split(/\s+/u)).length === 0) return withTopic(question, topic);
+  const [first = "", ...rest] = topic.trim().split(/\s+/u);
+  const unnamed = rest.filter((word) => names([word]).length === 0);
+  return [subject, first, ...unnamed].join(" ");
 }
 
 /** "Tell me more", "elaborate", "more context": the asker wants the passage around the answer before. */

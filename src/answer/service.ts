@@ -9,7 +9,7 @@ import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { buildHybridRetriever } from "../retrieval/build.js";
 import { ABSTENTION, composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NO_WORDS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
 import { acronymAskedAbout } from "./definition.js";
-import { asksForMore, asksForOthers, contrastedSubject, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
+import { asksForMore, asksForOthers, contrastedSubject, contrastRetrievalText, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import {
@@ -238,6 +238,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
    * sentence is the one already quoted about the Chinese side. A sentence quoted on the topic that
    * lacks any of the new subject's words answered the question before, not this one, so it is
    * left out; one that has them all stays ("And exports?" after imports: one line gives both).
+   * `text` is what to retrieve with (contrastRetrievalText).
    */
   const contrastAnswer = async (question: string, text: string, subject: string, quoted: ReadonlySet<string>) => {
     const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences) + quoted.size));
@@ -268,7 +269,10 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
         return explainedNonAnswer(question, /[\p{L}\p{N}]/u.test(question) ? NO_SEARCH_TERMS_TEXT : NO_WORDS_TEXT);
       }
       const contrasted = followUpTo === undefined ? undefined : contrastedSubject(question);
-      const found = contrasted === undefined ? await answerTo(question, text) : await contrastAnswer(question, text, contrasted, new Set(conversation?.quoted ?? []));
+      const found =
+        contrasted === undefined || followUpTo === undefined
+          ? await answerTo(question, text)
+          : await contrastAnswer(question, contrastRetrievalText(question, contrasted, followUpTo), contrasted, new Set(conversation?.quoted ?? []));
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
         // "What is his role?" does. When the best sentence has none of the follow-up's own words, it
