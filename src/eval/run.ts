@@ -49,6 +49,7 @@ const TRADE_CONVERSATIONS = "tests/data/trade-conversations.txt";
 const TRADE_CONVERSATIONS_BLIND = "tests/data/trade-conversations-blind.txt";
 const TRADE_CONTRASTS = "tests/data/trade-conversations-contrast.txt";
 const TRADE_CONTRASTS_HELDOUT = "tests/data/trade-conversations-contrast-heldout.txt";
+const TRADE_CONTRASTS_3 = "tests/data/trade-conversations-contrast-3.txt";
 const DOCS_CORPUS = "tests/data/docs";
 const DOCS_QUESTIONS = "tests/data/docs-questions.txt";
 const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
@@ -395,6 +396,7 @@ async function main(): Promise<void> {
   const blindConversations = await loadConversationTurns(TRADE_CONVERSATIONS_BLIND);
   const contrasts = await loadConversationTurns(TRADE_CONTRASTS);
   const contrastsHeldOut = await loadConversationTurns(TRADE_CONTRASTS_HELDOUT);
+  const contrasts3 = await loadConversationTurns(TRADE_CONTRASTS_3);
   process.stderr.write("Embedding benchmark sentences and questions (cached after the first run)...\n");
   await embeddings.embedDocuments([
     ...articles.flatMap((a) => [...a.sentences.map((s) => s.text), ...a.questions.map((q) => q.question)]),
@@ -489,6 +491,7 @@ async function main(): Promise<void> {
     [
       { file: TRADE_CONTRASTS, turns: contrasts },
       { file: TRADE_CONTRASTS_HELDOUT, turns: contrastsHeldOut },
+      { file: TRADE_CONTRASTS_3, turns: contrasts3 },
     ],
     embeddings,
     config,
@@ -497,7 +500,7 @@ async function main(): Promise<void> {
   const documentsRows = await documentsReport(documents, embeddings, config);
   const xquadQuestions = articles.flatMap((a) => a.questions.map((q) => q.question));
   const readAsFollowUps = xquadQuestions.filter(readsAsFollowUp).length;
-  const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...[...tradeShort, ...tradeShort2].map((q) => q.question), ...[...conversations, ...blindConversations, ...contrasts, ...contrastsHeldOut].flatMap((t) => [t.earlier, t.question])];
+  const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...[...tradeShort, ...tradeShort2].map((q) => q.question), ...[...conversations, ...blindConversations, ...contrasts, ...contrastsHeldOut, ...contrasts3].flatMap((t) => [t.earlier, t.question])];
   const readAsSummaryRequests = ordinaryQuestions.filter((q) => summaryRequest(q) !== undefined).length;
   const readAsSmallTalk = ordinaryQuestions.filter((q) => smallTalk(q) !== undefined).length;
   const summaryRows = await summaryCoverage(articles, embeddings);
@@ -571,7 +574,7 @@ ${blindConversationRows}
 
 ### Contrasting follow-ups ("And the US side?", "What about China?"), answered by the real service
 
-The second question is asked with the conversation state the first answer left, as in a Slack thread. A sentence quoted for the first question that lacks any of the new subject's words is left out of the second answer (src/answer/service.ts). The first set was used to design that rule; the second (held out) was measured once, when the rule was final.
+The second question is asked with the conversation state the first answer left, as in a Slack thread. A sentence quoted for the first question that lacks any of the new subject's words is left out of the second answer, and a new subject that names something is read with the first question's names left out (src/answer/service.ts, follow-up.ts). The first set was used to design both; the second was held out for the first rule, the third for the second (see the files).
 
 ${contrastRows}
 
