@@ -564,6 +564,8 @@ ${shortSummary("second set", short2)}
 
 ## Follow-up questions in a conversation (${TRADE_CONVERSATIONS}; not blind, see the file)
 
+Retrieval only, as the service reads follow-ups; the rules for contrasting follow-ups, which need the sentences a conversation has quoted, are measured through the real service further below.
+
 ${conversationRows}
 
 ### A second set, written before it was measured (${TRADE_CONVERSATIONS_BLIND}; see the file)
