@@ -44,11 +44,10 @@ export function contrastedSubject(question: string): string | undefined {
  * about the old subject, or to one that mentions both. Otherwise the follow-up is read with its topic as usual.
  */
 export function contrastRetrievalText(question: string, subject: string, topic: string): string {
-  const names = (words: readonly string[]) => words.filter((word) => /^\p{Lu}/u.test(word) && word !== "I");
-  if (names(subject.split(/\s+/u)).length === 0) return withTopic(question, topic);
+  const isName = (word: string) => /^\p{Lu}/u.test(word) && word !== "I";
+  if (!subject.split(/\s+/u).some(isName)) return withTopic(question, topic);
   const [first = "", ...rest] = topic.trim().split(/\s+/u);
-  const unnamed = rest.filter((word) => names([word]).length === 0);
-  return [subject, first, ...unnamed].join(" ");
+  return [subject, first, ...rest.filter((word) => !isName(word))].join(" ");
 }
 
 /** "Tell me more", "elaborate", "more context": the asker wants the passage around the answer before. */
