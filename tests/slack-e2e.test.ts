@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAnswerService } from "../src/answer/service.js";
-import { startSlackBot, type SlackBot } from "../src/slack/app.js";
+import { startSlackBot, type AnswerEngine, type SlackBot } from "../src/slack/app.js";
 import { FEEDBACK_THANKS } from "../src/slack/messages.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
@@ -99,6 +99,17 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(fake.callsTo("reactions.add")[0]?.args).toMatchObject({ channel: "C1", timestamp: "100.1" });
     await eventually(() => fake.callsTo("reactions.remove").length > 0, "the working reaction removed");
     expect(replies()).toHaveLength(1);
+  });
+
+  it("publishes the Home tab with the indexed documents when a user opens it", async () => {
+    const res = await post(eventBody({ type: "app_home_opened", user: "U9", channel: "D9", tab: "home", event_ts: "150.1" }));
+    expect(res.status).toBe(200);
+    const [published] = await eventually(() => fake.callsTo("views.publish").length > 0 && fake.callsTo("views.publish"), "the Home tab");
+    expect(published!.args.user_id).toBe("U9");
+    const view = typeof published!.args.view === "string" ? JSON.parse(published!.args.view) : published!.args.view;
+    expect(view.type).toBe("home");
+    expect(JSON.stringify(view.blocks)).toContain("• `corpus/us-china-trade-talks-london.txt` (26 sentences)");
+    expect(replies()).toEqual([]);
   });
 
   it("answers a DM in the DM", async () => {
@@ -269,8 +280,8 @@ describe("Slack bot over HTTP against a fake Slack", () => {
 
 describe("health before the index is loaded", () => {
   it("answers 503 until the engine is ready, then 200", async () => {
-    let ready!: (port: { answer: () => Promise<never> }) => void;
-    const engine = new Promise<{ answer: () => Promise<never> }>((resolve) => (ready = resolve));
+    let ready!: (engine: AnswerEngine) => void;
+    const engine = new Promise<AnswerEngine>((resolve) => (ready = resolve));
     const early = await startSlackBot({
       config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 0 },
       engine,
@@ -282,7 +293,7 @@ describe("health before the index is loaded", () => {
       const before = await fetch(url);
       expect(before.status).toBe(503);
       expect(await before.json()).toMatchObject({ ok: false, engineReady: false });
-      ready({ answer: () => Promise.reject(new Error("unused")) });
+      ready({ answer: () => Promise.reject(new Error("unused")), manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" } });
       await engine;
       await new Promise((r) => setImmediate(r));
       expect((await fetch(url)).status).toBe(200);

@@ -26,6 +26,7 @@ beforeAll(async () => {
         answered++;
         return { question, answered: false, text: "none", citations: [], related: [] };
       },
+      manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" },
     }),
     logger,
     port: 0,

@@ -7,6 +7,7 @@ import { RateLimiter, RecentKeys, RecentValues } from "../src/slack/dedup.js";
 import { escapeMrkdwn, slackToPlain, stripMention } from "../src/slack/escape.js";
 import {
   createBotDeps,
+  handleAppHomeOpened,
   handleAppMention,
   handleAskCommand,
   handleAssistantMessage,
@@ -23,6 +24,8 @@ import {
   CONTEXT_LABEL,
   FOLLOW_UP_NOTE,
   GREETING_REPLY,
+  HOME_FOOTER,
+  HOME_UNAVAILABLE,
   LOW_CONFIDENCE_NOTE,
   WEAK_MATCH_PREFIX,
   ERROR_REPLY,
@@ -37,7 +40,7 @@ import {
   WORKING_REACTION,
   WORKING_STATUS,
 } from "../src/slack/messages.js";
-import { buttonValue, LIMITS, renderAnswer, type Block } from "../src/slack/render.js";
+import { buttonValue, HOME_FILES_LISTED, LIMITS, renderAnswer, renderHome, type Block, type SourcesOverview } from "../src/slack/render.js";
 import { citedText } from "../src/answer/compose.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -227,6 +230,48 @@ describe("renderAnswer", () => {
   });
 });
 
+describe("renderHome", () => {
+  const textOf = (blocks: Block[]) => JSON.stringify(blocks);
+  const sectionTexts = (blocks: Block[]) => blocks.filter((b) => b.type === "section").map((b) => (b.text as { text: string }).text);
+  const files = (n: number, name = (i: number) => `corpus/doc-${i}.md`) => Array.from({ length: n }, (_, i) => ({ source: name(i), sentences: i + 1 }));
+
+  it.each([
+    ["one file", [{ source: "corpus/trade.txt", sentences: 26 }], "*Documents* · 1 file, 26 sentences", ["• `corpus/trade.txt` (26 sentences)"]],
+    ["several files, counts summed", [{ source: "corpus/a.md", sentences: 1 }, { source: "corpus/b.txt", sentences: 1_200 }], "2 files, 1,201 sentences", ["• `corpus/a.md` (1 sentence)\n• `corpus/b.txt` (1,200 sentences)"]],
+    ["a hostile file name", [{ source: "corpus/<!channel> `x` @here.md", sentences: 2 }], "1 file, 2 sentences", ["• `corpus/&lt;!channel&gt; 'x' @\u2060here.md` (2 sentences)"]],
+  ])("lists the documents: %s", (_name, list, heading, listing) => {
+    const blocks = renderHome({ files: list, builtAt: "2026-11-29T17:13:06.037Z" });
+    const sections = sectionTexts(blocks);
+    expect(sections.find((t) => t.startsWith("*Documents*"))).toContain(heading);
+    expect(sections.filter((t) => t.startsWith("• "))).toEqual(listing);
+    expect(textOf(blocks)).not.toMatch(/<!channel>|<!here>|(?<!\u2060)@here/);
+  });
+
+  it("shows when the index was built as a Slack date, with the ISO time as the fallback", () => {
+    const heading = sectionTexts(renderHome({ files: files(1), builtAt: "2026-11-29T17:13:06.037Z" })).find((t) => t.startsWith("*Documents*"));
+    expect(heading).toContain(`<!date^${Date.parse("2026-11-29T17:13:06.037Z") / 1000 | 0}^{date_short_pretty} at {time}|2026-11-29T17:13:06.037Z>`);
+    expect(sectionTexts(renderHome({ files: files(1), builtAt: "garbage" })).find((t) => t.startsWith("*Documents*"))).toContain("indexed at an unknown time");
+  });
+
+  it("stays inside the Home view's limits however many files there are, and counts the ones not listed", () => {
+    const many = files(5_000, (i) => `corpus/${"deep/".repeat(40)}file-${i}.md`);
+    const blocks = renderHome({ files: many, builtAt: "2026-11-29T17:13:06.037Z" });
+    expect(blocks.length).toBeLessThanOrEqual(100);
+    for (const text of sectionTexts(blocks)) expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    const listed = sectionTexts(blocks).filter((t) => t.startsWith("• ")).flatMap((t) => t.split("\n"));
+    expect(listed).toHaveLength(HOME_FILES_LISTED);
+    expect(listed.every((line) => line.startsWith("• `corpus/"))).toBe(true);
+    expect(textOf(blocks)).toContain(`…and ${(5_000 - HOME_FILES_LISTED).toLocaleString("en-US")} more files.`);
+    expect(textOf(blocks)).toContain(JSON.stringify(HOME_FOOTER).slice(1, -1));
+  });
+
+  it("says the documents are unavailable when they could not be read, and lists none", () => {
+    const sections = sectionTexts(renderHome(undefined));
+    expect(sections).toContain(HOME_UNAVAILABLE);
+    expect(sections.some((t) => t.startsWith("*Documents*") || t.startsWith("• "))).toBe(false);
+  });
+});
+
 describe("RecentKeys, RecentValues and RateLimiter", () => {
   it("remembers keys until they expire, and stays bounded", () => {
     let now = 0;
@@ -273,6 +318,15 @@ class FakeClient implements SlackClient {
     add: async (args: { name: string }) => (this.reacted.push(args.name), { ok: true }),
     remove: async () => ({ ok: true }),
   };
+  readonly published: Array<{ user_id: string; view: { type: string; blocks: Block[] } }> = [];
+  failPublish = false;
+  views = {
+    publish: async (args: { user_id: string; view: { type: "home"; blocks: Block[] } }) => {
+      if (this.failPublish) throw new Error("An API error occurred: not_enabled");
+      this.published.push(args);
+      return { ok: true };
+    },
+  };
   readonly historyReads: Array<Record<string, unknown>> = [];
   history: ThreadMessage[] = [];
   conversations = {
@@ -284,10 +338,14 @@ class FakeClient implements SlackClient {
   };
 }
 
-function setup(answers: AnswerPort = { answer: async (q) => answered(q, [`About ${q}.`]) }, perMinute = 100) {
+const SOURCES: SourcesOverview = { files: [{ source: "corpus/trade.txt", sentences: 26 }], builtAt: "2026-11-29T17:13:06.037Z" };
+
+/** Handler dependencies around a fake engine: by default it answers "About <question>." and lists SOURCES. */
+function setup(engine: Partial<AnswerPort> = {}, perMinute = 100) {
   const logger = new FakeLogger();
   const records: FeedbackRecord[] = [];
   const feedback = { append: async (r: FeedbackRecord) => void records.push(r) };
+  const answers: AnswerPort = { answer: async (q) => answered(q, [`About ${q}.`]), sources: async () => SOURCES, ...engine };
   const deps = createBotDeps(answers, feedback, logger, perMinute);
   return { deps, logger, records, client: new FakeClient() };
 }
@@ -599,5 +657,45 @@ describe("handlers", () => {
     expect([topics, reads]).toEqual([["Who heads China's delegation?"], 1]);
     await ask("9.3", "9.1", "Who is on the US team?");
     expect([topics[1], reads]).toEqual([undefined, 1]);
+  });
+
+  it("publishes the Home tab with the documents when someone opens it, and logs nothing", async () => {
+    const { deps, client, logger } = setup();
+    await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps);
+    expect(client.published).toHaveLength(1);
+    expect(client.published[0]).toMatchObject({ user_id: "U7", view: { type: "home" } });
+    expect(JSON.stringify(client.published[0]!.view.blocks)).toContain("• `corpus/trade.txt` (26 sentences)");
+    expect(logger.lines).toEqual([]);
+  });
+
+  it("reads the documents again at each opening, so an edited corpus shows", async () => {
+    let sources: SourcesOverview = { files: [{ source: "corpus/a.md", sentences: 3 }], builtAt: "2026-11-29T17:13:06.037Z" };
+    const { deps, client } = setup({ sources: async () => sources });
+    await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps);
+    sources = { files: [...sources.files, { source: "corpus/b.md", sentences: 4 }], builtAt: "2026-11-29T18:00:00.000Z" };
+    await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps);
+    expect(client.published.map((p) => JSON.stringify(p.view.blocks).includes("corpus/b.md"))).toEqual([false, true]);
+  });
+
+  it("leaves the Messages tab alone", async () => {
+    const { deps, client } = setup();
+    await handleAppHomeOpened({ event: { user: "U7", tab: "messages" }, client }, deps);
+    expect(client.published).toEqual([]);
+  });
+
+  it("shows the Home tab with a short notice when the documents cannot be read, and logs why", async () => {
+    const { deps, client, logger } = setup({ sources: async () => Promise.reject(new Error("index/ is damaged")) });
+    await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps);
+    const shown = JSON.stringify(client.published[0]!.view.blocks);
+    expect(shown).toContain(HOME_UNAVAILABLE);
+    expect(shown).not.toContain("damaged");
+    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([[LogLevel.ERROR, expect.stringContaining("index/ is damaged")]]);
+  });
+
+  it("logs a Home tab that Slack refuses, and does not throw", async () => {
+    const { deps, client, logger } = setup();
+    client.failPublish = true;
+    await expect(handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps)).resolves.toBeUndefined();
+    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([[LogLevel.ERROR, expect.stringContaining("not_enabled")]]);
   });
 });

@@ -30,7 +30,7 @@ beforeAll(async () => {
   });
   bot = await startSlackBot({
     config: { mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join(tmpdir(), `citebot-socket-${process.pid}.jsonl`), rateLimitPerMinute: 0 },
-    engine: Promise.resolve({ answer: async (question: string) => ({ question, answered: true, text: "Yes. [1]", citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] }) }),
+    engine: Promise.resolve({ answer: async (question: string) => ({ question, answered: true, text: "Yes. [1]", citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] }), manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" } }),
     logger: new FakeLogger(),
     port: 0,
   });

@@ -8,6 +8,7 @@ import {
   handleAppMention,
   handleAssistantMessage,
   handleAssistantThreadStarted,
+  handleAppHomeOpened,
   handleAskCommand,
   handleFeedback,
   handleMessage,
@@ -17,7 +18,7 @@ import {
   type SlackClient,
 } from "./handlers.js";
 import { timestampProblem } from "./verify.js";
-import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE } from "./render.js";
+import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, type SourcesOverview } from "./render.js";
 
 /**
  * The handlers declare the few Web API methods they call with plain argument objects (so fakes are
@@ -42,10 +43,16 @@ export interface SlackBot {
   stop(): Promise<void>;
 }
 
+/** The answer service as the bot needs it: answers, and the index manifest's list of documents. */
+export interface AnswerEngine {
+  answer: AnswerPort["answer"];
+  readonly manifest: SourcesOverview;
+}
+
 export interface StartOptions {
   readonly config: SlackConfig;
   /** Resolves once the index is loaded; questions that arrive earlier wait for it. */
-  readonly engine: Promise<AnswerPort>;
+  readonly engine: Promise<AnswerEngine>;
   readonly logger: Logger;
   /** Overrides PORT (tests pass 0 for an ephemeral port). */
   readonly port?: number;
@@ -90,7 +97,14 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   });
   // A failed engine start is reported by the caller; here it only keeps /healthz at 503.
   engine.catch(() => undefined);
-  const answers: AnswerPort = { answer: async (question, conversation) => (await engine).answer(question, conversation) };
+  const answers: AnswerPort = {
+    answer: async (question, conversation) => (await engine).answer(question, conversation),
+    // Read at each call: the live service swaps in a new manifest when the corpus changes.
+    sources: async () => {
+      const { files, builtAt } = (await engine).manifest;
+      return { files, builtAt };
+    },
+  };
   const deps = createBotDeps(answers, new FeedbackLog(config.feedbackLog), logger, config.rateLimitPerMinute);
 
   const healthRoute = {
@@ -126,6 +140,7 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     }),
   );
   app.event("message", async ({ event, client, context, body }) => handleMessage({ event: event as Parameters<typeof handleMessage>[0]["event"], client: narrow(client), context, body }, deps));
+  app.event("app_home_opened", async ({ event, client }) => handleAppHomeOpened({ event, client: narrow(client) }, deps));
   app.command("/ask", async ({ command, ack, respond }) => handleAskCommand({ command, ack: () => ack(), respond }, deps));
   const action = (handler: typeof handleFeedback) => async (args: { ack: () => Promise<void>; body: unknown; action: unknown; respond: unknown; client: unknown }) =>
     handler(args as Parameters<typeof handleFeedback>[0], deps);

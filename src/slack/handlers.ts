@@ -30,11 +30,13 @@ import {
   WORKING_REACTION,
   WORKING_STATUS,
 } from "./messages.js";
-import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./render.js";
+import { renderAnswer, renderHome, renderNotice, type Block, type RenderedMessage, type SourcesOverview } from "./render.js";
 
 /** The engine as the Slack layer sees it. */
 export interface AnswerPort {
   answer(question: string, conversation?: Conversation): Promise<Answer>;
+  /** The documents answers come from (for the Home tab). */
+  sources(): Promise<SourcesOverview>;
 }
 
 /** The subset of Bolt's WebClient the handlers call. */
@@ -45,6 +47,9 @@ export interface SlackClient {
   reactions: {
     add(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
     remove(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
+  };
+  views: {
+    publish(args: { user_id: string; view: { type: "home"; blocks: Block[] } }): Promise<unknown>;
   };
   conversations: {
     replies(args: { channel: string; ts: string; limit?: number; include_all_metadata?: boolean }): Promise<{ messages?: ThreadMessage[] }>;
@@ -479,4 +484,26 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
     if (composed.next !== undefined) metadata = conversationMetadata(composed.next);
   }
   await say({ text: reply.text, blocks: reply.blocks, ...(metadata ? { metadata } : {}) }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
+}
+
+export interface AppHomeArgs {
+  readonly event: { readonly user: string; readonly tab?: string };
+  readonly client: SlackClient;
+}
+
+/**
+ * The Home tab, published each time someone opens it, so it always lists the documents as they
+ * are indexed now (edits to the corpus are picked up while the bot runs).
+ */
+export async function handleAppHomeOpened({ event, client }: AppHomeArgs, deps: BotDeps): Promise<void> {
+  if (event.tab !== "home") return;
+  let overview: SourcesOverview | undefined;
+  try {
+    overview = await deps.answers.sources();
+  } catch (error) {
+    deps.logger.error(`The Home tab could not list the documents: ${describe(error)}`);
+  }
+  await client.views
+    .publish({ user_id: event.user, view: { type: "home", blocks: renderHome(overview) } })
+    .catch((error: unknown) => deps.logger.error(`The Home tab could not be published for ${event.user}: ${describe(error)}`));
 }

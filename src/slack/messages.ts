@@ -34,3 +34,15 @@ export const WORKING_STATUS = "is reading the sources...";
 export const WORKING_REACTION = "hourglass_flowing_sand";
 export const SHARE_EXPIRED = "That answer is no longer available to share; please ask again.";
 export const SHARED_BY = (userId: string | undefined) => (userId && /^[UW][A-Z0-9]+$/.test(userId) ? `Shared by <@${userId}> from /ask` : SHARED_NOTE);
+/** The Home tab (App Home), above the list of documents. */
+export const HOME_INTRO =
+  "I answer questions about the documents below and cite the exact sentences I quote, with file and line. Mention me in a channel (`@CiteBot where are the talks held?`), send me a direct message, or use `/ask` for an answer only you see. In a thread where I have answered, just reply: I read follow-ups with the question before.";
+/** Above the list of documents: `files` and `sentences` counted, `indexed` a Slack date token or plain text. */
+export const HOME_DOCUMENTS_HEADING = (files: number, sentences: number, indexed: string) =>
+  `*Documents* · ${files.toLocaleString("en-US")} file${files === 1 ? "" : "s"}, ${sentences.toLocaleString("en-US")} sentence${sentences === 1 ? "" : "s"} · indexed ${indexed}`;
+/** After the listed documents when there are more than fit. */
+export const HOME_MORE_FILES = (more: number) => `_…and ${more.toLocaleString("en-US")} more file${more === 1 ? "" : "s"}._`;
+export const HOME_FOOTER =
+  "Answers are quoted from these files, never written by a model. When they do not answer a question I say so, and a weak match comes with a warning. Edits to the files are picked up by themselves.";
+/** In place of the documents when the index could not be read. */
+export const HOME_UNAVAILABLE = "The documents are not available right now. The problem has been logged; please try again later.";

@@ -1,7 +1,20 @@
 import { citedText, SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/compose.js";
 import type { Answer } from "../answer/service.js";
 import { escapeMrkdwn } from "./escape.js";
-import { CONTEXT_LABEL, FOLLOW_UP_NOTE, LOW_CONFIDENCE_NOTE, RELATED_HEADING, SOURCES_HEADING, TRUNCATED_NOTE, WEAK_MATCH_PREFIX } from "./messages.js";
+import {
+  CONTEXT_LABEL,
+  FOLLOW_UP_NOTE,
+  HOME_DOCUMENTS_HEADING,
+  HOME_FOOTER,
+  HOME_INTRO,
+  HOME_MORE_FILES,
+  HOME_UNAVAILABLE,
+  LOW_CONFIDENCE_NOTE,
+  RELATED_HEADING,
+  SOURCES_HEADING,
+  TRUNCATED_NOTE,
+  WEAK_MATCH_PREFIX,
+} from "./messages.js";
 
 /**
  * Block Kit rendering of an answer. Pure. Stays inside Slack's limits so no message is rejected:
@@ -165,4 +178,52 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
 /** A short text-only message (usage hint, errors), escaped. */
 export function renderNotice(text: string): RenderedMessage {
   return { text, blocks: [section(text)] };
+}
+
+/** What the Home tab lists: the indexed files, as the index manifest records them, and when they were indexed. */
+export interface SourcesOverview {
+  readonly files: ReadonlyArray<{ readonly source: string; readonly sentences: number }>;
+  /** ISO 8601. */
+  readonly builtAt: string;
+}
+
+/**
+ * Files named one by one on the Home tab; the rest are counted. A Home view takes at most 100
+ * blocks, and a list longer than this is no longer read anyway.
+ */
+export const HOME_FILES_LISTED = 200;
+/** A file name longer than this is cut in the list. */
+const HOME_NAME_CHARS = 200;
+
+/**
+ * A timestamp each reader sees in their own time zone, with the ISO form as the fallback
+ * (https://docs.slack.dev/messaging/formatting-message-text#date-formatting).
+ */
+function slackDate(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return "at an unknown time";
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} at {time}|${escapeMrkdwn(new Date(ms).toISOString())}>`;
+}
+
+/** The Home tab (App Home) blocks: how to ask, and which documents answers come from. Undefined: they could not be read. */
+export function renderHome(overview: SourcesOverview | undefined): Block[] {
+  const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: "CiteBot" } }, section(HOME_INTRO), { type: "divider" }];
+  if (!overview) return [...blocks, section(HOME_UNAVAILABLE)];
+  const sentences = overview.files.reduce((sum, file) => sum + file.sentences, 0);
+  blocks.push(section(HOME_DOCUMENTS_HEADING(overview.files.length, sentences, slackDate(overview.builtAt))));
+  const listed = overview.files.slice(0, HOME_FILES_LISTED);
+  // One file per line, as many lines per section as fit its 3,000 characters.
+  let lines = "";
+  for (const file of listed) {
+    const line = `• ${code(clip(file.source, HOME_NAME_CHARS))} (${file.sentences.toLocaleString("en-US")} sentence${file.sentences === 1 ? "" : "s"})`;
+    if (lines !== "" && lines.length + 1 + line.length > LIMITS.sectionText) {
+      blocks.push(section(lines));
+      lines = "";
+    }
+    lines = lines === "" ? line : `${lines}\n${line}`;
+  }
+  if (lines !== "") blocks.push(section(lines));
+  if (overview.files.length > listed.length) blocks.push(context(HOME_MORE_FILES(overview.files.length - listed.length)));
+  blocks.push(context(HOME_FOOTER));
+  return blocks;
 }
