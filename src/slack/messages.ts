@@ -43,6 +43,6 @@ export const HOME_DOCUMENTS_HEADING = (files: number, sentences: number, indexed
 /** After the listed documents when there are more than fit. */
 export const HOME_MORE_FILES = (more: number) => `_…and ${more.toLocaleString("en-US")} more file${more === 1 ? "" : "s"}._`;
 export const HOME_FOOTER =
-  "Answers are quoted from these files, never written by a model. When they do not answer a question I say so, and a weak match comes with a warning. Edits to the files are picked up by themselves.";
+  "Answers quote these files word for word; nothing is generated. When the files do not answer a question I say so, and a weak match comes with a warning. Edits to the files show up here by themselves.";
 /** In place of the documents when the index could not be read. */
 export const HOME_UNAVAILABLE = "The documents are not available right now. The problem has been logged; please try again later.";
