@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir } from "./helpers/temp.js";
@@ -53,5 +54,29 @@ describe("ask CLI", () => {
     expect(empty.code).toBe(2);
     expect(empty.stdout).toBe("");
     expect(empty.stderr.split("\n")[0]).toBe("The question is empty; pass it in quotes.");
+  });
+
+  it("with --json, still prints one JSON object when there is no answer: an empty or too long question (exit 2), a broken corpus (exit 1)", async () => {
+    const indexDir = path.join(await tempDir(), "index");
+    const empty = ask(["--json", ""], indexDir);
+    expect(empty.code).toBe(2);
+    expect(JSON.parse(empty.stdout)).toEqual({ question: "", answered: false, error: { code: "QUESTION_EMPTY", message: "The question is empty; pass it in quotes." } });
+    expect(empty.stderr.split("\n")[0]).toBe("The question is empty; pass it in quotes.");
+
+    const long = ask(["--json", "why ".repeat(600)], indexDir);
+    expect(long.code).toBe(2);
+    expect(long.stdout.trim().split("\n")).toHaveLength(1);
+    expect(JSON.parse(long.stdout)).toMatchObject({ answered: false, error: { code: "QUESTION_TOO_LONG", message: expect.stringContaining("2000") } });
+    expect(JSON.parse(long.stdout).question).toHaveLength(200);
+
+    const corpus = await tempDir();
+    await writeFile(path.join(corpus, "broken.txt"), Buffer.from([0x00, 0x01, 0x02, 0x41]));
+    const broken = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads?"], {
+      env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: corpus, LOG_LEVEL: "info" },
+      encoding: "utf8",
+    });
+    expect(broken.status).toBe(1);
+    expect(JSON.parse(broken.stdout)).toMatchObject({ question: "Who leads?", answered: false, error: { code: "CORPUS_BINARY", message: expect.stringContaining("broken.txt") } });
+    expect(broken.stderr).toContain("CORPUS_BINARY");
   });
 });

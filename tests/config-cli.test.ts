@@ -86,8 +86,9 @@ describe("parseAskArgs", () => {
     [["--", "--json is part of it"], { kind: "question", question: "--json is part of it", json: false }],
     [["--jsonl"], { kind: "jsonl" }],
     [["--help"], { kind: "help" }],
-    [[], { kind: "usage-error" }],
-    [["  "], { kind: "usage-error" }],
+    [[], { kind: "usage-error", code: "QUESTION_EMPTY", json: false }],
+    [["  "], { kind: "usage-error", code: "QUESTION_EMPTY" }],
+    [["--json", ""], { kind: "usage-error", code: "QUESTION_EMPTY", json: true }],
     [["--jsonl", "q"], { kind: "usage-error" }],
     [["--verbose", "q"], { kind: "usage-error" }],
   ])("%o", (argv, expected) => {

@@ -1,15 +1,18 @@
 /** Command-line parsing for `npm run ask`. Pure. */
+import { ErrorCode } from "../errors.js";
 
 export type AskCommand =
   | { readonly kind: "question"; readonly question: string; readonly json: boolean }
   | { readonly kind: "jsonl" }
   | { readonly kind: "help" }
-  | { readonly kind: "usage-error"; readonly message: string };
+  | { readonly kind: "usage-error"; readonly message: string; readonly code?: typeof ErrorCode.QuestionEmpty; readonly json?: boolean };
 
 export const ASK_USAGE = `Usage:
   npm run --silent ask -- "question"           answer with numbered sources
   npm run --silent ask -- --json "question"    one JSON object on stdout
   npm run --silent ask -- --jsonl < file       one question per line in, one JSON object per line out`;
+
+export const EMPTY_QUESTION_MESSAGE = "The question is empty; pass it in quotes.";
 
 export function parseAskArgs(argv: readonly string[]): AskCommand {
   let json = false;
@@ -29,6 +32,6 @@ export function parseAskArgs(argv: readonly string[]): AskCommand {
     return { kind: "jsonl" };
   }
   const question = words.join(" ").trim();
-  if (question === "") return { kind: "usage-error", message: "The question is empty; pass it in quotes." };
+  if (question === "") return { kind: "usage-error", message: EMPTY_QUESTION_MESSAGE, code: ErrorCode.QuestionEmpty, json };
   return { kind: "question", question, json };
 }

@@ -17,6 +17,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (command.kind === "usage-error") {
+    if (command.json && command.code) process.stdout.write(`${JSON.stringify({ question: "", answered: false, error: { code: command.code, message: command.message } })}\n`);
     process.stderr.write(`${command.message}\n${ASK_USAGE}\n`);
     return 2;
   }
@@ -24,20 +25,27 @@ async function main(): Promise<number> {
   const config = readEngineConfig();
   const logger = new StderrLogger(config.logLevel, "ask");
   for (const warning of configWarnings(config)) logger.warn(warning);
-  const service = await createAnswerService({ config, logger, onProgress: stderrProgress() });
-
-  if (command.kind === "jsonl") return answerLines(service);
+  if (command.kind === "jsonl") return answerLines(await createAnswerService({ config, logger, onProgress: stderrProgress() }));
   try {
+    const service = await createAnswerService({ config, logger, onProgress: stderrProgress() });
     const answer = await service.answer(command.question);
     process.stdout.write(command.json ? `${JSON.stringify(answer)}\n` : `${formatAnswerText(answer)}\n`);
     return 0;
   } catch (error) {
+    // `--json` promises one JSON object on stdout whatever happens; the one-line message still goes to stderr.
+    if (command.json) process.stdout.write(`${JSON.stringify(errorObject(command.question, error))}\n`);
     if (isCiteBotError(error, ErrorCode.QuestionEmpty) || isCiteBotError(error, ErrorCode.QuestionTooLong)) {
       process.stderr.write(`${error.message}\n`);
       return 2;
     }
     throw error;
   }
+}
+
+/** What `--json` and `--jsonl` print for a question that got no answer: the failure's stable code and how to fix it. */
+function errorObject(question: string, error: unknown): object {
+  const code = isCiteBotError(error) ? error.code : "ANSWER_FAILED";
+  return { question: question.slice(0, 200), answered: false, error: { code, message: describeError(error).replace(/^[A-Z_]+: /, "") } };
 }
 
 /** One JSON object per input line, in order; a bad line gets an error object, not a crash. */
@@ -51,8 +59,7 @@ async function answerLines(service: AnswerService): Promise<number> {
       if (!line.isText) throw new CiteBotError(ErrorCode.QuestionNotText, notTextMessage(number));
       output = await service.answer(line.text);
     } catch (error) {
-      const code = isCiteBotError(error) ? error.code : "ANSWER_FAILED";
-      output = { question: line.text.slice(0, 200), answered: false, error: { code, message: describeError(error).replace(/^[A-Z_]+: /, "") } };
+      output = errorObject(line.text, error);
     }
     process.stdout.write(`${JSON.stringify(output)}\n`);
   }
