@@ -21,13 +21,9 @@ async function main(): Promise<number> {
     process.stderr.write(`${command.message}\n${ASK_USAGE}\n`);
     return 2;
   }
-  loadDotEnv();
-  const config = readEngineConfig();
-  const logger = new StderrLogger(config.logLevel, "ask");
-  for (const warning of configWarnings(config)) logger.warn(warning);
-  if (command.kind === "jsonl") return answerLines(await createAnswerService({ config, logger, onProgress: stderrProgress() }));
+  if (command.kind === "jsonl") return answerLines(await startService());
   try {
-    const service = await createAnswerService({ config, logger, onProgress: stderrProgress() });
+    const service = await startService();
     const answer = await service.answer(command.question);
     process.stdout.write(command.json ? `${JSON.stringify(answer)}\n` : `${formatAnswerText(answer)}\n`);
     return 0;
@@ -40,6 +36,15 @@ async function main(): Promise<number> {
     }
     throw error;
   }
+}
+
+/** Reads the configuration (every problem at once) and loads the corpus, index and model. */
+async function startService(): Promise<AnswerService> {
+  loadDotEnv();
+  const config = readEngineConfig();
+  const logger = new StderrLogger(config.logLevel, "ask");
+  for (const warning of configWarnings(config)) logger.warn(warning);
+  return createAnswerService({ config, logger, onProgress: stderrProgress() });
 }
 
 /** What `--json` and `--jsonl` print for a question that got no answer: the failure's stable code and how to fix it. */
