@@ -56,7 +56,7 @@ describe("ask CLI", () => {
     expect(empty.stderr.split("\n")[0]).toBe("The question is empty; pass it in quotes.");
   });
 
-  it("with --json, still prints one JSON object when there is no answer: an empty or too long question (exit 2), a broken corpus (exit 1)", async () => {
+  it("with --json, still prints one JSON object when there is no answer: an empty or too long question (exit 2), a broken corpus (exit 1), invalid configuration (exit 2)", async () => {
     const indexDir = path.join(await tempDir(), "index");
     const empty = ask(["--json", ""], indexDir);
     expect(empty.code).toBe(2);
@@ -78,5 +78,12 @@ describe("ask CLI", () => {
     expect(broken.status).toBe(1);
     expect(JSON.parse(broken.stdout)).toMatchObject({ question: "Who leads?", answered: false, error: { code: "CORPUS_BINARY", message: expect.stringContaining("broken.txt") } });
     expect(broken.stderr).toContain("CORPUS_BINARY");
+
+    const misconfigured = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads?"], {
+      env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: path.resolve("corpus"), LOG_LEVEL: "loud" },
+      encoding: "utf8",
+    });
+    expect(misconfigured.status).toBe(2);
+    expect(JSON.parse(misconfigured.stdout)).toMatchObject({ answered: false, error: { code: "CONFIG_INVALID", message: expect.stringContaining("LOG_LEVEL") } });
   });
 });
