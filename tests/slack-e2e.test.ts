@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAnswerService } from "../src/answer/service.js";
 import { startSlackBot, type AnswerEngine, type SlackBot } from "../src/slack/app.js";
-import { FEEDBACK_THANKS } from "../src/slack/messages.js";
+import { FEEDBACK_THANKS, SOURCES_PROMPT, SUMMARY_PROMPT } from "../src/slack/messages.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
@@ -260,6 +260,9 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     await post(eventBody({ type: "assistant_thread_started", assistant_thread: { user_id: "U1", channel_id: "D5", thread_ts: "950.1", context: {} }, ts: "950.2" }));
     const [prompts] = await eventually(() => fake.callsTo("assistant.threads.setSuggestedPrompts").length > 0 && fake.callsTo("assistant.threads.setSuggestedPrompts"), "suggested prompts");
     expect(prompts!.args).toMatchObject({ channel_id: "D5", thread_ts: "950.1" });
+    const suggested = (typeof prompts!.args.prompts === "string" ? JSON.parse(prompts!.args.prompts) : prompts!.args.prompts) as Array<{ message: string }>;
+    expect(suggested.map((p) => p.message)).toEqual(expect.arrayContaining([SUMMARY_PROMPT.message, SOURCES_PROMPT.message]));
+    expect(suggested.length).toBeLessThanOrEqual(4);
     expect(replies()[0]?.args).toMatchObject({ channel: "D5", thread_ts: "950.1" });
   });
 

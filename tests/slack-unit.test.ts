@@ -32,7 +32,10 @@ import {
   FEEDBACK_FAILED,
   RATE_LIMITED_REPLY,
   SHARE_EXPIRED,
-  SUGGESTED_PROMPTS,
+  EXAMPLE_PROMPTS,
+  PROMPTS_TITLE,
+  SOURCES_PROMPT,
+  SUMMARY_PROMPT,
   THANKS_REACTION,
   THANKS_REPLY,
   TOO_LONG_REPLY,
@@ -40,6 +43,7 @@ import {
   WORKING_REACTION,
   WORKING_STATUS,
 } from "../src/slack/messages.js";
+import { MAX_PROMPTS, suggestedPrompts } from "../src/slack/prompts.js";
 import { buttonValue, HOME_FILES_LISTED, LIMITS, renderAnswer, renderHome, type Block, type SourcesOverview } from "../src/slack/render.js";
 import { citedText } from "../src/answer/compose.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
@@ -269,6 +273,21 @@ describe("renderHome", () => {
     const sections = sectionTexts(renderHome(undefined));
     expect(sections).toContain(HOME_UNAVAILABLE);
     expect(sections.some((t) => t.startsWith("*Documents*") || t.startsWith("• "))).toBe(false);
+  });
+});
+
+describe("suggestedPrompts", () => {
+  const example = (n: number) => ({ title: `Example ${n}`, message: `Question ${n}?` });
+  it.each([
+    ["one file, three examples answered: two of them first", [example(1), example(2), example(3)], ["corpus/a.txt"], ["Question 1?", "Question 2?", SUMMARY_PROMPT.message, SOURCES_PROMPT.message]],
+    ["one file, no example answered", [], ["corpus/a.txt"], [SUMMARY_PROMPT.message, SOURCES_PROMPT.message]],
+    ["several files fill the free places with their summaries", [], ["corpus/a.md", "corpus/team/b.txt", "corpus/c.md"], [SUMMARY_PROMPT.message, SOURCES_PROMPT.message, "Summarize a.md", "Summarize b.txt"]],
+    ["a file name with markup or too long is not offered", [], ["corpus/<!channel>.md", `corpus/${"x".repeat(70)}.md`, "corpus/`code`.md", "corpus/ok.md"], [SUMMARY_PROMPT.message, SOURCES_PROMPT.message, "Summarize ok.md"]],
+    ["no documents", [], [], [SUMMARY_PROMPT.message, SOURCES_PROMPT.message]],
+  ])("%s", (_name, examples, sources, messages) => {
+    const prompts = suggestedPrompts(examples, sources);
+    expect(prompts.map((p) => p.message)).toEqual(messages);
+    expect(prompts.length).toBeLessThanOrEqual(MAX_PROMPTS);
   });
 });
 
@@ -608,13 +627,46 @@ describe("handlers", () => {
     expect(failing.logger.messages()).toContainEqual(expect.stringContaining("disk full"));
   });
 
-  it("greets a new assistant thread with the usage hint and suggested prompts", async () => {
-    const { deps } = setup();
+  it("greets a new assistant thread with the usage hint and prompts: examples the documents answer plainly, a summary, what is in them", async () => {
+    const { deps, logger } = setup();
     const said: string[] = [];
     const prompts: unknown[] = [];
     await handleAssistantThreadStarted({ say: async (m) => void said.push(m), setSuggestedPrompts: async (p) => void prompts.push(p) }, deps);
     expect(said).toEqual([USAGE_HINT]);
-    expect(prompts).toEqual([{ prompts: SUGGESTED_PROMPTS.map((p) => ({ ...p })), title: "Try asking" }]);
+    expect(prompts).toEqual([{ prompts: [EXAMPLE_PROMPTS[0], EXAMPLE_PROMPTS[1], SUMMARY_PROMPT, SOURCES_PROMPT].map((p) => ({ ...p })), title: PROMPTS_TITLE }]);
+    expect(logger.lines).toEqual([]);
+  });
+
+  it("suggests no example the documents would refuse or answer only weakly, and asks the engine once per index build", async () => {
+    const asked: string[] = [];
+    let sources: SourcesOverview = { files: [{ source: "corpus/faq.md", sentences: 4 }, { source: "corpus/release notes.md", sentences: 9 }], builtAt: "2026-11-29T17:00:00.000Z" };
+    const { deps } = setup({
+      answer: async (q) => {
+        asked.push(q);
+        if (q === EXAMPLE_PROMPTS[1].message) return { ...answered(q, ["Weakly."]), lowConfidence: true };
+        return q === EXAMPLE_PROMPTS[2].message ? answered(q, ["Plainly."]) : { question: q, answered: false, text: NOT_FOUND_TEXT, citations: [], related: [] };
+      },
+      sources: async () => sources,
+    });
+    const start = async () => {
+      const shown: Array<{ prompts: Array<{ title: string; message: string }> }> = [];
+      await handleAssistantThreadStarted({ say: async () => undefined, setSuggestedPrompts: async (p) => void shown.push(p) }, deps);
+      return shown[0]!.prompts.map((p) => p.message);
+    };
+    expect(await start()).toEqual([EXAMPLE_PROMPTS[2].message, SUMMARY_PROMPT.message, SOURCES_PROMPT.message, "Summarize faq.md"]);
+    expect(await start()).toHaveLength(MAX_PROMPTS);
+    expect(asked).toHaveLength(EXAMPLE_PROMPTS.length);
+    sources = { ...sources, builtAt: "2026-11-29T18:00:00.000Z" };
+    await start();
+    expect(asked).toHaveLength(2 * EXAMPLE_PROMPTS.length);
+  });
+
+  it("suggests the prompts that always work when the documents cannot be read, and logs why", async () => {
+    const { deps, logger } = setup({ sources: async () => Promise.reject(new Error("index/ is damaged")) });
+    const shown: Array<{ prompts: unknown[] }> = [];
+    await handleAssistantThreadStarted({ say: async () => undefined, setSuggestedPrompts: async (p) => void shown.push(p) }, deps);
+    expect(shown[0]!.prompts).toEqual([{ ...SUMMARY_PROMPT }, { ...SOURCES_PROMPT }]);
+    expect(logger.messages()).toEqual([expect.stringContaining("index/ is damaged")]);
   });
 
   it("shows a working status in assistant threads, answers once, and ignores bots", async () => {

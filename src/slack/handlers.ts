@@ -22,7 +22,8 @@ import {
   RATE_LIMITED_REPLY,
   SHARE_EXPIRED,
   SHARED_BY,
-  SUGGESTED_PROMPTS,
+  EXAMPLE_PROMPTS,
+  PROMPTS_TITLE,
   THANKS_REACTION,
   THANKS_REPLY,
   TOO_LONG_REPLY,
@@ -30,6 +31,7 @@ import {
   WORKING_REACTION,
   WORKING_STATUS,
 } from "./messages.js";
+import { suggestedPrompts, type Prompt } from "./prompts.js";
 import { renderAnswer, renderHome, renderNotice, type Block, type RenderedMessage, type SourcesOverview } from "./render.js";
 
 /** The engine as the Slack layer sees it. */
@@ -77,6 +79,8 @@ export interface BotDeps {
   readonly answersById: RecentValues<Answer>;
   /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with, and what was quoted about it. */
   readonly conversations: RecentValues<ConversationState>;
+  /** Which example prompts the documents answer plainly, worked out once per index build (its builtAt). */
+  readonly examplePrompts: { builtAt?: string; answered?: readonly Prompt[] };
   readonly newId: () => string;
 }
 
@@ -98,6 +102,7 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     // A day: a DM is one long conversation, and a question asked a day later is a new start. A
     // channel thread older than that gets its topic back from its messages (forgottenConversation).
     conversations: new RecentValues(TOPIC_LIFETIME_MS, 20_000),
+    examplePrompts: {},
     newId: randomUUID,
   };
 }
@@ -438,13 +443,39 @@ export interface AssistantStartArgs {
   readonly setSuggestedPrompts: (args: { prompts: Array<{ title: string; message: string }>; title?: string }) => Promise<unknown>;
 }
 
-/** Slack's assistant surface: a new thread gets the usage hint and suggested prompts. */
+/** Slack's assistant surface: a new thread gets the usage hint and prompts that suit the documents. */
 export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }: AssistantStartArgs, deps: BotDeps): Promise<void> {
   try {
     await say(USAGE_HINT);
-    await setSuggestedPrompts({ prompts: SUGGESTED_PROMPTS.map((p) => ({ ...p })), title: "Try asking" });
+    await setSuggestedPrompts({ prompts: await promptsForDocuments(deps), title: PROMPTS_TITLE });
   } catch (error) {
     deps.logger.warn(`Could not greet a new assistant thread: ${describe(error)}`);
+  }
+}
+
+/**
+ * The example questions are put to the engine once per index build, and only those it answers
+ * plainly (not refused, no weak-match warning) are suggested. If the documents cannot be read, the
+ * prompts that always work are suggested and the reason is logged.
+ */
+async function promptsForDocuments(deps: BotDeps): Promise<Prompt[]> {
+  try {
+    const { files, builtAt } = await deps.answers.sources();
+    const cache = deps.examplePrompts;
+    if (cache.builtAt !== builtAt || !cache.answered) {
+      const plain = await Promise.all(
+        EXAMPLE_PROMPTS.map(async (p) => {
+          const answer = await deps.answers.answer(p.message);
+          return answer.answered && !answer.lowConfidence;
+        }),
+      );
+      cache.answered = EXAMPLE_PROMPTS.filter((_, i) => plain[i]);
+      cache.builtAt = builtAt;
+    }
+    return suggestedPrompts(cache.answered, files.map((f) => f.source));
+  } catch (error) {
+    deps.logger.warn(`Suggesting prompts without the documents, which could not be read: ${describe(error)}`);
+    return suggestedPrompts([], []);
   }
 }
 

@@ -24,12 +24,21 @@ export const FOLLOW_UP_NOTE = (escapedTopic: string) => `Read as a follow-up to:
 export const WEAK_MATCH_PREFIX = "Weak match: ";
 export const RELATED_HEADING = "*Closest passages* (not an answer)";
 export const TRUNCATED_NOTE = "_Answer shortened to fit in a Slack message._";
-export const SUGGESTED_PROMPTS = [
+/**
+ * Example questions about the shipped article, suggested in a new assistant thread only while the
+ * documents answer them plainly: over a team's own documents they would only be refused.
+ */
+export const EXAMPLE_PROMPTS = [
   { title: "Who is negotiating?", message: "Who leads each delegation?" },
   { title: "What changed in tariffs?", message: "How were the tariffs reduced?" },
   { title: "Where are the talks?", message: "Where are the talks held?" },
-  { title: "Summarize", message: "Give me a short summary" },
 ] as const;
+/** Suggested whatever the documents are. */
+export const SUMMARY_PROMPT = { title: "Summarize", message: "Give me a short summary" } as const;
+export const SOURCES_PROMPT = { title: "What's in here?", message: "What documents do you have?" } as const;
+/** For a corpus of several files: a summary of one of them, named by its file name. */
+export const SUMMARIZE_FILE_PROMPT = (fileName: string) => ({ title: `Summarize ${fileName}`, message: `Summarize ${fileName}` });
+export const PROMPTS_TITLE = "Try asking";
 export const WORKING_STATUS = "is reading the sources...";
 export const WORKING_REACTION = "hourglass_flowing_sand";
 export const SHARE_EXPIRED = "That answer is no longer available to share; please ask again.";
