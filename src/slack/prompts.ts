@@ -1,8 +1,7 @@
+/** Suggested prompts for a new assistant thread, fitted to the documents. Pure. */
 import { SOURCES_PROMPT, SUMMARIZE_FILE_PROMPT, SUMMARY_PROMPT } from "./messages.js";
 
-/**
- * Suggested prompts for a new assistant thread, fitted to the documents. Pure.
- */
+/** A suggested prompt: its button title, and the message a click posts. */
 export interface Prompt {
   readonly title: string;
   readonly message: string;
