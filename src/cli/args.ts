@@ -12,7 +12,7 @@ export const ASK_USAGE = `Usage:
   npm run --silent ask -- --json "question"    one JSON object on stdout
   npm run --silent ask -- --jsonl < file       one question per line in, one JSON object per line out`;
 
-export const EMPTY_QUESTION_MESSAGE = "The question is empty; pass it in quotes.";
+const EMPTY_QUESTION_MESSAGE = "The question is empty; pass it in quotes.";
 
 export function parseAskArgs(argv: readonly string[]): AskCommand {
   let json = false;

@@ -17,7 +17,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (command.kind === "usage-error") {
-    if (command.json && command.code) process.stdout.write(`${JSON.stringify({ question: "", answered: false, error: { code: command.code, message: command.message } })}\n`);
+    if (command.json && command.code) process.stdout.write(`${JSON.stringify(errorObject("", new CiteBotError(command.code, command.message)))}\n`);
     process.stderr.write(`${command.message}\n${ASK_USAGE}\n`);
     return 2;
   }
