@@ -1,5 +1,5 @@
 import { quotedKey } from "../src/answer/follow-up.js";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Answer } from "../src/answer/service.js";
 import { NOT_FOUND_TEXT } from "../src/answer/compose.js";
 import { CiteBotError, ErrorCode } from "../src/errors.js";
@@ -25,6 +25,8 @@ import {
   FOLLOW_UP_NOTE,
   GREETING_REPLY,
   HOME_FOOTER,
+  HOME_INTRO,
+  HOME_LOADING,
   HOME_UNAVAILABLE,
   LOW_CONFIDENCE_NOTE,
   WEAK_MATCH_PREFIX,
@@ -238,13 +240,14 @@ describe("renderHome", () => {
   const textOf = (blocks: Block[]) => JSON.stringify(blocks);
   const sectionTexts = (blocks: Block[]) => blocks.filter((b) => b.type === "section").map((b) => (b.text as { text: string }).text);
   const files = (n: number, name = (i: number) => `corpus/doc-${i}.md`) => Array.from({ length: n }, (_, i) => ({ source: name(i), sentences: i + 1 }));
+  const ready = (list: SourcesOverview["files"], builtAt: string) => ({ state: "ready" as const, overview: { files: list, builtAt } });
 
   it.each([
     ["one file", [{ source: "corpus/trade.txt", sentences: 26 }], "*Documents* · 1 file, 26 sentences", ["• `corpus/trade.txt` (26 sentences)"]],
     ["several files, counts summed", [{ source: "corpus/a.md", sentences: 1 }, { source: "corpus/b.txt", sentences: 1_200 }], "2 files, 1,201 sentences", ["• `corpus/a.md` (1 sentence)\n• `corpus/b.txt` (1,200 sentences)"]],
     ["a hostile file name", [{ source: "corpus/<!channel> `x` @here.md", sentences: 2 }], "1 file, 2 sentences", ["• `corpus/&lt;!channel&gt; 'x' @\u2060here.md` (2 sentences)"]],
   ])("lists the documents: %s", (_name, list, heading, listing) => {
-    const blocks = renderHome({ files: list, builtAt: "2026-11-29T17:13:06.037Z" });
+    const blocks = renderHome(ready(list, "2026-11-29T17:13:06.037Z"));
     const sections = sectionTexts(blocks);
     expect(sections.find((t) => t.startsWith("*Documents*"))).toContain(heading);
     expect(sections.filter((t) => t.startsWith("• "))).toEqual(listing);
@@ -252,14 +255,14 @@ describe("renderHome", () => {
   });
 
   it("shows when the index was built as a Slack date, with the ISO time as the fallback", () => {
-    const heading = sectionTexts(renderHome({ files: files(1), builtAt: "2026-11-29T17:13:06.037Z" })).find((t) => t.startsWith("*Documents*"));
+    const heading = sectionTexts(renderHome(ready(files(1), "2026-11-29T17:13:06.037Z"))).find((t) => t.startsWith("*Documents*"));
     expect(heading).toContain(`<!date^${Date.parse("2026-11-29T17:13:06.037Z") / 1000 | 0}^{date_short_pretty} at {time}|2026-11-29T17:13:06.037Z>`);
-    expect(sectionTexts(renderHome({ files: files(1), builtAt: "garbage" })).find((t) => t.startsWith("*Documents*"))).toContain("indexed at an unknown time");
+    expect(sectionTexts(renderHome(ready(files(1), "garbage"))).find((t) => t.startsWith("*Documents*"))).toContain("indexed at an unknown time");
   });
 
   it("stays inside the Home view's limits however many files there are, and counts the ones not listed", () => {
     const many = files(5_000, (i) => `corpus/${"deep/".repeat(40)}file-${i}.md`);
-    const blocks = renderHome({ files: many, builtAt: "2026-11-29T17:13:06.037Z" });
+    const blocks = renderHome(ready(many, "2026-11-29T17:13:06.037Z"));
     expect(blocks.length).toBeLessThanOrEqual(100);
     for (const text of sectionTexts(blocks)) expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
     const listed = sectionTexts(blocks).filter((t) => t.startsWith("• ")).flatMap((t) => t.split("\n"));
@@ -269,8 +272,23 @@ describe("renderHome", () => {
     expect(textOf(blocks)).toContain(JSON.stringify(HOME_FOOTER).slice(1, -1));
   });
 
+  it.each([
+    ["an example question the documents answer", "Where are the talks held?", "Mention me in a channel (`@CiteBot where are the talks held?`)"],
+    ["no example", undefined, "Mention me in a channel with your question,"],
+  ])("tells how to ask, with %s", (_name, example, instruction) => {
+    const intro = sectionTexts(renderHome(ready(files(1), "2026-11-29T17:13:06.037Z"), example))[0]!;
+    expect(intro).toBe(HOME_INTRO(example));
+    expect(intro).toContain(instruction);
+  });
+
+  it("says the documents are still being read while the first index is built, and lists none", () => {
+    const sections = sectionTexts(renderHome({ state: "loading" }));
+    expect(sections).toContain(HOME_LOADING);
+    expect(sections.some((t) => t.startsWith("*Documents*") || t.startsWith("• ") || t === HOME_UNAVAILABLE)).toBe(false);
+  });
+
   it("says the documents are unavailable when they could not be read, and lists none", () => {
-    const sections = sectionTexts(renderHome(undefined));
+    const sections = sectionTexts(renderHome({ state: "unavailable" }));
     expect(sections).toContain(HOME_UNAVAILABLE);
     expect(sections.some((t) => t.startsWith("*Documents*") || t.startsWith("• "))).toBe(false);
   });
@@ -529,21 +547,46 @@ describe("handlers", () => {
     expect(logger.messages(LogLevel.WARN)).toEqual([expect.stringContaining("Could not read DM D2 for its earlier questions: An API error occurred: missing_scope")]);
   });
 
-  it("gives the usage hint for an empty mention", async () => {
-    const { deps, client } = setup();
+  it("gives the usage hint for an empty mention, with an example question the documents answer plainly", async () => {
+    const { deps, client, logger } = setup();
     await handleAppMention({ ...mention("<@UBOT>   "), client }, deps);
-    expect(client.posted[0]!.text).toBe(USAGE_HINT);
+    expect(client.posted[0]!.text).toBe(USAGE_HINT(EXAMPLE_PROMPTS[0].message));
+    expect(logger.lines).toEqual([]);
   });
 
-  it("replies to help and greetings with the usage hint, without searching the documents", async () => {
+  it("replies to help and greetings with the usage hint, without answering them as questions", async () => {
     const asked: string[] = [];
     const { deps, client } = setup({ answer: async (q) => (asked.push(q), answered(q, ["x"])) });
     await handleAppMention({ ...mention("<@UBOT> help", "11.1"), client }, deps);
     await handleAppMention({ ...mention("<@UBOT> hi! :wave:", "11.2"), client }, deps);
     await handleMessage({ event: { channel: "D1", channel_type: "im", ts: "11.3", user: "U1", text: "What can you do?" }, context: { botUserId: "UBOT" }, body: { event_id: "E11.3" }, client }, deps);
-    expect(client.posted.map((p) => p.text)).toEqual([USAGE_HINT, GREETING_REPLY, USAGE_HINT]);
-    expect(asked).toEqual([]);
+    const example = EXAMPLE_PROMPTS[0].message;
+    expect(client.posted.map((p) => p.text)).toEqual([USAGE_HINT(example), GREETING_REPLY(example), USAGE_HINT(example)]);
+    // Only the example questions were put to the engine, once for the index build.
+    expect(asked).toEqual(EXAMPLE_PROMPTS.map((p) => p.message));
     expect(client.reacted).not.toContain(WORKING_REACTION);
+  });
+
+  it.each([
+    ["the first example the documents answer plainly", [false, true, true], EXAMPLE_PROMPTS[1].message],
+    ["no example when the documents answer none plainly", [false, false, false], undefined],
+  ])("shows in the usage hint %s", async (_name, plain, example) => {
+    const { deps, client, logger } = setup({
+      answer: async (q) => {
+        const i = EXAMPLE_PROMPTS.findIndex((p) => p.message === q);
+        return plain[i] ? answered(q, ["Plainly."]) : { ...answered(q, ["Weakly."]), lowConfidence: true };
+      },
+    });
+    await handleAppMention({ ...mention("<@UBOT> help"), client }, deps);
+    expect(client.posted[0]!.text).toBe(USAGE_HINT(example));
+    expect(logger.lines).toEqual([]);
+  });
+
+  it("gives the usage hint without an example when the documents cannot be read, and logs why", async () => {
+    const { deps, client, logger } = setup({ sources: async () => Promise.reject(new Error("index/ is damaged")) });
+    await handleAppMention({ ...mention("<@UBOT> hello"), client }, deps);
+    expect(client.posted[0]!.text).toBe(GREETING_REPLY(undefined));
+    expect(logger.messages()).toEqual([expect.stringContaining("index/ is damaged")]);
   });
 
   it("takes a thanks in a thread it answered in with a reaction, not another message", async () => {
@@ -632,7 +675,7 @@ describe("handlers", () => {
     const said: string[] = [];
     const prompts: unknown[] = [];
     await handleAssistantThreadStarted({ say: async (m) => void said.push(m), setSuggestedPrompts: async (p) => void prompts.push(p) }, deps);
-    expect(said).toEqual([USAGE_HINT]);
+    expect(said).toEqual([USAGE_HINT(EXAMPLE_PROMPTS[0].message)]);
     expect(prompts).toEqual([{ prompts: [EXAMPLE_PROMPTS[0], EXAMPLE_PROMPTS[1], SUMMARY_PROMPT, SOURCES_PROMPT].map((p) => ({ ...p })), title: PROMPTS_TITLE }]);
     expect(logger.lines).toEqual([]);
   });
@@ -727,6 +770,29 @@ describe("handlers", () => {
     sources = { files: [...sources.files, { source: "corpus/b.md", sentences: 4 }], builtAt: "2026-11-29T18:00:00.000Z" };
     await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps);
     expect(client.published.map((p) => JSON.stringify(p.view.blocks).includes("corpus/b.md"))).toEqual([false, true]);
+  });
+
+  it("shows that the documents are being read while the engine starts, then replaces that with the documents", async () => {
+    let engineReady!: (overview: SourcesOverview) => void;
+    const loaded = new Promise<SourcesOverview>((resolve) => (engineReady = resolve));
+    const { deps, client, logger } = setup({ sources: () => loaded });
+    const opened = handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps, 0);
+    await vi.waitFor(() => expect(client.published).toHaveLength(1));
+    expect(JSON.stringify(client.published[0]!.view.blocks)).toContain(JSON.stringify(HOME_LOADING).slice(1, -1));
+    engineReady({ files: [{ source: "corpus/a.md", sentences: 3 }], builtAt: "2026-11-29T17:13:06.037Z" });
+    await opened;
+    expect(client.published).toHaveLength(2);
+    const shown = JSON.stringify(client.published[1]!.view.blocks);
+    expect(shown).toContain("• `corpus/a.md` (3 sentences)");
+    expect(shown).not.toContain("Reading the documents");
+    expect(logger.lines).toEqual([]);
+  });
+
+  it("publishes the Home tab once when the documents are ready in time", async () => {
+    const { deps, client } = setup();
+    await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps, 60_000);
+    expect(client.published).toHaveLength(1);
+    expect(JSON.stringify(client.published[0]!.view.blocks)).toContain("`@CiteBot who leads each delegation?`");
   });
 
   it("leaves the Messages tab alone", async () => {

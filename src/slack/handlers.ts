@@ -4,7 +4,7 @@
  * takes the few Bolt arguments it uses, so tests call them with fake `client`/`say`/`respond`.
  */
 import { randomUUID } from "node:crypto";
-import { setImmediate } from "node:timers/promises";
+import { setTimeout as delay, setImmediate } from "node:timers/promises";
 import { nextConversation, nextTopic, readsAsFollowUp, type ConversationState } from "../answer/follow-up.js";
 import { smallTalk } from "../answer/small-talk.js";
 import type { Answer, Conversation } from "../answer/service.js";
@@ -127,9 +127,10 @@ export async function composeReply(
   shareable = false,
   conversation?: Conversation,
 ): Promise<{ message: RenderedMessage; answer?: Answer }> {
-  if (question === "") return { message: renderNotice(USAGE_HINT) };
+  if (question === "") return { message: renderNotice(USAGE_HINT(await exampleQuestion(deps))) };
   const talk = smallTalk(question);
-  if (talk !== undefined) return { message: renderNotice(talk === "help" ? USAGE_HINT : talk === "greeting" ? GREETING_REPLY : THANKS_REPLY) };
+  if (talk === "thanks") return { message: renderNotice(THANKS_REPLY) };
+  if (talk !== undefined) return { message: renderNotice((talk === "help" ? USAGE_HINT : GREETING_REPLY)(await exampleQuestion(deps))) };
   try {
     const answer = await deps.answers.answer(question, conversation);
     const answerId = deps.newId();
@@ -137,7 +138,7 @@ export async function composeReply(
     return { message: renderAnswer(answer, { answerId, shareable }), answer };
   } catch (error) {
     if (isCiteBotError(error, ErrorCode.QuestionTooLong)) return { message: renderNotice(TOO_LONG_REPLY) };
-    if (isCiteBotError(error, ErrorCode.QuestionEmpty)) return { message: renderNotice(USAGE_HINT) };
+    if (isCiteBotError(error, ErrorCode.QuestionEmpty)) return { message: renderNotice(USAGE_HINT(await exampleQuestion(deps))) };
     deps.logger.error(`Answering failed (${context}): ${describe(error)}`);
     return { message: renderNotice(ERROR_REPLY) };
   }
@@ -446,36 +447,55 @@ export interface AssistantStartArgs {
 /** Slack's assistant surface: a new thread gets the usage hint and prompts that suit the documents. */
 export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }: AssistantStartArgs, deps: BotDeps): Promise<void> {
   try {
-    await say(USAGE_HINT);
-    await setSuggestedPrompts({ prompts: await promptsForDocuments(deps), title: PROMPTS_TITLE });
+    const prompts = await promptsForDocuments(deps);
+    await say(USAGE_HINT(prompts.example));
+    await setSuggestedPrompts({ prompts: prompts.suggested, title: PROMPTS_TITLE });
   } catch (error) {
     deps.logger.warn(`Could not greet a new assistant thread: ${describe(error)}`);
   }
 }
 
 /**
- * The example questions are put to the engine once per index build, and only those it answers
- * plainly (not refused, no weak-match warning) are suggested. If the documents cannot be read, the
- * prompts that always work are suggested and the reason is logged.
+ * The example questions the documents answer plainly (not refused, no weak-match warning), put to
+ * the engine once per index build; throws when the documents cannot be read.
  */
-async function promptsForDocuments(deps: BotDeps): Promise<Prompt[]> {
+async function answeredExamples(deps: BotDeps, builtAt: string): Promise<readonly Prompt[]> {
+  const cache = deps.examplePrompts;
+  if (cache.builtAt !== builtAt || !cache.answered) {
+    const plain = await Promise.all(
+      EXAMPLE_PROMPTS.map(async (p) => {
+        const answer = await deps.answers.answer(p.message);
+        return answer.answered && !answer.lowConfidence;
+      }),
+    );
+    cache.answered = EXAMPLE_PROMPTS.filter((_, i) => plain[i]);
+    cache.builtAt = builtAt;
+  }
+  return cache.answered;
+}
+
+/**
+ * Suggested prompts and the example for the usage hint. If the documents cannot be read, the
+ * prompts that always work are suggested, with no example, and the reason is logged.
+ */
+async function promptsForDocuments(deps: BotDeps): Promise<{ suggested: Prompt[]; example: string | undefined }> {
   try {
     const { files, builtAt } = await deps.answers.sources();
-    const cache = deps.examplePrompts;
-    if (cache.builtAt !== builtAt || !cache.answered) {
-      const plain = await Promise.all(
-        EXAMPLE_PROMPTS.map(async (p) => {
-          const answer = await deps.answers.answer(p.message);
-          return answer.answered && !answer.lowConfidence;
-        }),
-      );
-      cache.answered = EXAMPLE_PROMPTS.filter((_, i) => plain[i]);
-      cache.builtAt = builtAt;
-    }
-    return suggestedPrompts(cache.answered, files.map((f) => f.source));
+    const examples = await answeredExamples(deps, builtAt);
+    return { suggested: suggestedPrompts(examples, files.map((f) => f.source)), example: examples[0]?.message };
   } catch (error) {
     deps.logger.warn(`Suggesting prompts without the documents, which could not be read: ${describe(error)}`);
-    return suggestedPrompts([], []);
+    return { suggested: suggestedPrompts([], []), example: undefined };
+  }
+}
+
+/** A question for the usage hint that the documents answer plainly, if there is one. */
+async function exampleQuestion(deps: BotDeps): Promise<string | undefined> {
+  try {
+    return (await answeredExamples(deps, (await deps.answers.sources()).builtAt))[0]?.message;
+  } catch (error) {
+    deps.logger.warn(`Giving the usage hint without an example, as the documents could not be read: ${describe(error)}`);
+    return undefined;
   }
 }
 
@@ -522,19 +542,40 @@ export interface AppHomeArgs {
   readonly client: SlackClient;
 }
 
+/** How long the Home tab waits for the documents before it shows that they are still being read. */
+export const HOME_LOADING_AFTER_MS = 1_000;
+
 /**
  * The Home tab, published each time someone opens it, so it always lists the documents as they
- * are indexed now (edits to the corpus are picked up while the bot runs).
+ * are indexed now (edits to the corpus are picked up while the bot runs). While the first index is
+ * still being built, a "reading the documents" view is published at once, then replaced.
  */
-export async function handleAppHomeOpened({ event, client }: AppHomeArgs, deps: BotDeps): Promise<void> {
+export async function handleAppHomeOpened({ event, client }: AppHomeArgs, deps: BotDeps, loadingAfterMs = HOME_LOADING_AFTER_MS): Promise<void> {
   if (event.tab !== "home") return;
-  let overview: SourcesOverview | undefined;
+  const publish = (blocks: Block[]) =>
+    client.views
+      .publish({ user_id: event.user, view: { type: "home", blocks } })
+      .catch((error: unknown) => deps.logger.error(`The Home tab could not be published for ${event.user}: ${describe(error)}`));
+  const home = homeBlocks(deps);
+  const timer = new AbortController();
+  const first = await Promise.race([home, delay(loadingAfterMs, undefined, { signal: timer.signal }).catch(() => undefined)]);
+  timer.abort();
+  if (first === undefined) await publish(renderHome({ state: "loading" }));
+  await publish(first ?? (await home));
+}
+
+/** The Home tab as the documents stand; never throws (unreadable documents are logged and shown as unavailable). */
+async function homeBlocks(deps: BotDeps): Promise<Block[]> {
+  let overview: SourcesOverview;
   try {
     overview = await deps.answers.sources();
   } catch (error) {
     deps.logger.error(`The Home tab could not list the documents: ${describe(error)}`);
+    return renderHome({ state: "unavailable" });
   }
-  await client.views
-    .publish({ user_id: event.user, view: { type: "home", blocks: renderHome(overview) } })
-    .catch((error: unknown) => deps.logger.error(`The Home tab could not be published for ${event.user}: ${describe(error)}`));
+  const example = await answeredExamples(deps, overview.builtAt).then(
+    (examples) => examples[0]?.message,
+    (error: unknown) => void deps.logger.warn(`The Home tab shows no example question, as the examples could not be tried: ${describe(error)}`),
+  );
+  return renderHome({ state: "ready", overview }, example);
 }

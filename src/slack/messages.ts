@@ -1,9 +1,15 @@
 /** Every text CiteBot shows to Slack users. Details of failures go to the log, never here. */
 
-export const USAGE_HINT =
-  "Ask me a question about the documents, e.g. `@CiteBot where are the talks held?` I answer with the sentences I found and cite each one. `@CiteBot summarize` gives a short summary. Reply in the thread to follow up; \"tell me more\" reads on.";
+/**
+ * A question shown as `@CiteBot <question>`: one the documents answer plainly (see EXAMPLE_PROMPTS),
+ * so the hint never shows a question about an article the team does not have.
+ */
+const mentionWith = (example: string) => `\`@CiteBot ${example.charAt(0).toLowerCase()}${example.slice(1)}\``;
+/** How to ask; `example` is a question the documents answer plainly, if there is one. */
+export const USAGE_HINT = (example?: string) =>
+  `Ask me a question about the documents${example ? `, e.g. ${mentionWith(example)}` : ": mention me with it (`@CiteBot` and your question)."} I answer with the sentences I found and cite each one. \`@CiteBot summarize\` gives a short summary. Reply in the thread to follow up; "tell me more" reads on.`;
 /** To "hi" and "hello": the usage hint, greeted. */
-export const GREETING_REPLY = `Hi! ${USAGE_HINT}`;
+export const GREETING_REPLY = (example?: string) => `Hi! ${USAGE_HINT(example)}`;
 /** To "thanks" where a reaction cannot be left (/ask, assistant threads). */
 export const THANKS_REPLY = "You're welcome! Ask me anything else about the documents.";
 /** To "thanks" in a channel, thread or DM: a reaction, not another message. */
@@ -25,8 +31,9 @@ export const WEAK_MATCH_PREFIX = "Weak match: ";
 export const RELATED_HEADING = "*Closest passages* (not an answer)";
 export const TRUNCATED_NOTE = "_Answer shortened to fit in a Slack message._";
 /**
- * Example questions about the shipped article, suggested in a new assistant thread only while the
- * documents answer them plainly: over a team's own documents they would only be refused.
+ * Example questions about the shipped article, suggested in a new assistant thread and shown in the
+ * usage hint only while the documents answer them plainly: over a team's own documents they would
+ * only be refused.
  */
 export const EXAMPLE_PROMPTS = [
   { title: "Who is negotiating?", message: "Who leads each delegation?" },
@@ -44,8 +51,10 @@ export const WORKING_REACTION = "hourglass_flowing_sand";
 export const SHARE_EXPIRED = "That answer is no longer available to share; please ask again.";
 export const SHARED_BY = (userId: string | undefined) => (userId && /^[UW][A-Z0-9]+$/.test(userId) ? `Shared by <@${userId}> from /ask` : SHARED_NOTE);
 /** The Home tab (App Home), above the list of documents. */
-export const HOME_INTRO =
-  "I answer questions about the documents below and cite the exact sentences I quote, with file and line. Mention me in a channel (`@CiteBot where are the talks held?`), send me a direct message, or use `/ask` for an answer only you see. In a thread where I have answered, just reply: I read follow-ups with the question before.";
+export const HOME_INTRO = (example?: string) =>
+  `I answer questions about the documents below and cite the exact sentences I quote, with file and line. Mention me in a channel ${example ? `(${mentionWith(example)})` : "with your question"}, send me a direct message, or use \`/ask\` for an answer only you see. In a thread where I have answered, just reply: I read follow-ups with the question before.`;
+/** In place of the documents while they are still being indexed (the Home tab is published again when they are ready). */
+export const HOME_LOADING = "_Reading the documents… this page updates by itself when they are ready._";
 /** Above the list of documents: `files` and `sentences` counted, `indexed` a Slack date token or plain text. */
 export const HOME_DOCUMENTS_HEADING = (files: number, sentences: number, indexed: string) =>
   `*Documents* · ${files.toLocaleString("en-US")} file${files === 1 ? "" : "s"}, ${sentences.toLocaleString("en-US")} sentence${sentences === 1 ? "" : "s"} · indexed ${indexed}`;

@@ -7,6 +7,7 @@ import {
   HOME_DOCUMENTS_HEADING,
   HOME_FOOTER,
   HOME_INTRO,
+  HOME_LOADING,
   HOME_MORE_FILES,
   HOME_UNAVAILABLE,
   LOW_CONFIDENCE_NOTE,
@@ -205,10 +206,18 @@ function slackDate(iso: string): string {
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} at {time}|${escapeMrkdwn(new Date(ms).toISOString())}>`;
 }
 
-/** The Home tab (App Home) blocks: how to ask, and which documents answers come from. Undefined: they could not be read. */
-export function renderHome(overview: SourcesOverview | undefined): Block[] {
-  const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: "CiteBot" } }, section(HOME_INTRO), { type: "divider" }];
-  if (!overview) return [...blocks, section(HOME_UNAVAILABLE)];
+/** What the Home tab knows of the documents: still being indexed, could not be read, or these. */
+export type HomeDocuments = { readonly state: "loading" } | { readonly state: "unavailable" } | { readonly state: "ready"; readonly overview: SourcesOverview };
+
+/**
+ * The Home tab (App Home) blocks: how to ask, and which documents answers come from. `example` is a
+ * question the documents answer plainly, shown in the instructions when there is one.
+ */
+export function renderHome(documents: HomeDocuments, example?: string): Block[] {
+  const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: "CiteBot" } }, section(HOME_INTRO(example)), { type: "divider" }];
+  if (documents.state === "loading") return [...blocks, section(HOME_LOADING)];
+  if (documents.state === "unavailable") return [...blocks, section(HOME_UNAVAILABLE)];
+  const { overview } = documents;
   const sentences = overview.files.reduce((sum, file) => sum + file.sentences, 0);
   blocks.push(section(HOME_DOCUMENTS_HEADING(overview.files.length, sentences, slackDate(overview.builtAt))));
   const listed = overview.files.slice(0, HOME_FILES_LISTED);
