@@ -282,8 +282,11 @@ describe("Slack bot over HTTP against a fake Slack", () => {
   });
 });
 
-describe("health before the index is loaded", () => {
-  it("answers 503 until the engine is ready, then 200", async () => {
+describe("before the index is loaded", () => {
+  const MANIFEST = { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" };
+
+  /** A bot whose engine is still loading until `ready` is called; stopped after `run`. */
+  async function withLoadingEngine(run: (bot: { url: string; ready: (engine: AnswerEngine) => void; engine: Promise<AnswerEngine> }) => Promise<void>) {
     let ready!: (engine: AnswerEngine) => void;
     const engine = new Promise<AnswerEngine>((resolve) => (ready = resolve));
     const early = await startSlackBot({
@@ -293,41 +296,34 @@ describe("health before the index is loaded", () => {
       port: 0,
     });
     try {
-      const url = `http://127.0.0.1:${(early.server!.address() as AddressInfo).port}/healthz`;
-      const before = await fetch(url);
-      expect(before.status).toBe(503);
-      expect(await before.json()).toMatchObject({ ok: false, engineReady: false });
-      ready({ answer: () => Promise.reject(new Error("unused")), manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" } });
-      await engine;
-      await new Promise((r) => setImmediate(r));
-      expect((await fetch(url)).status).toBe(200);
+      await run({ url: `http://127.0.0.1:${(early.server!.address() as AddressInfo).port}`, ready, engine });
     } finally {
       await early.stop();
     }
-  });
+  }
 
-  it("shows on the Home tab that the documents are being read, then lists them once the engine is ready", async () => {
-    let ready!: (engine: AnswerEngine) => void;
-    const engine = new Promise<AnswerEngine>((resolve) => (ready = resolve));
-    const early = await startSlackBot({
-      config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 0 },
-      engine,
-      logger: new FakeLogger(),
-      port: 0,
-    });
-    try {
+  it("answers 503 on /healthz until the engine is ready, then 200", () =>
+    withLoadingEngine(async ({ url, ready, engine }) => {
+      const before = await fetch(`${url}/healthz`);
+      expect(before.status).toBe(503);
+      expect(await before.json()).toMatchObject({ ok: false, engineReady: false });
+      ready({ answer: () => Promise.reject(new Error("unused")), manifest: MANIFEST });
+      await engine;
+      await new Promise((r) => setImmediate(r));
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    }));
+
+  it("shows on the Home tab that the documents are being read, then lists them once the engine is ready", () =>
+    withLoadingEngine(async ({ url, ready }) => {
       const body = eventBody({ type: "app_home_opened", user: "U77", channel: "D77", tab: "home", event_ts: "160.1" });
-      const res = await fetch(`http://127.0.0.1:${(early.server!.address() as AddressInfo).port}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(SECRET, body) }, body });
+      const res = await fetch(`${url}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(SECRET, body) }, body });
       expect(res.status).toBe(200);
       const views = () => fake.callsTo("views.publish").filter((c) => c.args.user_id === "U77").map((c) => JSON.stringify(c.args.view));
       await eventually(() => views().length === 1, "the Home tab while the documents are read");
       expect(views()[0]).toContain("Reading the documents");
-      ready({ answer: async (question) => ({ question, answered: false, text: "", citations: [], related: [] }), manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" } });
+      ready({ answer: async (question) => ({ question, answered: false, text: "", citations: [], related: [] }), manifest: MANIFEST });
       await eventually(() => views().length === 2, "the Home tab with the documents");
       expect(views()[1]).toContain("corpus/a.txt");
       expect(views()[1]).not.toContain("Reading the documents");
-    } finally {
-      await early.stop();
-    }
-  });
+    }));
 });
