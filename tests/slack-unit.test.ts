@@ -792,7 +792,7 @@ describe("handlers", () => {
     const { deps, client } = setup();
     await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps, 60_000);
     expect(client.published).toHaveLength(1);
-    expect(JSON.stringify(client.published[0]!.view.blocks)).toContain("`@CiteBot who leads each delegation?`");
+    expect(JSON.stringify(client.published[0]!.view.blocks)).toContain(`\`@CiteBot ${EXAMPLE_PROMPTS[0].message.replace(/^W/, "w")}\``);
   });
 
   it("leaves the Messages tab alone", async () => {

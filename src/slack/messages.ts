@@ -36,7 +36,7 @@ export const TRUNCATED_NOTE = "_Answer shortened to fit in a Slack message._";
  * only be refused.
  */
 export const EXAMPLE_PROMPTS = [
-  { title: "Who is negotiating?", message: "Who leads each delegation?" },
+  { title: "Who leads for China?", message: "Who leads the Chinese delegation?" },
   { title: "What changed in tariffs?", message: "How were the tariffs reduced?" },
   { title: "Where are the talks?", message: "Where are the talks held?" },
 ] as const;
