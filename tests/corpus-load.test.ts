@@ -9,7 +9,7 @@ describe("loadCorpus", () => {
   it.each([
     ["a missing folder", null, ErrorCode.CorpusNotFound, /does not exist/],
     ["an empty folder", {}, ErrorCode.CorpusEmpty, /no \.txt or \.md files/],
-    ["only unsupported files", { "a.pdf": "x", "b.json": "{}" }, ErrorCode.CorpusEmpty, /no \.txt or \.md files/],
+    ["only unsupported files", { "a.pdf": "x", "b.json": "{}" }, ErrorCode.CorpusEmpty, /no \.txt or \.md files \(only corpus\/a\.pdf, corpus\/b\.json, which cannot be read: convert them to \.txt or \.md\)/],
     ["a binary file", { "ok.txt": "Fine.", "image.txt": new Uint8Array([0x89, 0x50, 0x00, 0x01]) }, ErrorCode.CorpusBinary, /image\.txt looks like a binary file/],
     ["a non-UTF-8 file", { "latin1.md": new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]) }, ErrorCode.CorpusNotUtf8, /latin1\.md is not valid UTF-8/],
     ["only whitespace", { "blank.txt": "  \n\n " }, ErrorCode.CorpusEmpty, /contain no text/],
@@ -24,10 +24,26 @@ describe("loadCorpus", () => {
 
   it("loads .txt and .md recursively in a stable order, with paths relative to the working directory", async () => {
     const root = await tempDir();
-    await writeFiles(root, { "corpus/b.txt": "Bee.", "corpus/a/z.md": "# Zed\n\nZed text.", "corpus/.hidden.txt": "No." });
+    await writeFiles(root, { "corpus/b.txt": "Bee.", "corpus/a/z.md": "# Zed\n\nZed text.", "corpus/.hidden.txt": "No.", "corpus/.obsidian/notes.md": "Not this either." });
     const corpus = await loadCorpus(path.join(root, "corpus"), new FakeLogger(), root);
     expect(corpus.files.map((f) => f.source)).toEqual(["corpus/a/z.md", "corpus/b.txt"]);
     expect(corpus.sentences.map((s) => s.text)).toEqual(["Zed", "Zed text.", "Bee."]);
+  });
+
+  it.each([
+    ["one", { "report.pdf": "%PDF" }, "Not indexed: 1 file that is not .txt or .md (corpus/report.pdf); convert it to .txt or .md text to include it."],
+    [
+      "several, the first five named",
+      Object.fromEntries(["a.pdf", "b.docx", "c.pptx", "d.html", "e/f.rtf", "LICENSE", "g.json"].map((name) => [name, "x"])),
+      "Not indexed: 7 files that are not .txt or .md (corpus/LICENSE, corpus/a.pdf, corpus/b.docx, corpus/c.pptx, corpus/d.html and 2 more); convert them to .txt or .md text to include them.",
+    ],
+  ])("indexes the text files and names the other files it found in one warning: %s", async (_name, others, warning) => {
+    const root = await tempDir();
+    await writeFiles(path.join(root, "corpus"), { "a.txt": "Alpha.", ".DS_Store": "x", ".git/HEAD": "ref", ...others });
+    const logger = new FakeLogger();
+    const corpus = await loadCorpus(path.join(root, "corpus"), logger, root);
+    expect(corpus.files.map((f) => f.source)).toEqual(["corpus/a.txt"]);
+    expect(logger.messages()).toEqual([warning]);
   });
 
   it("skips an empty file with a warning and changes the corpus hash when any file changes", async () => {

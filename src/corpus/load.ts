@@ -35,7 +35,15 @@ export function displayPath(absolute: string, cwd: string = process.cwd()): stri
   return (inside ? relative : absolute).split(path.sep).join("/");
 }
 
-async function listCorpusFiles(dir: string): Promise<string[]> {
+/** How many of the files left out are named in the warning; the rest are counted. */
+const OTHER_FILES_NAMED = 5;
+
+/**
+ * The text files to index, and the other files found beside them (a PDF, a Word file), which are
+ * not read but reported, so a document dropped in the folder does not go missing without a word.
+ * Hidden files and whatever is in hidden folders (.DS_Store, .git/, .obsidian/) are neither.
+ */
+async function listCorpusFiles(dir: string): Promise<{ texts: string[]; others: string[] }> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -46,10 +54,21 @@ async function listCorpusFiles(dir: string): Promise<string[]> {
     }
     throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read corpus folder ${displayPath(dir)} (${code ?? "error"}); check its permissions.`, { cause: error });
   }
-  return entries
-    .filter((entry) => entry.isFile() && CORPUS_EXTENSIONS.test(entry.name) && !entry.name.startsWith("."))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
+  const texts: string[] = [];
+  const others: string[] = [];
+  for (const entry of entries) {
+    if (!entry.isFile() || entry.name.startsWith(".")) continue;
+    if (path.relative(dir, entry.parentPath).split(path.sep).some((folder) => folder.startsWith("."))) continue;
+    (CORPUS_EXTENSIONS.test(entry.name) ? texts : others).push(path.join(entry.parentPath, entry.name));
+  }
+  return { texts: texts.sort(), others: others.sort() };
+}
+
+/** "a.pdf, b.docx and 3 more": the files not indexed, for a message. */
+function listOthers(others: readonly string[], cwd: string): string {
+  const named = others.slice(0, OTHER_FILES_NAMED).map((file) => displayPath(file, cwd));
+  const more = others.length - named.length;
+  return more > 0 ? `${named.join(", ")} and ${more} more` : named.join(", ");
 }
 
 /** Decodes a corpus file or explains, naming the file, why it is not usable text. */
@@ -67,9 +86,13 @@ export function decodeCorpusFile(bytes: Uint8Array, source: string): string {
 }
 
 export async function loadCorpus(dir: string, logger: Logger, cwd: string = process.cwd()): Promise<Corpus> {
-  const paths = await listCorpusFiles(dir);
+  const { texts: paths, others } = await listCorpusFiles(dir);
   if (paths.length === 0) {
-    throw new CiteBotError(ErrorCode.CorpusEmpty, `Corpus folder ${displayPath(dir, cwd)} has no .txt or .md files; add at least one, or set CORPUS_DIR.`);
+    const found = others.length > 0 ? ` (only ${listOthers(others, cwd)}, which cannot be read: convert them to .txt or .md)` : "";
+    throw new CiteBotError(ErrorCode.CorpusEmpty, `Corpus folder ${displayPath(dir, cwd)} has no .txt or .md files${found}; add at least one, or set CORPUS_DIR.`);
+  }
+  if (others.length > 0) {
+    logger.warn(`Not indexed: ${others.length} file${others.length === 1 ? "" : "s"} that ${others.length === 1 ? "is" : "are"} not .txt or .md (${listOthers(others, cwd)}); convert ${others.length === 1 ? "it" : "them"} to .txt or .md text to include ${others.length === 1 ? "it" : "them"}.`);
   }
   const files: CorpusFile[] = [];
   for (const absolute of paths) {
