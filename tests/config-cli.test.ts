@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { ABSTENTION } from "../src/answer/compose.js";
 import { normalizeQuestion } from "../src/answer/question.js";
 import { parseAskArgs } from "../src/cli/args.js";
 import { inputLines, MAX_LINE_BYTES, type InputLine } from "../src/cli/lines.js";
-import { formatProgress, progressBar } from "../src/cli/progress.js";
+import { formatProgress, progressBar, stderrProgress } from "../src/cli/progress.js";
 import { configWarnings, readEngineConfig, readSlackConfig } from "../src/config.js";
 import { ErrorCode } from "../src/errors.js";
 
@@ -163,6 +163,52 @@ describe("formatProgress", () => {
     [5, 0, "[####################]"],
   ])("draws a bar for %i of %i", (done, total, bar) => {
     expect(progressBar(done, total)).toBe(bar);
+  });
+});
+
+describe("stderrProgress", () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Reports `steps` ([done, at ms]) to a fresh progress reporter; returns what it wrote to stderr. */
+  function run(tty: boolean, total: number, steps: ReadonlyArray<readonly [number, number]>, minTotal?: number): string[] {
+    const written: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    const isTTY = Object.getOwnPropertyDescriptor(process.stderr, "isTTY");
+    Object.defineProperty(process.stderr, "isTTY", { value: tty, configurable: true });
+    let now = 0;
+    vi.spyOn(performance, "now").mockImplementation(() => now);
+    try {
+      const report = stderrProgress(minTotal);
+      // performance.now() counts from process start: the first report comes well after 0.
+      for (const [done, at] of steps) {
+        now = 60_000 + at;
+        report(done, total);
+      }
+    } finally {
+      if (isTTY) Object.defineProperty(process.stderr, "isTTY", isTTY);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+    return written;
+  }
+
+  it("stays quiet for a small job", () => {
+    expect(run(false, 199, [[100, 0], [199, 5_000]])).toEqual([]);
+  });
+
+  it("writes a plain line every 2 s in logs and CI, and always the last one, timed from the first report", () => {
+    expect(run(false, 1_000, [[8, 0], [200, 1_000], [408, 2_000], [600, 3_000], [1_000, 3_500]])).toEqual([
+      "Embedding sentences: 8/1000 (0%), 0 sentences/s, estimating\n",
+      "Embedding sentences: 408/1000 (40%), 200 sentences/s, 3 s left\n",
+      "Embedding sentences: 1000/1000 (100%), 283 sentences/s, 0 s left\n",
+    ]);
+  });
+
+  it("redraws one line in place on a terminal, at most every 100 ms, and ends it when done", () => {
+    const written = run(true, 400, [[100, 0], [200, 50], [300, 150], [400, 160]]);
+    expect(written).toHaveLength(3);
+    expect(written.every((line) => line.startsWith("\r["))).toBe(true);
+    expect(written[1]).toContain("[###############.....] Embedding sentences: 300/400 (75%)");
+    expect(written.map((line) => line.endsWith("\n"))).toEqual([false, false, true]);
   });
 });
 

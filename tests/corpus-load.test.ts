@@ -1,6 +1,7 @@
+import { truncate } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCorpus } from "../src/corpus/load.js";
+import { loadCorpus, MAX_CORPUS_FILE_BYTES } from "../src/corpus/load.js";
 import { ErrorCode } from "../src/errors.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { tempDir, writeFiles } from "./helpers/temp.js";
@@ -44,6 +45,16 @@ describe("loadCorpus", () => {
     const corpus = await loadCorpus(path.join(root, "corpus"), logger, root);
     expect(corpus.files.map((f) => f.source)).toEqual(["corpus/a.txt"]);
     expect(logger.messages()).toEqual([warning]);
+  });
+
+  it("refuses a file over the size limit, naming it, without reading it", async () => {
+    const root = await tempDir();
+    await writeFiles(path.join(root, "corpus"), { "ok.txt": "Fine.", "dump.txt": "" });
+    // Sparse: the size is what counts, and nothing that large is written to disk.
+    await truncate(path.join(root, "corpus", "dump.txt"), MAX_CORPUS_FILE_BYTES + 30 * 1024 * 1024);
+    const error = await loadCorpus(path.join(root, "corpus"), new FakeLogger(), root).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: ErrorCode.CorpusTooLarge });
+    expect((error as Error).message).toBe("corpus/dump.txt is 80 MiB, over the 50 MiB limit for one file; split it into smaller files.");
   });
 
   it("skips an empty file with a warning and changes the corpus hash when any file changes", async () => {
