@@ -1,12 +1,14 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ABSTENTION } from "../src/answer/compose.js";
 import { normalizeQuestion } from "../src/answer/question.js";
 import { parseAskArgs } from "../src/cli/args.js";
 import { inputLines, MAX_LINE_BYTES, type InputLine } from "../src/cli/lines.js";
 import { formatProgress, progressBar, stderrProgress } from "../src/cli/progress.js";
-import { configWarnings, readEngineConfig, readSlackConfig } from "../src/config.js";
+import { configWarnings, loadDotEnv, readEngineConfig, readSlackConfig } from "../src/config.js";
 import { ErrorCode } from "../src/errors.js";
+import { tempDir } from "./helpers/temp.js";
 
 describe("readEngineConfig", () => {
   it("applies defaults relative to the working directory and freezes the result", () => {
@@ -76,6 +78,35 @@ describe("readSlackConfig", () => {
     expect(partial).toThrow(/SLACK_BOT_TOKEN is missing/);
     expect(partial).toThrow(/PORT must be a whole number/);
     expect(() => readSlackConfig({ SLACK_BOT_TOKEN: "xoxb-1" })).toThrow(/SLACK_APP_TOKEN or SLACK_SIGNING_SECRET/);
+  });
+
+  const http = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" };
+  it.each([
+    [{ ...http, RATE_LIMIT_PER_MINUTE: "-1" }, 'RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 10000 (got "-1")'],
+    [{ ...http, RATE_LIMIT_PER_MINUTE: "2.5" }, 'RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 10000 (got "2.5")'],
+    [{ ...http, PORT: "70000" }, 'PORT must be a whole number from 0 to 65535 (got "70000")'],
+    [{ ...http, SLACK_API_URL: "localhost:3000" }, 'SLACK_API_URL must be an http(s) URL (got "localhost:3000")'],
+  ])("rejects %o", (env, problem) => {
+    expect(() => readSlackConfig(env)).toThrow(problem);
+  });
+});
+
+describe("loadDotEnv", () => {
+  it("loads a .env file without overriding variables already set, and ignores a missing one", async () => {
+    const dir = await tempDir();
+    const file = path.join(dir, ".env");
+    await writeFile(file, "CITEBOT_TEST_FROM_FILE=file\nCITEBOT_TEST_ALREADY_SET=file\n");
+    process.env.CITEBOT_TEST_ALREADY_SET = "shell";
+    try {
+      loadDotEnv(file);
+      expect([process.env.CITEBOT_TEST_FROM_FILE, process.env.CITEBOT_TEST_ALREADY_SET]).toEqual(["file", "shell"]);
+      expect(() => loadDotEnv(path.join(dir, "missing.env"))).not.toThrow();
+      // A .env that exists but cannot be read is a problem to report, not to skip.
+      expect(() => loadDotEnv(dir)).toThrow();
+    } finally {
+      delete process.env.CITEBOT_TEST_FROM_FILE;
+      delete process.env.CITEBOT_TEST_ALREADY_SET;
+    }
   });
 });
 

@@ -640,6 +640,16 @@ describe("handlers", () => {
     expect(responses.at(-1)).toEqual({ delete_original: true });
   });
 
+  it("tells the sharer when Slack refuses the shared post, keeps the private copy, and logs why", async () => {
+    const { deps, client, logger } = setup();
+    deps.answersById.set("a1", answered("who leads?", ["He Lifeng."]));
+    client.failPost = true;
+    const responses: Array<Record<string, unknown>> = [];
+    await handleShare({ ack: async () => {}, body: { user: { id: "U1" }, channel: { id: "C1" } }, action: { action_id: "share_answer", value: '{"id":"a1"}' }, respond: async (m) => void responses.push(m), client }, deps);
+    expect(responses).toEqual([{ response_type: "ephemeral", replace_original: false, text: ERROR_REPLY }]);
+    expect(logger.messages(LogLevel.ERROR)).toEqual([expect.stringContaining("Sharing answer a1 failed: An API error occurred: ratelimited (ratelimited)")]);
+  });
+
   it("explains when a shared answer has expired", async () => {
     const { deps, client } = setup();
     const responses: Array<Record<string, unknown>> = [];
@@ -793,6 +803,15 @@ describe("handlers", () => {
     await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps, 60_000);
     expect(client.published).toHaveLength(1);
     expect(JSON.stringify(client.published[0]!.view.blocks)).toContain(`\`@CiteBot ${EXAMPLE_PROMPTS[0].message.replace(/^W/, "w")}\``);
+  });
+
+  it("lists the documents without an example question when the examples cannot be tried, and logs why", async () => {
+    const { deps, client, logger } = setup({ answer: async () => Promise.reject(new Error("model crashed")) });
+    await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps);
+    const shown = JSON.stringify(client.published[0]!.view.blocks);
+    expect(shown).toContain("• `corpus/trade.txt` (26 sentences)");
+    expect(shown).toContain(JSON.stringify(HOME_INTRO(undefined)).slice(1, -1));
+    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([[LogLevel.WARN, expect.stringContaining("model crashed")]]);
   });
 
   it("leaves the Messages tab alone", async () => {
