@@ -52,6 +52,23 @@ describe("live corpus reload", () => {
     service.close();
   });
 
+  it("folds reloads asked for while one runs into one more pass, which sees the latest edit", async () => {
+    const { service, corpusDir, logger } = await setup();
+    await writeFile(path.join(corpusDir, "orchard.txt"), "The orchard grows pears and apples.");
+    const first = service.reload();
+    // Edited while the first pass may already have read the folder: only a second pass can see it.
+    await writeFile(path.join(corpusDir, "garden.txt"), "The garden grows roses and tulips.");
+    const second = service.reload();
+    const third = service.reload();
+    expect(second).toBe(first);
+    expect(third).toBe(first);
+    expect(await first).toBe(true);
+    expect(service.manifest.files.map((f) => path.basename(f.source)).sort()).toEqual(["garden.txt", "orchard.txt", "trade.txt"]);
+    expect((await service.answer("What does the garden grow?")).citations[0]?.source).toMatch(/garden\.txt$/);
+    expect(logger.messages(LogLevel.ERROR)).toEqual([]);
+    service.close();
+  });
+
   it("does nothing when the corpus has not changed", async () => {
     const { service, logger } = await setup();
     const before = service.manifest.builtAt;
