@@ -16,7 +16,7 @@ import { tokenize } from "../src/retrieval/tokenize.js";
 import { HybridRetriever } from "../src/retrieval/hybrid.js";
 import { SubwordMatcher } from "../src/retrieval/subwords.js";
 import { loadUseLitePieces } from "../src/embeddings/use-lite-pieces.js";
-import type { DenseIndex } from "../src/index/dense.js";
+import { HnswDenseIndex, type DenseIndex } from "../src/index/dense.js";
 
 describe("tokenize", () => {
   it.each([
@@ -430,5 +430,23 @@ describe("HybridRetriever with word pieces", () => {
       /covers 1 sentences, the retriever 3/,
     );
     expect(retriever.sentences).toHaveLength(3);
+  });
+});
+
+describe("HybridRetriever beyond its dense candidates", () => {
+  it("scores a lexical candidate outside the dense pool with its true cosine, as the dense search would", async () => {
+    const embeddings = new OverlapEmbeddings();
+    // Short orchard lines are closest for the word-overlap embedder; BM25 favours the one rare word, "tulips".
+    const texts = ["Orchard.", "Orchard gate.", "Orchard fence.", "Tulips bloom in spring near the old stone wall by the river bank."];
+    const sentences = splitSentences(texts.join("\n\n"), "a.txt");
+    const dense = await HnswDenseIndex.fromVectors(await embeddings.embedDocuments(texts), sentences, embeddings);
+    const question = "tulips orchard";
+    const full = new Map((await dense.search(await embeddings.embedQuery(question), texts.length)).map((hit) => [hit.id, hit.score]));
+    // Two candidates per side: whatever else is pooled comes in through BM25 alone.
+    const narrow = new HybridRetriever(sentences, dense, new Bm25Index(texts), embeddings, { candidatesPerSide: 2 });
+    const candidates = await narrow.candidates(question);
+    const densePool = new Set([...full.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([id]) => id));
+    expect(candidates.some((candidate) => !densePool.has(candidate.id))).toBe(true);
+    for (const candidate of candidates) expect(candidate.dense).toBeCloseTo(full.get(candidate.id)!, 6);
   });
 });
