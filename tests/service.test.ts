@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { nextConversation, withTopic, type ConversationState } from "../src/answer/follow-up.js";
@@ -581,6 +581,22 @@ describe("answer service", () => {
   });
 
   it.each([
+    ["another index format", { formatVersion: -1 }, "it was written by another version of CiteBot"],
+    ["another sentence splitter", { splitterVersion: -1 }, "the sentence splitter has changed since it was built"],
+  ])("rebuilds an index from %s, saying why in one line", async (_name, change, reason) => {
+    const { open, indexDir } = await setup();
+    await open();
+    const manifestFile = path.join(indexDir, (await readFile(path.join(indexDir, "CURRENT"), "utf8")).trim(), "manifest.json");
+    await writeFile(manifestFile, JSON.stringify({ ...JSON.parse(await readFile(manifestFile, "utf8")), ...change }));
+    const { logger, service } = await open();
+    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining(`is out of date (${reason}); rebuilding.`));
+    expect(logger.messages(LogLevel.WARN)).toEqual([]);
+    expect((await service.answer("Who heads the Chinese delegation?")).answered).toBe(true);
+  });
+
+  it.each([
+    ["a manifest without its counts", "manifest.json", (s: Buffer) => Buffer.from(JSON.stringify({ ...JSON.parse(s.toString()), sentenceCount: undefined }))],
+    ["a missing docstore", "docstore.json", undefined],
     ["a truncated manifest", "manifest.json", (s: Buffer) => s.subarray(0, 20)],
     ["a corrupted vector file", "hnswlib.index", (s: Buffer) => Buffer.concat([s.subarray(0, 100), Buffer.alloc(50, 7), s.subarray(150)])],
     ["a truncated docstore", "docstore.json", (s: Buffer) => s.subarray(0, s.length - 10)],
@@ -589,7 +605,8 @@ describe("answer service", () => {
     await open();
     const build = (await readFile(path.join(indexDir, "CURRENT"), "utf8")).trim();
     const target = path.join(indexDir, build, file);
-    await writeFile(target, damage(await readFile(target)));
+    if (damage) await writeFile(target, damage(await readFile(target)));
+    else await rm(target);
     const { logger, service } = await open();
     const warnings = logger.messages(LogLevel.WARN);
     expect(warnings).toHaveLength(1);
