@@ -714,6 +714,29 @@ describe("handlers", () => {
     expect(asked).toHaveLength(2 * EXAMPLE_PROMPTS.length);
   });
 
+  it("greets a new assistant thread at once while the engine loads, and suggests prompts once it is ready", async () => {
+    let engineReady!: (overview: SourcesOverview) => void;
+    const loaded = new Promise<SourcesOverview>((resolve) => (engineReady = resolve));
+    const { deps, logger } = setup({ sources: () => loaded });
+    const events: string[] = [];
+    const started = handleAssistantThreadStarted(
+      { say: async (m) => void events.push(`say:${m}`), setSuggestedPrompts: async (p) => void events.push(`prompts:${p.prompts.map((x) => x.message).join("|")}`) },
+      { ...deps, engineWaitMs: 0 },
+    );
+    await vi.waitFor(() => expect(events).toEqual([`say:${USAGE_HINT(undefined)}`]));
+    engineReady(SOURCES);
+    await started;
+    expect(events[1]).toBe(`prompts:${[...EXAMPLE_PROMPTS.slice(0, 2), SUMMARY_PROMPT, SOURCES_PROMPT].map((p) => p.message).join("|")}`);
+    expect(logger.lines).toEqual([]);
+  });
+
+  it("gives the usage hint without waiting for an engine that is still loading", async () => {
+    const { deps, client, logger } = setup({ sources: () => new Promise<SourcesOverview>(() => undefined) });
+    await handleAppMention({ ...mention("<@UBOT> help"), client }, { ...deps, engineWaitMs: 0 });
+    expect(client.posted[0]!.text).toBe(USAGE_HINT(undefined));
+    expect(logger.lines).toEqual([]);
+  });
+
   it("suggests the prompts that always work when the documents cannot be read, and logs why", async () => {
     const { deps, logger } = setup({ sources: async () => Promise.reject(new Error("index/ is damaged")) });
     const shown: Array<{ prompts: unknown[] }> = [];
@@ -786,7 +809,7 @@ describe("handlers", () => {
     let engineReady!: (overview: SourcesOverview) => void;
     const loaded = new Promise<SourcesOverview>((resolve) => (engineReady = resolve));
     const { deps, client, logger } = setup({ sources: () => loaded });
-    const opened = handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps, 0);
+    const opened = handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, { ...deps, engineWaitMs: 0 });
     await vi.waitFor(() => expect(client.published).toHaveLength(1));
     expect(JSON.stringify(client.published[0]!.view.blocks)).toContain(JSON.stringify(HOME_LOADING).slice(1, -1));
     engineReady({ files: [{ source: "corpus/a.md", sentences: 3 }], builtAt: "2026-11-29T17:13:06.037Z" });
@@ -800,7 +823,7 @@ describe("handlers", () => {
 
   it("publishes the Home tab once when the documents are ready in time", async () => {
     const { deps, client } = setup();
-    await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps, 60_000);
+    await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, { ...deps, engineWaitMs: 60_000 });
     expect(client.published).toHaveLength(1);
     expect(JSON.stringify(client.published[0]!.view.blocks)).toContain(`\`@CiteBot ${EXAMPLE_PROMPTS[0].message.replace(/^W/, "w")}\``);
   });

@@ -81,7 +81,25 @@ export interface BotDeps {
   readonly conversations: RecentValues<ConversationState>;
   /** Which example prompts the documents answer plainly, worked out once per index build (its builtAt). */
   readonly examplePrompts: { builtAt?: string; answered?: readonly Prompt[] };
+  /**
+   * How long a reply that only decorates itself with the documents (the usage hint's example, the
+   * Home tab's list) waits for the engine, which may still be loading, before it goes out without them.
+   */
+  readonly engineWaitMs: number;
   readonly newId: () => string;
+}
+
+/** See BotDeps.engineWaitMs. */
+export const ENGINE_WAIT_MS = 1_000;
+
+/** The promise's value if it settles within `ms`, else undefined (the promise runs on). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  const timer = new AbortController();
+  try {
+    return await Promise.race([promise, delay(ms, undefined, { signal: timer.signal }).catch(() => undefined)]);
+  } finally {
+    timer.abort();
+  }
 }
 
 /** How long a conversation's topic is remembered; a DM's topic is rebuilt from no older messages. */
@@ -103,6 +121,7 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     // channel thread older than that gets its topic back from its messages (forgottenConversation).
     conversations: new RecentValues(TOPIC_LIFETIME_MS, 20_000),
     examplePrompts: {},
+    engineWaitMs: ENGINE_WAIT_MS,
     newId: randomUUID,
   };
 }
@@ -447,9 +466,10 @@ export interface AssistantStartArgs {
 /** Slack's assistant surface: a new thread gets the usage hint and prompts that suit the documents. */
 export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }: AssistantStartArgs, deps: BotDeps): Promise<void> {
   try {
-    const prompts = await promptsForDocuments(deps);
-    await say(USAGE_HINT(prompts.example));
-    await setSuggestedPrompts({ prompts: prompts.suggested, title: PROMPTS_TITLE });
+    // The greeting goes out at once; only its example waits for an engine that is still loading.
+    const prompts = promptsForDocuments(deps);
+    await say(USAGE_HINT((await within(prompts, deps.engineWaitMs))?.example));
+    await setSuggestedPrompts({ prompts: (await prompts).suggested, title: PROMPTS_TITLE });
   } catch (error) {
     deps.logger.warn(`Could not greet a new assistant thread: ${describe(error)}`);
   }
@@ -489,14 +509,20 @@ async function promptsForDocuments(deps: BotDeps): Promise<{ suggested: Prompt[]
   }
 }
 
-/** A question for the usage hint that the documents answer plainly, if there is one. */
+/**
+ * A question for the usage hint that the documents answer plainly, if there is one and the engine
+ * gives it within deps.engineWaitMs: the hint itself needs no engine.
+ */
 async function exampleQuestion(deps: BotDeps): Promise<string | undefined> {
-  try {
-    return (await answeredExamples(deps, (await deps.answers.sources()).builtAt))[0]?.message;
-  } catch (error) {
-    deps.logger.warn(`Giving the usage hint without an example, as the documents could not be read: ${describe(error)}`);
-    return undefined;
-  }
+  const example = (async () => {
+    try {
+      return (await answeredExamples(deps, (await deps.answers.sources()).builtAt))[0]?.message;
+    } catch (error) {
+      deps.logger.warn(`Giving the usage hint without an example, as the documents could not be read: ${describe(error)}`);
+      return undefined;
+    }
+  })();
+  return within(example, deps.engineWaitMs);
 }
 
 export interface AssistantMessageArgs {
@@ -542,24 +568,19 @@ export interface AppHomeArgs {
   readonly client: SlackClient;
 }
 
-/** How long the Home tab waits for the documents before it shows that they are still being read. */
-export const HOME_LOADING_AFTER_MS = 1_000;
-
 /**
  * The Home tab, published each time someone opens it, so it always lists the documents as they
  * are indexed now (edits to the corpus are picked up while the bot runs). While the first index is
  * still being built, a "reading the documents" view is published at once, then replaced.
  */
-export async function handleAppHomeOpened({ event, client }: AppHomeArgs, deps: BotDeps, loadingAfterMs = HOME_LOADING_AFTER_MS): Promise<void> {
+export async function handleAppHomeOpened({ event, client }: AppHomeArgs, deps: BotDeps): Promise<void> {
   if (event.tab !== "home") return;
   const publish = (blocks: Block[]) =>
     client.views
       .publish({ user_id: event.user, view: { type: "home", blocks } })
       .catch((error: unknown) => deps.logger.error(`The Home tab could not be published for ${event.user}: ${describe(error)}`));
   const home = homeBlocks(deps);
-  const timer = new AbortController();
-  const first = await Promise.race([home, delay(loadingAfterMs, undefined, { signal: timer.signal }).catch(() => undefined)]);
-  timer.abort();
+  const first = await within(home, deps.engineWaitMs);
   if (first === undefined) await publish(renderHome({ state: "loading" }));
   await publish(first ?? (await home));
 }
