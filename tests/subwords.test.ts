@@ -83,6 +83,15 @@ describe("SubwordMatcher", () => {
     expect(matcher.scores("tariffs", [])).toEqual([]);
   });
 
+  it("keeps every piece of sentences longer than its first buffer (about 48 pieces a sentence)", () => {
+    const long = ["tariff ".repeat(20) + "chip " + "tariff ".repeat(300), "auto " + "tariff ".repeat(300) + "car"];
+    const grown = new SubwordMatcher(long, vocabulary);
+    // A piece stored before the buffer grew, and the last one stored after, are both still there.
+    expect(grown.scores("chip", [0, 1])).toEqual([expect.closeTo(1, 5), expect.any(Number)]);
+    expect(grown.scores("car", [1])[0]).toBeCloseTo(1, 5);
+    expect(grown.scores("chip", [1])[0]).toBeLessThan(0.5);
+  });
+
   it("gives an empty sentence the lowest score", () => {
     const withEmpty = new SubwordMatcher(["", "tariffs"], vocabulary);
     expect(withEmpty.scores("tariffs", [0, 1])).toEqual([-1, expect.closeTo(1, 5)]);
