@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
+import { SHORTCUT_ANSWER_IN_THREAD } from "../src/slack/render.js";
 
 /**
  * The Slack app manifest must subscribe to every event src/slack/app.ts listens for; an event
@@ -17,5 +18,14 @@ describe("slack-app-manifest.yml", () => {
     }
     expect(manifest).toMatch(/^\s+home_tab_enabled: true$/m);
     expect(manifest).toMatch(/^\s+- command: \/ask$/m);
+  });
+
+  it("declares every message shortcut the app handles, under the callback id it listens for", async () => {
+    const [manifest, app] = await Promise.all([readFile("slack-app-manifest.yml", "utf8"), readFile("src/slack/app.ts", "utf8")]);
+    const declared = [...manifest.matchAll(/^\s+- name: .+\n\s+type: message\n\s+callback_id: ([a-z_]+)$/gm)].map((m) => m[1]);
+    const handled = [...app.matchAll(/app\.shortcut\(\{ callback_id: (\w+), type: "message_action" \}/g)].map((m) => m[1]!);
+    expect(handled).toEqual(["SHORTCUT_ANSWER_IN_THREAD"]);
+    expect(declared).toEqual([SHORTCUT_ANSWER_IN_THREAD]);
+    expect(manifest).toMatch(/^\s+interactivity:\n\s+is_enabled: true$/m);
   });
 });

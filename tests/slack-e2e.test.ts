@@ -202,6 +202,27 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(replies()).toHaveLength(0);
   });
 
+  it("answers a message in its thread when someone picks Answer in thread from its menu", async () => {
+    const payload = JSON.stringify({
+      type: "message_action",
+      callback_id: "answer_in_thread",
+      user: { id: "U5" },
+      team: { id: "T1" },
+      channel: { id: "C6" },
+      message: { type: "message", user: "U4", ts: "720.1", text: "Who heads the Chinese delegation?" },
+      trigger_id: "t3",
+      response_url: `${fake.baseUrl}/respond/3`,
+      token: "legacy",
+      action_ts: "720.5",
+    });
+    const res = await post(form({ payload }), "application/x-www-form-urlencoded");
+    expect(res.status).toBe(200);
+    const [reply] = await eventually(() => replies().some((r) => r.args.channel === "C6") && replies().filter((r) => r.args.channel === "C6"), "the answer in the thread");
+    expect(reply!.args).toMatchObject({ channel: "C6", thread_ts: "720.1" });
+    expect(blockText(reply!.args)).toContain("corpus/us-china-trade-talks-london.txt:11");
+    expect(fake.callsTo("respond/3")).toEqual([]);
+  });
+
   it("records a feedback click with question, answer and citations, then thanks the user", async () => {
     await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: "700.1", channel: "C1" }));
     const [reply] = await eventually(() => replies().length > 0 && replies(), "the answer");

@@ -14,6 +14,7 @@ import {
   handleAssistantThreadStarted,
   handleFeedback,
   handleMessage,
+  handleMessageShortcut,
   handleShare,
   type AnswerPort,
   type SlackClient,
@@ -34,6 +35,10 @@ import {
   FEEDBACK_FAILED,
   RATE_LIMITED_REPLY,
   SHARE_EXPIRED,
+  SHORTCUT_ALREADY_ANSWERED,
+  SHORTCUT_BOT_MESSAGE,
+  SHORTCUT_CANNOT_POST,
+  SHORTCUT_NO_TEXT,
   EXAMPLE_PROMPTS,
   PROMPTS_TITLE,
   SOURCES_PROMPT,
@@ -648,6 +653,77 @@ describe("handlers", () => {
     await handleShare({ ack: async () => {}, body: { user: { id: "U1" }, channel: { id: "C1" } }, action: { action_id: "share_answer", value: '{"id":"a1"}' }, respond: async (m) => void responses.push(m), client }, deps);
     expect(responses).toEqual([{ response_type: "ephemeral", replace_original: false, text: ERROR_REPLY }]);
     expect(logger.messages(LogLevel.ERROR)).toEqual([expect.stringContaining("Sharing answer a1 failed: An API error occurred: ratelimited (ratelimited)")]);
+  });
+
+  describe("the message shortcut (Answer in thread)", () => {
+    const shortcutArgs = (client: FakeClient, message: Record<string, unknown>, responses: Array<Record<string, unknown>>, order: string[] = []) => ({
+      shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "70.1", ...message } as { ts: string } },
+      ack: async () => void order.push("ack"),
+      respond: async (m: Record<string, unknown>) => void responses.push(m),
+      client,
+      context: { botUserId: "UBOT" },
+    });
+
+    it.each([
+      ["a message in the channel", {}, "70.1"],
+      ["a reply in a thread", { thread_ts: "69.9" }, "69.9"],
+    ])("answers %s in its thread, after ack, and then follows up there", async (_name, where, thread) => {
+      const asked: string[] = [];
+      const { deps, client, logger } = setup({ answer: async (q) => (asked.push(q), answered(q, ["He Lifeng."])) });
+      const order: string[] = [];
+      const responses: Array<Record<string, unknown>> = [];
+      client.chat.postMessage = async (args) => (order.push("post"), client.posted.push(args), { ok: true });
+      await handleMessageShortcut(shortcutArgs(client, { text: "Who heads <@UBOT> China's delegation?", user: "U1", ...where }, responses, order), deps);
+      expect(order).toEqual(["ack", "post"]);
+      expect(asked).toEqual(["Who heads China's delegation?"]);
+      expect(client.posted[0]).toMatchObject({ channel: "C1", thread_ts: thread });
+      expect(responses).toEqual([]);
+      expect(deps.threads.has(`C1:${thread}`)).toBe(true);
+      expect(logger.lines).toEqual([]);
+    });
+
+    it.each([
+      ["no text", { text: "  " }, SHORTCUT_NO_TEXT],
+      ["only a mention of the bot", { text: "<@UBOT>" }, SHORTCUT_NO_TEXT],
+      ["an app's message", { text: "Deploy finished.", bot_id: "B9" }, SHORTCUT_BOT_MESSAGE],
+    ])("tells only the asker when the message has %s, and posts nothing", async (_name, message, notice) => {
+      const asked: string[] = [];
+      const { deps, client } = setup({ answer: async (q) => (asked.push(q), answered(q, ["x"])) });
+      const responses: Array<Record<string, unknown>> = [];
+      await handleMessageShortcut(shortcutArgs(client, message, responses), deps);
+      expect(responses).toEqual([{ response_type: "ephemeral", replace_original: false, text: notice }]);
+      expect([client.posted, asked]).toEqual([[], []]);
+    });
+
+    it("answers a message once, however often the shortcut is used on it", async () => {
+      const { deps, client } = setup();
+      const responses: Array<Record<string, unknown>> = [];
+      await handleMessageShortcut(shortcutArgs(client, { text: "Who leads?" }, responses), deps);
+      await handleMessageShortcut(shortcutArgs(client, { text: "Who leads?" }, responses), deps);
+      expect(client.posted).toHaveLength(1);
+      expect(responses.map((r) => r.text)).toEqual([SHORTCUT_ALREADY_ANSWERED]);
+    });
+
+    it.each([
+      ["not_in_channel", SHORTCUT_CANNOT_POST],
+      ["fatal_error", ERROR_REPLY],
+    ])("tells the asker privately when Slack refuses the answer (%s), and logs it", async (code, notice) => {
+      const { deps, client, logger } = setup();
+      client.chat.postMessage = async () => Promise.reject(Object.assign(new Error(`An API error occurred: ${code}`), { data: { error: code } }));
+      const responses: Array<Record<string, unknown>> = [];
+      await handleMessageShortcut(shortcutArgs(client, { text: "Who leads?" }, responses), deps);
+      expect(responses.map((r) => r.text)).toEqual([notice]);
+      expect(logger.messages(LogLevel.ERROR)).toEqual([expect.stringContaining(code)]);
+    });
+
+    it("tells a user over the rate limit privately instead of posting in the thread", async () => {
+      const { deps, client } = setup({}, 1);
+      const responses: Array<Record<string, unknown>> = [];
+      await handleMessageShortcut({ ...shortcutArgs(client, { text: "Who leads?" }, responses), shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "71.1", text: "Who leads?" } } }, deps);
+      await handleMessageShortcut({ ...shortcutArgs(client, { text: "Who follows?" }, responses), shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "71.2", text: "Who follows?" } } }, deps);
+      expect(client.posted).toHaveLength(1);
+      expect(responses.map((r) => r.text)).toEqual([RATE_LIMITED_REPLY]);
+    });
   });
 
   it("explains when a shared answer has expired", async () => {

@@ -12,13 +12,15 @@ import {
   handleAskCommand,
   handleFeedback,
   handleMessage,
+  handleMessageShortcut,
   handleShare,
   type AnswerPort,
+  type MessageShortcutArgs,
   type BotDeps,
   type SlackClient,
 } from "./handlers.js";
 import { timestampProblem } from "./verify.js";
-import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, type SourcesOverview } from "./render.js";
+import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, SHORTCUT_ANSWER_IN_THREAD, type SourcesOverview } from "./render.js";
 
 /**
  * The handlers declare the few Web API methods they call with plain argument objects (so fakes are
@@ -142,6 +144,9 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   app.event("message", async ({ event, client, context, body }) => handleMessage({ event: event as Parameters<typeof handleMessage>[0]["event"], client: narrow(client), context, body }, deps));
   app.event("app_home_opened", async ({ event, client }) => handleAppHomeOpened({ event, client: narrow(client) }, deps));
   app.command("/ask", async ({ command, ack, respond }) => handleAskCommand({ command, ack: () => ack(), respond }, deps));
+  app.shortcut({ callback_id: SHORTCUT_ANSWER_IN_THREAD, type: "message_action" }, async ({ shortcut, ack, respond, client, context }) =>
+    handleMessageShortcut({ shortcut: shortcut as MessageShortcutArgs["shortcut"], ack: () => ack(), respond, client: narrow(client), context }, deps),
+  );
   const action = (handler: typeof handleFeedback) => async (args: { ack: () => Promise<void>; body: unknown; action: unknown; respond: unknown; client: unknown }) =>
     handler(args as Parameters<typeof handleFeedback>[0], deps);
   app.action(ACTION_FEEDBACK_HELPFUL, action(handleFeedback));

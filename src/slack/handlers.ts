@@ -22,6 +22,10 @@ import {
   RATE_LIMITED_REPLY,
   SHARE_EXPIRED,
   SHARED_BY,
+  SHORTCUT_ALREADY_ANSWERED,
+  SHORTCUT_BOT_MESSAGE,
+  SHORTCUT_CANNOT_POST,
+  SHORTCUT_NO_TEXT,
   EXAMPLE_PROMPTS,
   PROMPTS_TITLE,
   THANKS_REACTION,
@@ -189,8 +193,16 @@ async function replyInConversation(
   return { message, next };
 }
 
+/** How a caller that can talk to the asker privately (a message shortcut's response URL) wants to. */
+interface PrivateNotices {
+  /** Told instead of posting the "slow down" notice in the conversation. */
+  readonly rateLimited: () => Promise<void>;
+  /** Told when the reply could not be posted (after it is logged). */
+  readonly undelivered: (error: unknown) => Promise<void>;
+}
+
 /** Runs the whole reply cycle for one question in a channel, DM or thread. Never throws. */
-export async function answerQuestion(q: Question, client: SlackClient, botUserId: string | undefined, deps: BotDeps): Promise<void> {
+export async function answerQuestion(q: Question, client: SlackClient, botUserId: string | undefined, deps: BotDeps, notices?: PrivateNotices): Promise<void> {
   // Embedding a question holds the event loop for tens of milliseconds; let Bolt's ack (already
   // written) reach the socket first, so Slack sees it well inside its 3 s budget.
   await setImmediate();
@@ -209,12 +221,13 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
       if (q.threadTs) deps.threads.add(`${q.channel}:${q.threadTs}`);
     } catch (error) {
       deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`);
+      await notices?.undelivered(error).catch(() => undefined);
     }
   };
 
   const decision = deps.rateLimiter.check(q.user);
   if (decision === "drop") return;
-  if (decision === "warn") return post(renderNotice(RATE_LIMITED_REPLY));
+  if (decision === "warn") return notices ? notices.rateLimited().catch(() => undefined) : post(renderNotice(RATE_LIMITED_REPLY));
 
   const question = slackToPlain(stripMention(q.text, botUserId)).trim();
   const talk = smallTalk(question);
@@ -388,6 +401,51 @@ export async function handleAskCommand({ command, ack, respond }: CommandArgs, d
   } catch (error) {
     deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`);
   }
+}
+
+export interface MessageShortcutArgs {
+  readonly shortcut: {
+    readonly user: { readonly id: string };
+    readonly channel: { readonly id: string };
+    readonly message: { readonly ts: string; readonly thread_ts?: string; readonly text?: string; readonly bot_id?: string };
+  };
+  readonly ack: () => Promise<void>;
+  readonly respond: Respond;
+  readonly client: SlackClient;
+  readonly context: { readonly botUserId?: string };
+}
+
+/** Slack's error codes for a conversation the bot cannot post in. */
+const CANNOT_POST = new Set(["not_in_channel", "channel_not_found", "is_archived", "restricted_action"]);
+
+/**
+ * "Answer in thread" from a message's menu: someone's question, posted without a mention, is
+ * answered in its thread as if CiteBot had been mentioned there (follow-ups in the thread are then
+ * answered too). Whatever cannot be answered that way is explained to the one who asked, privately.
+ */
+export async function handleMessageShortcut({ shortcut, ack, respond, client, context }: MessageShortcutArgs, deps: BotDeps): Promise<void> {
+  await ack();
+  const { message, channel, user } = shortcut;
+  const tell = async (text: string): Promise<void> => {
+    await respond({ response_type: "ephemeral", replace_original: false, text }).catch((error: unknown) => deps.logger.warn(`Could not tell ${user.id} about a message shortcut: ${describe(error)}`));
+  };
+  if (message.bot_id) return tell(SHORTCUT_BOT_MESSAGE);
+  if (slackToPlain(stripMention(message.text ?? "", context.botUserId)).trim() === "") return tell(SHORTCUT_NO_TEXT);
+  // A double click, or two people at once: one answer per message.
+  if (!deps.seen.firstTime(`shortcut:${channel.id}:${message.ts}`)) return tell(SHORTCUT_ALREADY_ANSWERED);
+  await answerQuestion(
+    { channel: channel.id, ts: message.ts, threadTs: message.thread_ts ?? message.ts, user: user.id, text: message.text ?? "", eventId: undefined },
+    client,
+    context.botUserId,
+    deps,
+    {
+      rateLimited: () => tell(RATE_LIMITED_REPLY),
+      undelivered: async (error) => {
+        const code = (error as { data?: { error?: string } }).data?.error;
+        await tell(code !== undefined && CANNOT_POST.has(code) ? SHORTCUT_CANNOT_POST : ERROR_REPLY);
+      },
+    },
+  );
 }
 
 export interface ActionArgs {

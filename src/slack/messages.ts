@@ -48,11 +48,16 @@ export const SUMMARIZE_FILE_PROMPT = (fileName: string) => ({ title: `Summarize 
 export const PROMPTS_TITLE = "Try asking";
 export const WORKING_STATUS = "is reading the sources...";
 export const WORKING_REACTION = "hourglass_flowing_sand";
+/** To "Answer in thread" (the message shortcut), privately, when it cannot answer. */
+export const SHORTCUT_NO_TEXT = "That message has no text for me to answer. Pick a message with a question in it.";
+export const SHORTCUT_BOT_MESSAGE = "That message was posted by an app; pick a question a person asked.";
+export const SHORTCUT_ALREADY_ANSWERED = "I have already answered that message; see its thread.";
+export const SHORTCUT_CANNOT_POST = "I can't post in this conversation. Invite me first (`/invite @CiteBot`), then try again.";
 export const SHARE_EXPIRED = "That answer is no longer available to share; please ask again.";
 export const SHARED_BY = (userId: string | undefined) => (userId && /^[UW][A-Z0-9]+$/.test(userId) ? `Shared by <@${userId}> from /ask` : SHARED_NOTE);
 /** The Home tab (App Home), above the list of documents. */
 export const HOME_INTRO = (example?: string) =>
-  `I answer questions about the documents below and cite the exact sentences I quote, with file and line. Mention me in a channel ${example ? `(${mentionWith(example)})` : "with your question"}, send me a direct message, or use \`/ask\` for an answer only you see. In a thread where I have answered, just reply: I read follow-ups with the question before.`;
+  `I answer questions about the documents below and cite the exact sentences I quote, with file and line. Mention me in a channel ${example ? `(${mentionWith(example)})` : "with your question"}, send me a direct message, use \`/ask\` for an answer only you see, or pick *Answer in thread* from a message's menu to answer someone's question where they asked it. In a thread where I have answered, just reply: I read follow-ups with the question before.`;
 /** In place of the documents while they are still being indexed (the Home tab is published again when they are ready). */
 export const HOME_LOADING = "_Reading the documents… this page updates by itself when they are ready._";
 /** Above the list of documents: `files` and `sentences` counted, `indexed` a Slack date token or plain text. */

@@ -29,6 +29,8 @@ const FOLLOW_UP_TOPIC_CHARS = 300;
 export const ACTION_FEEDBACK_HELPFUL = "feedback_helpful";
 export const ACTION_FEEDBACK_NOT_HELPFUL = "feedback_not_helpful";
 export const ACTION_SHARE = "share_answer";
+/** The message shortcut's callback id (slack-app-manifest.yml). */
+export const SHORTCUT_ANSWER_IN_THREAD = "answer_in_thread";
 
 export interface Block {
   readonly type: string;
