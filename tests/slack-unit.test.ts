@@ -39,6 +39,7 @@ import {
   SHORTCUT_BOT_MESSAGE,
   SHORTCUT_CANNOT_POST,
   SHORTCUT_NO_TEXT,
+  ANSWER_REQUESTED_BY,
   EXAMPLE_PROMPTS,
   PROMPTS_TITLE,
   SOURCES_PROMPT,
@@ -677,6 +678,7 @@ describe("handlers", () => {
       expect(order).toEqual(["ack", "post"]);
       expect(asked).toEqual(["Who heads China's delegation?"]);
       expect(client.posted[0]).toMatchObject({ channel: "C1", thread_ts: thread });
+      expect((client.posted[0]!.blocks as Block[])[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: ANSWER_REQUESTED_BY("U2") }] });
       expect(responses).toEqual([]);
       expect(deps.threads.has(`C1:${thread}`)).toBe(true);
       expect(logger.lines).toEqual([]);

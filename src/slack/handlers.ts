@@ -15,6 +15,7 @@ import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
 import { slackToPlain, stripMention } from "./escape.js";
 import type { FeedbackSink } from "./feedback-log.js";
 import {
+  ANSWER_REQUESTED_BY,
   ERROR_REPLY,
   FEEDBACK_FAILED,
   FEEDBACK_THANKS,
@@ -140,6 +141,8 @@ interface Question {
   readonly eventId: string | undefined;
   /** The thread's messages when they were already read (to see whether to answer), so they are not read twice. */
   readonly threadMessages?: readonly ThreadMessage[];
+  /** A line above the reply saying who asked for it, when that is not the message's author (the message shortcut). */
+  readonly requestedBy?: string;
 }
 
 /** Answers the question and produces the reply; never throws. */
@@ -213,7 +216,7 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
         channel: q.channel,
         ...(q.threadTs ? { thread_ts: q.threadTs } : {}),
         text: message.text,
-        blocks: message.blocks,
+        blocks: q.requestedBy ? [{ type: "context", elements: [{ type: "mrkdwn", text: q.requestedBy }] }, ...message.blocks] : message.blocks,
         unfurl_links: false,
         unfurl_media: false,
         ...(conversation ? { metadata: conversationMetadata(conversation) } : {}),
@@ -434,7 +437,7 @@ export async function handleMessageShortcut({ shortcut, ack, respond, client, co
   // A double click, or two people at once: one answer per message.
   if (!deps.seen.firstTime(`shortcut:${channel.id}:${message.ts}`)) return tell(SHORTCUT_ALREADY_ANSWERED);
   await answerQuestion(
-    { channel: channel.id, ts: message.ts, threadTs: message.thread_ts ?? message.ts, user: user.id, text: message.text ?? "", eventId: undefined },
+    { channel: channel.id, ts: message.ts, threadTs: message.thread_ts ?? message.ts, user: user.id, text: message.text ?? "", eventId: undefined, requestedBy: ANSWER_REQUESTED_BY(user.id) },
     client,
     context.botUserId,
     deps,

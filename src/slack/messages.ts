@@ -49,6 +49,8 @@ export const PROMPTS_TITLE = "Try asking";
 export const WORKING_STATUS = "is reading the sources...";
 export const WORKING_REACTION = "hourglass_flowing_sand";
 /** To "Answer in thread" (the message shortcut), privately, when it cannot answer. */
+/** Above an answer given through the message shortcut: who asked for it (the message's author may not have). */
+export const ANSWER_REQUESTED_BY = (userId: string) => (/^[UW][A-Z0-9]+$/.test(userId) ? `Answered at <@${userId}>'s request` : "Answered on request");
 export const SHORTCUT_NO_TEXT = "That message has no text for me to answer. Pick a message with a question in it.";
 export const SHORTCUT_BOT_MESSAGE = "That message was posted by an app; pick a question a person asked.";
 export const SHORTCUT_ALREADY_ANSWERED = "I have already answered that message; see its thread.";
