@@ -1,4 +1,4 @@
-import { truncate } from "node:fs/promises";
+import { symlink, truncate } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCorpus, MAX_CORPUS_FILE_BYTES } from "../src/corpus/load.js";
@@ -45,6 +45,21 @@ describe("loadCorpus", () => {
     const corpus = await loadCorpus(path.join(root, "corpus"), logger, root);
     expect(corpus.files.map((f) => f.source)).toEqual(["corpus/a.txt"]);
     expect(logger.messages()).toEqual([warning]);
+  });
+
+  it("follows links to files and folders (each folder once, so a loop ends), and names a broken link in one warning", async () => {
+    const root = await tempDir();
+    await writeFiles(root, { "elsewhere/handbook.md": "# Handbook\n\nLeave is 25 days.", "team/notes/plan.txt": "The plan is set.", "corpus/a.txt": "Alpha." });
+    const corpusDir = path.join(root, "corpus");
+    await symlink(path.join(root, "elsewhere", "handbook.md"), path.join(corpusDir, "handbook.md"));
+    await symlink(path.join(root, "team"), path.join(corpusDir, "team"));
+    await symlink(corpusDir, path.join(root, "team", "notes", "back-to-corpus"));
+    await symlink(path.join(root, "gone.txt"), path.join(corpusDir, "gone.txt"));
+    const logger = new FakeLogger();
+    const corpus = await loadCorpus(corpusDir, logger, root);
+    expect(corpus.files.map((f) => f.source)).toEqual(["corpus/a.txt", "corpus/handbook.md", "corpus/team/notes/plan.txt"]);
+    expect(corpus.sentences.map((s) => s.text)).toContain("Leave is 25 days.");
+    expect(logger.messages()).toEqual(["Not indexed: 1 link whose target is missing (corpus/gone.txt); fix or remove it."]);
   });
 
   it("refuses a file over the size limit, naming it, without reading it", async () => {

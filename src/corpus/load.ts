@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { CiteBotError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -41,27 +41,48 @@ const OTHER_FILES_NAMED = 5;
 /**
  * The text files to index, and the other files found beside them (a PDF, a Word file), which are
  * not read but reported, so a document dropped in the folder does not go missing without a word.
- * Hidden files and whatever is in hidden folders (.DS_Store, .git/, .obsidian/) are neither.
+ * Hidden files and folders (.DS_Store, .git/, .obsidian/) are neither. Symbolic links are followed
+ * (`ln -s ~/handbook.md corpus/` is a common way to add a document), each folder once, so a link
+ * back up the tree cannot loop; a link whose target is gone is reported with the other files.
  */
-async function listCorpusFiles(dir: string): Promise<{ texts: string[]; others: string[] }> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT" || code === "ENOTDIR") {
-      throw new CiteBotError(ErrorCode.CorpusNotFound, `Corpus folder ${displayPath(dir)} does not exist; create it and add .txt or .md files, or set CORPUS_DIR.`);
-    }
-    throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read corpus folder ${displayPath(dir)} (${code ?? "error"}); check its permissions.`, { cause: error });
-  }
+async function listCorpusFiles(dir: string): Promise<{ texts: string[]; others: string[]; broken: string[] }> {
   const texts: string[] = [];
   const others: string[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile() || entry.name.startsWith(".")) continue;
-    if (path.relative(dir, entry.parentPath).split(path.sep).some((folder) => folder.startsWith("."))) continue;
-    (CORPUS_EXTENSIONS.test(entry.name) ? texts : others).push(path.join(entry.parentPath, entry.name));
+  const broken: string[] = [];
+  const visited = new Set<string>();
+  const walk = async (folder: string): Promise<void> => {
+    const real = await realpath(folder);
+    if (visited.has(real)) return;
+    visited.add(real);
+    // In name order, so a folder reachable by two paths is always listed under the same one.
+    const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      const full = path.join(folder, entry.name);
+      let kind: "file" | "folder" | "other" = entry.isFile() ? "file" : entry.isDirectory() ? "folder" : "other";
+      if (entry.isSymbolicLink()) {
+        const target = await stat(full).catch(() => undefined);
+        if (!target) {
+          broken.push(full);
+          continue;
+        }
+        kind = target.isFile() ? "file" : target.isDirectory() ? "folder" : "other";
+      }
+      if (kind === "folder") await walk(full);
+      else if (kind === "file") (CORPUS_EXTENSIONS.test(entry.name) ? texts : others).push(full);
+    }
+  };
+  try {
+    await walk(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = (error as NodeJS.ErrnoException).path ?? dir;
+    if (where === dir && (code === "ENOENT" || code === "ENOTDIR")) {
+      throw new CiteBotError(ErrorCode.CorpusNotFound, `Corpus folder ${displayPath(dir)} does not exist; create it and add .txt or .md files, or set CORPUS_DIR.`);
+    }
+    throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read ${where === dir ? "corpus folder" : "folder"} ${displayPath(where)} (${code ?? "error"}); check its permissions.`, { cause: error });
   }
-  return { texts: texts.sort(), others: others.sort() };
+  return { texts: texts.sort(), others: others.sort(), broken: broken.sort() };
 }
 
 /** "a.pdf, b.docx and 3 more": the files not indexed, for a message. */
@@ -86,7 +107,10 @@ export function decodeCorpusFile(bytes: Uint8Array, source: string): string {
 }
 
 export async function loadCorpus(dir: string, logger: Logger, cwd: string = process.cwd()): Promise<Corpus> {
-  const { texts: paths, others } = await listCorpusFiles(dir);
+  const { texts: paths, others, broken } = await listCorpusFiles(dir);
+  if (broken.length > 0) {
+    logger.warn(`Not indexed: ${broken.length} link${broken.length === 1 ? "" : "s"} whose target is missing (${listOthers(broken, cwd)}); fix or remove ${broken.length === 1 ? "it" : "them"}.`);
+  }
   if (paths.length === 0) {
     const found = others.length > 0 ? ` (only ${listOthers(others, cwd)}, which cannot be read: convert them to .txt or .md)` : "";
     throw new CiteBotError(ErrorCode.CorpusEmpty, `Corpus folder ${displayPath(dir, cwd)} has no .txt or .md files${found}; add at least one, or set CORPUS_DIR.`);
