@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { INDEX_USAGE } from "../src/cli/args.js";
 import { tempDir } from "./helpers/temp.js";
 
 /** Runs the real CLI (real default model, offline) the way `npm run --silent ask` does. */
@@ -85,5 +87,28 @@ describe("ask CLI", () => {
     });
     expect(misconfigured.status).toBe(2);
     expect(JSON.parse(misconfigured.stdout)).toMatchObject({ answered: false, error: { code: "CONFIG_INVALID", message: expect.stringContaining("LOG_LEVEL") } });
+  });
+});
+
+describe("index command options", () => {
+  const index = (args: string[], indexDir: string) => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/build-index.ts"), ...args], {
+      env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: path.resolve("corpus"), LOG_LEVEL: "info" },
+      encoding: "utf8",
+    });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+
+  it("refuses a misspelt option with the usage and exit code 2, before touching the index", async () => {
+    const indexDir = path.join(await tempDir(), "index");
+    const typo = index(["--rebuld"], indexDir);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(`Unknown option --rebuld.\n${INDEX_USAGE}\n`);
+    expect(existsSync(indexDir)).toBe(false);
+    const help = index(["--help"], indexDir);
+    expect([help.code, help.stdout]).toEqual([0, `${INDEX_USAGE}\n`]);
+    const built = index(["--rebuild"], indexDir);
+    expect(built.code).toBe(0);
+    expect(built.stdout.startsWith(`${indexDir}/ is current: 26 sentences from 1 file(s)`)).toBe(true);
   });
 });

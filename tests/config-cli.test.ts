@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ABSTENTION } from "../src/answer/compose.js";
 import { normalizeQuestion } from "../src/answer/question.js";
-import { parseAskArgs } from "../src/cli/args.js";
+import { BENCH_OPTIONS, EVAL_OPTIONS, INDEX_OPTIONS, parseAskArgs, parseOptions, STRESS_OPTIONS } from "../src/cli/args.js";
 import { inputLines, MAX_LINE_BYTES, type InputLine } from "../src/cli/lines.js";
 import { formatProgress, progressBar, stderrProgress } from "../src/cli/progress.js";
 import { configWarnings, loadDotEnv, readEngineConfig, readSlackConfig } from "../src/config.js";
@@ -124,6 +124,30 @@ describe("parseAskArgs", () => {
     [["--verbose", "q"], { kind: "usage-error" }],
   ])("%o", (argv, expected) => {
     expect(parseAskArgs(argv)).toMatchObject(expected);
+  });
+});
+
+describe("parseOptions (index, eval, bench, stress)", () => {
+  const ok = (flags: string[], values: Record<string, unknown> = {}) => ({ kind: "run", flags: new Set(flags), values });
+  it.each([
+    ["index", INDEX_OPTIONS, [], ok([])],
+    ["index", INDEX_OPTIONS, ["--rebuild"], ok(["--rebuild"])],
+    ["index", INDEX_OPTIONS, ["--rebuld"], { kind: "usage-error", message: "Unknown option --rebuld." }],
+    ["index", INDEX_OPTIONS, ["now"], { kind: "usage-error", message: 'Unexpected argument "now".' }],
+    ["index", INDEX_OPTIONS, ["--rebuild", "-h"], { kind: "help" }],
+    ["eval", EVAL_OPTIONS, ["--train", "--calibrate"], ok(["--train", "--calibrate"])],
+    ["eval", EVAL_OPTIONS, ["--trian"], { kind: "usage-error", message: "Unknown option --trian." }],
+    ["bench", BENCH_OPTIONS, ["--sizes", "1000,10000"], ok([], { "--sizes": [1_000, 10_000] })],
+    ["bench", BENCH_OPTIONS, ["--sizes", "1000, 5000", "--build-sizes", "2000"], ok([], { "--sizes": [1_000, 5_000], "--build-sizes": [2_000] })],
+    ["bench", BENCH_OPTIONS, ["--sizes", "1000,abc"], { kind: "usage-error", message: '--sizes must be whole numbers from 100 to 1,000,000, separated by commas (got "1000,abc").' }],
+    ["bench", BENCH_OPTIONS, ["--sizes", ""], { kind: "usage-error", message: '--sizes must be whole numbers from 100 to 1,000,000, separated by commas (got "").' }],
+    ["bench", BENCH_OPTIONS, ["--sizes"], { kind: "usage-error", message: "--sizes needs a value." }],
+    ["bench", BENCH_OPTIONS, ["--sizes", "--build-sizes", "1000"], { kind: "usage-error", message: "--sizes needs a value." }],
+    ["stress", STRESS_OPTIONS, ["--soak", "2000"], ok([], { "--soak": 2_000 })],
+    ["stress", STRESS_OPTIONS, ["--soak", "5"], { kind: "usage-error", message: '--soak must be one whole number from 100 to 1,000,000 (got "5").' }],
+    ["stress", STRESS_OPTIONS, ["--soak", "1000,2000"], { kind: "usage-error", message: '--soak must be one whole number from 100 to 1,000,000 (got "1000,2000").' }],
+  ])("%s %j", (_command, spec, argv, expected) => {
+    expect(parseOptions(argv, spec)).toEqual(expected);
   });
 });
 

@@ -14,7 +14,8 @@ import { existsSync, statSync } from "node:fs";
 import os, { cpus } from "node:os";
 import path from "node:path";
 import { createAnswerService } from "../answer/service.js";
-import { publishReport, runCommand } from "../cli/run.js";
+import { BENCH_OPTIONS, BENCH_USAGE } from "../cli/args.js";
+import { publishReport, readOptions, runCommand } from "../cli/run.js";
 import { readEngineConfig } from "../config.js";
 import { StderrLogger } from "../logger.js";
 import { writeFile } from "node:fs/promises";
@@ -29,7 +30,10 @@ import { loadQuestionList, loadXquadR } from "../eval/xquad.js";
 const REPORT = "bench/results.md";
 const CHART = "bench/latency-vs-corpus.svg";
 
-async function main(): Promise<void> {
+async function main(): Promise<number | void> {
+  // Checked before the long run starts, so a misspelt option fails at once.
+  const options = readOptions(process.argv.slice(2), BENCH_OPTIONS, BENCH_USAGE);
+  if (typeof options === "number") return options;
   const config = readEngineConfig();
   const logger = new StderrLogger(config.logLevel, "bench");
   const service = await createAnswerService({ config, logger });
@@ -79,12 +83,10 @@ async function main(): Promise<void> {
   const concurrent = await measureSlackPath(slackQuestions, 20, feedbackLog);
   const exactlyOnce = (r: typeof sequential) => r.repliesPerQuestion.every((n) => n === 1);
 
-  const sizesArg = process.argv.indexOf("--sizes");
-  const sizes = sizesArg > 0 ? process.argv[sizesArg + 1]!.split(",").map(Number) : [1_000, 10_000, 100_000];
+  const sizes = (options.values["--sizes"] as number[] | undefined) ?? [1_000, 10_000, 100_000];
   const scale = await measureScale(sizes, path.join(config.indexDir, "cache", "eval-use-lite.bin"), (line) => process.stderr.write(`${line}\n`));
   const throughput = await measureThroughput([1, 8, 32], (line) => process.stderr.write(`${line}\n`));
-  const buildArg = process.argv.indexOf("--build-sizes");
-  const buildSizes = buildArg > 0 ? process.argv[buildArg + 1]!.split(",").map(Number) : [1_000, 10_000];
+  const buildSizes = (options.values["--build-sizes"] as number[] | undefined) ?? [1_000, 10_000];
   const builds = await measureBuilds(buildSizes, (line) => process.stderr.write(`${line}\n`));
   const embedP50 = median(warm);
   const embedP95 = percentile(warm, 95);

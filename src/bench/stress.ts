@@ -7,16 +7,18 @@
  */
 import os from "node:os";
 import path from "node:path";
-import { publishReport, runCommand } from "../cli/run.js";
+import { STRESS_OPTIONS, STRESS_USAGE } from "../cli/args.js";
+import { publishReport, readOptions, runCommand } from "../cli/run.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadXquadR } from "../eval/xquad.js";
 import { BotUnderLoad } from "./slack-path.js";
 
 const REPORT = "bench/stress.md";
 
-async function main(): Promise<void> {
-  const soakIndex = process.argv.indexOf("--soak");
-  const soakSize = soakIndex > 0 ? Number(process.argv[soakIndex + 1]) : 10_000;
+async function main(): Promise<number | void> {
+  const options = readOptions(process.argv.slice(2), STRESS_OPTIONS, STRESS_USAGE);
+  if (typeof options === "number") return options;
+  const soakSize = (options.values["--soak"] as number | undefined) ?? 10_000;
   const pool = (await loadXquadR("tests/data/xquad-r/en.json")).flatMap((a) => a.questions.map((q) => q.question));
   const question = (i: number) => pool[i % pool.length]!;
   const bot = new BotUnderLoad(path.join(os.tmpdir(), `citebot-stress-${process.pid}.jsonl`));

@@ -1,4 +1,4 @@
-/** Command-line parsing for `npm run ask`. Pure. */
+/** Command-line parsing for `npm run ask` and the other commands. Pure. */
 import { ErrorCode } from "../errors.js";
 
 export type AskCommand =
@@ -35,3 +35,82 @@ export function parseAskArgs(argv: readonly string[]): AskCommand {
   if (question === "") return { kind: "usage-error", message: EMPTY_QUESTION_MESSAGE, code: ErrorCode.QuestionEmpty, json };
   return { kind: "question", question, json };
 }
+
+/**
+ * The options of a command that takes no free words (`index`, `eval`, `bench`, `stress`): each
+ * flag it knows, and each option with a value checked by `parse` (which returns an error message
+ * or the value). Anything else, a misspelt `--rebuld` included, is a usage error: ignoring it would
+ * quietly do something other than what was asked.
+ */
+export interface OptionSpec {
+  readonly flags: readonly string[];
+  readonly values?: Readonly<Record<string, (raw: string) => { readonly value: unknown } | { readonly error: string }>>;
+}
+
+export type ParsedOptions =
+  | { readonly kind: "run"; readonly flags: ReadonlySet<string>; readonly values: Readonly<Record<string, unknown>> }
+  | { readonly kind: "help" }
+  | { readonly kind: "usage-error"; readonly message: string };
+
+export function parseOptions(argv: readonly string[], spec: OptionSpec): ParsedOptions {
+  const flags = new Set<string>();
+  const values: Record<string, unknown> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--help" || arg === "-h") return { kind: "help" };
+    const parse = spec.values?.[arg];
+    if (parse) {
+      const raw = argv[i + 1];
+      if (raw === undefined || raw.startsWith("--")) return { kind: "usage-error", message: `${arg} needs a value.` };
+      const parsed = parse(raw);
+      if ("error" in parsed) return { kind: "usage-error", message: `${arg} ${parsed.error} (got "${raw}").` };
+      values[arg] = parsed.value;
+      i++;
+    } else if (spec.flags.includes(arg)) flags.add(arg);
+    else return { kind: "usage-error", message: arg.startsWith("-") ? `Unknown option ${arg}.` : `Unexpected argument "${arg}".` };
+  }
+  return { kind: "run", flags, values };
+}
+
+/** A value parser for a comma-separated list of whole numbers from `min` to `max`. */
+export function wholeNumbers(min: number, max: number): (raw: string) => { value: number[] } | { error: string } {
+  return (raw) => {
+    const numbers = raw.split(",").map((part) => Number(part.trim()));
+    if (raw.trim() === "" || numbers.some((n) => !Number.isInteger(n) || n < min || n > max)) {
+      return { error: `must be whole numbers from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, separated by commas` };
+    }
+    return { value: numbers };
+  };
+}
+
+export const INDEX_USAGE = `Usage:
+  npm run index                build index/ from the corpus, or confirm it is current
+  npm run index -- --rebuild   build it from scratch`;
+
+export const EVAL_USAGE = `Usage:
+  npm run eval                       retrieval quality on XQuAD-R; writes bench/eval-report.md
+  npm run eval -- --train-query      also re-learn the question-side weights (use-lite only)
+  npm run eval -- --train            also re-learn the fusion weights (use-lite only)
+  npm run eval -- --calibrate        also re-derive the abstention rule and print its variables`;
+
+export const BENCH_USAGE = `Usage:
+  npm run bench                                   latency, cold start, Slack path, scale, builds; writes bench/results.md
+  npm run bench -- --sizes 1000,10000             search at these corpus sizes (default 1000,10000,100000)
+  npm run bench -- --build-sizes 1000,10000       timed full builds at these sizes (default 1000,10000)`;
+
+export const STRESS_USAGE = `Usage:
+  npm run stress                  load (500 questions from 50 senders) and a 10,000-question soak; writes bench/stress.md
+  npm run stress -- --soak 2000   a soak of this many questions`;
+
+export const INDEX_OPTIONS: OptionSpec = { flags: ["--rebuild"] };
+export const EVAL_OPTIONS: OptionSpec = { flags: ["--train-query", "--train", "--calibrate"] };
+export const BENCH_OPTIONS: OptionSpec = { flags: [], values: { "--sizes": wholeNumbers(100, 1_000_000), "--build-sizes": wholeNumbers(100, 1_000_000) } };
+export const STRESS_OPTIONS: OptionSpec = {
+  flags: [],
+  values: {
+    "--soak": (raw) => {
+      const parsed = wholeNumbers(100, 1_000_000)(raw);
+      return "error" in parsed || parsed.value.length !== 1 ? { error: "must be one whole number from 100 to 1,000,000" } : { value: parsed.value[0] };
+    },
+  },
+};

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describeError, ErrorCode, isCiteBotError } from "../errors.js";
+import { parseOptions, type OptionSpec } from "./args.js";
 
 /**
  * Runs a command's main function: its number is the exit code; a failure prints one line (code and
@@ -23,4 +24,21 @@ export async function publishReport(file: string, report: string): Promise<void>
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, report);
   process.stdout.write(`${report}\nWritten to ${file}\n`);
+}
+
+/**
+ * A command's options from its arguments, or the exit code when there is nothing to run: 0 after
+ * printing the usage for --help, 2 after a usage error (with the usage).
+ */
+export function readOptions(argv: readonly string[], spec: OptionSpec, usage: string): { flags: ReadonlySet<string>; values: Readonly<Record<string, unknown>> } | number {
+  const parsed = parseOptions(argv, spec);
+  if (parsed.kind === "help") {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  if (parsed.kind === "usage-error") {
+    process.stderr.write(`${parsed.message}\n${usage}\n`);
+    return 2;
+  }
+  return { flags: parsed.flags, values: parsed.values };
 }

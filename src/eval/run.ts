@@ -24,7 +24,8 @@ import { nextConversation, readsAsFollowUp, retrievalText, withTopic } from "../
 import { createAnswerService, SUMMARY_SENTENCES } from "../answer/service.js";
 import { smallTalk } from "../answer/small-talk.js";
 import { summaryRequest, summarySentences } from "../answer/summary.js";
-import { publishReport, runCommand } from "../cli/run.js";
+import { EVAL_OPTIONS, EVAL_USAGE } from "../cli/args.js";
+import { publishReport, readOptions, runCommand } from "../cli/run.js";
 import { DEFAULT_EMBEDDING_MODEL, readEngineConfig, type EngineConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
 import { answersQuestionBefore, leadsIntoNext } from "../corpus/reference.js";
@@ -399,8 +400,10 @@ const fmt = (x: number) => x.toFixed(3);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 
-async function main(): Promise<void> {
-  const args = new Set(process.argv.slice(2));
+async function main(): Promise<number | void> {
+  const options = readOptions(process.argv.slice(2), EVAL_OPTIONS, EVAL_USAGE);
+  if (typeof options === "number") return options;
+  const args = options.flags;
   const config = readEngineConfig();
   const articles = await loadXquadR(DATASET);
   const embeddings = new CachingEmbeddings(createEmbeddings(config));
