@@ -40,6 +40,7 @@ import {
   SHORTCUT_CANNOT_POST,
   SHORTCUT_NO_TEXT,
   ANSWER_REQUESTED_BY,
+  ASK_COMMAND_HINT,
   EXAMPLE_PROMPTS,
   PROMPTS_TITLE,
   SOURCES_PROMPT,
@@ -644,6 +645,19 @@ describe("handlers", () => {
     expect(client.posted[0]).toMatchObject({ channel: "C1" });
     expect(JSON.stringify(client.posted[0]!.blocks)).toContain("Shared by <@U1>");
     expect(responses.at(-1)).toEqual({ delete_original: true });
+  });
+
+  it.each([
+    ["no question", "", ASK_COMMAND_HINT(EXAMPLE_PROMPTS[0].message)],
+    ["help", "help", ASK_COMMAND_HINT(EXAMPLE_PROMPTS[0].message)],
+    ["a greeting", "hi", GREETING_REPLY(EXAMPLE_PROMPTS[0].message, ASK_COMMAND_HINT)],
+  ])("answers /ask with %s with how to use /ask, not how to mention", async (_name, text, reply) => {
+    const { deps } = setup();
+    const responses: Array<Record<string, unknown>> = [];
+    await handleAskCommand({ command: { text, user_id: "U1", channel_id: "C1" }, ack: async () => {}, respond: async (m) => void responses.push(m) }, deps);
+    expect(responses).toEqual([expect.objectContaining({ response_type: "ephemeral", text: reply })]);
+    expect(reply).toContain("`/ask who leads the Chinese delegation?`");
+    expect(reply).not.toContain("@CiteBot");
   });
 
   it("tells the sharer when Slack refuses the shared post, keeps the private copy, and logs why", async () => {

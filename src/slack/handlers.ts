@@ -16,6 +16,7 @@ import { slackToPlain, stripMention } from "./escape.js";
 import type { FeedbackSink } from "./feedback-log.js";
 import {
   ANSWER_REQUESTED_BY,
+  ASK_COMMAND_HINT,
   ERROR_REPLY,
   FEEDBACK_FAILED,
   FEEDBACK_THANKS,
@@ -153,10 +154,13 @@ export async function composeReply(
   shareable = false,
   conversation?: Conversation,
 ): Promise<{ message: RenderedMessage; answer?: Answer }> {
-  if (question === "") return { message: renderNotice(USAGE_HINT(await exampleQuestion(deps))) };
+  // `/ask` answers privately and shareably; its hint is about the command, not about mentions.
+  const hint = shareable ? ASK_COMMAND_HINT : USAGE_HINT;
+  if (question === "") return { message: renderNotice(hint(await exampleQuestion(deps))) };
   const talk = smallTalk(question);
   if (talk === "thanks") return { message: renderNotice(THANKS_REPLY) };
-  if (talk !== undefined) return { message: renderNotice((talk === "help" ? USAGE_HINT : GREETING_REPLY)(await exampleQuestion(deps))) };
+  if (talk === "greeting") return { message: renderNotice(GREETING_REPLY(await exampleQuestion(deps), hint)) };
+  if (talk !== undefined) return { message: renderNotice(hint(await exampleQuestion(deps))) };
   try {
     const answer = await deps.answers.answer(question, conversation);
     const answerId = deps.newId();
@@ -164,7 +168,7 @@ export async function composeReply(
     return { message: renderAnswer(answer, { answerId, shareable }), answer };
   } catch (error) {
     if (isCiteBotError(error, ErrorCode.QuestionTooLong)) return { message: renderNotice(TOO_LONG_REPLY) };
-    if (isCiteBotError(error, ErrorCode.QuestionEmpty)) return { message: renderNotice(USAGE_HINT(await exampleQuestion(deps))) };
+    if (isCiteBotError(error, ErrorCode.QuestionEmpty)) return { message: renderNotice(hint(await exampleQuestion(deps))) };
     deps.logger.error(`Answering failed (${context}): ${describe(error)}`);
     return { message: renderNotice(ERROR_REPLY) };
   }
