@@ -5,21 +5,10 @@ import { NOT_FOUND_TEXT } from "../src/answer/compose.js";
 import { CiteBotError, ErrorCode } from "../src/errors.js";
 import { RateLimiter, RecentKeys, RecentValues } from "../src/slack/dedup.js";
 import { escapeMrkdwn, slackToPlain, stripMention } from "../src/slack/escape.js";
-import {
-  createBotDeps,
-  handleAppHomeOpened,
-  handleAppMention,
-  handleAskCommand,
-  handleAssistantMessage,
-  handleAssistantThreadStarted,
-  handleFeedback,
-  handleMessage,
-  handleMessageShortcut,
-  handleShare,
-  type AnswerPort,
-  type SlackClient,
-  type ThreadMessage,
-} from "../src/slack/handlers.js";
+import { createBotDeps, type AnswerPort, type SlackClient, type ThreadMessage } from "../src/slack/deps.js";
+import { handleAppMention, handleAssistantMessage, handleMessage } from "../src/slack/handlers.js";
+import { handleAskCommand, handleFeedback, handleMessageShortcut, handleShare } from "../src/slack/interactive.js";
+import { handleAppHomeOpened, handleAssistantThreadStarted } from "../src/slack/surfaces.js";
 import { LogLevel } from "../src/logger.js";
 import {
   CONTEXT_LABEL,

@@ -3,22 +3,10 @@ import { App, Assistant, HTTPReceiver } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { FeedbackLog } from "./feedback-log.js";
-import {
-  createBotDeps,
-  handleAppMention,
-  handleAssistantMessage,
-  handleAssistantThreadStarted,
-  handleAppHomeOpened,
-  handleAskCommand,
-  handleFeedback,
-  handleMessage,
-  handleMessageShortcut,
-  handleShare,
-  type AnswerPort,
-  type MessageShortcutArgs,
-  type BotDeps,
-  type SlackClient,
-} from "./handlers.js";
+import { createBotDeps, type AnswerPort, type BotDeps, type SlackClient } from "./deps.js";
+import { handleAppMention, handleAssistantMessage, handleMessage } from "./handlers.js";
+import { handleAskCommand, handleFeedback, handleMessageShortcut, handleShare, type MessageShortcutArgs } from "./interactive.js";
+import { handleAppHomeOpened, handleAssistantThreadStarted } from "./surfaces.js";
 import { timestampProblem } from "./verify.js";
 import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, SHORTCUT_ANSWER_IN_THREAD, type SourcesOverview } from "./render.js";
 

@@ -1,136 +1,24 @@
 /**
- * Slack handlers. Transport only: they turn Slack events into questions for the one
- * `answer(question)` service and its answers into Block Kit replies. Each is a named export that
- * takes the few Bolt arguments it uses, so tests call them with fake `client`/`say`/`respond`.
+ * Slack handlers for conversations: mentions, DMs, thread follow-ups and assistant threads.
+ * Transport only: they turn Slack events into questions for the one `answer(question)` service and
+ * its answers into Block Kit replies. Each is a named export that takes the few Bolt arguments it
+ * uses, so tests call them with fake `client`/`say`. The interactive entry points (`/ask`, the
+ * message shortcut, buttons) are in interactive.ts, the Home tab and the assistant's greeting in
+ * surfaces.ts, and what they all share in deps.ts.
  */
-import { randomUUID } from "node:crypto";
-import { setTimeout as delay, setImmediate } from "node:timers/promises";
+import { setImmediate } from "node:timers/promises";
 import { nextConversation, nextTopic, readsAsFollowUp, type ConversationState } from "../answer/follow-up.js";
 import { smallTalk } from "../answer/small-talk.js";
 import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
-import type { Logger } from "../logger.js";
-import { conversationMetadata, quotedFromMessages, type ConversationMetadata, type MessageWithMetadata } from "./conversation-memory.js";
-import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
+import { conversationMetadata, quotedFromMessages, type ConversationMetadata } from "./conversation-memory.js";
 import { slackToPlain, stripMention } from "./escape.js";
-import type { FeedbackSink } from "./feedback-log.js";
-import {
-  ANSWER_REQUESTED_BY,
-  ASK_COMMAND_HINT,
-  ERROR_REPLY,
-  FEEDBACK_FAILED,
-  FEEDBACK_THANKS,
-  GREETING_REPLY,
-  RATE_LIMITED_REPLY,
-  SHARE_EXPIRED,
-  SHARED_BY,
-  SHORTCUT_ALREADY_ANSWERED,
-  SHORTCUT_BOT_MESSAGE,
-  SHORTCUT_CANNOT_POST,
-  SHORTCUT_NO_TEXT,
-  EXAMPLE_PROMPTS,
-  PROMPTS_TITLE,
-  THANKS_REACTION,
-  THANKS_REPLY,
-  TOO_LONG_REPLY,
-  USAGE_HINT,
-  WORKING_REACTION,
-  WORKING_STATUS,
-} from "./messages.js";
-import { suggestedPrompts, type Prompt } from "./prompts.js";
-import { renderAnswer, renderHome, renderNotice, type Block, type RenderedMessage, type SourcesOverview } from "./render.js";
+import { ASK_COMMAND_HINT, ERROR_REPLY, GREETING_REPLY, RATE_LIMITED_REPLY, THANKS_REACTION, THANKS_REPLY, TOO_LONG_REPLY, USAGE_HINT, WORKING_REACTION, WORKING_STATUS } from "./messages.js";
+import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./render.js";
+import { type SlackClient, type ThreadMessage, type BotDeps, TOPIC_LIFETIME_MS, describe, exampleQuestion } from "./deps.js";
 
-/** The engine as the Slack layer sees it. */
-export interface AnswerPort {
-  answer(question: string, conversation?: Conversation): Promise<Answer>;
-  /** The documents answers come from (for the Home tab). */
-  sources(): Promise<SourcesOverview>;
-}
-
-/** The subset of Bolt's WebClient the handlers call. */
-export interface SlackClient {
-  chat: {
-    postMessage(args: Record<string, unknown>): Promise<unknown>;
-  };
-  reactions: {
-    add(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
-    remove(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
-  };
-  views: {
-    publish(args: { user_id: string; view: { type: "home"; blocks: Block[] } }): Promise<unknown>;
-  };
-  conversations: {
-    replies(args: { channel: string; ts: string; limit?: number; include_all_metadata?: boolean }): Promise<{ messages?: ThreadMessage[] }>;
-    history(args: { channel: string; latest: string; oldest: string; limit: number; include_all_metadata?: boolean }): Promise<{ messages?: ThreadMessage[] }>;
-  };
-}
-
-/** A message of a thread as conversations.replies returns it (the fields used here). */
-export interface ThreadMessage extends MessageWithMetadata {
-  readonly bot_id?: string;
-  readonly text?: string;
-}
-
-export type Respond = (message: Record<string, unknown>) => Promise<unknown>;
-
-export interface BotDeps {
-  readonly answers: AnswerPort;
-  readonly feedback: FeedbackSink;
-  readonly logger: Logger;
-  readonly rateLimiter: RateLimiter;
-  /** Event ids and channel+ts of messages already answered. */
-  readonly seen: RecentKeys;
-  /** channel+thread_ts of threads the bot has answered in. */
-  readonly threads: RecentKeys;
-  readonly answersById: RecentValues<Answer>;
-  /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with, and what was quoted about it. */
-  readonly conversations: RecentValues<ConversationState>;
-  /** Which example prompts the documents answer plainly, worked out once per index build (its builtAt). */
-  readonly examplePrompts: { builtAt?: string; answered?: readonly Prompt[] };
-  /**
-   * How long a reply that only decorates itself with the documents (the usage hint's example, the
-   * Home tab's list) waits for the engine, which may still be loading, before it goes out without them.
-   */
-  readonly engineWaitMs: number;
-  readonly newId: () => string;
-}
-
-/** See BotDeps.engineWaitMs. */
-export const ENGINE_WAIT_MS = 1_000;
-
-/** The promise's value if it settles within `ms`, else undefined (the promise runs on). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  const timer = new AbortController();
-  try {
-    return await Promise.race([promise, delay(ms, undefined, { signal: timer.signal }).catch(() => undefined)]);
-  } finally {
-    timer.abort();
-  }
-}
-
-/** How long a conversation's topic is remembered; a DM's topic is rebuilt from no older messages. */
-const TOPIC_LIFETIME_MS = 24 * 60 * 60_000;
 /** A DM's topic is rebuilt from at most this many of its latest messages. */
 const DM_HISTORY_MESSAGES = 20;
-
-export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logger: Logger, rateLimitPerMinute: number): BotDeps {
-  return {
-    answers,
-    feedback,
-    logger,
-    rateLimiter: new RateLimiter(rateLimitPerMinute),
-    seen: new RecentKeys(),
-    threads: new RecentKeys(7 * 24 * 60 * 60_000, 100_000),
-    // Enough for feedback on recent answers; older clicks are still logged with their question (from the button).
-    answersById: new RecentValues(24 * 60 * 60_000, 2_000),
-    // A day: a DM is one long conversation, and a question asked a day later is a new start. A
-    // channel thread older than that gets its topic back from its messages (forgottenConversation).
-    conversations: new RecentValues(TOPIC_LIFETIME_MS, 20_000),
-    examplePrompts: {},
-    engineWaitMs: ENGINE_WAIT_MS,
-    newId: randomUUID,
-  };
-}
 
 interface Question {
   readonly channel: string;
@@ -174,11 +62,6 @@ export async function composeReply(
   }
 }
 
-function describe(error: unknown): string {
-  if (isCiteBotError(error)) return `${error.code}: ${error.message}`;
-  const data = (error as { data?: { error?: string } }).data;
-  return data?.error ? `${(error as Error).message} (${data.error})` : error instanceof Error ? error.message : String(error);
-}
 
 /**
  * The reply to `question` in conversation `key` (channel + thread, or a DM), read with what the
@@ -387,208 +270,6 @@ async function botIsInThread(
   }
 }
 
-export interface CommandArgs {
-  readonly command: { readonly text: string; readonly user_id: string; readonly channel_id: string };
-  readonly ack: () => Promise<void>;
-  readonly respond: Respond;
-}
-
-/** `/ask question`: acknowledged at once, answered privately with a button to share it. */
-export async function handleAskCommand({ command, ack, respond }: CommandArgs, deps: BotDeps): Promise<void> {
-  await ack();
-  await setImmediate();
-  const context = `/ask by ${command.user_id} in ${command.channel_id}`;
-  const decision = deps.rateLimiter.check(command.user_id);
-  let message: RenderedMessage;
-  if (decision === "drop") return;
-  if (decision === "warn") message = renderNotice(RATE_LIMITED_REPLY);
-  else message = (await composeReply(slackToPlain(command.text).trim(), deps, context, true)).message;
-  try {
-    await respond({ response_type: "ephemeral", text: message.text, blocks: message.blocks });
-  } catch (error) {
-    deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`);
-  }
-}
-
-export interface MessageShortcutArgs {
-  readonly shortcut: {
-    readonly user: { readonly id: string };
-    readonly channel: { readonly id: string };
-    readonly message: { readonly ts: string; readonly thread_ts?: string; readonly text?: string; readonly bot_id?: string };
-  };
-  readonly ack: () => Promise<void>;
-  readonly respond: Respond;
-  readonly client: SlackClient;
-  readonly context: { readonly botUserId?: string };
-}
-
-/** Slack's error codes for a conversation the bot cannot post in. */
-const CANNOT_POST = new Set(["not_in_channel", "channel_not_found", "is_archived", "restricted_action"]);
-
-/**
- * "Answer in thread" from a message's menu: someone's question, posted without a mention, is
- * answered in its thread as if CiteBot had been mentioned there (follow-ups in the thread are then
- * answered too). Whatever cannot be answered that way is explained to the one who asked, privately.
- */
-export async function handleMessageShortcut({ shortcut, ack, respond, client, context }: MessageShortcutArgs, deps: BotDeps): Promise<void> {
-  await ack();
-  const { message, channel, user } = shortcut;
-  const tell = async (text: string): Promise<void> => {
-    await respond({ response_type: "ephemeral", replace_original: false, text }).catch((error: unknown) => deps.logger.warn(`Could not tell ${user.id} about a message shortcut: ${describe(error)}`));
-  };
-  if (message.bot_id) return tell(SHORTCUT_BOT_MESSAGE);
-  if (slackToPlain(stripMention(message.text ?? "", context.botUserId)).trim() === "") return tell(SHORTCUT_NO_TEXT);
-  // A double click, or two people at once: one answer per message.
-  if (!deps.seen.firstTime(`shortcut:${channel.id}:${message.ts}`)) return tell(SHORTCUT_ALREADY_ANSWERED);
-  await answerQuestion(
-    { channel: channel.id, ts: message.ts, threadTs: message.thread_ts ?? message.ts, user: user.id, text: message.text ?? "", eventId: undefined, requestedBy: ANSWER_REQUESTED_BY(user.id) },
-    client,
-    context.botUserId,
-    deps,
-    {
-      rateLimited: () => tell(RATE_LIMITED_REPLY),
-      undelivered: async (error) => {
-        const code = (error as { data?: { error?: string } }).data?.error;
-        await tell(code !== undefined && CANNOT_POST.has(code) ? SHORTCUT_CANNOT_POST : ERROR_REPLY);
-      },
-    },
-  );
-}
-
-export interface ActionArgs {
-  readonly ack: () => Promise<void>;
-  readonly body: { readonly user: { readonly id: string }; readonly channel?: { readonly id: string } };
-  readonly action: { readonly action_id: string; readonly value?: string };
-  readonly respond: Respond;
-  readonly client: SlackClient;
-}
-
-function parseValue(value: string | undefined): { id: string | undefined; question: string | undefined } {
-  try {
-    const parsed = JSON.parse(value ?? "") as { id?: unknown; q?: unknown };
-    return { id: typeof parsed.id === "string" ? parsed.id : undefined, question: typeof parsed.q === "string" ? parsed.q : undefined };
-  } catch {
-    return { id: undefined, question: undefined };
-  }
-}
-
-function answerIdOf(value: string | undefined): string | undefined {
-  return parseValue(value).id;
-}
-
-/** Feedback buttons: the click is appended (and synced) to the feedback log before the user sees thanks. */
-export async function handleFeedback({ ack, body, action, respond }: ActionArgs, deps: BotDeps): Promise<void> {
-  await ack();
-  const clicked = parseValue(action.value);
-  const answerId = clicked.id ?? "unknown";
-  const answer = deps.answersById.get(answerId);
-  try {
-    await deps.feedback.append({
-      timestamp: new Date().toISOString(),
-      vote: action.action_id === "feedback_helpful" ? "helpful" : "not_helpful",
-      answerId,
-      question: answer?.question ?? clicked.question ?? null,
-      answer: answer?.text ?? null,
-      citations: (answer?.citations ?? []).map(({ n, text, source, lineStart, lineEnd }) => ({ n, text, source, lineStart, lineEnd })),
-      user: body.user.id,
-      channel: body.channel?.id ?? null,
-    });
-  } catch (error) {
-    deps.logger.error(`Feedback could not be saved (answer ${answerId}, user ${body.user.id}): ${describe(error)}`);
-    await respond({ response_type: "ephemeral", replace_original: false, text: FEEDBACK_FAILED }).catch(() => undefined);
-    return;
-  }
-  await respond({ response_type: "ephemeral", replace_original: false, text: FEEDBACK_THANKS }).catch((error: unknown) =>
-    deps.logger.warn(`Feedback saved but the thank-you could not be shown: ${describe(error)}`),
-  );
-}
-
-/** "Share in channel" on an /ask answer: posts it for everyone and removes the private copy. */
-export async function handleShare({ ack, body, action, respond, client }: ActionArgs, deps: BotDeps): Promise<void> {
-  await ack();
-  const answerId = answerIdOf(action.value);
-  const answer = answerId ? deps.answersById.get(answerId) : undefined;
-  if (!answer || !answerId || !body.channel) {
-    await respond({ response_type: "ephemeral", replace_original: false, text: SHARE_EXPIRED }).catch(() => undefined);
-    return;
-  }
-  const message = renderAnswer(answer, { answerId });
-  const blocks: Block[] = [{ type: "context", elements: [{ type: "mrkdwn", text: SHARED_BY(body.user.id) }] }, ...message.blocks];
-  try {
-    await client.chat.postMessage({ channel: body.channel.id, text: message.text, blocks, unfurl_links: false, unfurl_media: false });
-    await respond({ delete_original: true });
-  } catch (error) {
-    deps.logger.error(`Sharing answer ${answerId} failed: ${describe(error)}`);
-    await respond({ response_type: "ephemeral", replace_original: false, text: ERROR_REPLY }).catch(() => undefined);
-  }
-}
-
-export interface AssistantStartArgs {
-  readonly say: (message: string) => Promise<unknown>;
-  readonly setSuggestedPrompts: (args: { prompts: Array<{ title: string; message: string }>; title?: string }) => Promise<unknown>;
-}
-
-/** Slack's assistant surface: a new thread gets the usage hint and prompts that suit the documents. */
-export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }: AssistantStartArgs, deps: BotDeps): Promise<void> {
-  try {
-    // The greeting goes out at once; only its example waits for an engine that is still loading.
-    const prompts = promptsForDocuments(deps);
-    await say(USAGE_HINT((await within(prompts, deps.engineWaitMs))?.example));
-    await setSuggestedPrompts({ prompts: (await prompts).suggested, title: PROMPTS_TITLE });
-  } catch (error) {
-    deps.logger.warn(`Could not greet a new assistant thread: ${describe(error)}`);
-  }
-}
-
-/**
- * The example questions the documents answer plainly (not refused, no weak-match warning), put to
- * the engine once per index build; throws when the documents cannot be read.
- */
-async function answeredExamples(deps: BotDeps, builtAt: string): Promise<readonly Prompt[]> {
-  const cache = deps.examplePrompts;
-  if (cache.builtAt !== builtAt || !cache.answered) {
-    const plain = await Promise.all(
-      EXAMPLE_PROMPTS.map(async (p) => {
-        const answer = await deps.answers.answer(p.message);
-        return answer.answered && !answer.lowConfidence;
-      }),
-    );
-    cache.answered = EXAMPLE_PROMPTS.filter((_, i) => plain[i]);
-    cache.builtAt = builtAt;
-  }
-  return cache.answered;
-}
-
-/**
- * Suggested prompts and the example for the usage hint. If the documents cannot be read, the
- * prompts that always work are suggested, with no example, and the reason is logged.
- */
-async function promptsForDocuments(deps: BotDeps): Promise<{ suggested: Prompt[]; example: string | undefined }> {
-  try {
-    const { files, builtAt } = await deps.answers.sources();
-    const examples = await answeredExamples(deps, builtAt);
-    return { suggested: suggestedPrompts(examples, files.map((f) => f.source)), example: examples[0]?.message };
-  } catch (error) {
-    deps.logger.warn(`Suggesting prompts without the documents, which could not be read: ${describe(error)}`);
-    return { suggested: suggestedPrompts([], []), example: undefined };
-  }
-}
-
-/**
- * A question for the usage hint that the documents answer plainly, if there is one and the engine
- * gives it within deps.engineWaitMs: the hint itself needs no engine.
- */
-async function exampleQuestion(deps: BotDeps): Promise<string | undefined> {
-  const example = (async () => {
-    try {
-      return (await answeredExamples(deps, (await deps.answers.sources()).builtAt))[0]?.message;
-    } catch (error) {
-      deps.logger.warn(`Giving the usage hint without an example, as the documents could not be read: ${describe(error)}`);
-      return undefined;
-    }
-  })();
-  return within(example, deps.engineWaitMs);
-}
 
 export interface AssistantMessageArgs {
   readonly message: { readonly channel: string; readonly ts: string; readonly thread_ts?: string; readonly text?: string; readonly user?: string; readonly bot_id?: string };
@@ -628,40 +309,3 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
   await say({ text: reply.text, blocks: reply.blocks, ...(metadata ? { metadata } : {}) }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
 }
 
-export interface AppHomeArgs {
-  readonly event: { readonly user: string; readonly tab?: string };
-  readonly client: SlackClient;
-}
-
-/**
- * The Home tab, published each time someone opens it, so it always lists the documents as they
- * are indexed now (edits to the corpus are picked up while the bot runs). While the first index is
- * still being built, a "reading the documents" view is published at once, then replaced.
- */
-export async function handleAppHomeOpened({ event, client }: AppHomeArgs, deps: BotDeps): Promise<void> {
-  if (event.tab !== "home") return;
-  const publish = (blocks: Block[]) =>
-    client.views
-      .publish({ user_id: event.user, view: { type: "home", blocks } })
-      .catch((error: unknown) => deps.logger.error(`The Home tab could not be published for ${event.user}: ${describe(error)}`));
-  const home = homeBlocks(deps);
-  const first = await within(home, deps.engineWaitMs);
-  if (first === undefined) await publish(renderHome({ state: "loading" }));
-  await publish(first ?? (await home));
-}
-
-/** The Home tab as the documents stand; never throws (unreadable documents are logged and shown as unavailable). */
-async function homeBlocks(deps: BotDeps): Promise<Block[]> {
-  let overview: SourcesOverview;
-  try {
-    overview = await deps.answers.sources();
-  } catch (error) {
-    deps.logger.error(`The Home tab could not list the documents: ${describe(error)}`);
-    return renderHome({ state: "unavailable" });
-  }
-  const example = await answeredExamples(deps, overview.builtAt).then(
-    (examples) => examples[0]?.message,
-    (error: unknown) => void deps.logger.warn(`The Home tab shows no example question, as the examples could not be tried: ${describe(error)}`),
-  );
-  return renderHome({ state: "ready", overview }, example);
-}
