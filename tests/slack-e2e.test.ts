@@ -202,6 +202,27 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(replies()).toHaveLength(0);
   });
 
+  it("updates its answer in place when the question is edited", async () => {
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> Who heads the Chinese delegation?", ts: "740.1", channel: "C7" }));
+    const [first] = await eventually(() => replies().some((r) => r.args.channel === "C7") && replies().filter((r) => r.args.channel === "C7"), "the first answer");
+    const edited = {
+      type: "message",
+      subtype: "message_changed",
+      channel: "C7",
+      channel_type: "channel",
+      hidden: true,
+      ts: "740.5",
+      event_ts: "740.5",
+      message: { type: "message", user: "U1", text: "<@UBOT> What did China restrict?", ts: "740.1", edited: { user: "U1", ts: "740.5" } },
+      previous_message: { type: "message", user: "U1", text: "<@UBOT> Who heads the Chinese delegation?", ts: "740.1" },
+    };
+    await post(eventBody(edited));
+    const [update] = await eventually(() => fake.callsTo("chat.update").length > 0 && fake.callsTo("chat.update"), "the updated answer");
+    expect(update!.args).toMatchObject({ channel: "C7", ts: (first!.response as { ts: string }).ts });
+    expect(blockText(update!.args)).toContain("critical minerals");
+    expect(replies().filter((r) => r.args.channel === "C7")).toHaveLength(1);
+  });
+
   it("answers a message in its thread when someone picks Answer in thread from its menu", async () => {
     const payload = JSON.stringify({
       type: "message_action",

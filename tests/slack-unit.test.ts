@@ -339,10 +339,17 @@ describe("RecentKeys, RecentValues and RateLimiter", () => {
 class FakeClient implements SlackClient {
   readonly posted: Array<Record<string, unknown>> = [];
   failPost = false;
+  readonly updated: Array<Record<string, unknown>> = [];
+  failUpdate = false;
   chat = {
-    postMessage: async (args: Record<string, unknown>) => {
+    postMessage: async (args: Record<string, unknown>): Promise<{ ok: boolean; ts?: string }> => {
       if (this.failPost) throw Object.assign(new Error("An API error occurred: ratelimited"), { data: { error: "ratelimited" } });
       this.posted.push(args);
+      return { ok: true, ts: `900.${this.posted.length}` };
+    },
+    update: async (args: Record<string, unknown>) => {
+      if (this.failUpdate) throw Object.assign(new Error("An API error occurred: message_not_found"), { data: { error: "message_not_found" } });
+      this.updated.push(args);
       return { ok: true };
     },
   };
@@ -616,6 +623,63 @@ describe("handlers", () => {
     const { deps, client } = setup();
     await handleMessage({ event: { channel: "C1", user: "U1", text: "hello", ...fields }, client, context: { botUserId: "UBOT" }, body: { event_id: `E-${fields.ts}` } }, deps);
     expect(client.posted).toEqual([]);
+  });
+
+  describe("an edited question", () => {
+    const edit = (ts: string, text: string, previous: string, extra: Record<string, unknown> = {}) => ({
+      event: { channel: "C1", subtype: "message_changed", ts: `${ts}9`, message: { ts, user: "U1", text, ...extra }, previous_message: { text: previous } },
+      context: { botUserId: "UBOT" },
+      body: { event_id: `Edit-${ts}-${text}` },
+    });
+
+    it("gets its answer worked out again and updated in place, not posted again", async () => {
+      const asked: string[] = [];
+      const { deps, client, logger } = setup({ answer: async (q) => (asked.push(q), answered(q, [`About ${q}.`])) });
+      await handleAppMention({ ...mention("<@UBOT> Who leads the Chinse delegation?", "40.1"), client }, deps);
+      await handleMessage({ ...edit("40.1", "<@UBOT> Who leads the Chinese delegation?", "<@UBOT> Who leads the Chinse delegation?"), client }, deps);
+      expect(asked).toEqual(["Who leads the Chinse delegation?", "Who leads the Chinese delegation?"]);
+      expect(client.posted).toHaveLength(1);
+      expect(client.updated).toEqual([expect.objectContaining({ channel: "C1", ts: "900.1", text: expect.stringContaining("About Who leads the Chinese delegation?") })]);
+      // Follow-ups in the thread are now read with the edited question.
+      expect(deps.conversations.get("C1:40.1")?.topic).toBe("Who leads the Chinese delegation?");
+      expect(logger.lines).toEqual([]);
+    });
+
+    it("reads a follow-up's edit with the conversation as it was before, and keeps a later question's topic", async () => {
+      const topics: Array<string | undefined> = [];
+      const { deps, client } = setup({ answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])) });
+      await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "41.1"), client }, deps);
+      await handleMessage({ event: { channel: "C1", ts: "41.2", thread_ts: "41.1", user: "U1", text: "What is his rol?" }, client, context: { botUserId: "UBOT" }, body: { event_id: "E41.2" } }, deps);
+      await handleMessage({ event: { channel: "C1", ts: "41.3", thread_ts: "41.1", user: "U1", text: "Who leads the US side?" }, client, context: { botUserId: "UBOT" }, body: { event_id: "E41.3" } }, deps);
+      await handleMessage({ ...edit("41.2", "What is his role?", "What is his rol?", { thread_ts: "41.1" }), client }, deps);
+      // The thread's topic is "Who leads the US side?" by the time of the edit; the edit is read with the one before.
+      expect(topics).toEqual([undefined, "Who heads China's delegation?", "Who heads China's delegation?", "Who heads China's delegation?"]);
+      expect(client.updated.map((u) => u.ts)).toEqual(["900.2"]);
+      expect(deps.conversations.get("C1:41.1")?.topic).toBe("Who leads the US side?");
+    });
+
+    it.each([
+      ["a message it did not answer", edit("42.1", "New text?", "Old text?"), 0],
+      ["an edit that leaves the text as it was (an unfurl)", edit("42.2", "<@UBOT> Who leads?", "<@UBOT> Who leads?"), 1],
+      ["an edit by an app", edit("42.3", "Who leads now?", "<@UBOT> Who leads?", { bot_id: "B1" }), 1],
+    ])("ignores %s", async (_name, editEvent, asked) => {
+      const questions: string[] = [];
+      const { deps, client } = setup({ answer: async (q) => (questions.push(q), answered(q, ["x"])) });
+      if (asked) await handleAppMention({ ...mention("<@UBOT> Who leads?", editEvent.event.message.ts), client }, deps);
+      await handleMessage({ ...editEvent, client }, deps);
+      expect(questions).toHaveLength(asked);
+      expect(client.updated).toEqual([]);
+    });
+
+    it("logs an update Slack refuses and keeps the conversation as it was", async () => {
+      const { deps, client, logger } = setup();
+      await handleAppMention({ ...mention("<@UBOT> Who leads?", "43.1"), client }, deps);
+      const before = deps.conversations.get("C1:43.1");
+      client.failUpdate = true;
+      await handleMessage({ ...edit("43.1", "<@UBOT> Who follows?", "<@UBOT> Who leads?"), client }, deps);
+      expect(logger.messages(LogLevel.ERROR)).toEqual([expect.stringContaining("message_not_found")]);
+      expect(deps.conversations.get("C1:43.1")).toBe(before);
+    });
   });
 
   it("answers /ask after ack, privately, with a share button; share posts it and removes the private copy", async () => {

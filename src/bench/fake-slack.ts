@@ -7,6 +7,8 @@ export interface RecordedCall {
   readonly args: Record<string, unknown>;
   /** performance.now() when the call arrived. */
   readonly at: number;
+  /** What it answered (absent for a call made to fail). */
+  response?: unknown;
 }
 
 /**
@@ -30,7 +32,8 @@ export class FakeSlack {
       const url = new URL(req.url ?? "/", "http://localhost");
       const method = url.pathname.replace(/^\/api\//, "").replace(/^\//, "");
       const args = parseArgs(raw, req.headers["content-type"] ?? "");
-      this.calls.push({ method, args, at: performance.now() });
+      const call: RecordedCall = { method, args, at: performance.now() };
+      this.calls.push(call);
       const failure = this.failures.get(method)?.shift();
       if (failure && "hang" in failure) return; // Never answers: the client must time out.
       if (failure && "drop" in failure) {
@@ -42,8 +45,9 @@ export class FakeSlack {
         res.end(JSON.stringify(failure.body));
         return;
       }
+      call.response = this.reply(method, args);
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify(this.reply(method, args)));
+      res.end(JSON.stringify(call.response));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
     this.baseUrl = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;

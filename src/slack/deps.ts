@@ -27,6 +27,7 @@ export interface AnswerPort {
 export interface SlackClient {
   chat: {
     postMessage(args: Record<string, unknown>): Promise<unknown>;
+    update(args: Record<string, unknown>): Promise<unknown>;
   };
   reactions: {
     add(args: { channel: string; timestamp: string; name: string }): Promise<unknown>;
@@ -59,6 +60,11 @@ export interface BotDeps {
   /** channel+thread_ts of threads the bot has answered in. */
   readonly threads: RecentKeys;
   readonly answersById: RecentValues<Answer>;
+  /**
+   * Per question answered (channel + the question's ts): the reply's ts, and the conversation
+   * before and after it, so an edited question gets its reply updated in place (see handleEdit).
+   */
+  readonly replies: RecentValues<AnsweredQuestion>;
   /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with, and what was quoted about it. */
   readonly conversations: RecentValues<ConversationState>;
   /** Which example prompts the documents answer plainly, worked out once per index build (its builtAt). */
@@ -69,6 +75,14 @@ export interface BotDeps {
    */
   readonly engineWaitMs: number;
   readonly newId: () => string;
+}
+
+/** A reply the bot posted to a question, as BotDeps.replies keeps it. */
+export interface AnsweredQuestion {
+  readonly replyTs: string;
+  readonly conversationKey: string;
+  readonly before: ConversationState | undefined;
+  readonly after: ConversationState | undefined;
 }
 
 /** See BotDeps.engineWaitMs. */
@@ -97,6 +111,9 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
     threads: new RecentKeys(7 * 24 * 60 * 60_000, 100_000),
     // Enough for feedback on recent answers; older clicks are still logged with their question (from the button).
     answersById: new RecentValues(24 * 60 * 60_000, 2_000),
+    // A question is edited soon after it is asked, if ever; each entry keeps a conversation state
+    // alive (up to a few KB), so the window is short and the count bounded.
+    replies: new RecentValues(60 * 60_000, 5_000),
     // A day: a DM is one long conversation, and a question asked a day later is a new start. A
     // channel thread older than that gets its topic back from its messages (forgottenConversation).
     conversations: new RecentValues(TOPIC_LIFETIME_MS, 20_000),

@@ -74,13 +74,13 @@ async function replyInConversation(
   deps: BotDeps,
   context: string,
   forgotten: () => Promise<ConversationState | undefined>,
-): Promise<{ message: RenderedMessage; next?: ConversationState }> {
+): Promise<{ message: RenderedMessage; before?: ConversationState; next?: ConversationState }> {
   const state = deps.conversations.get(key) ?? (await forgotten());
   const { message, answer } = await composeReply(question, deps, context, false, state);
   const next = answer ? nextConversation(state, question, answer) : undefined;
-  if (next === undefined) return { message };
+  if (next === undefined) return { message, ...(state ? { before: state } : {}) };
   deps.conversations.set(key, next);
-  return { message, next };
+  return { message, ...(state ? { before: state } : {}), next };
 }
 
 /** How a caller that can talk to the asker privately (a message shortcut's response URL) wants to. */
@@ -97,9 +97,9 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   // written) reach the socket first, so Slack sees it well inside its 3 s budget.
   await setImmediate();
   const context = `event ${q.eventId ?? "?"}, channel ${q.channel}, ts ${q.ts}`;
-  const post = async (message: RenderedMessage, conversation?: ConversationState) => {
+  const post = async (message: RenderedMessage, conversation?: ConversationState, before?: ConversationState) => {
     try {
-      await client.chat.postMessage({
+      const posted = await client.chat.postMessage({
         channel: q.channel,
         ...(q.threadTs ? { thread_ts: q.threadTs } : {}),
         text: message.text,
@@ -109,6 +109,8 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
         ...(conversation ? { metadata: conversationMetadata(conversation) } : {}),
       });
       if (q.threadTs) deps.threads.add(`${q.channel}:${q.threadTs}`);
+      const replyTs = (posted as { ts?: unknown } | undefined)?.ts;
+      if (typeof replyTs === "string") deps.replies.set(`${q.channel}:${q.ts}`, { replyTs, conversationKey: `${q.channel}:${q.threadTs ?? ""}`, before, after: conversation });
     } catch (error) {
       deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`);
       await notices?.undelivered(error).catch(() => undefined);
@@ -133,8 +135,8 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const { message, next } = await replyInConversation(conversationKey, question, deps, context, () => forgottenConversation(client, q, isReply, question, botUserId, deps));
-  await post(message, next);
+  const { message, before, next } = await replyInConversation(conversationKey, question, deps, context, () => forgottenConversation(client, q, isReply, question, botUserId, deps));
+  await post(message, next, before);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
 
@@ -176,13 +178,18 @@ export async function handleAppMention({ event, client, context, body }: EventAr
 interface MessageEvent extends MentionEvent {
   readonly subtype?: string;
   readonly channel_type?: string;
+  /** For an edit (subtype message_changed): the message as it is now, and as it was. */
+  readonly message?: { readonly ts: string; readonly user?: string; readonly text?: string; readonly bot_id?: string };
+  readonly previous_message?: { readonly text?: string };
 }
 
 /**
- * Direct messages, and replies in threads the bot has answered in. Everything else (other
- * channels' chatter, edits, joins, bots, the bot itself) is ignored.
+ * Direct messages, and replies in threads the bot has answered in; an edit of a question it
+ * answered updates the answer. Everything else (other channels' chatter, other edits, joins,
+ * bots, the bot itself) is ignored.
  */
 export async function handleMessage({ event, client, context, body }: EventArgs<MessageEvent>, deps: BotDeps): Promise<void> {
+  if (event.subtype === "message_changed") return handleEdit({ event, client, context, body }, deps);
   if (event.subtype !== undefined || event.bot_id || !event.user || event.user === context.botUserId) return;
   const isDm = event.channel_type === "im";
   const inThread = event.thread_ts !== undefined && event.thread_ts !== event.ts;
@@ -210,6 +217,38 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
     context.botUserId,
     deps,
   );
+}
+
+/**
+ * A question the bot answered, edited (a typo fixed, a word added): its answer is worked out again
+ * from the new text and the reply updated in place, so the thread does not keep an answer to a
+ * question nobody asks any more. The question is read with the conversation as it stood before it
+ * was first asked; the conversation moves on with the new answer only if nothing was asked since.
+ * Edits that leave the text as it was (Slack sends one when a link unfurls) and edits of messages
+ * the bot did not answer, or answered too long ago to remember (see BotDeps.replies), are ignored.
+ */
+async function handleEdit({ event, client, context, body }: EventArgs<MessageEvent>, deps: BotDeps): Promise<void> {
+  const edited = event.message;
+  if (!edited?.user || edited.bot_id || edited.user === context.botUserId) return;
+  if ((edited.text ?? "") === (event.previous_message?.text ?? "")) return;
+  const key = `${event.channel}:${edited.ts}`;
+  const reply = deps.replies.get(key);
+  if (!reply) return;
+  if (body.event_id && !deps.seen.firstTime(`event:${body.event_id}`)) return;
+  if (deps.rateLimiter.check(edited.user) !== "allow") return;
+  await setImmediate();
+  const where = `edit event ${body.event_id ?? "?"}, channel ${event.channel}, ts ${edited.ts}`;
+  const question = slackToPlain(stripMention(edited.text ?? "", context.botUserId)).trim();
+  const { message, answer } = await composeReply(question, deps, where, false, reply.before);
+  const next = answer ? nextConversation(reply.before, question, answer) : undefined;
+  try {
+    await client.chat.update({ channel: event.channel, ts: reply.replyTs, text: message.text, blocks: message.blocks, ...(next ? { metadata: conversationMetadata(next) } : {}) });
+  } catch (error) {
+    deps.logger.error(`Updated answer could not be delivered (${where}): ${describe(error)}`);
+    return;
+  }
+  if (deps.conversations.get(reply.conversationKey) === reply.after && next) deps.conversations.set(reply.conversationKey, next);
+  deps.replies.set(key, { ...reply, after: next });
 }
 
 /**
