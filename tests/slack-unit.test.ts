@@ -671,6 +671,17 @@ describe("handlers", () => {
       expect(client.updated).toEqual([]);
     });
 
+    it("keeps the line saying who asked for an answer given through the message shortcut", async () => {
+      const { deps, client } = setup();
+      await handleMessageShortcut(
+        { shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "44.1", text: "Who leads?" } }, ack: async () => {}, respond: async () => undefined, client, context: { botUserId: "UBOT" } },
+        deps,
+      );
+      await handleMessage({ ...edit("44.1", "Who follows?", "Who leads?"), client }, deps);
+      expect((client.updated[0]!.blocks as Block[])[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: ANSWER_REQUESTED_BY("U2") }] });
+      expect(client.updated[0]!.text).toContain("About Who follows?");
+    });
+
     it("logs an update Slack refuses and keeps the conversation as it was", async () => {
       const { deps, client, logger } = setup();
       await handleAppMention({ ...mention("<@UBOT> Who leads?", "43.1"), client }, deps);

@@ -83,6 +83,8 @@ export interface AnsweredQuestion {
   readonly conversationKey: string;
   readonly before: ConversationState | undefined;
   readonly after: ConversationState | undefined;
+  /** The line above the reply saying who asked for it (the message shortcut), kept when it is updated. */
+  readonly requestedBy?: string;
 }
 
 /** See BotDeps.engineWaitMs. */

@@ -83,6 +83,11 @@ async function replyInConversation(
   return { message, ...(state ? { before: state } : {}), next };
 }
 
+/** A reply's blocks under a line saying who asked for it, when someone other than the author did (the message shortcut). */
+function withRequester(blocks: Block[], requestedBy: string | undefined): Block[] {
+  return requestedBy ? [{ type: "context", elements: [{ type: "mrkdwn", text: requestedBy }] }, ...blocks] : blocks;
+}
+
 /** How a caller that can talk to the asker privately (a message shortcut's response URL) wants to. */
 interface PrivateNotices {
   /** Told instead of posting the "slow down" notice in the conversation. */
@@ -103,14 +108,16 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
         channel: q.channel,
         ...(q.threadTs ? { thread_ts: q.threadTs } : {}),
         text: message.text,
-        blocks: q.requestedBy ? [{ type: "context", elements: [{ type: "mrkdwn", text: q.requestedBy }] }, ...message.blocks] : message.blocks,
+        blocks: withRequester(message.blocks, q.requestedBy),
         unfurl_links: false,
         unfurl_media: false,
         ...(conversation ? { metadata: conversationMetadata(conversation) } : {}),
       });
       if (q.threadTs) deps.threads.add(`${q.channel}:${q.threadTs}`);
       const replyTs = (posted as { ts?: unknown } | undefined)?.ts;
-      if (typeof replyTs === "string") deps.replies.set(`${q.channel}:${q.ts}`, { replyTs, conversationKey: `${q.channel}:${q.threadTs ?? ""}`, before, after: conversation });
+      if (typeof replyTs === "string") {
+        deps.replies.set(`${q.channel}:${q.ts}`, { replyTs, conversationKey: `${q.channel}:${q.threadTs ?? ""}`, before, after: conversation, ...(q.requestedBy ? { requestedBy: q.requestedBy } : {}) });
+      }
     } catch (error) {
       deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`);
       await notices?.undelivered(error).catch(() => undefined);
@@ -242,7 +249,7 @@ async function handleEdit({ event, client, context, body }: EventArgs<MessageEve
   const { message, answer } = await composeReply(question, deps, where, false, reply.before);
   const next = answer ? nextConversation(reply.before, question, answer) : undefined;
   try {
-    await client.chat.update({ channel: event.channel, ts: reply.replyTs, text: message.text, blocks: message.blocks, ...(next ? { metadata: conversationMetadata(next) } : {}) });
+    await client.chat.update({ channel: event.channel, ts: reply.replyTs, text: message.text, blocks: withRequester(message.blocks, reply.requestedBy), ...(next ? { metadata: conversationMetadata(next) } : {}) });
   } catch (error) {
     deps.logger.error(`Updated answer could not be delivered (${where}): ${describe(error)}`);
     return;
