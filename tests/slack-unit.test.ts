@@ -662,6 +662,8 @@ describe("handlers", () => {
       ["a message it did not answer", edit("42.1", "New text?", "Old text?"), 0],
       ["an edit that leaves the text as it was (an unfurl)", edit("42.2", "<@UBOT> Who leads?", "<@UBOT> Who leads?"), 1],
       ["an edit by an app", edit("42.3", "Who leads now?", "<@UBOT> Who leads?", { bot_id: "B1" }), 1],
+      ["an edit that leaves no question (thanks)", edit("42.4", "<@UBOT> thanks!", "<@UBOT> Who leads?"), 1],
+      ["an edit that leaves only the mention", edit("42.5", "<@UBOT>", "<@UBOT> Who leads?"), 1],
     ])("ignores %s", async (_name, editEvent, asked) => {
       const questions: string[] = [];
       const { deps, client } = setup({ answer: async (q) => (questions.push(q), answered(q, ["x"])) });

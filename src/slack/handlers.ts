@@ -231,8 +231,9 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
  * from the new text and the reply updated in place, so the thread does not keep an answer to a
  * question nobody asks any more. The question is read with the conversation as it stood before it
  * was first asked; the conversation moves on with the new answer only if nothing was asked since.
- * Edits that leave the text as it was (Slack sends one when a link unfurls) and edits of messages
- * the bot did not answer, or answered too long ago to remember (see BotDeps.replies), are ignored.
+ * Edits that leave the text as it was (Slack sends one when a link unfurls), that leave no question
+ * (emptied, or "thanks"), and edits of messages the bot did not answer, or answered too long ago to
+ * remember (see BotDeps.replies), are ignored.
  */
 async function handleEdit({ event, client, context, body }: EventArgs<MessageEvent>, deps: BotDeps): Promise<void> {
   const edited = event.message;
@@ -246,6 +247,8 @@ async function handleEdit({ event, client, context, body }: EventArgs<MessageEve
   await setImmediate();
   const where = `edit event ${body.event_id ?? "?"}, channel ${event.channel}, ts ${edited.ts}`;
   const question = slackToPlain(stripMention(edited.text ?? "", context.botUserId)).trim();
+  // Edited down to nothing, or to "thanks": no longer a question, and the answer given stays.
+  if (question === "" || smallTalk(question) !== undefined) return;
   const { message, answer } = await composeReply(question, deps, where, false, reply.before);
   const next = answer ? nextConversation(reply.before, question, answer) : undefined;
   try {
