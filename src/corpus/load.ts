@@ -43,7 +43,7 @@ const OTHER_FILES_NAMED = 5;
  * not read but reported, so a document dropped in the folder does not go missing without a word.
  * Hidden files and folders (.DS_Store, .git/, .obsidian/) are neither. Symbolic links are followed
  * (`ln -s ~/handbook.md corpus/` is a common way to add a document), each folder once, so a link
- * back up the tree cannot loop; a link whose target is gone is reported with the other files.
+ * back up the tree cannot loop; a link whose target is gone is listed apart (`broken`), to be named.
  */
 async function listCorpusFiles(dir: string): Promise<{ texts: string[]; others: string[]; broken: string[] }> {
   const texts: string[] = [];

@@ -125,10 +125,16 @@ export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logge
   };
 }
 
+/** The error code a Slack Web API call failed with ("not_in_channel"), if it was one. */
+export function slackErrorCode(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } } | undefined)?.data?.error;
+}
+
+/** One line for the log: a CiteBot error's code and message, or the message with Slack's error code. */
 export function describe(error: unknown): string {
   if (isCiteBotError(error)) return `${error.code}: ${error.message}`;
-  const data = (error as { data?: { error?: string } }).data;
-  return data?.error ? `${(error as Error).message} (${data.error})` : error instanceof Error ? error.message : String(error);
+  const code = slackErrorCode(error);
+  return code ? `${(error as Error).message} (${code})` : error instanceof Error ? error.message : String(error);
 }
 
 /**

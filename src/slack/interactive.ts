@@ -7,7 +7,7 @@ import { setImmediate } from "node:timers/promises";
 import { slackToPlain, stripMention } from "./escape.js";
 import { ANSWER_REQUESTED_BY, ERROR_REPLY, FEEDBACK_FAILED, FEEDBACK_THANKS, RATE_LIMITED_REPLY, SHARE_EXPIRED, SHARED_BY, SHORTCUT_ALREADY_ANSWERED, SHORTCUT_BOT_MESSAGE, SHORTCUT_CANNOT_POST, SHORTCUT_NO_TEXT } from "./messages.js";
 import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./render.js";
-import { type SlackClient, type Respond, type BotDeps, describe } from "./deps.js";
+import { describe, slackErrorCode, type BotDeps, type Respond, type SlackClient } from "./deps.js";
 import { composeReply, answerQuestion } from "./handlers.js";
 
 export interface CommandArgs {
@@ -71,7 +71,7 @@ export async function handleMessageShortcut({ shortcut, ack, respond, client, co
     {
       rateLimited: () => tell(RATE_LIMITED_REPLY),
       undelivered: async (error) => {
-        const code = (error as { data?: { error?: string } }).data?.error;
+        const code = slackErrorCode(error);
         await tell(code !== undefined && CANNOT_POST.has(code) ? SHORTCUT_CANNOT_POST : ERROR_REPLY);
       },
     },
