@@ -156,7 +156,6 @@ export async function answeredExamples(deps: BotDeps, builtAt: string): Promise<
   return cache.answered;
 }
 
-
 /**
  * A question for the usage hint that the documents answer plainly, if there is one and the engine
  * gives it within deps.engineWaitMs: the hint itself needs no engine.

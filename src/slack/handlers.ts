@@ -62,7 +62,6 @@ export async function composeReply(
   }
 }
 
-
 /**
  * The reply to `question` in conversation `key` (channel + thread, or a DM), read with what the
  * conversation remembers (or, when the bot has forgotten it, what `forgotten` reads back), and the
@@ -318,7 +317,6 @@ async function botIsInThread(
     return { answered: false };
   }
 }
-
 
 export interface AssistantMessageArgs {
   readonly message: { readonly channel: string; readonly ts: string; readonly thread_ts?: string; readonly text?: string; readonly user?: string; readonly bot_id?: string };

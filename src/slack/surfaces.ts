@@ -5,7 +5,7 @@
 import { PROMPTS_TITLE, USAGE_HINT } from "./messages.js";
 import { suggestedPrompts, type Prompt } from "./prompts.js";
 import { renderHome, type Block, type SourcesOverview } from "./render.js";
-import { type SlackClient, type BotDeps, within, describe, answeredExamples } from "./deps.js";
+import { answeredExamples, describe, within, type BotDeps, type SlackClient } from "./deps.js";
 
 export interface AssistantStartArgs {
   readonly say: (message: string) => Promise<unknown>;
@@ -24,7 +24,6 @@ export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }:
   }
 }
 
-
 /**
  * Suggested prompts and the example for the usage hint. If the documents cannot be read, the
  * prompts that always work are suggested, with no example, and the reason is logged.
@@ -39,7 +38,6 @@ async function promptsForDocuments(deps: BotDeps): Promise<{ suggested: Prompt[]
     return { suggested: suggestedPrompts([], []), example: undefined };
   }
 }
-
 
 export interface AppHomeArgs {
   readonly event: { readonly user: string; readonly tab?: string };
