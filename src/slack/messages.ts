@@ -4,13 +4,14 @@
  * A question shown as `@CiteBot <question>`: one the documents answer plainly (see EXAMPLE_PROMPTS),
  * so the hint never shows a question about an article the team does not have.
  */
-const mentionWith = (example: string) => `\`@CiteBot ${example.charAt(0).toLowerCase()}${example.slice(1)}\``;
+const asTyped = (example: string) => `${example.charAt(0).toLowerCase()}${example.slice(1)}`;
+const mentionWith = (example: string) => `\`@CiteBot ${asTyped(example)}\``;
 /** How to ask; `example` is a question the documents answer plainly, if there is one. */
 export const USAGE_HINT = (example?: string) =>
   `Ask me a question about the documents${example ? `, e.g. ${mentionWith(example)}` : ": mention me with it (`@CiteBot` and your question)."} I answer with the sentences I found and cite each one. \`@CiteBot summarize\` gives a short summary. Reply in the thread to follow up; "tell me more" reads on.`;
 /** The usage hint for `/ask` with no question (or "help"): the command, not a mention, is how to ask there. */
 export const ASK_COMMAND_HINT = (example?: string) =>
-  `Type \`/ask\` and your question${example ? `, e.g. \`/ask ${example.charAt(0).toLowerCase()}${example.slice(1)}\`` : ""}. Only you see the answer, and you can share it in the channel. \`/ask summarize\` gives a short summary.`;
+  `Type \`/ask\` and your question${example ? `, e.g. \`/ask ${asTyped(example)}\`` : ""}. Only you see the answer, and you can share it in the channel. \`/ask summarize\` gives a short summary.`;
 /** To "hi" and "hello": the usage hint, greeted. */
 export const GREETING_REPLY = (example?: string, hint: (example?: string) => string = USAGE_HINT) => `Hi! ${hint(example)}`;
 /** To "thanks" where a reaction cannot be left (/ask, assistant threads). */
