@@ -895,6 +895,25 @@ describe("handlers", () => {
     expect(logger.lines).toEqual([]);
   });
 
+  it("checks the examples once when a Home tab and a new assistant thread open together, and again after a failed check", async () => {
+    const asked: string[] = [];
+    let failing = true;
+    const { deps, client } = setup({
+      answer: async (q) => {
+        asked.push(q);
+        if (failing) throw new Error("model busy");
+        return answered(q, ["x"]);
+      },
+    });
+    const greet = () => handleAssistantThreadStarted({ say: async () => undefined, setSuggestedPrompts: async () => undefined }, deps);
+    await Promise.all([handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps), greet()]);
+    expect(asked).toHaveLength(EXAMPLE_PROMPTS.length);
+    failing = false;
+    await Promise.all([handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps), greet()]);
+    expect(asked).toHaveLength(2 * EXAMPLE_PROMPTS.length);
+    expect(JSON.stringify(client.published.at(-1)!.view.blocks)).toContain("`@CiteBot who leads the Chinese delegation?`");
+  });
+
   it("suggests the prompts that always work when the documents cannot be read, and logs why", async () => {
     const { deps, logger } = setup({ sources: async () => Promise.reject(new Error("index/ is damaged")) });
     const shown: Array<{ prompts: unknown[] }> = [];

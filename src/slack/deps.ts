@@ -68,7 +68,7 @@ export interface BotDeps {
   /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with, and what was quoted about it. */
   readonly conversations: RecentValues<ConversationState>;
   /** Which example prompts the documents answer plainly, worked out once per index build (its builtAt). */
-  readonly examplePrompts: { builtAt?: string; answered?: readonly Prompt[] };
+  readonly examplePrompts: { builtAt?: string; answered?: Promise<readonly Prompt[]> };
   /**
    * How long a reply that only decorates itself with the documents (the usage hint's example, the
    * Home tab's list) waits for the engine, which may still be loading, before it goes out without them.
@@ -141,17 +141,22 @@ export function describe(error: unknown): string {
  * The example questions the documents answer plainly (not refused, no weak-match warning), put to
  * the engine once per index build; throws when the documents cannot be read.
  */
-export async function answeredExamples(deps: BotDeps, builtAt: string): Promise<readonly Prompt[]> {
+export function answeredExamples(deps: BotDeps, builtAt: string): Promise<readonly Prompt[]> {
   const cache = deps.examplePrompts;
+  // The check in flight is shared: a Home tab and a greeting opened together ask the engine once.
   if (cache.builtAt !== builtAt || !cache.answered) {
-    const plain = await Promise.all(
+    const answered = Promise.all(
       EXAMPLE_PROMPTS.map(async (p) => {
         const answer = await deps.answers.answer(p.message);
         return answer.answered && !answer.lowConfidence;
       }),
-    );
-    cache.answered = EXAMPLE_PROMPTS.filter((_, i) => plain[i]);
+    ).then((plain) => EXAMPLE_PROMPTS.filter((_, i) => plain[i]));
     cache.builtAt = builtAt;
+    cache.answered = answered;
+    // A failed check is tried again next time rather than remembered.
+    answered.catch(() => {
+      if (cache.answered === answered) cache.answered = undefined;
+    });
   }
   return cache.answered;
 }
