@@ -82,6 +82,12 @@ describe("splitSentences hard cases", () => {
     ["a rule later in the file does not open front matter", "Intro.\n\n---\n\ntitle: x\n\n---", ["Intro.", "title: x"]],
     ["HTML comments are not cited", "Before.\n\n<!-- note -->\n\n<!--\nhidden\n-->\nAfter. Text <!-- inline --> stays.", ["Before.", "After.", "Text <!-- inline --> stays."]],
     ["a comment inside code is code", "```\n<!-- kept -->\n```", ["<!-- kept -->"]],
+    // CommonMark: after backticks, an info string holding a backtick means the line is inline code.
+    ["a line of inline code in triple backticks is text, not a fence", "Deploy with:\n\n```make deploy```\n\nIt takes ten minutes. Ask first.", ["Deploy with:", "```make deploy```", "It takes ten minutes.", "Ask first."]],
+    ["a fence with a language closes on a bare fence only", "```sh\nmake a\n```js\nmake b\n```\nAfter.", ["make a\n```js\nmake b", "After."]],
+    ["a longer fence holds a shorter one", "````md\n```\ninner\n```\n````\nAfter.", ["```\ninner\n```", "After."]],
+    ["backticks do not close a tilde fence", "~~~\ncode\n```\nmore\n~~~\nAfter.", ["code\n```\nmore", "After."]],
+    ["a tilde fence's info string may hold backticks", "~~~ info `x`\ncode\n~~~\nAfter.", ["code", "After."]],
   ])("markdown: %s", (_name, input, expected) => {
     expect(texts(input, "notes.md")).toEqual(expected);
   });
@@ -189,5 +195,60 @@ describe("splitSentences hard cases", () => {
     expect(parts.length).toBeGreaterThan(1);
     expect(parts.every((p) => p.text.length <= MAX_SENTENCE_CHARS)).toBe(true);
     expect(parts.map((p) => p.text).join(" ")).toBe(input);
+  });
+});
+
+describe("splitSentences on random text", () => {
+  // Seeded, so a failure names a text that reproduces it. The pieces are the hard cases above,
+  // Markdown structure and odd whitespace, strung together at random.
+  const PIECES = [
+    "The", "U.S.", "Mr.", "Dr.", "Inc.", "e.g.", "8.1%", "33.57%", "J. R. R.", "\"Quote.\"", "(aside.)", "word", "Instead,",
+    "...", "!", "?", ".", "—", "*bold*", "**Bold line**", "`code`", "_em_", "é", "日本語。", "😀", "\t", "  ", "\n", "\n\n",
+    "\r\n", "# Heading", "Title\n===", "- item", "1. item", "| a | b |", "|---|---|", "> quote", "***", "<!-- c -->",
+    "<!channel>", "&amp;", "\u00a0", "\u2028", "a.b.c", "No. 5", "etc.", "Jan. 3",
+  ];
+  const FENCES = ["```", "~~~", "```sh", "````"];
+
+  function randomTexts(count: number, pieces: readonly string[], seed: number): string[] {
+    let state = seed;
+    const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    return Array.from({ length: count }, () =>
+      Array.from({ length: 1 + Math.floor(next() * 40) }, () => pieces[Math.floor(next() * pieces.length)]! + (next() < 0.7 ? " " : "")).join(""),
+    );
+  }
+
+  const lineAt = (text: string, offset: number) => text.slice(0, offset).split("\n").length;
+
+  it.each(["notes.md", "notes.txt"])("gives ordered, non-empty passages whose offsets and lines point at their text (%s)", (file) => {
+    for (const text of randomTexts(1500, [...PIECES, ...FENCES], 7)) {
+      let previousEnd = 0;
+      for (const s of splitSentences(text, file)) {
+        const where = `${JSON.stringify(text)}: ${JSON.stringify(s)}`;
+        expect(s.charStart, where).toBeGreaterThanOrEqual(previousEnd);
+        expect(s.charEnd, where).toBeGreaterThan(s.charStart);
+        expect(s.text, where).toMatch(/[\p{L}\p{N}]/u);
+        if (s.kind !== "code") expect(s.text, where).toBe(s.text.trim());
+        expect(s.lineStart, where).toBe(lineAt(text, s.charStart));
+        expect(s.lineEnd, where).toBe(lineAt(text, s.charEnd - 1));
+        if (s.kind !== "code") expect(text.slice(s.charStart, s.charEnd).replace(/\s+/g, " "), where).toContain(s.text.split(" ")[0]);
+        previousEnd = s.charEnd;
+      }
+    }
+  });
+
+  it.each(["notes.md", "notes.txt"])("leaves no letter or digit outside every passage, but for list numbers (%s)", (file) => {
+    // Fences are left out: a fence's info string ("```sh") is not text, and is not cited.
+    for (const text of randomTexts(1500, PIECES, 11)) {
+      const covered = new Uint8Array(text.length);
+      for (const s of splitSentences(text, file)) covered.fill(1, s.charStart, s.charEnd);
+      for (const m of text.matchAll(/(?:^|\n)[ \t]*(\d{1,9})[.)](?=[ \t\r\n]|$)/g)) {
+        const at = m.index + m[0].length - m[1]!.length - 1;
+        covered.fill(1, at, at + m[1]!.length);
+      }
+      // An HTML comment in Markdown is not shown to readers, so it is not cited either.
+      if (file.endsWith(".md")) for (const m of text.matchAll(/<!--.*?-->/g)) covered.fill(1, m.index, m.index + m[0].length);
+      const lost = Array.from({ length: text.length }, (_, i) => i).find((i) => /[\p{L}\p{N}]/u.test(text[i]!) && !covered[i]) ?? -1;
+      expect(lost, `${JSON.stringify(text)} loses ${JSON.stringify(text.slice(lost - 10, lost + 10))}`).toBe(-1);
+    }
   });
 });

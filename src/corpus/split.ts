@@ -18,7 +18,7 @@
  */
 
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
-export const SPLITTER_VERSION = 13;
+export const SPLITTER_VERSION = 14;
 
 /** Longer runs without a boundary are cut at whitespace so every passage stays embeddable and quotable. */
 export const MAX_SENTENCE_CHARS = 1_000;
@@ -176,13 +176,23 @@ function makeSentence(text: string, source: string, lineStarts: readonly number[
   return kind === "prose" ? sentence : { ...sentence, kind };
 }
 
+/** What `\s` matches, so trimming agrees with the whitespace collapsing above (a leading U+2028 left a leading space). */
 function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11 || code === 0xa0;
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
+  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
 }
 
 const HEADING = /^ {0,3}#{1,6}(?:[ \t]+|$)/;
 const LIST_ITEM = /^[ \t]*(?:[-*+•]|\d{1,3}[.)])[ \t]+/;
-const FENCE = /^ {0,3}(```|~~~)/;
+/**
+ * A fence opens with three or more backticks or tildes (CommonMark). After backticks the rest of the
+ * line (the info string) may hold no backtick: "```make deploy```" on a line of its own is inline code,
+ * not a fence, and read as one it would swallow the rest of the file as code.
+ */
+const FENCE = /^ {0,3}(`{3,}(?=[^`]*$)|~{3,})/;
+/** Closes a fence: the same character, at least as many, and nothing after but spaces. */
+const CLOSING_FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*$/;
 const TABLE_ROW = /^[ \t]*\|/;
 const TABLE_SEPARATOR = /^[\s|:-]+$/;
 const SETEXT_UNDERLINE = /^ {0,3}(?:=+|-+)[ \t]*$/;
@@ -217,7 +227,8 @@ function findBlocks(text: string, source: string): Block[] {
       inComment = !line.includes("-->");
     } else if (fence) {
       fence.block.end = contentEnd;
-      if (line.trimStart().startsWith(fence.marker)) {
+      const closing = CLOSING_FENCE.exec(line)?.[1];
+      if (closing && closing[0] === fence.marker[0] && closing.length >= fence.marker.length) {
         blocks.push({ start: fence.block.start, end: lineStart, kind: "code" });
         fence = undefined;
       }
