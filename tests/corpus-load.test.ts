@@ -14,6 +14,8 @@ describe("loadCorpus", () => {
     ["a binary file", { "ok.txt": "Fine.", "image.txt": new Uint8Array([0x89, 0x50, 0x00, 0x01]) }, ErrorCode.CorpusBinary, /image\.txt looks like a binary file/],
     ["a non-UTF-8 file", { "latin1.md": new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]) }, ErrorCode.CorpusNotUtf8, /latin1\.md is not valid UTF-8/],
     ["only whitespace", { "blank.txt": "  \n\n " }, ErrorCode.CorpusEmpty, /contain no text/],
+    ["a UTF-16 file with a broken surrogate", { "notes.txt": new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x00, 0xd8, 0x41, 0x00]) }, ErrorCode.CorpusNotUtf8, /notes\.txt opens as UTF-16 but is not valid UTF-16/],
+    ["a UTF-16 file holding NUL characters", { "dump.txt": new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x00, 0x00]) }, ErrorCode.CorpusBinary, /dump\.txt looks like a binary file/],
   ])("refuses %s with a clear error naming the problem", async (_name, files, code, message) => {
     const root = await tempDir();
     const dir = path.join(root, "corpus");
@@ -21,6 +23,18 @@ describe("loadCorpus", () => {
     const error = await loadCorpus(dir, new FakeLogger(), root).catch((e: unknown) => e);
     expect(error).toMatchObject({ code });
     expect((error as Error).message).toMatch(message);
+  });
+
+  // Windows Notepad's "Unicode" and Windows PowerShell's `>` save UTF-16 with a byte-order mark.
+  it.each([
+    ["UTF-16LE", (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")])],
+    ["UTF-16BE", (text: string) => Buffer.from([0xfe, 0xff, ...Buffer.from(text, "utf16le").swap16()])],
+    ["UTF-8 with a byte-order mark", (text: string) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, "utf8")])],
+  ])("reads %s text, without the mark", async (_name, encode) => {
+    const root = await tempDir();
+    await writeFiles(path.join(root, "corpus"), { "notes.txt": new Uint8Array(encode("Café budget: 5 million.\r\nNext line.")) });
+    const corpus = await loadCorpus(path.join(root, "corpus"), new FakeLogger(), root);
+    expect(corpus.sentences.map((s) => [s.text, s.lineStart, s.lineEnd])).toEqual([["Café budget: 5 million.", 1, 1], ["Next line.", 2, 2]]);
   });
 
   it("loads .txt and .md recursively in a stable order, with paths relative to the working directory", async () => {

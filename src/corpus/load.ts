@@ -92,11 +92,24 @@ function listOthers(others: readonly string[], cwd: string): string {
   return more > 0 ? `${named.join(", ")} and ${more} more` : named.join(", ");
 }
 
-/** Decodes a corpus file or explains, naming the file, why it is not usable text. */
+/**
+ * Decodes a corpus file or explains, naming the file, why it is not usable text. UTF-8, or UTF-16
+ * when the file opens with its byte-order mark: Windows Notepad's "Unicode" and Windows
+ * PowerShell's `>` write that, and it is text, however full of NUL bytes.
+ */
 export function decodeCorpusFile(bytes: Uint8Array, source: string): string {
-  if (bytes.includes(0)) {
-    throw new CiteBotError(ErrorCode.CorpusBinary, `${source} looks like a binary file (it contains NUL bytes); remove it from the corpus or convert it to .txt/.md text.`);
+  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
+  if (utf16) {
+    let text: string;
+    try {
+      text = new TextDecoder(utf16, { fatal: true }).decode(bytes);
+    } catch (error) {
+      throw new CiteBotError(ErrorCode.CorpusNotUtf8, `${source} opens as UTF-16 but is not valid UTF-16; re-save it as UTF-8 text.`, { cause: error });
+    }
+    if (text.includes("\0")) throw binaryFile(source);
+    return text; // TextDecoder has already dropped the BOM.
   }
+  if (bytes.includes(0)) throw binaryFile(source);
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
@@ -104,6 +117,10 @@ export function decodeCorpusFile(bytes: Uint8Array, source: string): string {
     throw new CiteBotError(ErrorCode.CorpusNotUtf8, `${source} is not valid UTF-8; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).`, { cause: error });
   }
   return text; // TextDecoder has already dropped a leading BOM.
+}
+
+function binaryFile(source: string): CiteBotError {
+  return new CiteBotError(ErrorCode.CorpusBinary, `${source} looks like a binary file (it contains NUL bytes); remove it from the corpus or convert it to .txt/.md text.`);
 }
 
 export async function loadCorpus(dir: string, logger: Logger, cwd: string = process.cwd()): Promise<Corpus> {
