@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAnswerService } from "../src/answer/service.js";
 import { startSlackBot, type AnswerEngine, type SlackBot } from "../src/slack/app.js";
+import { bodyShapeProblem } from "../src/slack/verify.js";
 import { FEEDBACK_THANKS, SOURCES_PROMPT, SUMMARY_PROMPT } from "../src/slack/messages.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
@@ -280,6 +281,21 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.calls).toEqual([]);
+  });
+
+  // Bolt reads a property of whatever body it parses: `null` threw outside any handler (an unhandled
+  // rejection, which stops Node) and the others were never answered.
+  it.each([
+    ["JSON null", "null", "application/json"],
+    ["a JSON array", "[]", "application/json"],
+    ["a JSON number", "1", "application/json"],
+    ["a null interaction payload", "payload=null", "application/x-www-form-urlencoded"],
+  ])("answers a signed request whose body is %s with 400, and keeps serving", async (_name, body, contentType) => {
+    const res = await post(body, contentType);
+    expect(res.status).toBe(400);
+    expect(logger.messages()).toContain("Refused a signed request to /slack/events: " + bodyShapeProblem(body === "payload=null" ? null : JSON.parse(body)) + ".");
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: `850.${body.length}`, channel: "C1" }));
+    await eventually(() => replies().length === 1, "the next question's answer");
   });
 
   it.each([

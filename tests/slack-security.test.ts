@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readSlackConfig } from "../src/config.js";
-import { timestampProblem } from "../src/slack/verify.js";
+import { bodyShapeProblem, timestampProblem } from "../src/slack/verify.js";
 import { startSlackBot, type SlackBot } from "../src/slack/app.js";
 import { FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -141,6 +141,23 @@ describe("timestampProblem", () => {
     ["1000000", undefined],
   ])("%j at t=1000000", (header, expected) => {
     const problem = timestampProblem(header as string | string[] | undefined, 1_000_000);
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(expected);
+  });
+});
+
+describe("bodyShapeProblem", () => {
+  it.each([
+    [null, /null/],
+    [[], /array/],
+    [[{ type: "event_callback" }], /array/],
+    [1, /number/],
+    ["x", /string/],
+    [true, /boolean/],
+    [{}, undefined],
+    [{ type: "event_callback", event: { type: "app_mention" } }, undefined],
+  ])("%j", (body, expected) => {
+    const problem = bodyShapeProblem(body);
     if (expected === undefined) expect(problem).toBeUndefined();
     else expect(problem).toMatch(expected);
   });

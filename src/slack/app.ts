@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { App, Assistant, HTTPReceiver } from "@slack/bolt";
+import { App, Assistant, defaultBodyLimit, HTTPModuleFunctions, HTTPReceiver } from "@slack/bolt";
 import type { SlackConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { FeedbackLog } from "./feedback-log.js";
@@ -7,7 +7,7 @@ import { createBotDeps, type AnswerPort, type BotDeps, type SlackClient } from "
 import { handleAppMention, handleAssistantMessage, handleMessage } from "./handlers.js";
 import { handleAskCommand, handleFeedback, handleMessageShortcut, handleShare, type MessageShortcutArgs } from "./interactive.js";
 import { handleAppHomeOpened, handleAssistantThreadStarted } from "./surfaces.js";
-import { timestampProblem } from "./verify.js";
+import { bodyShapeProblem, timestampProblem } from "./verify.js";
 import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, SHORTCUT_ANSWER_IN_THREAD, type SourcesOverview } from "./render.js";
 
 /**
@@ -57,24 +57,55 @@ export interface StartOptions {
 const RETRY_CONFIG = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true };
 
 /**
- * Bolt's HTTP receiver (signature checks, /slack/events, custom routes) behind one extra check:
- * Slack requests whose timestamp is in the future or malformed get 401 before Bolt sees them.
+ * Bolt's HTTP receiver (signature checks, /slack/events, custom routes) behind two extra checks:
+ * Slack requests whose timestamp is in the future or malformed get 401 before Bolt sees them, and
+ * signed requests whose body is not a JSON object get 400 (see `bodyShapeProblem`).
  */
 function guardedReceiver(signingSecret: string, healthRoute: { path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void }, logger: Logger): HTTPReceiver {
   const receiver = new HTTPReceiver({ signingSecret, customRoutes: [healthRoute], logger });
   const bolt = receiver.requestListener;
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === "POST") {
-      const problem = timestampProblem(req.headers["x-slack-request-timestamp"], Math.floor(Date.now() / 1000));
-      if (problem) {
-        logger.warn(`Refused a request to ${req.url ?? "?"}: ${problem}.`);
-        res.writeHead(401).end();
-        return;
-      }
+    if (req.method !== "POST") return bolt(req, res);
+    const problem = timestampProblem(req.headers["x-slack-request-timestamp"], Math.floor(Date.now() / 1000));
+    if (problem) {
+      logger.warn(`Refused a request to ${req.url ?? "?"}: ${problem}.`);
+      res.writeHead(401).end();
+      return;
     }
-    bolt(req, res);
+    void screenBody(req, res, signingSecret, logger).then((usable) => {
+      if (usable) bolt(req, res);
+    });
   };
   return receiver;
+}
+
+/**
+ * Reads and checks the body the way Bolt will (it reuses the buffered body), and answers the
+ * requests Bolt would fail on without a response. True: hand the request to Bolt, which answers
+ * a bad signature (401) or unparsable body (400) itself.
+ */
+async function screenBody(req: IncomingMessage, res: ServerResponse, signingSecret: string, logger: Logger): Promise<boolean> {
+  let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.bufferIncomingMessage>>;
+  try {
+    buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, defaultBodyLimit);
+  } catch (error) {
+    const tooLarge = HTTPModuleFunctions.isRawBodyError(error) && (error.type === "entity.too.large" || error.statusCode === 413);
+    logger.warn(`Refused a request to ${req.url ?? "?"}: ${tooLarge ? `its body is over ${defaultBodyLimit} bytes` : "its body could not be read"}.`);
+    res.writeHead(tooLarge ? 413 : 400).end();
+    return false;
+  }
+  let body: unknown;
+  try {
+    await HTTPModuleFunctions.parseAndVerifyHTTPRequest({ signingSecret, bodyLimit: defaultBodyLimit }, buffered);
+    body = HTTPModuleFunctions.parseHTTPRequestBody(buffered);
+  } catch {
+    return true;
+  }
+  const problem = bodyShapeProblem(body);
+  if (!problem) return true;
+  logger.warn(`Refused a signed request to ${req.url ?? "?"}: ${problem}.`);
+  res.writeHead(400).end();
+  return false;
 }
 
 export async function startSlackBot(options: StartOptions): Promise<SlackBot> {

@@ -13,3 +13,16 @@ export function timestampProblem(header: string | string[] | undefined, nowSecon
   if (skew < -MAX_CLOCK_SKEW_SECONDS) return "x-slack-request-timestamp is older than 5 minutes";
   return undefined;
 }
+
+/**
+ * Why a signed request's parsed body cannot be an event, command or interaction: Bolt's HTTP
+ * receiver reads a property of any body it parses, so `null` (or `payload=null`) throws outside any
+ * handler, an unhandled rejection that stops Node, and a number, string or array is never answered.
+ * Slack sends none of these; a caller holding the signing secret could.
+ */
+export function bodyShapeProblem(body: unknown): string | undefined {
+  if (body === null) return "its body is null";
+  if (Array.isArray(body)) return "its body is an array";
+  if (typeof body !== "object") return `its body is a ${typeof body}`;
+  return undefined;
+}
