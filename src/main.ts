@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     (await service.catch(() => undefined))?.close();
     return;
   }
+  // A promise a library leaves without a handler stops Node by default, and with it every conversation
+  // held in memory (Bolt's HTTP receiver left one for a signed `null` body). Logged, and the bot serves on.
+  process.on("unhandledRejection", (reason) => logger.error(`Unexpected error outside any handler (still serving): ${describeError(reason)}`));
   // The receiver starts at once so /healthz answers 503 while the index loads.
   const bot = await startSlackBot({ config: slackConfig, engine: service, logger });
   service.then(

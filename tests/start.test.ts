@@ -1,10 +1,13 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { runTerminalChat, TERMINAL_BANNER, TERMINAL_HELP, TERMINAL_THANKS } from "../src/chat/terminal.js";
 import type { AnswerService } from "../src/answer/service.js";
 import { CiteBotError, ErrorCode } from "../src/errors.js";
+import { eventually, FakeSlack } from "../src/bench/fake-slack.js";
 
 function start(env: Record<string, string>, input = "") {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SLACK_")));
@@ -65,5 +68,44 @@ describe("terminal chat", () => {
     await done;
     expect(topics).toEqual([undefined, "Who heads China's delegation?", "Who heads China's delegation?"]);
     expect(printed).toContain('(Read as a follow-up to: "Who heads China\'s delegation?")\nA. [1]');
+  });
+});
+
+describe("npm start with Slack configured", () => {
+  it("logs a promise rejected outside any handler and keeps serving instead of exiting", async () => {
+    const fake = new FakeSlack();
+    await fake.start();
+    const indexDir = await mkdtemp(path.join(tmpdir(), "citebot-start-"));
+    // Rejects a promise nobody handles once the bot listens, as a library might.
+    const inject = `data:text/javascript,${encodeURIComponent(
+      "const write = process.stderr.write.bind(process.stderr); let done = false;" +
+        "process.stderr.write = (chunk, ...rest) => { if (!done && String(chunk).includes('Listening for Slack events')) { done = true; setTimeout(() => Promise.reject(new Error('injected failure')), 50); } return write(chunk, ...rest); };",
+    )}`;
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SLACK_")));
+    const child = spawn(process.execPath, ["--import", inject, "--import", "tsx", path.resolve("src/main.ts")], {
+      env: { ...clean, SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: "secret", SLACK_API_URL: fake.apiUrl, PORT: "0", INDEX_DIR: indexDir },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    let exited = false;
+    child.on("exit", () => (exited = true));
+    try {
+      await eventually(() => {
+        if (exited) throw new Error(`the bot exited:\n${stderr}`);
+        return stderr.includes("Unexpected error outside any handler (still serving): injected failure");
+      }, "the logged rejection", 2400);
+      const port = Number(/Listening for Slack events on port (\d+)/.exec(stderr)?.[1]);
+      const health = await eventually(async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+        return res.status === 200 && res;
+      }, "a healthy bot after the rejection", 2400);
+      expect(health.status).toBe(200);
+      expect(exited).toBe(false);
+    } finally {
+      child.kill("SIGTERM");
+      await fake.stop();
+      await rm(indexDir, { recursive: true, force: true });
+    }
   });
 });
