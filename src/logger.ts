@@ -1,6 +1,7 @@
 import { format } from "node:util";
 import type { Logger } from "@slack/logger";
 import { LogLevel } from "@slack/logger";
+import { forTerminal } from "./terminal-text.js";
 
 export type { Logger };
 export { LogLevel };
@@ -42,7 +43,8 @@ export class StderrLogger implements Logger {
   }
   private write(level: LogLevel, msg: unknown[]): void {
     if (order[level] < order[this.level]) return;
-    process.stderr.write(`[${level.toUpperCase()}] ${this.name}: ${format(...msg)}\n`);
+    // Messages can carry file names and Slack text: nothing in them may drive the operator's terminal.
+    process.stderr.write(`[${level.toUpperCase()}] ${this.name}: ${forTerminal(format(...msg))}\n`);
   }
 }
 

@@ -2,6 +2,8 @@ import { readFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService, type Answer } from "../src/answer/service.js";
+import { formatAnswerText } from "../src/answer/compose.js";
+import { forTerminal } from "../src/terminal-text.js";
 import { isCiteBotError, ErrorCode } from "../src/errors.js";
 import { renderAnswer, LIMITS } from "../src/slack/render.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -76,5 +78,34 @@ describe("hostile corpus text", () => {
     const rendered = shownText(renderAnswer(answer, { answerId: "id" })).join("\n");
     expect(rendered).not.toMatch(/<[!@#]|<https?:/);
     expect(rendered).toContain("&lt;@U999&gt;");
+  });
+
+  it("prints documents to a terminal without the escape sequences in them", async () => {
+    const root = await tempDir();
+    await mkdir(path.join(root, "corpus"));
+    // Clear the screen, retitle the window, set the clipboard (OSC 52), a C1 CSI, and a right-to-left override.
+    await writeFile(path.join(root, "corpus", "evil.txt"), "The budget is \u001b[2J\u001b]0;pwned\u0007five million\u001b]52;c;ZWNobw==\u0007 \u009b31m dollars\u202e.\n");
+    const service = await createAnswerService({
+      config: { corpusDir: path.join(root, "corpus"), indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+      logger: new FakeLogger(),
+      embeddings: new OverlapEmbeddings(),
+    });
+    const answer = await service.answer("What is the budget?");
+    expect(answer.citations[0]?.text).toContain("\u001b"); // the citation itself quotes the source as written (JSON escapes it)
+    const printed = formatAnswerText(answer);
+    expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(printed).toContain("The budget is [2J]0;pwnedfive million]52;c;ZWNobw== 31m dollars.");
+  });
+});
+
+describe("forTerminal", () => {
+  it.each([
+    ["plain text, tabs and line breaks", "a\tb\nc é 日本 😀", "a\tb\nc é 日本 😀"],
+    ["CSI, OSC and BEL", "\u001b[31mred\u001b[0m \u001b]0;title\u0007", "[31mred[0m ]0;title"],
+    ["carriage return, backspace and DEL", "safe\rEVIL\b\u007f", "safeEVIL"],
+    ["C1 controls", "\u009b2J\u0085x", "2Jx"],
+    ["bidirectional overrides and isolates", "abc\u202edcba\u2066x\u2069", "abcdcbax"],
+  ])("%s", (_name, input, expected) => {
+    expect(forTerminal(input)).toBe(expected);
   });
 });

@@ -103,4 +103,10 @@ describe("StderrLogger", () => {
     expect(logger.getLevel()).toBe(LogLevel.ERROR);
     expect(written).toEqual(["[INFO] ask: indexed 3 files { slow: true }\n"]);
   });
+
+  it("drops the control characters a terminal would obey from what it writes", () => {
+    const written = capture();
+    new StderrLogger().warn("Reply could not be delivered (DM from U1): \u001b]0;pwned\u0007bad\u001b[2J");
+    expect(written).toEqual(["[WARN] citebot: Reply could not be delivered (DM from U1): ]0;pwnedbad[2J\n"]);
+  });
 });
