@@ -93,6 +93,7 @@ describe("hostile corpus text", () => {
     const answer = await service.answer("What is the budget?");
     expect(answer.citations[0]?.text).toContain("\u001b"); // the citation itself quotes the source as written (JSON escapes it)
     const printed = formatAnswerText(answer);
+    // eslint-disable-next-line no-control-regex
     expect(printed).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
     expect(printed).toContain("The budget is [2J]0;pwnedfive million]52;c;ZWNobw== 31m dollars.");
   });
