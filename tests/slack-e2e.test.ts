@@ -298,6 +298,15 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     await eventually(() => replies().length === 1, "the next question's answer");
   });
 
+  it("answers a body over Bolt's 4 MB limit with 413 and closes that connection, and keeps serving", async () => {
+    const res = await post(JSON.stringify({ type: "event_callback", padding: "x".repeat(5 * 1024 * 1024) }));
+    expect(res.status).toBe(413);
+    expect(res.headers.get("connection")).toBe("close");
+    for (const body of ["[]", "null"]) expect((await post(body)).status).toBe(400);
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: "860.1", channel: "C1" }));
+    await eventually(() => replies().length === 1, "the next question's answer");
+  });
+
   it.each([
     ["a 429 with Retry-After", "429", { status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": "1" } }],
     ["a 500", "500", { status: 500, body: { ok: false, error: "internal_error" } }],

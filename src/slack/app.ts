@@ -91,7 +91,8 @@ async function screenBody(req: IncomingMessage, res: ServerResponse, signingSecr
   } catch (error) {
     const tooLarge = HTTPModuleFunctions.isRawBodyError(error) && (error.type === "entity.too.large" || error.statusCode === 413);
     logger.warn(`Refused a request to ${req.url ?? "?"}: ${tooLarge ? `its body is over ${defaultBodyLimit} bytes` : "its body could not be read"}.`);
-    res.writeHead(tooLarge ? 413 : 400).end();
+    // The rest of the body is left unread, so the connection cannot carry another request.
+    res.writeHead(tooLarge ? 413 : 400, { connection: "close" }).end();
     return false;
   }
   let body: unknown;
