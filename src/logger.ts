@@ -1,7 +1,7 @@
 import { format } from "node:util";
 import type { Logger } from "@slack/logger";
 import { LogLevel } from "@slack/logger";
-import { forTerminal } from "./terminal-text.js";
+import { dropControlCharacters } from "./control-characters.js";
 
 export type { Logger };
 export { LogLevel };
@@ -44,7 +44,7 @@ export class StderrLogger implements Logger {
   private write(level: LogLevel, msg: unknown[]): void {
     if (order[level] < order[this.level]) return;
     // Messages can carry file names and Slack text: nothing in them may drive the operator's terminal.
-    process.stderr.write(`[${level.toUpperCase()}] ${this.name}: ${forTerminal(format(...msg))}\n`);
+    process.stderr.write(`[${level.toUpperCase()}] ${this.name}: ${dropControlCharacters(format(...msg))}\n`);
   }
 }
 

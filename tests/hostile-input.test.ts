@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService, type Answer } from "../src/answer/service.js";
 import { formatAnswerText } from "../src/answer/compose.js";
-import { forTerminal } from "../src/terminal-text.js";
+import { dropControlCharacters } from "../src/control-characters.js";
 import { isCiteBotError, ErrorCode } from "../src/errors.js";
 import { renderAnswer, LIMITS } from "../src/slack/render.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -99,7 +99,7 @@ describe("hostile corpus text", () => {
   });
 });
 
-describe("forTerminal", () => {
+describe("dropControlCharacters", () => {
   it.each([
     ["plain text, tabs and line breaks", "a\tb\nc é 日本 😀", "a\tb\nc é 日本 😀"],
     ["CSI, OSC and BEL", "\u001b[31mred\u001b[0m \u001b]0;title\u0007", "[31mred[0m ]0;title"],
@@ -107,6 +107,6 @@ describe("forTerminal", () => {
     ["C1 controls", "\u009b2J\u0085x", "2Jx"],
     ["bidirectional overrides and isolates", "abc\u202edcba\u2066x\u2069", "abcdcbax"],
   ])("%s", (_name, input, expected) => {
-    expect(forTerminal(input)).toBe(expected);
+    expect(dropControlCharacters(input)).toBe(expected);
   });
 });

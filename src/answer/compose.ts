@@ -1,7 +1,7 @@
 import { leadsIntoNext, opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { answerTypeMatch, answerTypeOf } from "../retrieval/answer-type.js";
-import { forTerminal } from "../terminal-text.js";
+import { dropControlCharacters } from "../control-characters.js";
 
 /**
  * Answer composition: from ranked sentences to an extractive answer with numbered citations. Pure.
@@ -319,5 +319,5 @@ export function formatAnswerText(answer: Answer): string {
     lines.push("", "Closest passages (not an answer):");
     for (const r of answer.related) lines.push(`- ${formatLocation(r)}  "${indentContinuation(r.text)}"`);
   }
-  return forTerminal(lines.join("\n"));
+  return dropControlCharacters(lines.join("\n"));
 }

@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { formatAnswerText } from "../answer/compose.js";
-import { forTerminal } from "../terminal-text.js";
+import { dropControlCharacters } from "../control-characters.js";
 import { nextConversation, type ConversationState } from "../answer/follow-up.js";
 import { smallTalk } from "../answer/small-talk.js";
 import type { AnswerService } from "../answer/service.js";
@@ -33,7 +33,7 @@ export async function runTerminalChat(service: Promise<AnswerService>, input: Re
         output.write(`${formatAnswerText(answer)}\n\n`);
         conversation = nextConversation(conversation, question, answer);
       } catch (error) {
-        output.write(`${forTerminal(isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`)}\n\n`);
+        output.write(`${dropControlCharacters(isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`)}\n\n`);
       }
     }
     prompt();

@@ -1,3 +1,5 @@
+import { dropControlCharacters } from "../control-characters.js";
+
 /**
  * Escaping for Slack mrkdwn. Pure. Text from documents and users is untrusted: `&`, `<` and `>`
  * are escaped so nothing becomes a link or a special mention (`<!channel>`, `<@U123>`,
@@ -7,10 +9,8 @@
 const WORD_JOINER = "\u2060";
 
 export function escapeMrkdwn(text: string): string {
-  return text
-    // Control characters and bidirectional overrides can garble or disguise a message; drop them.
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, "")
+  // Control characters and bidirectional overrides can garble or disguise a message.
+  return dropControlCharacters(text)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
