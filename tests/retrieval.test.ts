@@ -337,6 +337,23 @@ describe("question-side weights", () => {
     expect(weights[0]!).toBeGreaterThan(weights[1]!);
   });
 
+  it("does not overshoot when the learning rate is far too large for the model's cosines", () => {
+    // Another model's cosines can need a much smaller step than use-lite's; a fixed step then
+    // oscillates and ends worse than plain cosine. Backtracking keeps every kept step downhill.
+    const questions = Array.from({ length: 40 }, (_, i) => {
+      const a = 0.5 + (i % 5) / 10;
+      return { question: unit([a, 0.8, 0.5]), candidates: [unit([a, 0.1, 0.5]), unit([0.05, 0.9, 0.5])], gold: 0 };
+    });
+    const loss = (weights: readonly number[]) =>
+      questions.reduce((sum, q) => {
+        const scores = q.candidates.map((s) => 20 * q.question.reduce((t, x, i) => t + weights[i]! * x * s[i]!, 0));
+        return sum + Math.log(scores.reduce((t, s) => t + Math.exp(s - scores[0]!), 0));
+      }, 0);
+    const weights = trainQueryWeights(questions, { epochs: 60, learningRate: 5000 });
+    expect(weights.every(Number.isFinite)).toBe(true);
+    expect(loss(weights)).toBeLessThan(loss([1, 1, 1]));
+  });
+
   it.each([
     ["another model: unchanged", "test-overlap", [0.6, 0.8]],
     ["use-lite with a vector of the wrong size: unchanged", "use-lite", [0.6, 0.8]],

@@ -73,9 +73,18 @@ export function trainQueryWeights(questions: readonly QueryWeightQuestion[], opt
       return p;
     }),
   );
+  // The step that suits one model's cosines can overshoot on another's (a 16-dimensional model
+  // went from 0.216 to 0.075 R@1 on the data it was trained on): a step that raises the loss is
+  // undone and the rate halved. With use-lite's cosines no step is undone.
+  let rate = learningRate;
+  let previous = { loss: Infinity, weights: Float64Array.from(weights), gradient: new Float64Array(dims) };
   for (let epoch = 0; epoch < epochs; epoch++) {
     const gradient = new Float64Array(dims);
-    for (let i = 0; i < dims; i++) gradient[i] = l2 * (weights[i]! - 1);
+    let loss = 0;
+    for (let i = 0; i < dims; i++) {
+      gradient[i] = l2 * (weights[i]! - 1);
+      loss += (l2 / 2) * (weights[i]! - 1) ** 2;
+    }
     usable.forEach((q, n) => {
       const scores = products[n]!.map((p) => {
         let dot = 0;
@@ -85,13 +94,21 @@ export function trainQueryWeights(questions: readonly QueryWeightQuestion[], opt
       const max = Math.max(...scores);
       const exps = scores.map((s) => Math.exp(s - max));
       const total = exps.reduce((a, b) => a + b, 0);
+      loss += (Math.log(total) + max - scores[q.gold]!) / usable.length;
       products[n]!.forEach((p, k) => {
         const coefficient = (temperature * (exps[k]! / total - (k === q.gold ? 1 : 0))) / usable.length;
         if (Math.abs(coefficient) < 1e-9) return;
         for (let i = 0; i < dims; i++) gradient[i]! += coefficient * p[i]!;
       });
     });
-    for (let i = 0; i < dims; i++) weights[i]! -= learningRate * gradient[i]!;
+    if (loss > previous.loss) {
+      rate /= 2;
+      weights.set(previous.weights);
+      for (let i = 0; i < dims; i++) weights[i]! -= rate * previous.gradient[i]!;
+      continue;
+    }
+    previous = { loss, weights: Float64Array.from(weights), gradient };
+    for (let i = 0; i < dims; i++) weights[i]! -= rate * gradient[i]!;
   }
   return Array.from(weights);
 }
