@@ -17,7 +17,7 @@ export interface EngineConfig {
   /**
    * When to say "not found" instead of answering, and when to warn that an answer is a weak match
    * (ABSTENTION_DENSE_WEIGHT, ABSTENTION_THRESHOLD, LOW_CONFIDENCE_BELOW); undefined when none is
-   * set: the rule calibrated for use-lite applies.
+   * set: the rule fitted for the model applies (src/answer/model-fit.ts).
    */
   readonly abstention: AbstentionRule | undefined;
 }
@@ -124,19 +124,6 @@ function readAbstention(reader: Reader): AbstentionRule | undefined {
     lowConfidenceBelow = threshold;
   }
   return Object.freeze({ denseWeight, threshold, lowConfidenceBelow });
-}
-
-/**
- * Settings that are valid but probably not what was meant, as one-line warnings for start-up to log.
- * The abstention rule was calibrated for use-lite; another model's cosines sit on another scale, so
- * its refusals can be far too many or too few until it is calibrated.
- */
-export function configWarnings(config: Pick<EngineConfig, "embeddingModel" | "abstention">): string[] {
-  if (config.embeddingModel === DEFAULT_EMBEDDING_MODEL || config.abstention !== undefined) return [];
-  return [
-    `The "not found" rule was calibrated for ${DEFAULT_EMBEDDING_MODEL}, not ${config.embeddingModel}: run ` +
-      `EMBEDDING_MODEL=${config.embeddingModel} npm run eval -- --calibrate and set the ABSTENTION_DENSE_WEIGHT, ABSTENTION_THRESHOLD and LOW_CONFIDENCE_BELOW it prints.`,
-  ];
 }
 
 export type SlackMode =

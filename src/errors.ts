@@ -14,6 +14,7 @@ export const ErrorCode = {
   IndexStale: "INDEX_STALE",
   IndexWriteFailed: "INDEX_WRITE_FAILED",
   ModelLoadFailed: "MODEL_LOAD_FAILED",
+  ModelFitInvalid: "MODEL_FIT_INVALID",
   QuestionEmpty: "QUESTION_EMPTY",
   QuestionTooLong: "QUESTION_TOO_LONG",
   QuestionNotText: "QUESTION_NOT_TEXT",

@@ -1,7 +1,8 @@
 import { createLiveAnswerService } from "./answer/live.js";
 import { createEmbeddings } from "./embeddings/factory.js";
 import { runTerminalChat } from "./chat/terminal.js";
-import { configWarnings, loadDotEnv, readEngineConfig, readSlackConfig } from "./config.js";
+import { loadDotEnv, readEngineConfig, readSlackConfig } from "./config.js";
+import { readModelFitAndReport } from "./answer/model-fit.js";
 import { describeError } from "./errors.js";
 import { StderrLogger } from "./logger.js";
 import { runCommand } from "./cli/run.js";
@@ -16,10 +17,10 @@ async function main(): Promise<void> {
   const engineConfig = readEngineConfig();
   const slackConfig = readSlackConfig();
   const logger = new StderrLogger(engineConfig.logLevel);
-  for (const warning of configWarnings(engineConfig)) logger.warn(warning);
+  const fit = await readModelFitAndReport(engineConfig, logger);
   // Follows corpus/ while running: edits are indexed in the background and swapped in when ready.
   const embeddings = createEmbeddings(engineConfig, { worker: slackConfig.mode.kind !== "terminal" });
-  const service = createLiveAnswerService({ config: engineConfig, logger, embeddings, watch: true });
+  const service = createLiveAnswerService({ config: engineConfig, logger, embeddings, watch: true, ...(fit ? { fit } : {}) });
 
   if (slackConfig.mode.kind === "terminal") {
     await runTerminalChat(service, process.stdin, process.stdout);

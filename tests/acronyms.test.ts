@@ -104,7 +104,7 @@ describe("retrieval with the corpus's acronyms", () => {
     ["What uptime does the service level agreement promise?", /99\.9%/],
   ])("gives %j the highest BM25 score on the sentence that uses the other form", async (question, expected) => {
     const sentences = splitSentences(text, "handbook.md");
-    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     const candidates = await retriever.candidates(question);
     const best = candidates.reduce((a, b) => (b.lexical > a.lexical ? b : a));
     expect(sentences[best.id]!.text).toMatch(expected);
@@ -112,7 +112,7 @@ describe("retrieval with the corpus's acronyms", () => {
 
   it("answers from the sentence that uses the acronym", async () => {
     const sentences = splitSentences(text, "handbook.md");
-    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     const [top] = await retriever.retrieve("What uptime does the service level agreement promise?", 1);
     expect(top!.sentence.text).toMatch(/99\.9% uptime/);
   });

@@ -6,7 +6,7 @@ import { normalizeQuestion } from "../src/answer/question.js";
 import { BENCH_OPTIONS, EVAL_OPTIONS, INDEX_OPTIONS, parseAskArgs, parseOptions, STRESS_OPTIONS } from "../src/cli/args.js";
 import { inputLines, MAX_LINE_BYTES, type InputLine } from "../src/cli/lines.js";
 import { formatProgress, progressBar, stderrProgress } from "../src/cli/progress.js";
-import { configWarnings, loadDotEnv, readEngineConfig, readSlackConfig } from "../src/config.js";
+import { loadDotEnv, readEngineConfig, readSlackConfig } from "../src/config.js";
 import { ErrorCode } from "../src/errors.js";
 import { tempDir } from "./helpers/temp.js";
 
@@ -39,17 +39,6 @@ describe("readEngineConfig", () => {
     [{ LOW_CONFIDENCE_BELOW: "0.35" }, { ...ABSTENTION, lowConfidenceBelow: 0.35 }],
   ])("reads the abstention rule from %o", (env, expected) => {
     expect(readEngineConfig(env).abstention).toEqual(expected);
-  });
-
-  it.each([
-    [{}, 0],
-    [{ EMBEDDING_MODEL: "Xenova/all-MiniLM-L6-v2" }, 1],
-    [{ EMBEDDING_MODEL: "Xenova/all-MiniLM-L6-v2", ABSTENTION_THRESHOLD: "0.5" }, 0],
-    [{ ABSTENTION_THRESHOLD: "0.5" }, 0],
-  ])("warns about an uncalibrated \"not found\" rule for %o: %i warning(s)", (env, count) => {
-    const warnings = configWarnings(readEngineConfig(env));
-    expect(warnings).toHaveLength(count);
-    for (const warning of warnings) expect(warning).toMatch(/EMBEDDING_MODEL=Xenova\/all-MiniLM-L6-v2 npm run eval -- --calibrate.*ABSTENTION_THRESHOLD.*LOW_CONFIDENCE_BELOW/);
   });
 
   it.each([

@@ -6,7 +6,7 @@ import { answerTypeMatch, answerTypeOf } from "../src/retrieval/answer-type.js";
 import { Bm25Index } from "../src/retrieval/bm25.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, featureVectors, fuse, type Candidate } from "../src/retrieval/fusion.js";
 import { trainListwise, trainQueryWeights } from "../src/eval/train.js";
-import { adaptQuery } from "../src/retrieval/query-adapter.js";
+import { adaptQuery, builtInQueryWeights } from "../src/retrieval/query-adapter.js";
 import { englishSpecificity } from "../src/retrieval/specificity.js";
 import { baseForm } from "../src/retrieval/inflections.js";
 import { degreeForms } from "../src/retrieval/degree.js";
@@ -355,15 +355,21 @@ describe("question-side weights", () => {
   });
 
   it.each([
-    ["another model: unchanged", "test-overlap", [0.6, 0.8]],
+    ["another model (no weights): unchanged", "test-overlap", [0.6, 0.8]],
     ["use-lite with a vector of the wrong size: unchanged", "use-lite", [0.6, 0.8]],
   ])("%s", (_, modelId, vector) => {
-    expect(adaptQuery(modelId, vector)).toEqual(vector);
+    expect(adaptQuery(builtInQueryWeights(modelId), vector)).toEqual(vector);
+  });
+
+  it("applies the weights it is given (a fitted model's) and keeps the vector unit length", () => {
+    expect(adaptQuery([1, 0], [0.6, 0.8])).toEqual([1, 0]);
+    const adapted = adaptQuery([2, 1], [0.6, 0.8]);
+    unit([1.2, 0.8]).forEach((x, i) => expect(adapted[i]).toBeCloseTo(x, 12));
   });
 
   it("reweights a use-lite question vector and keeps it unit length", () => {
     const vector = unit(Array.from({ length: 512 }, (_, i) => Math.sin(i + 1)));
-    const adapted = adaptQuery("use-lite", vector);
+    const adapted = adaptQuery(builtInQueryWeights("use-lite"), vector);
     expect(adapted).toHaveLength(512);
     expect(dot(adapted, adapted)).toBeCloseTo(1, 6);
     expect(dot(adapted, vector)).toBeLessThan(0.9999); // the shipped weights are not all equal
@@ -405,7 +411,7 @@ describe("HybridRetriever.mentionsAnyTerm", () => {
     ["What is it?", 0, true],
   ])("%j in sentence %i -> %s", async (question, id, expected) => {
     const sentences = splitSentences("Vice Premier He Lifeng heads the delegation.\nTariffs were cut to 30%.\n", "a.txt");
-    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     expect(retriever.mentionsAnyTerm(question, id)).toBe(expected);
   });
 });
@@ -417,7 +423,7 @@ describe("HybridRetriever with clipped words", () => {
   ])("finds the sentence that writes the other form for %j", async (question, expected) => {
     const text = "The repo lives on the internal Git server.\nAccess to the production database needs a ticket.\nThe office is on the second floor.\n";
     const sentences = splitSentences(text, "a.txt");
-    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     const [top] = await retriever.retrieve(question, 1);
     expect(top!.sentence.text).toMatch(expected);
     expect(top!.lexical).toBeGreaterThan(0);
@@ -432,7 +438,7 @@ describe("HybridRetriever with word pieces", () => {
 
   it("credits the sentence that shares only word pieces with the question", async () => {
     const sentences = splitSentences(text, "a.txt");
-    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     const candidates = await retriever.candidates("Which automakers?");
     expect(candidates.every((c) => c.lexical === 0)).toBe(true);
     const onPieces = fuse(candidates, { method: "linear", weights: FEATURE_NAMES.map((name) => (name === "pieceMatchRelative" ? 1 : 0)) });
@@ -441,7 +447,7 @@ describe("HybridRetriever with word pieces", () => {
 
   it("refuses a piece matcher built over other sentences", async () => {
     const sentences = splitSentences(text, "a.txt");
-    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), DEFAULT_FUSION);
+    const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     const other = new SubwordMatcher(["one sentence only"], await loadUseLitePieces());
     expect(() => new HybridRetriever(sentences, {} as DenseIndex, new Bm25Index(sentences.map((s) => s.text)), new OverlapEmbeddings(), { subwords: other })).toThrow(
       /covers 1 sentences, the retriever 3/,

@@ -172,7 +172,7 @@ export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
   readonly sectionAfter?: (hit: R) => readonly Sentence[];
   /** A further sentence joins the answer only if its score is at least this share of the best one's. */
   readonly supportRatio?: number;
-  /** Defaults to ABSTENTION, calibrated for use-lite; other models get theirs from `npm run eval -- --calibrate`. */
+  /** Defaults to ABSTENTION, calibrated for use-lite; another model's comes from its fit (model-fit.ts). */
   readonly abstention?: AbstentionRule;
   readonly relatedCount?: number;
 }

@@ -7,8 +7,9 @@ import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import type { Logger } from "../logger.js";
 import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { buildHybridRetriever } from "../retrieval/build.js";
-import { ABSTENTION, composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NO_WORDS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
+import { composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NO_WORDS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
 import { acronymAskedAbout } from "./definition.js";
+import { abstentionRuleOf, checkFitDimensions, readModelFit, type ModelFit } from "./model-fit.js";
 import { asksForMore, asksForOthers, contrastedSubject, contrastRetrievalText, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
@@ -58,6 +59,8 @@ export interface AnswerServiceOptions {
   readonly embeddings?: CiteBotEmbeddings;
   readonly onProgress?: EmbedProgress;
   readonly rebuild?: boolean;
+  /** The model's fit, when the caller has read it already (to log it once); read from beside the model otherwise. */
+  readonly fit?: ModelFit;
 }
 
 /**
@@ -83,9 +86,17 @@ export async function prepareIndex(options: AnswerServiceOptions): Promise<Loade
 export async function createAnswerService(options: AnswerServiceOptions): Promise<AnswerService> {
   const { config } = options;
   const embeddings = options.embeddings ?? createEmbeddings(config);
+  // Read first: a broken fit file stops start-up before any index is built for it.
+  const fit = options.fit ?? (await readModelFit({ embeddingModel: embeddings.modelId, modelsDir: config.modelsDir }));
   const index = await prepareIndex({ ...options, embeddings });
-  const abstention = config.abstention ?? ABSTENTION;
-  const retriever = await buildHybridRetriever(index.sentences, index.dense, embeddings);
+  if (fit) checkFitDimensions(fit, embeddings.dimensions);
+  const abstention = abstentionRuleOf(config.abstention, fit);
+  const retriever = await buildHybridRetriever(
+    index.sentences,
+    index.dense,
+    embeddings,
+    fit ? { fusion: { method: "linear", weights: fit.fusionWeights }, queryWeights: fit.queryWeights } : {},
+  );
   const queue = new SerialQueue();
   // A file's sentences keep consecutive ids in document order, also after incremental updates
   // (a changed file is re-added as one block), so a sentence's neighbours are the ids next to it

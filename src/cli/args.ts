@@ -91,7 +91,10 @@ export const EVAL_USAGE = `Usage:
   npm run eval                       retrieval quality on XQuAD-R; writes bench/eval-report.md
   npm run eval -- --train-query      also re-learn the question-side weights (use-lite only)
   npm run eval -- --train            also re-learn the fusion weights (use-lite only)
-  npm run eval -- --calibrate        also re-derive the abstention rule and print its variables`;
+  npm run eval -- --calibrate        also re-derive the abstention rule and print its variables
+  EMBEDDING_MODEL=<id> npm run eval -- --fit
+                                     fit another model (question-side weights, fusion weights, "not found"
+                                     rule) and write MODELS_DIR/<id>/citebot-fit.json, which ask and the bot read`;
 
 export const BENCH_USAGE = `Usage:
   npm run bench                                   latency, cold start, Slack path, scale, builds; writes bench/results.md
@@ -103,7 +106,7 @@ export const STRESS_USAGE = `Usage:
   npm run stress -- --soak 2000   a soak of this many questions`;
 
 export const INDEX_OPTIONS: OptionSpec = { flags: ["--rebuild"] };
-export const EVAL_OPTIONS: OptionSpec = { flags: ["--train-query", "--train", "--calibrate"] };
+export const EVAL_OPTIONS: OptionSpec = { flags: ["--train-query", "--train", "--calibrate", "--fit"] };
 export const BENCH_OPTIONS: OptionSpec = { flags: [], values: { "--sizes": wholeNumbers(100, 1_000_000), "--build-sizes": wholeNumbers(100, 1_000_000) } };
 export const STRESS_OPTIONS: OptionSpec = {
   flags: [],

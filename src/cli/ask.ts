@@ -1,7 +1,8 @@
 import { createAnswerService, type AnswerService } from "../answer/service.js";
 import { formatAnswerText } from "../answer/compose.js";
 import { MAX_QUESTION_CHARS } from "../answer/question.js";
-import { configWarnings, loadDotEnv, readEngineConfig } from "../config.js";
+import { loadDotEnv, readEngineConfig } from "../config.js";
+import { readModelFitAndReport } from "../answer/model-fit.js";
 import { CiteBotError, describeError, ErrorCode, isCiteBotError } from "../errors.js";
 import { StderrLogger } from "../logger.js";
 import { ASK_USAGE, parseAskArgs } from "./args.js";
@@ -43,8 +44,8 @@ async function startService(): Promise<AnswerService> {
   loadDotEnv();
   const config = readEngineConfig();
   const logger = new StderrLogger(config.logLevel, "ask");
-  for (const warning of configWarnings(config)) logger.warn(warning);
-  return createAnswerService({ config, logger, onProgress: stderrProgress() });
+  const fit = await readModelFitAndReport(config, logger);
+  return createAnswerService({ config, logger, onProgress: stderrProgress(), ...(fit ? { fit } : {}) });
 }
 
 /** What `--json` and `--jsonl` print for a question that got no answer: the failure's stable code and how to fix it. */

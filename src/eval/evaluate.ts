@@ -11,16 +11,22 @@ import { rankOf } from "./metrics.js";
 import type { TrainingQuestion } from "./train.js";
 import type { EvalArticle } from "./xquad.js";
 
+/** How candidates are ranked: the fusion, and the question-side weights (undefined: what ships for the model). */
+export interface Ranking {
+  readonly fusion: FusionParams;
+  readonly queryWeights?: readonly number[] | undefined;
+}
+
 /** A retriever over one article's sentences, built in memory from cached embeddings. */
 export async function buildArticleRetriever(
   sentences: readonly Sentence[],
   embeddings: CiteBotEmbeddings,
-  fusion: FusionParams,
+  ranking: Ranking,
   bm25: Bm25Params = DEFAULT_BM25,
 ): Promise<HybridRetriever> {
   const vectors = await embeddings.embedDocuments(sentences.map((s) => s.text));
   const dense = await HnswDenseIndex.fromVectors(vectors, sentences, embeddings);
-  return buildHybridRetriever(sentences, dense, embeddings, { fusion, bm25 });
+  return buildHybridRetriever(sentences, dense, embeddings, { ...ranking, bm25 });
 }
 
 /**
@@ -44,15 +50,15 @@ export interface QuestionOutcome {
   readonly hits: readonly RetrievedSentence[];
 }
 
-/** Ranks every question of every article with `fusion`; the candidates are the article's gold sentences. */
+/** Ranks every question of every article; the candidates are the article's gold sentences. */
 export async function rankArticles(
   articles: readonly EvalArticle[],
   embeddings: CiteBotEmbeddings,
-  fusion: FusionParams,
+  ranking: Ranking,
 ): Promise<QuestionOutcome[][]> {
   const outcomes: QuestionOutcome[][] = [];
   for (const article of articles) {
-    const retriever = await buildArticleRetriever(article.sentences, embeddings, fusion);
+    const retriever = await buildArticleRetriever(article.sentences, embeddings, ranking);
     const perArticle: QuestionOutcome[] = [];
     for (const q of article.questions) {
       const hits = await retriever.retrieve(q.question, article.sentences.length);
@@ -92,10 +98,14 @@ export function boundaryAgreement(articles: readonly EvalArticle[]): { gold: num
 }
 
 /** Feature vectors of every candidate of every question, with the gold candidate marked, for training. */
-export async function trainingQuestions(articles: readonly EvalArticle[], embeddings: CiteBotEmbeddings): Promise<TrainingQuestion[]> {
+export async function trainingQuestions(
+  articles: readonly EvalArticle[],
+  embeddings: CiteBotEmbeddings,
+  queryWeights?: readonly number[],
+): Promise<TrainingQuestion[]> {
   const questions: TrainingQuestion[] = [];
   for (const article of articles) {
-    const retriever = await buildArticleRetriever(article.sentences, embeddings, { method: "rrf", k: 60 });
+    const retriever = await buildArticleRetriever(article.sentences, embeddings, { fusion: { method: "rrf", k: 60 }, queryWeights });
     for (const q of article.questions) {
       const candidates = await retriever.candidates(q.question);
       const gold = candidates.findIndex((c) => c.id === q.gold);

@@ -6,9 +6,11 @@
  *   npm run eval -- --train-query  learn the question-side weights (src/retrieval/use-lite-query-weights.json)
  *   npm run eval -- --train      also re-learn the fusion weights on the development half and print them
  *   npm run eval -- --calibrate  also re-derive the abstention threshold and print it
+ *   EMBEDDING_MODEL=<id> npm run eval -- --fit   the three steps for another model, written beside it
  *
- * The model is the one EMBEDDING_MODEL names (default use-lite), and the abstention rule the one
- * ABSTENTION_* and LOW_CONFIDENCE_BELOW set, so another model can be measured and calibrated.
+ * The model is the one EMBEDDING_MODEL names (default use-lite), ranked with its fit (built in for
+ * use-lite, MODELS_DIR/<id>/citebot-fit.json for another model; use-lite's weights without one), and
+ * the abstention rule the one ABSTENTION_* and LOW_CONFIDENCE_BELOW set, else the fit's.
  * The two --train steps write the shipped weights for use-lite and refuse to run for another model.
  *
  * Articles are split in two halves by position: even-numbered articles are the development half
@@ -19,7 +21,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
-import { ABSTENTION, relevance, type AbstentionRule } from "../answer/compose.js";
+import { relevance, type AbstentionRule } from "../answer/compose.js";
+import { abstentionRuleOf, checkFitDimensions, fitFileOf, parseModelFit, readModelFit, serializeModelFit, writeModelFit, type ModelFit } from "../answer/model-fit.js";
 import { nextConversation, readsAsFollowUp, retrievalText, withTopic } from "../answer/follow-up.js";
 import { createAnswerService, SUMMARY_SENTENCES } from "../answer/service.js";
 import { smallTalk } from "../answer/small-talk.js";
@@ -35,7 +38,8 @@ import { SilentLogger } from "../logger.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import { DEFAULT_BM25 } from "../retrieval/bm25.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
-import { answerCitations, boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome } from "./evaluate.js";
+import { adaptQuery } from "../retrieval/query-adapter.js";
+import { answerCitations, boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome, type Ranking } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
 import { loadConversationTurns, loadDocumentQuestions, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type DocumentQuestion, type EvalArticle, type LabelledQuestion } from "./xquad.js";
@@ -57,6 +61,11 @@ const DOCS_QUESTIONS_2 = "tests/data/docs-questions-2.txt";
 const DOCS_NEAR_MISS = "tests/data/docs-near-miss.txt";
 const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
 const REPORT = "bench/eval-report.md";
+
+/** The shipped model's report is committed; another model's goes beside it, so measuring one never overwrites it. */
+function reportFileOf(model: string): string {
+  return model === DEFAULT_EMBEDDING_MODEL ? REPORT : `bench/eval-report.${model.replace(/[^\w.-]+/g, "_")}.md`;
+}
 const QUERY_WEIGHTS_FILE = "src/retrieval/use-lite-query-weights.json";
 
 interface Row {
@@ -115,11 +124,11 @@ async function naiveBaseline(articles: readonly EvalArticle[], embeddings: Cachi
 }
 
 /** Shipped retriever over our own split of each article; a hit is the sentence holding the answer. */
-async function ownSplitterRanks(articles: readonly EvalArticle[], embeddings: CachingEmbeddings): Promise<Array<number | undefined>> {
+async function ownSplitterRanks(articles: readonly EvalArticle[], embeddings: CachingEmbeddings, ranking: Ranking): Promise<Array<number | undefined>> {
   const ranks: Array<number | undefined> = [];
   for (const article of articles) {
     const sentences = splitArticle(article);
-    const retriever = await buildArticleRetriever(sentences, embeddings, DEFAULT_FUSION);
+    const retriever = await buildArticleRetriever(sentences, embeddings, ranking);
     for (const q of article.questions) {
       const hits = await retriever.retrieve(q.question, sentences.length);
       ranks.push(rankOf(hits, (h) => h.sentence.lineStart === q.paragraph + 1 && q.answerStart >= h.sentence.charStart && q.answerStart < h.sentence.charEnd));
@@ -132,7 +141,7 @@ async function ownSplitterRanks(articles: readonly EvalArticle[], embeddings: Ca
  * Every XQuAD-R question with one typo (see `misspell`), ranked with and without reading misspelt
  * words as the corpus word one edit away: R@1 and the share refused as "not found".
  */
-async function misspeltQuestions(articles: readonly EvalArticle[], embeddings: CachingEmbeddings, rule: AbstentionRule) {
+async function misspeltQuestions(articles: readonly EvalArticle[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule) {
   const result = (correctTypos: boolean) => ({ correctTypos, hits: 0, refused: 0, questions: 0 });
   const runs = [result(true), result(false)];
   const misspelt: string[] = [];
@@ -141,7 +150,7 @@ async function misspeltQuestions(articles: readonly EvalArticle[], embeddings: C
   for (const run of runs) {
     let i = 0;
     for (const article of articles) {
-      const retriever = await buildArticleRetriever(article.sentences, embeddings, DEFAULT_FUSION, { ...DEFAULT_BM25, correctTypos: run.correctTypos });
+      const retriever = await buildArticleRetriever(article.sentences, embeddings, ranking, { ...DEFAULT_BM25, correctTypos: run.correctTypos });
       for (const q of article.questions) {
         const [top] = await retriever.retrieve(misspelt[i++]!, 1);
         run.questions++;
@@ -154,25 +163,25 @@ async function misspeltQuestions(articles: readonly EvalArticle[], embeddings: C
 }
 
 /** The shipped retriever's best sentence for each question over the trade article. */
-async function articleTops(questions: readonly string[], embeddings: CachingEmbeddings) {
+async function articleTops(questions: readonly string[], embeddings: CachingEmbeddings, ranking: Ranking) {
   const text = await readFile(OFF_TOPIC_CORPUS, "utf8");
-  const retriever = await buildArticleRetriever(splitSentences(text, OFF_TOPIC_CORPUS), embeddings, DEFAULT_FUSION);
+  const retriever = await buildArticleRetriever(splitSentences(text, OFF_TOPIC_CORPUS), embeddings, ranking);
   const tops = [];
   for (const q of questions) tops.push((await retriever.retrieve(q, 1))[0]);
   return tops;
 }
 
 /** Short questions about the trade article: each one's relevance and whether its top sentence is an answering line. */
-async function shortQuestionOutcomes(questions: readonly LabelledQuestion[], embeddings: CachingEmbeddings, rule: AbstentionRule) {
-  const tops = await articleTops(questions.map((q) => q.question), embeddings);
+async function shortQuestionOutcomes(questions: readonly LabelledQuestion[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule) {
+  const tops = await articleTops(questions.map((q) => q.question), embeddings, ranking);
   return {
     relevance: tops.map((top) => (top ? relevance(top, rule.denseWeight) : 0)),
     right: tops.map((top, i) => (top ? questions[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false)),
   };
 }
 
-async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings, rule: AbstentionRule): Promise<number[]> {
-  return (await articleTops(questions, embeddings)).map((top) => (top ? relevance(top, rule.denseWeight) : 0));
+async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule): Promise<number[]> {
+  return (await articleTops(questions, embeddings, ranking)).map((top) => (top ? relevance(top, rule.denseWeight) : 0));
 }
 
 /**
@@ -241,9 +250,9 @@ async function documentsReport(
  * rule. Table 2: what the shipped rule does, including on follow-ups the article does not answer,
  * with the service's weak-match rule for follow-ups whose own words the top sentence lacks.
  */
-async function conversationReport(turns: readonly ConversationTurn[], embeddings: CachingEmbeddings, rule: AbstentionRule): Promise<string> {
+async function conversationReport(turns: readonly ConversationTurn[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule): Promise<string> {
   const text = await readFile(OFF_TOPIC_CORPUS, "utf8");
-  const retriever = await buildArticleRetriever(splitSentences(text, OFF_TOPIC_CORPUS), embeddings, DEFAULT_FUSION);
+  const retriever = await buildArticleRetriever(splitSentences(text, OFF_TOPIC_CORPUS), embeddings, ranking);
   const outcome = async (turn: ConversationTurn, query: string, followUp: boolean) => {
     const [top] = await retriever.retrieve(query, 1);
     const score = top ? relevance(top, rule.denseWeight) : -Infinity;
@@ -273,7 +282,7 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
     { kind: "new topic", label: "changes the subject" },
     { kind: "not answered", label: "leans on the earlier one, not answered by the article" },
   ].map((g) => ({ ...g, picked: turns.flatMap((t, i) => (t.kind === g.kind ? [i] : [])) }));
-  const ranking = groups
+  const rankingRows = groups
     .filter((g) => g.kind !== "not answered")
     .map((g) => `| ${g.label} | ${g.picked.length} | ${[alone, always, shipped].map((r) => `${count(r, g.picked, (o) => o.right)} / ${count(r, g.picked, (o) => o.refused)}`).join(" | ")} |`);
   const outcomes = groups.map((g) => {
@@ -286,7 +295,7 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
     "",
     "| Second question | Pairs | Read alone | Always with the earlier question | Shipped rule (follow-ups read with the topic; a question refused alone retried with it) |",
     "| --- | ---: | ---: | ---: | ---: |",
-    ...ranking,
+    ...rankingRows,
     "",
     "What the shipped rule answers (when the top sentence, found with the topic, lacks the question's own words: a follow-up gets the weak-match warning, a retried question stays refused; a retried question answered always gets the warning):",
     "",
@@ -396,6 +405,52 @@ function calibrate(answerable: ReadonlyArray<{ dense: number; keyTermCoverage: n
   return contenders.find((o) => o.gap >= widestGap - GAP_TOLERANCE)!;
 }
 
+/** Each development question with its article's sentence vectors, for the question-side weights. */
+async function queryWeightQuestions(articles: readonly EvalArticle[], embeddings: CachingEmbeddings) {
+  const questions = [];
+  for (const article of articles) {
+    const candidates = await embeddings.embedDocuments(article.sentences.map((s) => s.text));
+    for (const q of article.questions) questions.push({ question: await embeddings.embedQuery(q.question), candidates, gold: q.gold });
+  }
+  return questions;
+}
+
+/**
+ * `--fit`: what ships for use-lite, learned for another model on the development half in the same
+ * three steps (question-side weights, then fusion weights over them, then the "not found" rule
+ * over both), and written beside the model for the bot and `ask` to read.
+ */
+async function fitModel(dev: readonly EvalArticle[], embeddings: CachingEmbeddings, offCalibration: readonly string[], file: string): Promise<ModelFit> {
+  process.stderr.write("Fitting: question-side weights\n");
+  const questions = await queryWeightQuestions(dev, embeddings);
+  const learned = trainQueryWeights(questions);
+  // The training minimises a softmax loss, which need not raise R@1 for every model (it lowered it
+  // for the 16-dimensional test model); plain cosine is kept unless the weights do better on the data they were learned on.
+  const queryWeights = denseRecallAt1(questions, learned) > denseRecallAt1(questions, undefined) ? learned : undefined;
+  process.stderr.write(`Fitting: fusion weights${queryWeights ? "" : " (the question-side weights did not help; plain cosine)"}\n`);
+  const fusionWeights = trainListwise(await trainingQuestions(dev, embeddings, queryWeights));
+  process.stderr.write("Fitting: the \"not found\" rule\n");
+  const ranking: Ranking = { fusion: { method: "linear", weights: fusionWeights }, queryWeights };
+  const answerable = (await rankArticles(dev, embeddings, ranking)).flat().flatMap((o) => (o.top ? [o.top] : []));
+  const offTopic = (await articleTops(offCalibration, embeddings, ranking)).filter((top) => top !== undefined);
+  const { denseWeight, threshold, lowConfidenceBelow } = calibrate(answerable, offTopic);
+  const fit = { modelId: embeddings.modelId, dimensions: learned.length, queryWeights, fusionWeights, abstention: { denseWeight, threshold, lowConfidenceBelow } };
+  const contents = serializeModelFit(fit, `npm run eval -- --fit: learned on the XQuAD-R development half (${dev.length} articles), ${new Date().toISOString()}`);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeModelFit(file, contents);
+  // Read back, so that the report measures the rounded values the bot will read.
+  return parseModelFit(contents, { modelId: embeddings.modelId, file });
+}
+
+/** Share of questions whose gold sentence has the highest cosine with the question vector (reweighted by `weights`). Pure. */
+function denseRecallAt1(questions: ReadonlyArray<{ question: number[]; candidates: readonly number[][]; gold: number }>, weights: readonly number[] | undefined): number {
+  return rate(questions, (q) => {
+    const vector = adaptQuery(weights, q.question);
+    const scores = q.candidates.map((c) => c.reduce((sum, x, i) => sum + x * vector[i]!, 0));
+    return scores.indexOf(Math.max(...scores)) === q.gold;
+  });
+}
+
 const fmt = (x: number) => x.toFixed(3);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -409,10 +464,20 @@ async function main(): Promise<number | void> {
   const embeddings = new CachingEmbeddings(createEmbeddings(config));
   const model = embeddings.modelId;
   const cacheFile = path.join(config.indexDir, "cache", `eval-${model.replace(/[^\w.-]+/g, "_")}.bin`);
-  const rule = config.abstention ?? ABSTENTION;
   if ((args.has("--train-query") || args.has("--train")) && model !== DEFAULT_EMBEDDING_MODEL) {
-    throw new CiteBotError(ErrorCode.ConfigInvalid, `--train-query and --train write the shipped weights for ${DEFAULT_EMBEDDING_MODEL}; unset EMBEDDING_MODEL (it is ${model}) to run them.`);
+    throw new CiteBotError(
+      ErrorCode.ConfigInvalid,
+      `--train-query and --train write the shipped weights for ${DEFAULT_EMBEDDING_MODEL}; to fit ${model}, run EMBEDDING_MODEL=${model} npm run eval -- --fit.`,
+    );
   }
+  if (args.has("--fit") && model === DEFAULT_EMBEDDING_MODEL) {
+    throw new CiteBotError(
+      ErrorCode.ConfigInvalid,
+      `${DEFAULT_EMBEDDING_MODEL}'s fit ships in the source; re-learn it with --train-query, then --train and --calibrate. --fit is for another EMBEDDING_MODEL.`,
+    );
+  }
+  // A broken fit file stops the evaluation as it stops the bot, unless --fit is about to replace it.
+  let fit = args.has("--fit") ? undefined : await readModelFit({ embeddingModel: model, modelsDir: config.modelsDir });
   await embeddings.readFrom(cacheFile);
   const offCalibration = await loadQuestionList(OFF_TOPIC_CALIBRATION);
   const offHeldOut = await loadQuestionList(OFF_TOPIC_HELDOUT);
@@ -438,12 +503,7 @@ async function main(): Promise<number | void> {
   if (args.has("--train-query")) {
     // Step 1 of training: question-side weights for the dense side; written to the file the
     // retriever reads, so run `--train` (fusion weights) and `--calibrate` again afterwards.
-    const questions = [];
-    for (const article of dev) {
-      const candidates = await embeddings.embedDocuments(article.sentences.map((s) => s.text));
-      for (const q of article.questions) questions.push({ question: await embeddings.embedQuery(q.question), candidates, gold: q.gold });
-    }
-    const weights = trainQueryWeights(questions);
+    const weights = trainQueryWeights(await queryWeightQuestions(dev, embeddings));
     const file = { modelId: embeddings.modelId, note: "npm run eval -- --train-query: question-side weights learned on the XQuAD-R development half", weights: weights.map((w) => Number(w.toFixed(4))) };
     await writeFile(QUERY_WEIGHTS_FILE, `${JSON.stringify(file)}\n`);
     process.stdout.write(`Learned ${weights.length} question-side weights; wrote ${QUERY_WEIGHTS_FILE}. Run --train and --calibrate next.\n`);
@@ -455,19 +515,41 @@ async function main(): Promise<number | void> {
     process.stdout.write(`Learned fusion weights (${FEATURE_NAMES.join(", ")}):\n[${weights.map((w) => w.toFixed(3)).join(", ")}]\n`);
   }
 
-  const configurations: Array<{ name: string; note: string; fusion: FusionParams }> = [
+  if (args.has("--fit")) {
+    fit = await fitModel(dev, embeddings, offCalibration, fitFileOf(config.modelsDir, model));
+    process.stdout.write(
+      `Fitted ${model} on the development half: ${fit.queryWeights ? `${fit.queryWeights.length} question-side weights` : "plain cosine (learned question-side weights did not help)"}, ${fit.fusionWeights.length} fusion weights, ` +
+        `"not found" below ${fit.abstention.threshold.toFixed(3)} (dense weight ${fit.abstention.denseWeight}), weak match below ${fit.abstention.lowConfidenceBelow.toFixed(3)}.\n` +
+        `Wrote ${fit.source}; the bot and ask read it at start-up${config.abstention ? " (ABSTENTION_* in the environment still override its \"not found\" rule)" : ""}.\n`,
+    );
+  }
+  if (fit) checkFitDimensions(fit, (await embeddings.embedQuery("dimensions")).length);
+  const ranking: Ranking = fit ? { fusion: { method: "linear", weights: fit.fusionWeights }, queryWeights: fit.queryWeights } : { fusion: DEFAULT_FUSION };
+  const rule = abstentionRuleOf(config.abstention, fit);
+  const fitted = fit !== undefined && fit.source !== "built in";
+
+  const configurations: Array<{ name: string; note: string; fusion: FusionParams; shipped?: true }> = [
     { name: "BM25 alone", note: "inverted index, stop words, Snowball (Porter2) stems (k1 1.2, b 0.4)", fusion: { method: "weighted", denseWeight: 0 } },
-    { name: `Dense alone (${model})`, note: model === DEFAULT_EMBEDDING_MODEL ? "Universal Sentence Encoder lite, learned question-side weights, HNSW exact at this size" : "plain cosine, HNSW exact at this size", fusion: { method: "weighted", denseWeight: 1 } },
+    {
+      name: `Dense alone (${model})`,
+      note: model === DEFAULT_EMBEDDING_MODEL ? "Universal Sentence Encoder lite, learned question-side weights, HNSW exact at this size" : `${ranking.queryWeights ? "learned question-side weights (the model's fit)" : "plain cosine"}, HNSW exact at this size`,
+      fusion: { method: "weighted", denseWeight: 1 },
+    },
     { name: "Reciprocal rank fusion", note: "BM25 + dense, k = 60", fusion: { method: "rrf", k: 60 } },
     { name: "Weighted fusion", note: "0.5 dense + 0.5 BM25, each normalised", fusion: { method: "weighted", denseWeight: 0.5 } },
-    { name: "**Shipped hybrid**", note: "learned linear fusion of dense, BM25, coverage, neighbours, answer type, phrases, word pieces", fusion: DEFAULT_FUSION },
+    {
+      name: "**Shipped hybrid**",
+      note: `learned linear fusion of dense, BM25, coverage, neighbours, answer type, phrases, word pieces${model === DEFAULT_EMBEDDING_MODEL ? "" : fitted ? `; weights fitted for ${model} (${fit!.source})` : `; ${DEFAULT_EMBEDDING_MODEL}'s weights (no fit for ${model})`}`,
+      fusion: ranking.fusion,
+      shipped: true,
+    },
   ];
   const rows: Row[] = [];
   let shipped: QuestionOutcome[][] = [];
   for (const c of configurations) {
     process.stderr.write(`Ranking: ${c.name.replace(/\*/g, "")}\n`);
-    const outcomes = await rankArticles(articles, embeddings, c.fusion);
-    if (c.fusion === DEFAULT_FUSION) shipped = outcomes;
+    const outcomes = await rankArticles(articles, embeddings, { ...ranking, fusion: c.fusion });
+    if (c.shipped) shipped = outcomes;
     rows.push({ name: c.name, note: c.note, ...summarize(outcomes) });
   }
   process.stderr.write("Ranking: LangChain naive baseline\n");
@@ -484,13 +566,13 @@ async function main(): Promise<number | void> {
   const answerableSignals = shipped.map((a) => a.map((o) => o.top!));
   const answerable = answerableSignals.flat().map((t) => relevance(t, rule.denseWeight));
   const heldOutAnswerable = halves(answerableSignals).heldOut.flat().map((t) => relevance(t, rule.denseWeight));
-  const offCal = await offTopicRelevance(offCalibration, embeddings, rule);
-  const offHeld = await offTopicRelevance(offHeldOut, embeddings, rule);
-  const offNear = await offTopicRelevance(offNearMiss, embeddings, rule);
+  const offCal = await offTopicRelevance(offCalibration, embeddings, ranking, rule);
+  const offHeld = await offTopicRelevance(offHeldOut, embeddings, ranking, rule);
+  const offNear = await offTopicRelevance(offNearMiss, embeddings, ranking, rule);
   const abstains = (score: number) => score < rule.threshold;
   const weak = (score: number) => score >= rule.threshold && score < rule.lowConfidenceBelow;
-  const short = await shortQuestionOutcomes(tradeShort, embeddings, rule);
-  const short2 = await shortQuestionOutcomes(tradeShort2, embeddings, rule);
+  const short = await shortQuestionOutcomes(tradeShort, embeddings, ranking, rule);
+  const short2 = await shortQuestionOutcomes(tradeShort2, embeddings, ranking, rule);
   const shortRelevance = short.relevance;
   // Is the warning on the right answers? Top-sentence accuracy among the short questions answered plainly vs with the warning.
   const rightWhere = (outcomes: typeof short, band: (score: number) => boolean) => {
@@ -503,7 +585,7 @@ async function main(): Promise<number | void> {
     `| ${name} | ${scores.length} | ${pct(rate(scores, abstains))} | ${pct(rate(scores, weak))} | ${pct(rate(scores, (x) => !abstains(x) && !weak(x)))} |`;
 
   if (args.has("--calibrate")) {
-    const offSignals = (await articleTops(offCalibration, embeddings)).filter((top) => top !== undefined);
+    const offSignals = (await articleTops(offCalibration, embeddings, ranking)).filter((top) => top !== undefined);
     const best = calibrate(halves(answerableSignals).dev.flat(), offSignals);
     process.stdout.write(
       `Calibrated abstention for ${model}: denseWeight ${best.denseWeight}, threshold ${best.threshold.toFixed(3)} (off-topic abstained ${pct(best.abstained)}, gap ${best.gap.toFixed(3)})\n` +
@@ -512,8 +594,8 @@ async function main(): Promise<number | void> {
     );
   }
 
-  const conversationRows = await conversationReport(conversations, embeddings, rule);
-  const blindConversationRows = await conversationReport(blindConversations, embeddings, rule);
+  const conversationRows = await conversationReport(conversations, embeddings, ranking, rule);
+  const blindConversationRows = await conversationReport(blindConversations, embeddings, ranking, rule);
   const contrastRows = await serviceConversationReport(
     [
       { file: TRADE_CONTRASTS, turns: contrasts },
@@ -554,10 +636,10 @@ async function main(): Promise<number | void> {
     answerRow("Held-out half", shippedRow.heldOut.recallAt1, halves(answers).heldOut.flat()),
   ].join("\n");
 
-  const typos = await misspeltQuestions(articles, embeddings, rule);
+  const typos = await misspeltQuestions(articles, embeddings, ranking, rule);
   await embeddings.writeTo(cacheFile);
   const boundaries = boundaryAgreement(articles);
-  const ownRanks = await ownSplitterRanks(articles, embeddings);
+  const ownRanks = await ownSplitterRanks(articles, embeddings, ranking);
   const own = summarizeRanks(ownRanks);
 
   const table = [
@@ -582,7 +664,7 @@ ${answerRows}
 
 A refused question cites nothing, so it counts as a miss.
 
-## Abstention (${model}, relevance = (${rule.denseWeight} x cosine + key-term coverage) / ${1 + rule.denseWeight}, threshold ${rule.threshold}, weak match below ${rule.lowConfidenceBelow}${config.abstention ? ", from the environment" : ", the shipped default"})
+## Abstention (${model}, relevance = (${rule.denseWeight} x cosine + key-term coverage) / ${1 + rule.denseWeight}, threshold ${rule.threshold}, weak match below ${rule.lowConfidenceBelow}${config.abstention ? ", from the environment" : fitted ? ", from the model's fit" : ", the shipped default"})
 
 | Question set | Questions | Refused ("not found") | Answered with the weak-match warning | Answered |
 | --- | ---: | ---: | ---: | ---: |
@@ -648,7 +730,7 @@ ${typos.runs.map((r) => `| ${r.correctTypos ? "**read as the corpus word one edi
 - Gold sentences reproduced exactly (same start and end): ${boundaries.matched} / ${boundaries.gold} (${pct(boundaries.matched / boundaries.gold)}); our splitter produced ${boundaries.produced} sentences.
 - Shipped hybrid over our own split instead of the gold one: R@1 ${fmt(own.recallAt1)}, R@3 ${fmt(own.recallAt3)}, MRR ${fmt(own.mrr)}.
 `;
-  await publishReport(REPORT, report);
+  await publishReport(reportFileOf(model), report);
 }
 
 runCommand(main);

@@ -3,22 +3,26 @@ import useLiteQueryWeights from "./use-lite-query-weights.json" with { type: "js
 import type { QueryEmbedder } from "./hybrid.js";
 
 /**
- * Per-model question-side weights (one per embedding dimension), learned by
- * `npm run eval -- --train` on the XQuAD-R development half. Sentences are embedded as usual; only
- * the question vector is reweighted, so the saved index does not depend on them.
+ * Question-side weights (one per embedding dimension), learned on the XQuAD-R development half.
+ * Sentences are embedded as usual; only the question vector is reweighted, so the saved index does
+ * not depend on them. use-lite's ship here (`npm run eval -- --train-query`); another model's come
+ * from its fit file (src/answer/model-fit.ts).
  */
-const QUERY_WEIGHTS: Readonly<Record<string, readonly number[]>> = {
+const BUILT_IN_QUERY_WEIGHTS: Readonly<Record<string, readonly number[]>> = {
   [useLiteQueryWeights.modelId]: useLiteQueryWeights.weights,
 };
 
-/** The question vector reweighted for its model and made unit length again; unchanged for other models. Pure. */
-export function adaptQuery(modelId: string, vector: readonly number[]): number[] {
-  const weights = QUERY_WEIGHTS[modelId];
+export function builtInQueryWeights(modelId: string): readonly number[] | undefined {
+  return BUILT_IN_QUERY_WEIGHTS[modelId];
+}
+
+/** The question vector reweighted and made unit length again; unchanged without weights or with weights of another size. Pure. */
+export function adaptQuery(weights: readonly number[] | undefined, vector: readonly number[]): number[] {
   if (!weights || weights.length !== vector.length) return [...vector];
   return normalize(vector.map((x, i) => x * weights[i]!));
 }
 
 /** What the retriever embeds questions with: the model, then adaptQuery. */
-export function adaptedQueryEmbedder(embeddings: { readonly modelId: string; embedQuery(text: string): Promise<number[]> }): QueryEmbedder {
-  return { embedQuery: async (text) => adaptQuery(embeddings.modelId, await embeddings.embedQuery(text)) };
+export function adaptedQueryEmbedder(embeddings: { embedQuery(text: string): Promise<number[]> }, weights: readonly number[] | undefined): QueryEmbedder {
+  return { embedQuery: async (text) => adaptQuery(weights, await embeddings.embedQuery(text)) };
 }
