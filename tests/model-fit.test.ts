@@ -7,6 +7,7 @@ import {
   builtInFit,
   fitFileOf,
   fitWarnings,
+  MAX_FIT_BYTES,
   parseModelFit,
   readModelFit,
   readModelFitAndReport,
@@ -148,6 +149,14 @@ describe("reading and writing fit files", () => {
     const modelsDir = await tempDir();
     await mkdir(fitFileOf(modelsDir, MODEL), { recursive: true }); // a folder where the file should be
     await expect(readModelFit({ embeddingModel: MODEL, modelsDir })).rejects.toThrow(/citebot-fit\.json could not be read/);
+  });
+
+  it("refuses a file far larger than any fit without reading it", async () => {
+    const modelsDir = await tempDir();
+    const file = fitFileOf(modelsDir, MODEL);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, Buffer.alloc(MAX_FIT_BYTES + 1, 0x20));
+    await expect(readModelFit({ embeddingModel: MODEL, modelsDir })).rejects.toThrow(/citebot-fit\.json is over 4 MB, far larger than a fit/);
   });
 
   it("logs which fit ranks, or why there is none, and nothing for use-lite", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { DEFAULT_EMBEDDING_MODEL } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
@@ -28,6 +28,9 @@ export interface ModelFit {
 }
 
 export const FIT_FILE_NAME = "citebot-fit.json";
+
+/** A fit file larger than this is refused unread. */
+export const MAX_FIT_BYTES = 4_000_000;
 
 /** The file a model's fit is read from and written to: beside the model, MODELS_DIR/<model id>/. */
 export function fitFileOf(modelsDir: string, modelId: string): string {
@@ -125,14 +128,19 @@ export async function readModelFit(config: { readonly embeddingModel: string; re
   const builtIn = builtInFit(config.embeddingModel);
   if (builtIn) return builtIn;
   const file = fitFileOf(config.modelsDir, config.embeddingModel);
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, "utf8");
+    // A fit is a few kilobytes (two numbers per dimension); anything far larger is not one, and is not read whole.
+    if ((await stat(file)).size > MAX_FIT_BYTES) {
+      throw new CiteBotError(ErrorCode.ModelFitInvalid, `${file} is over ${MAX_FIT_BYTES / 1_000_000} MB, far larger than a fit; delete it or run EMBEDDING_MODEL=${config.embeddingModel} npm run eval -- --fit.`);
+    }
+    bytes = await readFile(file);
   } catch (error) {
+    if (error instanceof CiteBotError) throw error;
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CiteBotError(ErrorCode.ModelFitInvalid, `${file} could not be read (${(error as Error).message}); check its permissions.`, { cause: error });
   }
-  return parseModelFit(text, { modelId: config.embeddingModel, file });
+  return parseModelFit(bytes.toString("utf8"), { modelId: config.embeddingModel, file });
 }
 
 /** Checks a fit against the loaded model's vector size; a fit made for another model's build of the same name would rank with nonsense. */
