@@ -1,9 +1,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
+import { cp, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { fitFileOf, serializeModelFit } from "../src/answer/model-fit.js";
 import { INDEX_USAGE } from "../src/cli/args.js";
+import { LEARNED_WEIGHTS } from "../src/retrieval/fusion.js";
 import { tempDir } from "./helpers/temp.js";
 
 /** Runs the real CLI (real default model, offline) the way `npm run --silent ask` does. */
@@ -87,6 +89,47 @@ describe("ask CLI", () => {
     });
     expect(misconfigured.status).toBe(2);
     expect(JSON.parse(misconfigured.stdout)).toMatchObject({ answered: false, error: { code: "CONFIG_INVALID", message: expect.stringContaining("LOG_LEVEL") } });
+  });
+});
+
+describe("ask with another embedding model and its fit", () => {
+  /** The committed 16-dimensional test model, copied so that a fit can be written beside it. */
+  async function tinyModel(fit?: string) {
+    const root = await tempDir();
+    const modelsDir = path.join(root, "models");
+    await cp(path.resolve("tests/fixtures/models"), modelsDir, { recursive: true });
+    if (fit !== undefined) await writeFile(fitFileOf(modelsDir, "citebot/tiny-bert"), fit);
+    const run = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads the Chinese delegation?"], {
+      env: { ...process.env, INDEX_DIR: path.join(root, "index"), CORPUS_DIR: path.resolve("corpus"), EMBEDDING_MODEL: "citebot/tiny-bert", MODELS_DIR: modelsDir, ALLOW_MODEL_DOWNLOAD: "false", LOG_LEVEL: "info" },
+      encoding: "utf8",
+    });
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr, file: fitFileOf(modelsDir, "citebot/tiny-bert") };
+  }
+  const fit = (threshold: number) =>
+    serializeModelFit(
+      { modelId: "citebot/tiny-bert", dimensions: 16, queryWeights: undefined, fusionWeights: [...LEARNED_WEIGHTS], abstention: { denseWeight: 1, threshold, lowConfidenceBelow: threshold } },
+      "test",
+    );
+
+  it("warns that a model without a fit ranks with use-lite's weights, and says how to fit it", async () => {
+    const { code, stderr } = await tinyModel();
+    expect(code).toBe(0);
+    expect(stderr).toMatch(/No fit for citebot\/tiny-bert: .*run EMBEDDING_MODEL=citebot\/tiny-bert npm run eval -- --fit/);
+  });
+
+  it("ranks and refuses with the fit written beside the model, and says so", async () => {
+    const lenient = await tinyModel(fit(-1));
+    expect(lenient.stderr).toContain(`Ranking with the fit for citebot/tiny-bert from ${lenient.file}.`);
+    expect(lenient.stderr).not.toContain("No fit");
+    expect(JSON.parse(lenient.stdout)).toMatchObject({ answered: true });
+    // The same question refused: the threshold came from the file.
+    expect(JSON.parse((await tinyModel(fit(0.999))).stdout)).toMatchObject({ answered: false });
+  });
+
+  it("exits 1 with one JSON error naming a broken fit file", async () => {
+    const { code, stdout, file } = await tinyModel('{"modelId": "citebot/tiny-bert"}');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ answered: false, error: { code: "MODEL_FIT_INVALID", message: expect.stringContaining(`${file} has no valid "dimensions"`) } });
   });
 });
 
