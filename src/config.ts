@@ -1,5 +1,6 @@
 import path from "node:path";
 import { ABSTENTION, type AbstentionRule } from "./answer/compose.js";
+import type { ModelSettings } from "./embeddings/transformers.js";
 import { CiteBotError, ErrorCode } from "./errors.js";
 import { LogLevel } from "./logger.js";
 
@@ -10,6 +11,8 @@ export interface EngineConfig {
   readonly corpusDir: string;
   readonly indexDir: string;
   readonly embeddingModel: string;
+  /** How a Hugging Face model is run: pooling and the prefixes it was trained with (none for use-lite). */
+  readonly modelSettings: ModelSettings;
   readonly modelsDir: string;
   readonly allowModelDownload: boolean;
   readonly logLevel: LogLevel;
@@ -95,10 +98,12 @@ class Reader {
 
 export function readEngineConfig(env: Env = process.env, cwd: string = process.cwd()): EngineConfig {
   const reader = new Reader(env);
+  const embeddingModel = reader.string("EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL);
   const config: EngineConfig = {
     corpusDir: path.resolve(cwd, reader.string("CORPUS_DIR", "corpus")),
     indexDir: path.resolve(cwd, reader.string("INDEX_DIR", "index")),
-    embeddingModel: reader.string("EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL),
+    embeddingModel,
+    modelSettings: readModelSettings(reader, embeddingModel),
     modelsDir: path.resolve(cwd, reader.string("MODELS_DIR", "models")),
     allowModelDownload: reader.boolean("ALLOW_MODEL_DOWNLOAD", true),
     logLevel: reader.oneOf("LOG_LEVEL", [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR], LogLevel.INFO),
@@ -107,6 +112,33 @@ export function readEngineConfig(env: Env = process.env, cwd: string = process.c
   };
   reader.fail();
   return Object.freeze(config);
+}
+
+const MODEL_SETTING_VARIABLES = ["EMBEDDING_POOLING", "EMBEDDING_QUERY_PREFIX", "EMBEDDING_DOCUMENT_PREFIX"] as const;
+const MAX_PREFIX_CHARS = 200;
+
+function readModelSettings(reader: Reader, embeddingModel: string): ModelSettings {
+  if (embeddingModel === DEFAULT_EMBEDDING_MODEL) {
+    for (const name of MODEL_SETTING_VARIABLES) {
+      if (reader.optional(name) !== undefined) reader.problems.push({ variable: name, problem: `applies to Hugging Face models only (EMBEDDING_MODEL is ${DEFAULT_EMBEDDING_MODEL}); unset it` });
+    }
+    return Object.freeze({});
+  }
+  const prefix = (name: string): string | undefined => {
+    const value = reader.optional(name);
+    if (value !== undefined && value.length > MAX_PREFIX_CHARS) {
+      reader.problems.push({ variable: name, problem: `must be at most ${MAX_PREFIX_CHARS} characters (got ${value.length})` });
+      return undefined;
+    }
+    return value;
+  };
+  const queryPrefix = prefix("EMBEDDING_QUERY_PREFIX");
+  const documentPrefix = prefix("EMBEDDING_DOCUMENT_PREFIX");
+  return Object.freeze({
+    pooling: reader.oneOf("EMBEDDING_POOLING", ["mean", "cls"], "mean"),
+    ...(queryPrefix ? { queryPrefix } : {}),
+    ...(documentPrefix ? { documentPrefix } : {}),
+  });
 }
 
 const ABSTENTION_VARIABLES = ["ABSTENTION_DENSE_WEIGHT", "ABSTENTION_THRESHOLD", "LOW_CONFIDENCE_BELOW"] as const;

@@ -42,6 +42,21 @@ describe("readEngineConfig", () => {
   });
 
   it.each([
+    [{ EMBEDDING_MODEL: "Xenova/e5-small-v2" }, { pooling: "mean" }],
+    [{ EMBEDDING_MODEL: "Xenova/e5-small-v2", EMBEDDING_QUERY_PREFIX: " query: ", EMBEDDING_DOCUMENT_PREFIX: "passage:" }, { pooling: "mean", queryPrefix: "query:", documentPrefix: "passage:" }],
+    [{ EMBEDDING_MODEL: "Xenova/bge-small-en-v1.5", EMBEDDING_POOLING: "CLS" }, { pooling: "cls" }],
+    [{}, {}],
+  ])("reads how a model is run from %o", (env, expected) => {
+    const config = readEngineConfig(env);
+    expect(config.modelSettings).toEqual(expected);
+    expect(Object.isFrozen(config.modelSettings)).toBe(true);
+  });
+
+  it.each([
+    [{ EMBEDDING_POOLING: "cls" }, "EMBEDDING_POOLING applies to Hugging Face models only (EMBEDDING_MODEL is use-lite)"],
+    [{ EMBEDDING_QUERY_PREFIX: "query:" }, "EMBEDDING_QUERY_PREFIX applies to Hugging Face models only"],
+    [{ EMBEDDING_MODEL: "x/y", EMBEDDING_POOLING: "max" }, "EMBEDDING_POOLING must be one of mean, cls"],
+    [{ EMBEDDING_MODEL: "x/y", EMBEDDING_DOCUMENT_PREFIX: "p".repeat(201) }, "EMBEDDING_DOCUMENT_PREFIX must be at most 200 characters (got 201)"],
     [{ ABSTENTION_THRESHOLD: "high" }, "ABSTENTION_THRESHOLD must be a number from -1 to 1"],
     [{ ABSTENTION_THRESHOLD: "1.5" }, "ABSTENTION_THRESHOLD must be a number from -1 to 1"],
     [{ ABSTENTION_DENSE_WEIGHT: "-1" }, "ABSTENTION_DENSE_WEIGHT must be a number from 0 to 100"],

@@ -1,11 +1,14 @@
 import { spawnSync } from "node:child_process";
-import { appendFile, stat } from "node:fs/promises";
+import { appendFile, cp, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService } from "../src/answer/service.js";
 import { CachingEmbeddings } from "../src/embeddings/cache.js";
 import { createEmbeddings } from "../src/embeddings/factory.js";
-import { TransformersEmbeddings } from "../src/embeddings/transformers.js";
+import { embeddingIdentity, TransformersEmbeddings } from "../src/embeddings/transformers.js";
+import { ABSTENTION } from "../src/answer/compose.js";
+import { fitFileOf, serializeModelFit } from "../src/answer/model-fit.js";
+import { LEARNED_WEIGHTS } from "../src/retrieval/fusion.js";
 import { UseLiteEmbeddings } from "../src/embeddings/use-lite.js";
 import { UseLiteTfjsEmbeddings } from "../src/embeddings/use-lite-tfjs.js";
 import { WorkerUseLiteEmbeddings } from "../src/embeddings/worker-embeddings.js";
@@ -105,6 +108,58 @@ describe("Hugging Face models through @xenova/transformers", () => {
     expect(answer.citations[0]?.lineStart).toBe(11);
   });
 
+  it.each([
+    [{}, "citebot/tiny-bert"],
+    [{ pooling: "mean" as const }, "citebot/tiny-bert"],
+    [{ pooling: "cls" as const }, "citebot/tiny-bert (cls pooling)"],
+    [{ queryPrefix: "query:", documentPrefix: "passage:" }, 'citebot/tiny-bert (query prefix "query:", document prefix "passage:")'],
+  ])("names the model with its settings %o as %s (what indexes, caches and fits are keyed by)", (settings, identity) => {
+    expect(embeddingIdentity("citebot/tiny-bert", settings)).toBe(identity);
+    expect(new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, ...settings }).identity).toBe(identity);
+  });
+
+  it("puts the query prefix before questions and the document prefix before sentences", async () => {
+    const plain = tiny();
+    const prefixed = new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, queryPrefix: "query:", documentPrefix: "passage:" });
+    expect(prefixed.asymmetric).toBe(true);
+    expect(plain.asymmetric).toBe(false);
+    const [asQuery, asDocument] = await plain.embedDocuments(["query: talks in london", "passage: talks in london"]);
+    expect(dot(await prefixed.embedQuery("talks in london"), asQuery!)).toBeCloseTo(1, 5);
+    expect(dot((await prefixed.embedDocuments(["talks in london"]))[0]!, asDocument!)).toBeCloseTo(1, 5);
+    expect(dot((await prefixed.embedQueries(["talks in london"]))[0]!, asQuery!)).toBeCloseTo(1, 5);
+    expect(dot(asQuery!, asDocument!)).toBeLessThan(0.9999);
+  });
+
+  it("pools the first token's vector with cls pooling", async () => {
+    const cls = new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, pooling: "cls" });
+    const texts = ["talks in london", "rare earth minerals"];
+    const [pooledByCls, pooledByMean] = await Promise.all([cls.embedDocuments(texts), tiny().embedDocuments(texts)]);
+    for (const [i, vector] of pooledByCls.entries()) {
+      expect(vector).toHaveLength(16);
+      expect(dot(vector, vector)).toBeCloseTo(1, 4);
+      expect(dot(vector, pooledByMean[i]!)).toBeLessThan(0.9999);
+    }
+  });
+
+  it("rebuilds the index, and refuses the fit, when the model's settings change", async () => {
+    const root = await tempDir();
+    const config = { corpusDir: path.resolve("corpus"), indexDir: path.join(root, "index"), embeddingModel: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowModelDownload: false, maxAnswerSentences: 3 };
+    await createAnswerService({ config, logger: new FakeLogger() });
+    const logger = new FakeLogger();
+    const prefixed = await createAnswerService({ config: { ...config, modelSettings: { documentPrefix: "passage:" } }, logger });
+    expect(prefixed.manifest.embeddingModel).toBe('citebot/tiny-bert (document prefix "passage:")');
+    expect(logger.messages().join("\n")).toContain('it was built with embedding model citebot/tiny-bert, not citebot/tiny-bert (document prefix "passage:")');
+
+    const modelsDir = path.join(root, "models");
+    await cp(FIXTURE_MODELS, modelsDir, { recursive: true });
+    const fit = { modelId: "citebot/tiny-bert", dimensions: 16, queryWeights: undefined, fusionWeights: [...LEARNED_WEIGHTS], abstention: ABSTENTION };
+    await writeFile(fitFileOf(modelsDir, "citebot/tiny-bert"), serializeModelFit(fit, "test"));
+    await createAnswerService({ config: { ...config, modelsDir }, logger: new FakeLogger() });
+    await expect(createAnswerService({ config: { ...config, modelsDir, modelSettings: { queryPrefix: "query:" } }, logger: new FakeLogger() })).rejects.toThrow(
+      'citebot-fit.json was fitted for "citebot/tiny-bert", not citebot/tiny-bert (query prefix "query:")',
+    );
+  });
+
   it("explains how to fix a model that is not available offline", async () => {
     const missing = new TransformersEmbeddings({ modelId: "nobody/missing-model", modelsDir: FIXTURE_MODELS, allowDownload: false });
     const error = await missing.load().catch((e: unknown) => e);
@@ -168,6 +223,23 @@ describe("embedding cache (model id + text hash, one file per model)", () => {
     expect(await afterCrash.readFrom(file)).toBe(true);
     await afterCrash.embedDocuments(["export controls on chips"]);
     expect(afterCrash.misses).toBe(0);
+  });
+
+  it("keeps a question's vector apart from a sentence of the same text when the model embeds them differently", async () => {
+    const model = new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, queryPrefix: "query:" });
+    const file = path.join(await tempDir(), "tiny.vectors");
+    const cache = new CachingEmbeddings(model);
+    const [asDocument] = await cache.embedDocuments(["talks in london"]);
+    const [asQuery] = await cache.embedQueries(["talks in london"]);
+    expect(dot(asQuery!, asDocument!)).toBeLessThan(0.9999);
+    expect(dot(await cache.embedQuery("talks in london"), asQuery!)).toBeCloseTo(1, 6);
+    await cache.writeTo(file);
+    const reread = new CachingEmbeddings(model);
+    expect(await reread.readFrom(file)).toBe(true);
+    await reread.embedQueries(["talks in london"]);
+    expect(reread.misses).toBe(0);
+    // The same model run without the prefix is another identity: the file is not read.
+    expect(await new CachingEmbeddings(new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false })).readFrom(file)).toBe(false);
   });
 
   it("treats a damaged or foreign cache file as empty", async () => {

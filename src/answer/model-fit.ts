@@ -6,6 +6,7 @@ import { CiteBotError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { DEFAULT_FUSION, FEATURE_NAMES } from "../retrieval/fusion.js";
 import { builtInQueryWeights } from "../retrieval/query-adapter.js";
+import { embeddingIdentity, type ModelSettings } from "../embeddings/transformers.js";
 import { ABSTENTION, type AbstentionRule } from "./compose.js";
 
 /**
@@ -15,6 +16,7 @@ import { ABSTENTION, type AbstentionRule } from "./compose.js";
  * other model's is written next to the model by `npm run eval -- --fit` and read at start-up.
  */
 export interface ModelFit {
+  /** The model's identity: its id, and its pooling and prefixes when not the defaults (CiteBotEmbeddings.identity). */
   readonly modelId: string;
   /** The model's vector size; undefined for the built-in fit, whose weights carry it. */
   readonly dimensions: number | undefined;
@@ -73,7 +75,8 @@ export function serializeModelFit(fit: Omit<ModelFit, "source">, note: string): 
  * model, another feature set (written by an older CiteBot), weights of the wrong length, values
  * out of range. Pure; throws a ModelFitInvalid error naming the file and how to fix it.
  */
-export function parseModelFit(text: string, expected: { readonly modelId: string; readonly file: string }): ModelFit {
+export function parseModelFit(text: string, expected: { readonly modelId: string; readonly identity?: string; readonly file: string }): ModelFit {
+  const identity = expected.identity ?? expected.modelId;
   const fail = (problem: string): never => {
     throw new CiteBotError(
       ErrorCode.ModelFitInvalid,
@@ -88,7 +91,11 @@ export function parseModelFit(text: string, expected: { readonly modelId: string
   }
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail("is not a JSON object");
   const file = raw as Record<string, unknown>;
-  if (file.modelId !== expected.modelId) return fail(`was fitted for ${JSON.stringify(file.modelId)}, not ${expected.modelId}`);
+  if (file.modelId !== identity) {
+    const sameModel = typeof file.modelId === "string" && (file.modelId === expected.modelId || file.modelId.startsWith(`${expected.modelId} (`));
+    // The same model run with other pooling or prefixes: setting those back is the other fix.
+    return fail(`was fitted for ${JSON.stringify(file.modelId)}, not ${identity}${sameModel ? " (set EMBEDDING_POOLING and the EMBEDDING_*_PREFIX variables as it was fitted with)" : ""}`);
+  }
   const dimensions = file.dimensions;
   if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions < 1) return fail("has no valid \"dimensions\" (a whole number)");
   const names = file.featureNames;
@@ -111,7 +118,7 @@ export function parseModelFit(text: string, expected: { readonly modelId: string
   }
   if (rule.lowConfidenceBelow < rule.threshold) return fail("has a weak-match bound (lowConfidenceBelow) below its threshold");
   return Object.freeze({
-    modelId: expected.modelId,
+    modelId: identity,
     dimensions,
     queryWeights,
     fusionWeights,
@@ -124,7 +131,7 @@ export function parseModelFit(text: string, expected: { readonly modelId: string
  * The fit for the model EMBEDDING_MODEL names: built in for use-lite, else read from beside the
  * model; undefined when that model has none (it then ranks with use-lite's weights).
  */
-export async function readModelFit(config: { readonly embeddingModel: string; readonly modelsDir: string }): Promise<ModelFit | undefined> {
+export async function readModelFit(config: { readonly embeddingModel: string; readonly modelsDir: string; readonly identity?: string }): Promise<ModelFit | undefined> {
   const builtIn = builtInFit(config.embeddingModel);
   if (builtIn) return builtIn;
   const file = fitFileOf(config.modelsDir, config.embeddingModel);
@@ -140,7 +147,7 @@ export async function readModelFit(config: { readonly embeddingModel: string; re
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CiteBotError(ErrorCode.ModelFitInvalid, `${file} could not be read (${(error as Error).message}); check its permissions.`, { cause: error });
   }
-  return parseModelFit(bytes.toString("utf8"), { modelId: config.embeddingModel, file });
+  return parseModelFit(bytes.toString("utf8"), { modelId: config.embeddingModel, identity: config.identity ?? config.embeddingModel, file });
 }
 
 /** Checks a fit against the loaded model's vector size; a fit made for another model's build of the same name would rank with nonsense. */
@@ -183,10 +190,10 @@ export function fitWarnings(modelId: string, fit: ModelFit | undefined, configur
 
 /** Reads the model's fit at start-up and says in the log which weights rank and refuse: the file, or why there is none. */
 export async function readModelFitAndReport(
-  config: { readonly embeddingModel: string; readonly modelsDir: string; readonly abstention: AbstentionRule | undefined },
+  config: { readonly embeddingModel: string; readonly modelsDir: string; readonly abstention: AbstentionRule | undefined; readonly modelSettings?: ModelSettings },
   logger: Pick<Logger, "info" | "warn">,
 ): Promise<ModelFit | undefined> {
-  const fit = await readModelFit(config);
+  const fit = await readModelFit({ ...config, identity: embeddingIdentity(config.embeddingModel, config.modelSettings ?? {}) });
   if (fit && fit.source !== "built in") logger.info(`Ranking with the fit for ${fit.modelId} from ${fit.source}.`);
   for (const warning of fitWarnings(config.embeddingModel, fit, config.abstention, fitFileOf(config.modelsDir, config.embeddingModel))) logger.warn(warning);
   return fit;

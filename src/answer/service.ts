@@ -53,7 +53,7 @@ export interface AnswerService {
 
 export interface AnswerServiceOptions {
   readonly config: Pick<EngineConfig, "corpusDir" | "indexDir" | "embeddingModel" | "modelsDir" | "allowModelDownload" | "maxAnswerSentences"> &
-    Partial<Pick<EngineConfig, "abstention">>;
+    Partial<Pick<EngineConfig, "abstention" | "modelSettings">>;
   readonly logger: Logger;
   /** Defaults to the model EMBEDDING_MODEL names; tests pass a deterministic one. */
   readonly embeddings?: CiteBotEmbeddings;
@@ -87,7 +87,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const { config } = options;
   const embeddings = options.embeddings ?? createEmbeddings(config);
   // Read first: a broken fit file stops start-up before any index is built for it.
-  const fit = options.fit ?? (await readModelFit({ embeddingModel: embeddings.modelId, modelsDir: config.modelsDir }));
+  const fit = options.fit ?? (await readModelFit({ embeddingModel: embeddings.modelId, identity: embeddings.identity, modelsDir: config.modelsDir }));
   const index = await prepareIndex({ ...options, embeddings });
   if (fit) checkFitDimensions(fit, embeddings.dimensions);
   const abstention = abstentionRuleOf(config.abstention, fit);

@@ -68,7 +68,7 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
   const embeddings = new CachingEmbeddings(new UseLiteEmbeddings());
   await embeddings.readFrom(cacheFile);
   const baseVectors = (await embeddings.embedDocuments(base)).map((v) => Float32Array.from(v));
-  const questionVectors = await embeddings.embedDocuments(questions);
+  const questionVectors = await embeddings.embedQueries(questions);
   await embeddings.writeTo(cacheFile);
 
   const rows: ScaleRow[] = [];

@@ -8,7 +8,16 @@ export function textKey(text: string): string {
 }
 
 /**
- * Embeddings memoised by (model id, sentence text hash), optionally persisted to one file per model,
+ * A file name for a model's cached vectors: its id made safe for a path, and a short hash of its
+ * settings when it has any (prefixes can be long and hold any character). Pure.
+ */
+export function cacheStemOf(embeddings: { readonly modelId: string; readonly identity: string }): string {
+  const stem = embeddings.modelId.replace(/[^\w.-]+/g, "_");
+  return embeddings.identity === embeddings.modelId ? stem : `${stem}-${textKey(embeddings.identity).slice(0, 10)}`;
+}
+
+/**
+ * Embeddings memoised by (model identity, sentence text hash), optionally persisted to one file per model,
  * so that re-indexing after an edit embeds only new or changed sentences.
  *
  * File format: a log of records, each a 4-byte JSON header length, the JSON header
@@ -33,6 +42,14 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     return this.inner.modelId;
   }
 
+  override get identity(): string {
+    return this.inner.identity;
+  }
+
+  override get asymmetric(): boolean {
+    return this.inner.asymmetric;
+  }
+
   get dimensions(): number {
     return this.inner.dimensions;
   }
@@ -45,8 +62,30 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     throw new Error("CachingEmbeddings embeds through embedDocuments");
   }
 
-  override async embedDocuments(texts: string[], onProgress?: EmbedProgress): Promise<number[][]> {
-    const keys = texts.map(textKey);
+  override embedDocuments(texts: string[], onProgress?: EmbedProgress): Promise<number[][]> {
+    return this.embedKeyed(texts, texts.map(textKey), (missing, progress) => this.inner.embedDocuments(missing, progress), onProgress);
+  }
+
+  override embedQueries(texts: string[]): Promise<number[][]> {
+    return this.embedKeyed(texts, texts.map((text) => this.queryKey(text)), (missing) => this.inner.embedQueries(missing));
+  }
+
+  override async embedQuery(text: string): Promise<number[]> {
+    const cached = this.vectors.get(this.queryKey(text));
+    return cached ? Array.from(cached) : this.inner.embedQuery(text);
+  }
+
+  /** A question's key: its text's, unless the model embeds questions differently from sentences. */
+  private queryKey(text: string): string {
+    return this.inner.asymmetric ? textKey(`query\0${text}`) : textKey(text);
+  }
+
+  private async embedKeyed(
+    texts: string[],
+    keys: readonly string[],
+    embed: (missing: string[], onProgress?: EmbedProgress) => Promise<number[][]>,
+    onProgress?: EmbedProgress,
+  ): Promise<number[][]> {
     const missing: string[] = [];
     const missingKeys: string[] = [];
     const seen = new Set<string>();
@@ -61,7 +100,7 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     this.misses += missing.length;
     if (missing.length > 0) {
       const cached = texts.length - missing.length;
-      const fresh = await this.inner.embedDocuments(missing, onProgress && ((done) => onProgress(cached + done, texts.length)));
+      const fresh = await embed(missing, onProgress && ((done) => onProgress(cached + done, texts.length)));
       fresh.forEach((vector, i) => {
         this.vectors.set(missingKeys[i]!, Float32Array.from(vector));
         this.unsaved.add(missingKeys[i]!);
@@ -71,11 +110,6 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
       onProgress?.(texts.length, texts.length);
     }
     return keys.map((key) => Array.from(this.vectors.get(key)!));
-  }
-
-  override async embedQuery(text: string): Promise<number[]> {
-    const cached = this.vectors.get(textKey(text));
-    return cached ? Array.from(cached) : this.inner.embedQuery(text);
   }
 
   /** Keeps only vectors for these texts (drops sentences that left the corpus). */
@@ -111,7 +145,7 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
       try {
         const headerLength = bytes.readUInt32LE(offset);
         const header = JSON.parse(bytes.subarray(offset + 4, offset + 4 + headerLength).toString("utf8")) as { modelId: string; dimensions: number; keys: string[] };
-        if (header.modelId !== this.modelId || !Array.isArray(header.keys)) break;
+        if (header.modelId !== this.identity || !Array.isArray(header.keys)) break;
         const start = offset + 4 + headerLength;
         const end = start + header.keys.length * header.dimensions * 4;
         if (end > bytes.length) break; // torn by a crash mid-append
@@ -145,7 +179,8 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
 
   private record(keys: readonly string[]): Uint8Array[] {
     const dimensions = keys.length > 0 ? this.vectors.get(keys[0]!)!.length : 0;
-    const header = Buffer.from(JSON.stringify({ modelId: this.modelId, dimensions, keys }), "utf8");
+    // "modelId" holds the identity (the model and how it is run), so a cache made with other settings is not read.
+    const header = Buffer.from(JSON.stringify({ modelId: this.identity, dimensions, keys }), "utf8");
     const floats = new Float32Array(keys.length * dimensions);
     keys.forEach((key, i) => floats.set(this.vectors.get(key)!, i * dimensions));
     const length = Buffer.alloc(4);

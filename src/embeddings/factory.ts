@@ -10,9 +10,13 @@ import { WorkerUseLiteEmbeddings } from "./worker-embeddings.js";
  * `worker` runs USE lite in a worker thread: right for a server (the event loop stays free for
  * network I/O), wrong for a one-shot CLI (a worker adds ~0.3 s of start-up).
  */
-export function createEmbeddings(config: Pick<EngineConfig, "embeddingModel" | "modelsDir" | "allowModelDownload">, options: { worker?: boolean } = {}): CiteBotEmbeddings {
+export function createEmbeddings(
+  config: Pick<EngineConfig, "embeddingModel" | "modelsDir" | "allowModelDownload"> & Partial<Pick<EngineConfig, "modelSettings">>,
+  options: { worker?: boolean } = {},
+): CiteBotEmbeddings {
   if (config.embeddingModel === DEFAULT_EMBEDDING_MODEL) return options.worker ? new WorkerUseLiteEmbeddings() : new UseLiteEmbeddings();
   return new TransformersEmbeddings({
+    ...config.modelSettings,
     modelId: config.embeddingModel,
     modelsDir: config.modelsDir,
     allowDownload: config.allowModelDownload,

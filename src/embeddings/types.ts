@@ -18,6 +18,19 @@ export abstract class CiteBotEmbeddings extends Embeddings {
     this.batchSize = batchSize;
   }
 
+  /**
+   * What the vectors depend on: the model and how it is run (pooling, prefixes). The index, the
+   * embedding cache and the model's fit are keyed by it, so changing either rebuilds or refits.
+   */
+  get identity(): string {
+    return this.modelId;
+  }
+
+  /** True when a question embeds differently from a document of the same text (a query prefix). */
+  get asymmetric(): boolean {
+    return false;
+  }
+
   /** Loads the model (once per process); later calls reuse it. */
   abstract load(): Promise<void>;
 
@@ -38,6 +51,11 @@ export abstract class CiteBotEmbeddings extends Embeddings {
       onProgress?.(Math.min(i + this.batchSize, texts.length), texts.length);
     }
     return vectors;
+  }
+
+  /** Embeds many questions in batches; the same as documents unless the model is asymmetric. */
+  embedQueries(texts: string[]): Promise<number[][]> {
+    return this.embedDocuments(texts);
   }
 
   async embedQuery(text: string): Promise<number[]> {

@@ -33,7 +33,7 @@ import { DEFAULT_EMBEDDING_MODEL, readEngineConfig, type EngineConfig } from "..
 import { CiteBotError, ErrorCode } from "../errors.js";
 import { answersQuestionBefore, leadsIntoNext } from "../corpus/reference.js";
 import { splitSentences, type Sentence } from "../corpus/split.js";
-import { CachingEmbeddings } from "../embeddings/cache.js";
+import { cacheStemOf, CachingEmbeddings } from "../embeddings/cache.js";
 import { SilentLogger } from "../logger.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import { DEFAULT_BM25 } from "../retrieval/bm25.js";
@@ -146,7 +146,7 @@ async function misspeltQuestions(articles: readonly EvalArticle[], embeddings: C
   const runs = [result(true), result(false)];
   const misspelt: string[] = [];
   for (const article of articles) for (const q of article.questions) misspelt.push(misspell(q.question, misspelt.length));
-  await embeddings.embedDocuments(misspelt);
+  await embeddings.embedQueries(misspelt);
   for (const run of runs) {
     let i = 0;
     for (const article of articles) {
@@ -434,12 +434,12 @@ async function fitModel(dev: readonly EvalArticle[], embeddings: CachingEmbeddin
   const answerable = (await rankArticles(dev, embeddings, ranking)).flat().flatMap((o) => (o.top ? [o.top] : []));
   const offTopic = (await articleTops(offCalibration, embeddings, ranking)).filter((top) => top !== undefined);
   const { denseWeight, threshold, lowConfidenceBelow } = calibrate(answerable, offTopic);
-  const fit = { modelId: embeddings.modelId, dimensions: learned.length, queryWeights, fusionWeights, abstention: { denseWeight, threshold, lowConfidenceBelow } };
+  const fit = { modelId: embeddings.identity, dimensions: learned.length, queryWeights, fusionWeights, abstention: { denseWeight, threshold, lowConfidenceBelow } };
   const contents = serializeModelFit(fit, `npm run eval -- --fit: learned on the XQuAD-R development half (${dev.length} articles), ${new Date().toISOString()}`);
   await mkdir(path.dirname(file), { recursive: true });
   await writeModelFit(file, contents);
   // Read back, so that the report measures the rounded values the bot will read.
-  return parseModelFit(contents, { modelId: embeddings.modelId, file });
+  return parseModelFit(contents, { modelId: embeddings.modelId, identity: embeddings.identity, file });
 }
 
 /** Share of questions whose gold sentence has the highest cosine with the question vector (reweighted by `weights`). Pure. */
@@ -463,7 +463,7 @@ async function main(): Promise<number | void> {
   const articles = await loadXquadR(DATASET);
   const embeddings = new CachingEmbeddings(createEmbeddings(config));
   const model = embeddings.modelId;
-  const cacheFile = path.join(config.indexDir, "cache", `eval-${model.replace(/[^\w.-]+/g, "_")}.bin`);
+  const cacheFile = path.join(config.indexDir, "cache", `eval-${cacheStemOf(embeddings)}.bin`);
   if ((args.has("--train-query") || args.has("--train")) && model !== DEFAULT_EMBEDDING_MODEL) {
     throw new CiteBotError(
       ErrorCode.ConfigInvalid,
@@ -477,7 +477,7 @@ async function main(): Promise<number | void> {
     );
   }
   // A broken fit file stops the evaluation as it stops the bot, unless --fit is about to replace it.
-  let fit = args.has("--fit") ? undefined : await readModelFit({ embeddingModel: model, modelsDir: config.modelsDir });
+  let fit = args.has("--fit") ? undefined : await readModelFit({ embeddingModel: model, identity: embeddings.identity, modelsDir: config.modelsDir });
   await embeddings.readFrom(cacheFile);
   const offCalibration = await loadQuestionList(OFF_TOPIC_CALIBRATION);
   const offHeldOut = await loadQuestionList(OFF_TOPIC_HELDOUT);
@@ -490,8 +490,9 @@ async function main(): Promise<number | void> {
   const contrastsHeldOut = await loadConversationTurns(TRADE_CONTRASTS_HELDOUT);
   const contrasts3 = await loadConversationTurns(TRADE_CONTRASTS_3);
   process.stderr.write("Embedding benchmark sentences and questions (cached after the first run)...\n");
-  await embeddings.embedDocuments([
-    ...articles.flatMap((a) => [...a.sentences.map((s) => s.text), ...a.questions.map((q) => q.question)]),
+  await embeddings.embedDocuments(articles.flatMap((a) => a.sentences.map((s) => s.text)));
+  await embeddings.embedQueries([
+    ...articles.flatMap((a) => a.questions.map((q) => q.question)),
     ...offCalibration,
     ...offHeldOut,
     ...offNearMiss,

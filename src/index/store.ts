@@ -5,7 +5,7 @@ import path from "node:path";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import type { Corpus } from "../corpus/load.js";
 import { searchTextOf, SPLITTER_VERSION, type Sentence } from "../corpus/split.js";
-import { CachingEmbeddings } from "../embeddings/cache.js";
+import { cacheStemOf, CachingEmbeddings } from "../embeddings/cache.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import { CiteBotError, describeError, ErrorCode, isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -74,9 +74,9 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
     try {
       const loaded = await loadCurrent(indexDir, embeddings);
       if (loaded) {
-        const reason = staleReason(loaded.manifest, corpus, embeddings.modelId);
+        const reason = staleReason(loaded.manifest, corpus, embeddings.identity);
         if (!reason) return { ...loaded, built: false };
-        const plan = planUpdate(loaded, corpus, embeddings.modelId);
+        const plan = planUpdate(loaded, corpus, embeddings.identity);
         if (plan) {
           logger.info(`${shown} is out of date (${reason}); updating ${plan.removed.size} removed or changed and ${plan.added.size} new or changed file(s).`);
           return { ...(await writeIndex(options, plan)), built: true };
@@ -193,7 +193,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     const started = performance.now();
     // Vectors are cached by model and sentence text, so a rebuild embeds only new or changed sentences.
     const cache = new CachingEmbeddings(embeddings);
-    const cacheFile = path.join(indexDir, "cache", `${embeddings.modelId.replace(/[^\w.-]+/g, "_")}.vectors`);
+    const cacheFile = path.join(indexDir, "cache", `${cacheStemOf(embeddings)}.vectors`);
     // An update splits only the new or changed files; the others' sentences are already in the index.
     const incoming = plan ? corpus.files.flatMap((f) => (plan.added.has(f.source) ? corpus.sentencesOf(f.source) : [])) : corpus.sentences;
 
@@ -255,7 +255,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
       formatVersion: INDEX_FORMAT_VERSION,
       corpusHash: corpus.hash,
       files: corpus.files.map((f) => ({ source: f.source, hash: f.hash, sentences: counts.get(f.source) ?? 0 })),
-      embeddingModel: embeddings.modelId,
+      embeddingModel: embeddings.identity,
       dimensions: dimensions ?? plan?.base.manifest.dimensions ?? embeddings.dimensions,
       splitterVersion: SPLITTER_VERSION,
       sentenceCount,
@@ -269,7 +269,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     await writeAtomically(path.join(indexDir, CURRENT_FILE), `${id}\n`);
     await removeOldBuilds(indexDir, id);
     logger.info(
-      `${plan ? "Updated" : "Indexed"} ${sentenceCount} sentences from ${corpus.files.length} file(s) with ${embeddings.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s (${cache.misses} embedded, ${cache.hits} from cache).`,
+      `${plan ? "Updated" : "Indexed"} ${sentenceCount} sentences from ${corpus.files.length} file(s) with ${embeddings.identity} in ${((performance.now() - started) / 1000).toFixed(1)} s (${cache.misses} embedded, ${cache.hits} from cache).`,
     );
     return { manifest, dense, sentences };
   } catch (error) {
