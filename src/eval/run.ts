@@ -61,12 +61,15 @@ const DOCS_QUESTIONS_2 = "tests/data/docs-questions-2.txt";
 const DOCS_NEAR_MISS = "tests/data/docs-near-miss.txt";
 const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
 const REPORT = "bench/eval-report.md";
-
-/** The shipped model's report is committed; another model's goes beside it, so measuring one never overwrites it. */
-function reportFileOf(model: string): string {
-  return model === DEFAULT_EMBEDDING_MODEL ? REPORT : `bench/eval-report.${model.replace(/[^\w.-]+/g, "_")}.md`;
-}
 const QUERY_WEIGHTS_FILE = "src/retrieval/use-lite-query-weights.json";
+
+/**
+ * The shipped model's report is committed; another model's (or the same model run with other
+ * settings) goes beside it, so measuring one never overwrites another.
+ */
+function reportFileOf(embeddings: CachingEmbeddings): string {
+  return embeddings.identity === DEFAULT_EMBEDDING_MODEL ? REPORT : `bench/eval-report.${cacheStemOf(embeddings)}.md`;
+}
 
 interface Row {
   readonly name: string;
@@ -731,7 +734,7 @@ ${typos.runs.map((r) => `| ${r.correctTypos ? "**read as the corpus word one edi
 - Gold sentences reproduced exactly (same start and end): ${boundaries.matched} / ${boundaries.gold} (${pct(boundaries.matched / boundaries.gold)}); our splitter produced ${boundaries.produced} sentences.
 - Shipped hybrid over our own split instead of the gold one: R@1 ${fmt(own.recallAt1)}, R@3 ${fmt(own.recallAt3)}, MRR ${fmt(own.mrr)}.
 `;
-  await publishReport(reportFileOf(model), report);
+  await publishReport(reportFileOf(embeddings), report);
 }
 
 runCommand(main);
