@@ -527,7 +527,11 @@ async function main(): Promise<number | void> {
         `Wrote ${fit.source}; the bot and ask read it at start-up${config.abstention ? " (ABSTENTION_* in the environment still override its \"not found\" rule)" : ""}.\n`,
     );
   }
-  if (fit) checkFitDimensions(fit, (await embeddings.embedQuery("dimensions")).length);
+  if (fit) {
+    // Vectors may all have come from the cache file, leaving the model unloaded and its size unknown.
+    await embeddings.load();
+    checkFitDimensions(fit, embeddings.dimensions);
+  }
   const ranking: Ranking = fit ? { fusion: { method: "linear", weights: fit.fusionWeights }, queryWeights: fit.queryWeights } : { fusion: DEFAULT_FUSION };
   const rule = abstentionRuleOf(config.abstention, fit);
   const fitted = fit !== undefined && fit.source !== "built in";
