@@ -58,7 +58,9 @@ const TRADE_CONTRASTS_3 = "tests/data/trade-conversations-contrast-3.txt";
 const DOCS_CORPUS = "tests/data/docs";
 const DOCS_QUESTIONS = "tests/data/docs-questions.txt";
 const DOCS_QUESTIONS_2 = "tests/data/docs-questions-2.txt";
+const DOCS_QUESTIONS_3 = "tests/data/docs-questions-3.txt";
 const DOCS_NEAR_MISS = "tests/data/docs-near-miss.txt";
+const DOCS_NEAR_MISS_2 = "tests/data/docs-near-miss-2.txt";
 const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
 const REPORT = "bench/eval-report.md";
 const QUERY_WEIGHTS_FILE = "src/retrieval/use-lite-query-weights.json";
@@ -194,7 +196,7 @@ async function offTopicRelevance(questions: readonly string[], embeddings: Cachi
  */
 async function documentsReport(
   sets: ReadonlyArray<{ readonly file: string; readonly questions: readonly DocumentQuestion[] }>,
-  nearMiss: readonly string[],
+  nearMissSets: ReadonlyArray<{ readonly file: string; readonly questions: readonly string[] }>,
   embeddings: CachingEmbeddings,
   config: EngineConfig,
 ): Promise<string> {
@@ -224,23 +226,27 @@ async function documentsReport(
       const share = (n: number) => pct(n / questions.length);
       rows.push(`| ${file} | ${questions.length} | ${share(refused)} | ${share(weak)} | ${share(firstRight)} | ${share(anyRight)} |`);
     }
-    let refused = 0, weak = 0;
-    for (const question of nearMiss) {
-      const answer = await service.answer(question);
-      if (!answer.answered) refused++;
-      else if (answer.lowConfidence) weak++;
+    const nearMissRows: string[] = [];
+    for (const { file, questions } of nearMissSets) {
+      let refused = 0, weak = 0;
+      for (const question of questions) {
+        const answer = await service.answer(question);
+        if (!answer.answered) refused++;
+        else if (answer.lowConfidence) weak++;
+      }
+      const share = (n: number) => pct(n / questions.length);
+      nearMissRows.push(`| ${file} | ${questions.length} | ${share(refused)} | ${share(weak)} | ${share(questions.length - refused - weak)} |`);
     }
-    const share = (n: number) => pct(n / nearMiss.length);
     return [
       "| Set | Questions | Refused | Weak-match warning | First claim cited answers | Some cited sentence answers |",
       "| --- | ---: | ---: | ---: | ---: | ---: |",
       ...rows,
       "",
-      `Questions the documents cannot answer although they share words with a heading, an FAQ question or a lead-in (${DOCS_NEAR_MISS}, held out):`,
+      "Questions the documents cannot answer although they share words with a heading, an FAQ question or a lead-in (held out):",
       "",
-      "| Questions | Refused | Weak-match warning | Answered without a warning |",
-      "| ---: | ---: | ---: | ---: |",
-      `| ${nearMiss.length} | ${share(refused)} | ${share(weak)} | ${share(nearMiss.length - refused - weak)} |`,
+      "| Set | Questions | Refused | Weak-match warning | Answered without a warning |",
+      "| --- | ---: | ---: | ---: | ---: |",
+      ...nearMissRows,
     ].join("\n");
   } finally {
     await rm(indexDir, { recursive: true, force: true });
@@ -615,19 +621,25 @@ async function main(): Promise<number | void> {
   );
   const documents = await loadDocumentQuestions(DOCS_QUESTIONS);
   const documents2 = await loadDocumentQuestions(DOCS_QUESTIONS_2);
+  const documents3 = await loadDocumentQuestions(DOCS_QUESTIONS_3);
   const docsNearMiss = await loadQuestionList(DOCS_NEAR_MISS);
+  const docsNearMiss2 = await loadQuestionList(DOCS_NEAR_MISS_2);
   const documentsRows = await documentsReport(
     [
       { file: DOCS_QUESTIONS, questions: documents },
       { file: DOCS_QUESTIONS_2, questions: documents2 },
+      { file: DOCS_QUESTIONS_3, questions: documents3 },
     ],
-    docsNearMiss,
+    [
+      { file: DOCS_NEAR_MISS, questions: docsNearMiss },
+      { file: DOCS_NEAR_MISS_2, questions: docsNearMiss2 },
+    ],
     embeddings,
     config,
   );
   const xquadQuestions = articles.flatMap((a) => a.questions.map((q) => q.question));
   const readAsFollowUps = xquadQuestions.filter(readsAsFollowUp).length;
-  const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...[...documents, ...documents2].map((q) => q.question), ...docsNearMiss, ...[...tradeShort, ...tradeShort2].map((q) => q.question), ...[...conversations, ...blindConversations, ...contrasts, ...contrastsHeldOut, ...contrasts3].flatMap((t) => [t.earlier, t.question])];
+  const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...[...documents, ...documents2, ...documents3].map((q) => q.question), ...docsNearMiss, ...docsNearMiss2, ...[...tradeShort, ...tradeShort2].map((q) => q.question), ...[...conversations, ...blindConversations, ...contrasts, ...contrastsHeldOut, ...contrasts3].flatMap((t) => [t.earlier, t.question])];
   const readAsSummaryRequests = ordinaryQuestions.filter((q) => summaryRequest(q) !== undefined).length;
   const readAsSmallTalk = ordinaryQuestions.filter((q) => smallTalk(q) !== undefined).length;
   const summaryRows = await summaryCoverage(articles, embeddings);
@@ -711,7 +723,7 @@ Of the ${xquadQuestions.length} XQuAD-R questions, each asked on its own (though
 
 ## Questions over structured documents (${DOCS_CORPUS}/)
 
-Questions about ${DOCS_CORPUS}/ (Markdown with headings, lists, code, a table and FAQs, and a plain-text policy with numbered sections), answered by the real service as \`ask\` answers them; a line answers when the file's labels name it. The first claim is the first cited sentence that is neither context (cited before the best one) nor a heading, question or lead-in. The first set is not blind; the second was written before it was run, to paraphrase headings, FAQ questions and lead-ins (see the files).
+Questions about ${DOCS_CORPUS}/ (Markdown with headings, lists, code, a table and FAQs, and a plain-text policy with numbered sections), answered by the real service as \`ask\` answers them; a line answers when the file's labels name it. The first claim is the first cited sentence that is neither context (cited before the best one) nor a heading, question or lead-in. The first set is not blind; the second was written before it was run, to paraphrase headings, FAQ questions and lead-ins; the third was written before it was run together with the file it asks about (it-help.md), about half of it paraphrasing that file's FAQ entries and half asking, in the same forms, what its prose says (see the files).
 
 ${documentsRows}
 
