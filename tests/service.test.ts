@@ -271,6 +271,44 @@ describe("answer service", () => {
     expect(await service.answer("Who is he?", { topic })).toMatchObject({ answered: true, followUpTo: topic });
   });
 
+  it("does not end a 'tell me more' passage on a heading: the heading opens the next one", async () => {
+    const { open } = await setup({
+      "it.md": [
+        "# IT help",
+        "",
+        "## VPN",
+        "",
+        "The VPN is needed for the staging wiki.",
+        "",
+        "If the VPN drops, switch to the guest network.",
+        "",
+        "## Passwords",
+        "",
+        "Passwords are never rotated on a schedule.",
+        "",
+        "Every account uses an authenticator app.",
+        "",
+        "## FAQ",
+        "",
+        "**How do I get a monitor?**",
+        "Order one from the hardware catalogue.",
+        "",
+        "**Can I install my own software?**",
+        "Yes, from the self-service app.",
+        "",
+      ].join("\n"),
+    });
+    const { service } = await open();
+    const { ask } = conversation(service);
+    const linesOf = (a: { citations: readonly { lineStart: number }[] }) => a.citations.map((c) => c.lineStart);
+    expect(linesOf(await ask("VPN"))).toEqual([3, 5, 7]);
+    // Past the quoted section: the next one, without the FAQ heading after it.
+    expect(linesOf(await ask("Tell me more"))).toEqual([9, 11, 13]);
+    // Nor on an FAQ's question, which its answer must follow.
+    expect(linesOf(await ask("Tell me more"))).toEqual([15, 17, 18]);
+    expect(linesOf(await ask("Tell me more"))).toEqual([20, 21]);
+  });
+
   it("keeps the passage for 'tell me more' inside the file", async () => {
     const { open } = await setup({ "a.txt": "Alpha one.\n\nApples grow on trees in orchards.\n", "b.txt": "Beta one. Beta two. Beta three.\n" });
     const { service } = await open();

@@ -1,5 +1,5 @@
 import type { EngineConfig } from "../config.js";
-import { answersQuestionBefore, isLeadIn, standsAlone, startsSection } from "../corpus/reference.js";
+import { answersQuestionBefore, isLeadIn, leadsIntoNext, standsAlone, startsSection } from "../corpus/reference.js";
 import { continuesTable, type Sentence } from "../corpus/split.js";
 import { loadCorpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
@@ -120,7 +120,9 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
    * The sentence before `id` and the ones after it, as far as they are in the same file. Once the
    * ones after it have all been quoted (an answer that cited a list or a heading's section, or an
    * earlier "tell me more"), the passage reads on from where that quoted run ends, as long again:
-   * re-quoting the run would tell nothing new. Empty at the end of the file.
+   * re-quoting the run would tell nothing new. It does not end on a heading, an FAQ's question or a
+   * lead-in: cut off from what it introduces, that says nothing, and it opens the next passage instead.
+   * Empty at the end of the file.
    */
   const passageAround = (id: number, quoted: ReadonlySet<string>): Sentence[] => {
     const source = index.sentences[id]!.source;
@@ -133,6 +135,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const sentence = sentenceOfFile(source, other);
       if (sentence) passage.push(sentence);
     }
+    while (passage.length > 1 && leadsIntoNext(passage[passage.length - 1]!)) passage.pop();
     return passage;
   };
   // Each file's sentences (in document order) and summary, worked out on first request; a service
