@@ -18,6 +18,7 @@ export const ErrorCode = {
   QuestionEmpty: "QUESTION_EMPTY",
   QuestionTooLong: "QUESTION_TOO_LONG",
   QuestionNotText: "QUESTION_NOT_TEXT",
+  QuestionsFileInvalid: "QUESTIONS_FILE_INVALID",
   UsageInvalid: "USAGE_INVALID",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

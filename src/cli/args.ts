@@ -94,7 +94,11 @@ export const EVAL_USAGE = `Usage:
   npm run eval -- --calibrate        also re-derive the abstention rule and print its variables
   EMBEDDING_MODEL=<id> npm run eval -- --fit
                                      fit another model (question-side weights, fusion weights, "not found"
-                                     rule) and write MODELS_DIR/<id>/citebot-fit.json, which ask and the bot read`;
+                                     rule) and write MODELS_DIR/<id>/citebot-fit.json, which ask and the bot read
+  npm run eval -- --questions my-questions.tsv
+                                     your own questions over CORPUS_DIR, one per line as
+                                     "question<TAB>file<TAB>line[,line...]" or "question<TAB>-" (not in the
+                                     documents); prints how each was answered and the figures, writes nothing`;
 
 export const BENCH_USAGE = `Usage:
   npm run bench                                   latency, cold start, Slack path, scale, builds; writes bench/results.md
@@ -106,7 +110,10 @@ export const STRESS_USAGE = `Usage:
   npm run stress -- --soak 2000   a soak of this many questions`;
 
 export const INDEX_OPTIONS: OptionSpec = { flags: ["--rebuild"] };
-export const EVAL_OPTIONS: OptionSpec = { flags: ["--train-query", "--train", "--calibrate", "--fit"] };
+export const EVAL_OPTIONS: OptionSpec = {
+  flags: ["--train-query", "--train", "--calibrate", "--fit"],
+  values: { "--questions": (raw) => (raw.trim() === "" ? { error: "must name a file" } : { value: raw }) },
+};
 export const BENCH_OPTIONS: OptionSpec = { flags: [], values: { "--sizes": wholeNumbers(100, 1_000_000), "--build-sizes": wholeNumbers(100, 1_000_000) } };
 export const STRESS_OPTIONS: OptionSpec = {
   flags: [],

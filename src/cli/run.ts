@@ -14,7 +14,9 @@ export function runCommand(main: () => Promise<number | void>, configExitCode = 
     },
     (error: unknown) => {
       process.stderr.write(`${describeError(error)}\n`);
-      process.exitCode = isCiteBotError(error, ErrorCode.ConfigInvalid) ? configExitCode : 1;
+      // A questions file is input the command was given, like its options: a mistake in it is bad usage.
+      const usage = isCiteBotError(error, ErrorCode.ConfigInvalid) || isCiteBotError(error, ErrorCode.QuestionsFileInvalid);
+      process.exitCode = usage ? configExitCode : 1;
     },
   );
 }

@@ -31,16 +31,18 @@ import { EVAL_OPTIONS, EVAL_USAGE } from "../cli/args.js";
 import { publishReport, readOptions, runCommand } from "../cli/run.js";
 import { DEFAULT_EMBEDDING_MODEL, readEngineConfig, type EngineConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
-import { answersQuestionBefore, leadsIntoNext } from "../corpus/reference.js";
+import { answersQuestionBefore } from "../corpus/reference.js";
 import { splitSentences, type Sentence } from "../corpus/split.js";
 import { cacheStemOf, CachingEmbeddings } from "../embeddings/cache.js";
-import { SilentLogger } from "../logger.js";
+import { SilentLogger, StderrLogger } from "../logger.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import { DEFAULT_BM25 } from "../retrieval/bm25.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
 import { adaptQuery } from "../retrieval/query-adapter.js";
 import { answerCitations, boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome, type Ranking } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
+import { checkOwnQuestions, corpusPaths } from "./check-questions.js";
+import { judgeAnswer, kindLookup, summarizeChecks, type CheckedQuestion, type QuestionCheck } from "./own-questions.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
 import { loadConversationTurns, loadDocumentQuestions, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type DocumentQuestion, type EvalArticle, type LabelledQuestion } from "./xquad.js";
 
@@ -203,39 +205,27 @@ async function documentsReport(
   const indexDir = await mkdtemp(path.join(tmpdir(), "citebot-eval-docs-"));
   try {
     const service = await createAnswerService({ config: { ...config, corpusDir: path.resolve(DOCS_CORPUS), indexDir }, logger: new SilentLogger(), embeddings });
+    const paths = corpusPaths(DOCS_CORPUS);
     // Citations carry no Markdown structure; the splitter, run again here, tells a heading from a short list item.
-    const kinds = new Map<string, Sentence["kind"]>();
-    for (const file of await readdir(DOCS_CORPUS)) {
-      for (const sentence of splitSentences(await readFile(path.join(DOCS_CORPUS, file), "utf8"), file)) kinds.set(`${file}:${sentence.lineStart}:${sentence.text}`, sentence.kind);
-    }
-    const kindOf = (c: { source: string; lineStart: number; text: string }) => kinds.get(`${path.basename(c.source)}:${c.lineStart}:${c.text}`);
+    const sentences: Sentence[] = [];
+    for (const file of await readdir(DOCS_CORPUS)) sentences.push(...splitSentences(await readFile(path.join(DOCS_CORPUS, file), "utf8"), paths.sourceOf(file)));
+    const kindOf = kindLookup(sentences);
+    const checkAll = async (checks: readonly QuestionCheck[]) => {
+      const checked: CheckedQuestion[] = [];
+      for (const check of checks) checked.push({ check, outcome: judgeAnswer(check, await service.answer(check.question), paths, kindOf) });
+      return summarizeChecks(checked);
+    };
     const rows: string[] = [];
     for (const { file, questions } of sets) {
-      let refused = 0, weak = 0, firstRight = 0, anyRight = 0;
-      for (const q of questions) {
-        const answer = await service.answer(q.question);
-        const answers = (c: { source: string; lineStart: number; lineEnd: number }) =>
-          path.basename(c.source) === q.file && q.lines.some((line) => line >= c.lineStart && line <= c.lineEnd);
-        if (!answer.answered) refused++;
-        if (answer.lowConfidence) weak++;
-        // A heading, an FAQ question or a lead-in says where the answer is; the first claim is after it.
-        const first = answer.citations.find((c) => !c.context && !leadsIntoNext({ text: c.text, kind: kindOf(c) }));
-        if (first && answers(first)) firstRight++;
-        if (answer.citations.some(answers)) anyRight++;
-      }
-      const share = (n: number) => pct(n / questions.length);
-      rows.push(`| ${file} | ${questions.length} | ${share(refused)} | ${share(weak)} | ${share(firstRight)} | ${share(anyRight)} |`);
+      const { answerable: a } = await checkAll(questions.map((q, i) => ({ question: q.question, line: i + 1, file: q.file, lines: q.lines })));
+      const share = (n: number) => pct(n / a.questions);
+      rows.push(`| ${file} | ${a.questions} | ${share(a.refused)} | ${share(a.warned)} | ${share(a.firstClaimRight)} | ${share(a.someRight)} |`);
     }
     const nearMissRows: string[] = [];
     for (const { file, questions } of nearMissSets) {
-      let refused = 0, weak = 0;
-      for (const question of questions) {
-        const answer = await service.answer(question);
-        if (!answer.answered) refused++;
-        else if (answer.lowConfidence) weak++;
-      }
-      const share = (n: number) => pct(n / questions.length);
-      nearMissRows.push(`| ${file} | ${questions.length} | ${share(refused)} | ${share(weak)} | ${share(questions.length - refused - weak)} |`);
+      const { unanswerable: u } = await checkAll(questions.map((question, i) => ({ question, line: i + 1, lines: [] })));
+      const share = (n: number) => pct(n / u.questions);
+      nearMissRows.push(`| ${file} | ${u.questions} | ${share(u.refused)} | ${share(u.warned)} | ${share(u.answered)} |`);
     }
     return [
       "| Set | Questions | Refused | Weak-match warning | First claim cited answers | Some cited sentence answers |",
@@ -469,6 +459,15 @@ async function main(): Promise<number | void> {
   if (typeof options === "number") return options;
   const args = options.flags;
   const config = readEngineConfig();
+  const questionsFile = options.values["--questions"];
+  if (typeof questionsFile === "string") {
+    if (args.size > 0) {
+      process.stderr.write(`--questions runs alone: it checks your own questions and learns nothing.\n${EVAL_USAGE}\n`);
+      return 2;
+    }
+    process.stdout.write(await checkOwnQuestions(questionsFile, config, new StderrLogger(config.logLevel, "eval")));
+    return;
+  }
   const articles = await loadXquadR(DATASET);
   const embeddings = new CachingEmbeddings(createEmbeddings(config));
   const model = embeddings.modelId;
