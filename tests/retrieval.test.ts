@@ -49,6 +49,28 @@ describe("tokenize", () => {
   });
 
   it.each([
+    ["the Zürich office", "the Zurich office"],
+    ["send your résumé", "send your resume"],
+    ["the café on site", "the cafe on site"],
+    ["Thomas de Maizière", "Thomas de Maiziere"],
+    ["São Paulo", "Sao Paulo"],
+    // Too short for the typo corrector, which reads a word one edit from a corpus word only from 5 letters on.
+    ["ask José or Zoë", "ask Jose or Zoe"],
+    // Decomposed (a letter and a combining accent, as some editors save it) is the same word.
+    ["Zu\u0308rich", "Zurich"],
+  ])("meets %j, with its accents, and %j, typed without them, on the same terms", (accented, plain) => {
+    expect(tokenize(accented)).toEqual(tokenize(plain));
+  });
+
+  it.each([
+    // Marks that are part of the letter in other scripts stay: Hindi's vowel signs, Arabic's.
+    ["हिंदी", "हद"],
+    ["Straße", "Strase"],
+  ])("keeps %j apart from %j", (a, b) => {
+    expect(tokenize(a)).not.toEqual(tokenize(b));
+  });
+
+  it.each([
     ["exports fell", "exports fall"],
     ["the war began in 1914", "the war begins in 1914"],
     ["the guide was written by Ana", "who wrote the guide? Ana"],

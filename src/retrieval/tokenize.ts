@@ -34,11 +34,21 @@ const TOKEN = /(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*|\p{L}[\p{L}\p{N}]*(?:['’]
 /** The index term for one matched word, or "" when it is dropped (stop word, empty). */
 function termOf(raw: string): string {
   if (raw.includes(".") && /\p{L}/u.test(raw)) return raw.replace(/\./g, "").toLowerCase();
-  let word = raw.toLowerCase().replace(/’/g, "'");
+  let word = withoutLatinAccents(raw.toLowerCase()).replace(/’/g, "'");
   if (STOP_WORDS.has(word)) return "";
   word = unclipped(baseForm(americanSpelling(word.replace(/'s$/, "").replace(/'/g, ""))));
   if (word.length === 0) return "";
   return /^\p{N}/u.test(word) ? word.replace(/,/g, "") : porter2(word);
+}
+
+/**
+ * "Zürich", "résumé", "São Paulo" as people type them in chat: "Zurich", "resume", "Sao Paulo". Only
+ * accents on Latin letters go; in other scripts the marks are part of the letter (Hindi's vowel signs).
+ */
+function withoutLatinAccents(word: string): string {
+  // Most words are plain ASCII; they skip the two normalisations.
+  if (!/[^\p{ASCII}]/u.test(word)) return word;
+  return word.normalize("NFD").replace(/(\p{Script=Latin})\p{Mn}+/gu, "$1").normalize("NFC");
 }
 
 /**
