@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Answer, Citation } from "../src/answer/compose.js";
-import { corpusPaths } from "../src/eval/check-questions.js";
+import { corpusPaths, MAX_QUESTIONS_FILE_BYTES } from "../src/eval/check-questions.js";
 import { formatChecks, judgeAnswer, parseQuestionChecks, summarizeChecks, verdictOf, type CheckedQuestion, type QuestionCheck } from "../src/eval/own-questions.js";
 import { tempDir } from "./helpers/temp.js";
 
@@ -140,6 +140,11 @@ describe("npm run eval -- --questions", () => {
     const together = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/eval/run.ts"), "--questions", questions, "--train"], { encoding: "utf8" });
     expect(together.status).toBe(2);
     expect(together.stderr).toMatch(/^--questions runs alone/);
+    const huge = path.join(dir, "huge.tsv");
+    await writeFile(huge, "x".repeat(MAX_QUESTIONS_FILE_BYTES + 1));
+    const tooBig = evalQuestions(huge, corpusDir, indexDir);
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr).toMatch(/^QUESTIONS_FILE_INVALID: The questions file .*huge\.tsv is over 5 MiB; is it the right file\?/);
     const missing = evalQuestions(path.join(dir, "nope.tsv"), corpusDir, indexDir);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^QUESTIONS_FILE_INVALID: Cannot read the questions file .*nope\.tsv \(ENOENT\); check the path\./);

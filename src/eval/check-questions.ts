@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { createAnswerService } from "../answer/service.js";
 import { readModelFitAndReport } from "../answer/model-fit.js";
@@ -8,6 +8,8 @@ import { CiteBotError, describeError, ErrorCode } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { formatChecks, judgeAnswer, kindLookup, parseQuestionChecks, type CheckedQuestion, type CorpusPaths, type QuestionCheck } from "./own-questions.js";
 
+export const MAX_QUESTIONS_FILE_BYTES = 5 * 1024 * 1024;
+
 /**
  * `npm run eval -- --questions <file>`: a team's own questions put to the service `ask` uses, over
  * CORPUS_DIR with EMBEDDING_MODEL and its index, and how each came out (see own-questions.ts).
@@ -16,8 +18,13 @@ import { formatChecks, judgeAnswer, kindLookup, parseQuestionChecks, type Checke
 export async function checkOwnQuestions(file: string, config: EngineConfig, logger: Logger): Promise<string> {
   let text: string;
   try {
+    // A list of questions is small; anything this big was named by mistake (a log, a dump).
+    if ((await stat(file)).size > MAX_QUESTIONS_FILE_BYTES) {
+      throw new CiteBotError(ErrorCode.QuestionsFileInvalid, `The questions file ${file} is over ${MAX_QUESTIONS_FILE_BYTES / 1024 / 1024} MiB; is it the right file?`);
+    }
     text = await readFile(file, "utf8");
   } catch (error) {
+    if (error instanceof CiteBotError) throw error;
     throw new CiteBotError(ErrorCode.QuestionsFileInvalid, `Cannot read the questions file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}); check the path.`, { cause: error });
   }
   const name = displayPath(path.resolve(file));
