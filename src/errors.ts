@@ -11,7 +11,7 @@ export const ErrorCode = {
   CorpusNotUtf8: "CORPUS_NOT_UTF8",
   CorpusTooLarge: "CORPUS_FILE_TOO_LARGE",
   IndexCorrupt: "INDEX_CORRUPT",
-  IndexStale: "INDEX_STALE",
+  IndexUnreadable: "INDEX_UNREADABLE",
   IndexWriteFailed: "INDEX_WRITE_FAILED",
   ModelLoadFailed: "MODEL_LOAD_FAILED",
   ModelFitInvalid: "MODEL_FIT_INVALID",

@@ -152,6 +152,7 @@ describe("index command options", () => {
     expect([help.code, help.stdout]).toEqual([0, `${INDEX_USAGE}\n`]);
     const built = index(["--rebuild"], indexDir);
     expect(built.code).toBe(0);
-    expect(built.stdout.startsWith(`${indexDir}/ is current: 26 sentences from 1 file(s)`)).toBe(true);
+    expect(built.stdout.startsWith(`${indexDir}/ rebuilt from scratch: 26 sentences from 1 file(s)`)).toBe(true);
+    expect(index([], indexDir).stdout.startsWith(`${indexDir}/ is current: 26 sentences from 1 file(s)`)).toBe(true);
   });
 });

@@ -212,10 +212,11 @@ describe("inputLines", () => {
 describe("formatProgress", () => {
   it("shows counts, rate and time left", () => {
     expect(formatProgress(500, 1000, 5000)).toBe("Embedding sentences: 500/1000 (50%), 100 sentences/s, 5 s left");
-    expect(formatProgress(0, 1000, 0)).toContain("estimating");
+    expect(formatProgress(0, 1000, 0)).toBe("Embedding sentences: 0/1000 (0%)");
     // Timed from the first report: 8 done before the clock started, 400 more in 2 s.
     expect(formatProgress(408, 1000, 2000, 400)).toBe("Embedding sentences: 408/1000 (40%), 200 sentences/s, 3 s left");
-    expect(formatProgress(8, 1000, 0, 0)).toContain("estimating");
+    expect(formatProgress(8, 1000, 0, 0)).toBe("Embedding sentences: 8/1000 (0%)");
+    expect(formatProgress(1000, 1000, 5000)).toBe("Embedding sentences: 1000/1000 (100%), 200 sentences/s");
   });
 
   it.each([
@@ -259,9 +260,9 @@ describe("stderrProgress", () => {
 
   it("writes a plain line every 2 s in logs and CI, and always the last one, timed from the first report", () => {
     expect(run(false, 1_000, [[8, 0], [200, 1_000], [408, 2_000], [600, 3_000], [1_000, 3_500]])).toEqual([
-      "Embedding sentences: 8/1000 (0%), 0 sentences/s, estimating\n",
+      "Embedding sentences: 8/1000 (0%)\n",
       "Embedding sentences: 408/1000 (40%), 200 sentences/s, 3 s left\n",
-      "Embedding sentences: 1000/1000 (100%), 283 sentences/s, 0 s left\n",
+      "Embedding sentences: 1000/1000 (100%), 283 sentences/s\n",
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createLiveAnswerService } from "../src/answer/live.js";
@@ -84,6 +84,64 @@ describe("live corpus reload", () => {
     await writeFile(path.join(corpusDir, "late.md"), "# Late news\n\nThe ferry leaves at noon.");
     for (let i = 0; i < 400 && service.manifest.corpusHash === before; i++) await new Promise((r) => setTimeout(r, 25));
     expect(service.manifest.corpusHash).not.toBe(before);
+    expect((await service.answer("When does the ferry leave?")).citations[0]?.text).toBe("The ferry leaves at noon.");
+    service.close();
+  });
+});
+
+describe("watching the corpus folder when it is moved, removed or replaced", () => {
+  async function watched() {
+    const root = await tempDir();
+    const corpusDir = path.join(root, "corpus");
+    await mkdir(corpusDir);
+    await writeFile(path.join(corpusDir, "trade.txt"), ARTICLE);
+    const logger = new FakeLogger();
+    const service = await createLiveAnswerService({
+      config: { corpusDir, indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+      logger,
+      embeddings: new OverlapEmbeddings(),
+      watch: true,
+      debounceMs: 50,
+      recheckMs: 100,
+    });
+    return { service, logger, corpusDir, root };
+  }
+  const until = async (done: () => boolean) => {
+    for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
+  };
+
+  it.each([
+    ["moved away and back", async (dir: string) => (await rename(dir, `${dir}.moved`), await rename(`${dir}.moved`, dir))],
+    ["removed and made again", async (dir: string) => (await rm(dir, { recursive: true }), await mkdir(dir), await writeFile(path.join(dir, "trade.txt"), ARTICLE))],
+    ["replaced by another folder", async (dir: string) => {
+      await mkdir(`${dir}.new`);
+      await writeFile(path.join(`${dir}.new`, "trade.txt"), ARTICLE);
+      await rm(dir, { recursive: true });
+      await rename(`${dir}.new`, dir);
+    }],
+  ])("indexes an edit made after the folder was %s, and says it is watching again", async (_name, disturb) => {
+    const { service, logger, corpusDir } = await watched();
+    await disturb(corpusDir);
+    await until(() => logger.messages(LogLevel.INFO).some((m) => m.includes("watching it again")));
+    expect(logger.messages(LogLevel.INFO)).toContainEqual(`The corpus folder ${corpusDir} was moved, replaced or re-created; watching it again.`);
+    const before = service.manifest.corpusHash;
+    await writeFile(path.join(corpusDir, "late.md"), "# Late news\n\nThe ferry leaves at noon.");
+    await until(() => service.manifest.files.some((f) => f.source.endsWith("late.md")));
+    expect(service.manifest.corpusHash).not.toBe(before);
+    expect((await service.answer("When does the ferry leave?")).citations[0]?.text).toBe("The ferry leaves at noon.");
+    service.close();
+  });
+
+  it("says once that the folder is gone, keeps answering, and picks it up when it is back", async () => {
+    const { service, logger, corpusDir } = await watched();
+    await rename(corpusDir, `${corpusDir}.away`);
+    await until(() => logger.messages(LogLevel.WARN).length > 0);
+    await new Promise((r) => setTimeout(r, 300)); // several checks: still one line
+    expect(logger.messages(LogLevel.WARN)).toEqual([`The corpus folder ${corpusDir} is gone; still answering from the last good index until it is back.`]);
+    expect((await service.answer("Who heads the Chinese delegation?")).citations[0]?.lineStart).toBe(11);
+    await writeFile(path.join(`${corpusDir}.away`, "late.md"), "# Late news\n\nThe ferry leaves at noon.");
+    await rename(`${corpusDir}.away`, corpusDir);
+    await until(() => service.manifest.files.some((f) => f.source.endsWith("late.md")));
     expect((await service.answer("When does the ferry leave?")).citations[0]?.text).toBe("The ferry leaves at noon.");
     service.close();
   });

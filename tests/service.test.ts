@@ -534,7 +534,7 @@ describe("answer service", () => {
     await open();
     await writeFile(path.join(corpusDir, "extra.txt"), "Apples grow on trees.");
     const { logger, service, embeddings } = await open();
-    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("out of date (it was built from a different corpus); updating 0 removed or changed and 1 new or changed file(s)"));
+    expect(logger.messages(LogLevel.INFO)).toContainEqual("index/ is out of date (the corpus changed: 1 file added); updating it.");
     expect(embeddings.embedded).toBe(1);
     expect((await service.answer("Where do apples grow?")).citations[0]!.text).toBe("Apples grow on trees.");
   });
@@ -546,7 +546,7 @@ describe("answer service", () => {
     const { rm } = await import("node:fs/promises");
     await rm(path.join(corpusDir, "veg.txt"));
     const updated = await open();
-    expect(updated.logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("updating 2 removed or changed and 1 new or changed file(s)"));
+    expect(updated.logger.messages(LogLevel.INFO)).toContainEqual("index/ is out of date (the corpus changed: 2 files: 1 edited, 1 removed); updating it.");
     expect(updated.service.manifest).toMatchObject({ sentenceCount: 27, labelCount: 29 });
     const check = async (service: typeof updated.service) => {
       const pears = await service.answer("When do pears ripen?");
@@ -568,7 +568,7 @@ describe("answer service", () => {
     // Changing notes.txt re-adds its sentences after every other file's: ids are no longer in file order overall.
     await writeFile(path.join(corpusDir, "notes.txt"), "Alpha beta gamma delta.\nThese notes are about greek letters.");
     const { service, logger } = await open();
-    expect(logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("updating 1 removed or changed and 1 new or changed file(s)"));
+    expect(logger.messages(LogLevel.INFO)).toContainEqual("index/ is out of date (the corpus changed: 1 file edited); updating it.");
     const notes = await service.answer("What are the notes about greek letters?");
     expect(notes.citations.map((c) => [c.text, c.context ?? false])).toEqual([["Alpha beta gamma delta.", true], ["These notes are about greek letters.", false]]);
     const trade = await service.answer("Which follow-up meeting was held in Geneva in May on tariff reductions?");
@@ -586,18 +586,71 @@ describe("answer service", () => {
   });
 
   it("takes vectors from the cache on a full rebuild, embedding only new sentences", async () => {
-    const { open, corpusDir } = await setup();
+    const { open, corpusDir, indexDir } = await setup();
     const first = await open();
     expect(first.embeddings.embedded).toBe(26);
     await writeFile(path.join(corpusDir, "extra.txt"), "Apples grow on trees. Pears grow on trees too.");
-    const second = await open(new OverlapEmbeddings(), true);
+    await writeFile(path.join(indexDir, "CURRENT"), "not a build\n"); // damaged: a full build, not an update
+    const second = await open();
     expect(second.embeddings.embedded).toBe(2);
     expect(second.logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("(2 embedded, 26 from cache)"));
     expect((await second.service.answer("Where do apples grow?")).citations[0]!.text).toBe("Apples grow on trees.");
   });
 
+  it("--rebuild builds from scratch: every sentence is embedded again, the cache is not read", async () => {
+    const { open } = await setup();
+    await open();
+    const rebuilt = await open(new OverlapEmbeddings(), true);
+    expect(rebuilt.embeddings.embedded).toBe(26);
+    expect(rebuilt.logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("(26 embedded, 0 from cache)"));
+  });
+
+  it("never trusts cached vectors that fail their checksum: overwritten vectors and a truncated HNSW file still cite the right file", async () => {
+    const other = "The orchard team meets on Tuesdays.\nPears ripen in September.\nApples are picked in October.";
+    const { open, indexDir } = await setup({ "trade.txt": ARTICLE, "orchard.txt": other });
+    const fresh = await open();
+    const expected = await fresh.service.answer("Who heads the Chinese delegation?");
+    expect(expected.citations[0]!.source).toMatch(/trade\.txt$/);
+    // What the issue did by hand: random bytes over every vector (header kept), the HNSW file truncated.
+    const cacheFile = path.join(indexDir, "cache", "test-overlap.vectors");
+    const bytes = await readFile(cacheFile);
+    const vectorsStart = 4 + bytes.readUInt32LE(0);
+    const { randomFillSync } = await import("node:crypto");
+    randomFillSync(bytes, vectorsStart);
+    await writeFile(cacheFile, bytes);
+    const build = (await readFile(path.join(indexDir, "CURRENT"), "utf8")).trim();
+    const hnsw = path.join(indexDir, build, "hnswlib.index");
+    await writeFile(hnsw, (await readFile(hnsw)).subarray(0, 64));
+
+    const reopened = await open();
+    const warnings = reopened.logger.messages(LogLevel.WARN);
+    expect(warnings).toContainEqual("index/cache/test-overlap.vectors: 29 cached vector(s) failed their checksum; embedding their sentences again.");
+    expect(reopened.embeddings.embedded).toBe(29);
+    expect(await reopened.service.answer("Who heads the Chinese delegation?")).toEqual(expected);
+    // The bad vectors were replaced on disk: the next damaged build reads good ones.
+    await writeFile(path.join(indexDir, "CURRENT"), "not a build\n");
+    const again = await open();
+    expect(again.embeddings.embedded).toBe(0);
+    expect(await again.service.answer("Who heads the Chinese delegation?")).toEqual(expected);
+  });
+
+  it("re-embeds only the block a flipped byte lands in, not the whole cache", async () => {
+    const many = Array.from({ length: 600 }, (_, i) => `Item ${i} of the stock list is a widget numbered w${i}.`).join("\n");
+    const { open, indexDir } = await setup({ "stock.txt": many });
+    await open();
+    const cacheFile = path.join(indexDir, "cache", "test-overlap.vectors");
+    const bytes = await readFile(cacheFile);
+    bytes[bytes.length - 5]! ^= 0xff; // the last block: 600 - 2 * 256 = 88 vectors
+    await writeFile(cacheFile, bytes);
+    await writeFile(path.join(indexDir, "CURRENT"), "not a build\n");
+    const reopened = await open();
+    expect(reopened.embeddings.embedded).toBe(88);
+    expect((await reopened.service.answer("Which item is widget w599?")).citations[0]!.text).toContain("w599");
+  });
+
+
   it("re-embeds only the edited sentence of a changed file, and a later full rebuild finds the update's vectors", async () => {
-    const { open, corpusDir } = await setup({ "trade.txt": ARTICLE });
+    const { open, corpusDir, indexDir } = await setup({ "trade.txt": ARTICLE });
     await open();
     const edited = ARTICLE.replace("heads the delegation.", "heads the Chinese team.");
     expect(edited).not.toBe(ARTICLE);
@@ -607,7 +660,8 @@ describe("answer service", () => {
     expect(update.logger.messages(LogLevel.INFO)).toContainEqual(expect.stringContaining("(1 embedded, 25 from cache)"));
     expect((await update.service.answer("Who heads the Chinese team?")).citations[0]!.text).toContain("heads the Chinese team.");
 
-    const rebuilt = await open(new OverlapEmbeddings(), true);
+    await writeFile(path.join(indexDir, "CURRENT"), "not a build\n");
+    const rebuilt = await open();
     expect(rebuilt.embeddings.embedded).toBe(0);
   });
 

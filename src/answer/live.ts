@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from "node:fs";
+import { statSync, watch, type FSWatcher } from "node:fs";
 import { describeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { createAnswerService, type Answer, type AnswerService, type AnswerServiceOptions, type Conversation } from "./service.js";
@@ -15,7 +15,9 @@ export interface LiveAnswerService extends AnswerService {
  * If the corpus becomes unreadable (a file deleted mid-write, a binary file dropped in), the last
  * good index keeps serving and the problem is logged in one line.
  */
-export async function createLiveAnswerService(options: AnswerServiceOptions & { readonly watch?: boolean; readonly debounceMs?: number }): Promise<LiveAnswerService> {
+export async function createLiveAnswerService(
+  options: AnswerServiceOptions & { readonly watch?: boolean; readonly debounceMs?: number; readonly recheckMs?: number },
+): Promise<LiveAnswerService> {
   const logger: Logger = options.logger;
   let current = await createAnswerService(options);
   let running: Promise<boolean> | undefined;
@@ -51,19 +53,9 @@ export async function createLiveAnswerService(options: AnswerServiceOptions & { 
     return running;
   };
 
-  let watcher: FSWatcher | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  if (options.watch) {
-    try {
-      watcher = watch(options.config.corpusDir, { recursive: true }, () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => void reload(), options.debounceMs ?? 500);
-      });
-      watcher.on("error", (error) => logger.warn(`Stopped watching the corpus folder: ${describeError(error)}`));
-    } catch (error) {
-      logger.warn(`Cannot watch the corpus folder for changes (${describeError(error)}); restart to pick up edits.`);
-    }
-  }
+  const watcher = options.watch
+    ? watchFolder(options.config.corpusDir, logger, () => void reload(), options.debounceMs ?? 500, options.recheckMs ?? 2_000)
+    : undefined;
 
   return {
     get manifest() {
@@ -71,9 +63,90 @@ export async function createLiveAnswerService(options: AnswerServiceOptions & { 
     },
     answer: (question: string, conversation?: Conversation): Promise<Answer> => current.answer(question, conversation),
     reload,
+    close: () => watcher?.close(),
+  };
+}
+
+/** Which folder a path names now: a folder moved away and back, or replaced, is another inode. */
+function identityOf(dir: string): string | undefined {
+  try {
+    const info = statSync(dir);
+    return info.isDirectory() ? `${info.dev}:${info.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Watches a folder and its sub-folders, and keeps watching it when it is moved away and back,
+ * deleted and made again, or replaced: Node's recursive watcher stops for good once its root is
+ * renamed (it reports one "rename" with no file name, then nothing), which left edits unindexed
+ * until a restart. So the watcher is re-armed whenever the root is renamed, the watcher fails, or
+ * a check every `recheckMs` finds another folder (or none) at the path; each change of state is
+ * logged once, and `onChange` runs after re-arming, since edits made meanwhile were not seen.
+ */
+export function watchFolder(dir: string, logger: Logger, onChange: () => void, debounceMs: number, recheckMs: number): { close(): void } {
+  let watcher: FSWatcher | undefined;
+  let watching: string | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  let reportedGone = false;
+  const changed = () => {
+    clearTimeout(timer);
+    timer = setTimeout(onChange, debounceMs);
+  };
+  const stop = () => {
+    watcher?.close();
+    watcher = undefined;
+    watching = undefined;
+  };
+  const arm = (): boolean => {
+    const identity = identityOf(dir);
+    if (!identity) return false;
+    try {
+      watcher = watch(dir, { recursive: true }, (_event, file) => {
+        // No file name: the watched folder itself was renamed or removed.
+        if (!file) check();
+        else changed();
+      });
+      watcher.on("error", (error) => {
+        logger.warn(`Watching the corpus folder failed (${describeError(error)}); watching it again.`);
+        stop();
+        check();
+      });
+      watching = identity;
+      return true;
+    } catch (error) {
+      logger.warn(`Cannot watch the corpus folder for changes (${describeError(error)}); restart to pick up edits.`);
+      closed = true;
+      return false;
+    }
+  };
+  const check = () => {
+    if (closed) return;
+    const identity = identityOf(dir);
+    if (identity && identity === watching) return;
+    stop();
+    if (!identity) {
+      if (!reportedGone) logger.warn(`The corpus folder ${dir} is gone; still answering from the last good index until it is back.`);
+      reportedGone = true;
+      return;
+    }
+    if (arm()) {
+      logger.info(`The corpus folder ${dir} was moved, replaced or re-created; watching it again.`);
+      reportedGone = false;
+      changed();
+    }
+  };
+  arm();
+  const recheck = setInterval(check, recheckMs);
+  recheck.unref();
+  return {
     close: () => {
+      closed = true;
+      clearInterval(recheck);
       clearTimeout(timer);
-      watcher?.close();
+      stop();
     },
   };
 }

@@ -17,8 +17,9 @@ async function main(): Promise<number | void> {
   const rebuild = options.flags.has("--rebuild");
   // In a worker thread, the model embeds one batch while the main thread tokenizes the next.
   const embeddings = createEmbeddings(config, { worker: true });
-  const { manifest: m } = await prepareIndex({ config, logger, embeddings, onProgress: stderrProgress(0), rebuild });
-  process.stdout.write(`${displayPath(config.indexDir)}/ is current: ${m.sentenceCount} sentences from ${m.files.length} file(s), model ${m.embeddingModel} (${m.dimensions}-d), built ${m.builtAt}.\n`);
+  const { manifest: m, built, updated } = await prepareIndex({ config, logger, embeddings, onProgress: stderrProgress(0), rebuild });
+  const state = !built ? "is current" : updated ? "updated" : rebuild ? "rebuilt from scratch" : "built";
+  process.stdout.write(`${displayPath(config.indexDir)}/ ${state}: ${m.sentenceCount} sentences from ${m.files.length} file(s), model ${m.embeddingModel} (${m.dimensions}-d), built ${m.builtAt}.\n`);
 }
 
 runCommand(main);

@@ -1,12 +1,16 @@
 import type { EmbedProgress } from "../embeddings/types.js";
 
-/** Renders progress as "done/total, rate, ETA"; `doneInElapsed` is how many of `done` took `elapsedMs`. Pure. */
+/**
+ * Renders progress as "done/total, rate, ETA"; `doneInElapsed` is how many of `done` took `elapsedMs`.
+ * Before any rate is known it shows the counts alone: "0 sentences/s" read as a stall. Pure.
+ */
 export function formatProgress(done: number, total: number, elapsedMs: number, doneInElapsed = done): string {
-  const rate = elapsedMs > 0 ? (doneInElapsed * 1000) / elapsedMs : 0;
-  const remaining = rate > 0 ? (total - done) / rate : Number.POSITIVE_INFINITY;
-  const eta = Number.isFinite(remaining) ? `${Math.ceil(remaining)} s left` : "estimating";
   const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
-  return `Embedding sentences: ${done}/${total} (${percent}%), ${rate.toFixed(0)} sentences/s, ${eta}`;
+  const counts = `Embedding sentences: ${done}/${total} (${percent}%)`;
+  const rate = elapsedMs > 0 ? (doneInElapsed * 1000) / elapsedMs : 0;
+  if (rate <= 0) return counts;
+  if (done >= total) return `${counts}, ${rate.toFixed(0)} sentences/s`;
+  return `${counts}, ${rate.toFixed(0)} sentences/s, ${Math.ceil((total - done) / rate)} s left`;
 }
 
 /** "[########............]" for a terminal. Pure. */

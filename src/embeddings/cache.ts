@@ -16,16 +16,37 @@ export function cacheStemOf(embeddings: { readonly modelId: string; readonly ide
   return embeddings.identity === embeddings.modelId ? stem : `${stem}-${textKey(embeddings.identity).slice(0, 10)}`;
 }
 
+/** Vectors per checksum: small enough that one bad byte costs little re-embedding, large enough to hash fast. */
+export const SUM_BLOCK = 256;
+
+/** A checksum over one block of a record: its keys and their float32 bytes. Pure. */
+export function blockSum(keys: readonly string[], bytes: Uint8Array): string {
+  return createHash("sha256").update(keys.join("\n")).update("\0").update(bytes).digest("base64url").slice(0, 22);
+}
+
+interface RecordHeader {
+  readonly modelId: string;
+  readonly dimensions: number;
+  readonly keys: readonly string[];
+  readonly sums?: readonly string[];
+}
+
 /**
  * Embeddings memoised by (model identity, sentence text hash), optionally persisted to one file per model,
  * so that re-indexing after an edit embeds only new or changed sentences.
  *
  * File format: a log of records, each a 4-byte JSON header length, the JSON header
- * {modelId, dimensions, keys}, then the float32 vectors. A full build rewrites the file as one
+ * {modelId, dimensions, keys, sums}, then the float32 vectors. A full build rewrites the file as one
  * record; an incremental update appends a record with just its new vectors, so adding an article to
  * a 100k-sentence index does not rewrite 200 MB. A torn last record (crash mid-append) is ignored.
+ *
+ * `sums` holds a checksum for each block of SUM_BLOCK vectors (their keys and bytes): a vector that
+ * rotted on disk or was overwritten would otherwise be trusted forever and cite the wrong sentence.
+ * A block that fails its checksum is dropped, so only its sentences are embedded again.
  */
 export class CachingEmbeddings extends CiteBotEmbeddings {
+  /** Vectors the last readFrom dropped because their checksum failed (or their record had none). */
+  rejected = 0;
   private readonly vectors = new Map<string, Float32Array>();
   /** Keys embedded since the file was last read or written: what appendTo writes. */
   private readonly unsaved = new Set<string>();
@@ -131,8 +152,12 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     this.vectors.set(key, Float32Array.from(vector));
   }
 
-  /** Loads every intact record of the file; false when there is none for this model. */
+  /**
+   * Loads every intact record of the file; false when there is none for this model. Blocks whose
+   * checksum fails are left out and counted in `rejected`, so their sentences are embedded again.
+   */
   async readFrom(file: string): Promise<boolean> {
+    this.rejected = 0;
     let bytes: Buffer;
     try {
       bytes = await readFile(file);
@@ -144,24 +169,40 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     while (offset + 4 <= bytes.length) {
       try {
         const headerLength = bytes.readUInt32LE(offset);
-        const header = JSON.parse(bytes.subarray(offset + 4, offset + 4 + headerLength).toString("utf8")) as { modelId: string; dimensions: number; keys: string[] };
-        if (header.modelId !== this.identity || !Array.isArray(header.keys)) break;
+        const header = JSON.parse(bytes.subarray(offset + 4, offset + 4 + headerLength).toString("utf8")) as RecordHeader;
+        if (header.modelId !== this.identity || !Array.isArray(header.keys) || !Number.isInteger(header.dimensions) || header.dimensions <= 0) break;
         const start = offset + 4 + headerLength;
         const end = start + header.keys.length * header.dimensions * 4;
         if (end > bytes.length) break; // torn by a crash mid-append
         // One copy to align the floats, then views: copying each vector out took ~1 s at 100k sentences.
         const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + end));
-        header.keys.forEach((key, i) => this.vectors.set(key, floats.subarray(i * header.dimensions, (i + 1) * header.dimensions)));
+        this.takeVerified(header, floats);
         offset = end;
         records++;
       } catch {
         break; // A damaged cache only costs re-embedding.
       }
     }
-    // Several records, or garbage after them, are compacted by the next full write.
-    this.dirty = records !== 1 || offset !== bytes.length;
+    // Several records, dropped blocks, or garbage after them, are compacted by the next full write.
+    this.dirty = records !== 1 || offset !== bytes.length || this.rejected > 0;
     this.unsaved.clear();
     return records > 0;
+  }
+
+  /** Keeps the blocks of a record whose checksum holds; a record from before checksums counts as unverified. */
+  private takeVerified(header: RecordHeader, floats: Float32Array): void {
+    const { keys, dimensions } = header;
+    const sums = Array.isArray(header.sums) ? header.sums : [];
+    for (let block = 0; block * SUM_BLOCK < keys.length; block++) {
+      const first = block * SUM_BLOCK;
+      const blockKeys = keys.slice(first, first + SUM_BLOCK);
+      const view = floats.subarray(first * dimensions, (first + blockKeys.length) * dimensions);
+      if (sums[block] !== blockSum(blockKeys, new Uint8Array(view.buffer, view.byteOffset, view.byteLength))) {
+        this.rejected += blockKeys.length;
+        continue;
+      }
+      blockKeys.forEach((key, i) => this.vectors.set(key, view.subarray(i * dimensions, (i + 1) * dimensions)));
+    }
   }
 
   /** Appends the vectors added since the last read or write as one record. */
@@ -179,10 +220,15 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
 
   private record(keys: readonly string[]): Uint8Array[] {
     const dimensions = keys.length > 0 ? this.vectors.get(keys[0]!)!.length : 0;
-    // "modelId" holds the identity (the model and how it is run), so a cache made with other settings is not read.
-    const header = Buffer.from(JSON.stringify({ modelId: this.identity, dimensions, keys }), "utf8");
     const floats = new Float32Array(keys.length * dimensions);
     keys.forEach((key, i) => floats.set(this.vectors.get(key)!, i * dimensions));
+    const sums: string[] = [];
+    for (let first = 0; first < keys.length; first += SUM_BLOCK) {
+      const count = Math.min(SUM_BLOCK, keys.length - first);
+      sums.push(blockSum(keys.slice(first, first + count), new Uint8Array(floats.buffer, first * dimensions * 4, count * dimensions * 4)));
+    }
+    // "modelId" holds the identity (the model and how it is run), so a cache made with other settings is not read.
+    const header = Buffer.from(JSON.stringify({ modelId: this.identity, dimensions, keys, sums } satisfies RecordHeader), "utf8");
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length, 0);
     return [length, header, new Uint8Array(floats.buffer)];

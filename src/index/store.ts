@@ -41,6 +41,8 @@ export interface LoadedIndex {
   readonly sentences: readonly Sentence[];
   /** True when this call built the index (it was missing, stale or damaged). */
   readonly built: boolean;
+  /** True when that build was an incremental update of the saved index rather than a build from scratch. */
+  readonly updated?: boolean;
 }
 
 export interface OpenIndexOptions {
@@ -49,7 +51,7 @@ export interface OpenIndexOptions {
   readonly embeddings: CiteBotEmbeddings;
   readonly logger: Logger;
   readonly onProgress?: EmbedProgress;
-  /** Build even when the saved index matches. */
+  /** Build from scratch: ignore the saved index and the vector cache (every sentence is embedded again). */
   readonly rebuild?: boolean;
 }
 
@@ -58,8 +60,25 @@ export function staleReason(manifest: Manifest, corpus: Corpus, embeddingModel: 
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return "it was written by another version of CiteBot";
   if (manifest.embeddingModel !== embeddingModel) return `it was built with embedding model ${manifest.embeddingModel}, not ${embeddingModel}`;
   if (manifest.splitterVersion !== SPLITTER_VERSION) return "the sentence splitter has changed since it was built";
-  if (manifest.corpusHash !== corpus.hash) return "it was built from a different corpus";
+  if (manifest.corpusHash !== corpus.hash) return `the corpus changed: ${describeCorpusChange(manifest.files, corpus.files)}`;
   return undefined;
+}
+
+/** "1 file edited", "2 files added, 1 removed": what changed between the indexed files and the corpus. Pure. */
+export function describeCorpusChange(
+  indexed: ReadonlyArray<{ readonly source: string; readonly hash: string }>,
+  now: ReadonlyArray<{ readonly source: string; readonly hash: string }>,
+): string {
+  const before = new Map(indexed.map((f) => [f.source, f.hash]));
+  const after = new Map(now.map((f) => [f.source, f.hash]));
+  const edited = [...after].filter(([source, hash]) => before.has(source) && before.get(source) !== hash).length;
+  const added = [...after.keys()].filter((source) => !before.has(source)).length;
+  const removed = [...before.keys()].filter((source) => !after.has(source)).length;
+  const counts = ([["edited", edited], ["added", added], ["removed", removed]] as const).filter(([, n]) => n > 0);
+  const files = (n: number) => (n === 1 ? "1 file" : `${n} files`);
+  if (counts.length === 0) return "the same files in another order";
+  if (counts.length === 1) return `${files(counts[0]![1])} ${counts[0]![0]}`;
+  return `${files(edited + added + removed)}: ${counts.map(([what, n]) => `${n} ${what}`).join(", ")}`;
 }
 
 /**
@@ -78,18 +97,30 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
         if (!reason) return { ...loaded, built: false };
         const plan = planUpdate(loaded, corpus, embeddings.identity);
         if (plan) {
-          logger.info(`${shown} is out of date (${reason}); updating ${plan.removed.size} removed or changed and ${plan.added.size} new or changed file(s).`);
-          return { ...(await writeIndex(options, plan)), built: true };
+          logger.info(`${shown} is out of date (${reason}); updating it.`);
+          return { ...(await writeIndex(options, plan)), built: true, updated: true };
         }
         logger.info(`${shown} is out of date (${reason}); rebuilding.`);
       } else {
         logger.info(`${shown} has no index yet; building it.`);
       }
     } catch (error) {
+      if (isCiteBotError(error, ErrorCode.IndexUnreadable)) throw error;
       logger.warn(`${shown} is damaged (${describeError(error)}); rebuilding.`);
     }
   }
   return { ...(await writeIndex(options, undefined)), built: true };
+}
+
+/** Permission errors are the operator's to fix: rebuilding over them would fail the same way. */
+function unreadable(indexDir: string, error: unknown): CiteBotError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== "EACCES" && code !== "EPERM") return undefined;
+  return new CiteBotError(
+    ErrorCode.IndexUnreadable,
+    `Cannot read ${indexDir} (${code}: permission denied); give this user read and write access to it, or set INDEX_DIR to a folder it owns.`,
+    { cause: error },
+  );
 }
 
 /** The index CURRENT points to, verified; undefined when there is none. Throws INDEX_CORRUPT when damaged. */
@@ -97,7 +128,9 @@ export async function loadCurrent(indexDir: string, embeddings: CiteBotEmbedding
   let current: string;
   try {
     current = (await readFile(path.join(indexDir, CURRENT_FILE), "utf8")).trim();
-  } catch {
+  } catch (error) {
+    const denied = unreadable(indexDir, error);
+    if (denied) throw denied;
     return undefined;
   }
   if (!/^build-[\w-]+$/.test(current)) throw corrupt(`${CURRENT_FILE} holds "${current.slice(0, 40)}", not a build name`);
@@ -106,7 +139,7 @@ export async function loadCurrent(indexDir: string, embeddings: CiteBotEmbedding
   try {
     manifest = JSON.parse(await readFile(path.join(dir, MANIFEST_FILE), "utf8")) as Manifest;
   } catch (error) {
-    throw corrupt(`${current}/${MANIFEST_FILE} is missing or not valid JSON`, error);
+    throw unreadable(indexDir, error) ?? corrupt(`${current}/${MANIFEST_FILE} is missing or not valid JSON`, error);
   }
   if (!Array.isArray(manifest.artifacts) || typeof manifest.sentenceCount !== "number") throw corrupt(`${current}/${MANIFEST_FILE} is incomplete`);
   for (const artifact of manifest.artifacts) {
@@ -115,7 +148,7 @@ export async function loadCurrent(indexDir: string, embeddings: CiteBotEmbedding
     try {
       actual = await checksum(file);
     } catch (error) {
-      throw corrupt(`${current}/${artifact.name} is missing`, error);
+      throw unreadable(indexDir, error) ?? corrupt(`${current}/${artifact.name} is missing`, error);
     }
     if (actual.bytes !== artifact.bytes || actual.sha256 !== artifact.sha256) throw corrupt(`${current}/${artifact.name} does not match its checksum`);
   }
@@ -213,7 +246,9 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
         }
       });
     } else {
-      await cache.readFrom(cacheFile);
+      // --rebuild means from scratch: a cache that has gone wrong in a way no checksum sees must not survive it.
+      if (!options.rebuild) await cache.readFrom(cacheFile);
+      if (cache.rejected > 0) logger.warn(`${path.basename(indexDir)}/cache/${path.basename(cacheFile)}: ${cache.rejected} cached vector(s) failed their checksum; embedding their sentences again.`);
       sentences = [];
     }
     // Embed in chunks and insert each chunk into HNSW while the next one is being embedded: with
