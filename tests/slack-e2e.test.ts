@@ -6,6 +6,7 @@ import { createAnswerService } from "../src/answer/service.js";
 import { startSlackBot, type AnswerEngine, type SlackBot } from "../src/slack/app.js";
 import { bodyShapeProblem } from "../src/slack/verify.js";
 import { FEEDBACK_THANKS, SOURCES_PROMPT, SUMMARY_PROMPT } from "../src/slack/messages.js";
+import { LogLevel } from "../src/logger.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
@@ -57,6 +58,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.calls.length = 0;
   fake.threadReplies = [];
+  fake.postedUnanswered.length = 0;
 });
 
 let eventCounter = 0;
@@ -275,6 +277,14 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     ["a wrong signature", (body: string) => ({ ...signedHeaders("not-the-secret", body) })],
     ["a timestamp older than 5 minutes", (body: string) => signedHeaders(SECRET, body, Math.floor(Date.now() / 1000) - 6 * 60)],
     ["no signature", () => ({})],
+    ["a valid signature with =junk appended", (body: string) => {
+      const headers = signedHeaders(SECRET, body);
+      return { ...headers, "x-slack-signature": `${headers["x-slack-signature"]}=junk` };
+    }],
+    ["a valid timestamp written with a leading zero", (body: string) => {
+      const now = Math.floor(Date.now() / 1000);
+      return { ...signedHeaders(SECRET, body, now), "x-slack-request-timestamp": `0${now}` };
+    }],
   ])("rejects a request with %s: 401 and no Web API call", async (_name, headers) => {
     const body = eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the delegation?", ts: "800.1", channel: "C1" });
     const res = await post(body, "application/json", headers(body));
@@ -290,10 +300,15 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     ["a JSON array", "[]", "application/json"],
     ["a JSON number", "1", "application/json"],
     ["a null interaction payload", "payload=null", "application/x-www-form-urlencoded"],
+    ["an event callback with event: null", JSON.stringify({ type: "event_callback", event_id: "EvNull", event: null }), "application/json"],
+    ["a button click with actions: null", form({ payload: JSON.stringify({ type: "block_actions", actions: null, user: { id: "U1" } }) }), "application/x-www-form-urlencoded"],
   ])("answers a signed request whose body is %s with 400, and keeps serving", async (_name, body, contentType) => {
+    const errorsBefore = logger.messages(LogLevel.ERROR).length;
     const res = await post(body, contentType);
     expect(res.status).toBe(400);
-    expect(logger.messages()).toContain("Refused a signed request to /slack/events: " + bodyShapeProblem(body === "payload=null" ? null : JSON.parse(body)) + ".");
+    const parsed = contentType.includes("json") ? JSON.parse(body) : JSON.parse(new URLSearchParams(body).get("payload")!);
+    expect(logger.messages()).toContain("Refused a signed request to /slack/events: " + bodyShapeProblem(parsed) + ".");
+    expect(logger.messages(LogLevel.ERROR)).toHaveLength(errorsBefore);
     await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: `850.${body.length}`, channel: "C1" }));
     await eventually(() => replies().length === 1, "the next question's answer");
   });
@@ -322,6 +337,29 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(delivered.map((c) => c.args.thread_ts)).toEqual([`900.${tag}`, `900.${tag}`]);
     await new Promise((r) => setTimeout(r, 300));
     expect(replies()).toHaveLength(2); // the failed attempt and the delivered one
+  });
+
+  it("does not post a reply twice when the post that timed out had reached Slack: it finds it in the thread", async () => {
+    fake.failures.set("chat.postMessage", [{ hang: true, posted: true }]);
+    await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: "910.1", channel: "C10" }));
+    await eventually(() => logger.messages().some((m) => m.includes("got no response from Slack but was posted")), "the check of the thread");
+    expect(fake.callsTo("conversations.replies").map((c) => c.args)).toContainEqual(expect.objectContaining({ channel: "C10", ts: "910.1" }));
+    expect(fake.postedUnanswered.filter((m) => m.channel === "C10")).toHaveLength(1);
+    // Nothing else goes out, however long we wait for the client's retries (minTimeout 500 ms).
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(replies().filter((c) => c.args.channel === "C10")).toHaveLength(1);
+    expect(logger.messages(LogLevel.ERROR).filter((m) => m.includes("C10"))).toEqual([]);
+  });
+
+  it("posts again, once, when the post that timed out is not in the conversation (a DM, read with conversations.history)", async () => {
+    fake.failures.set("chat.postMessage", [{ hang: true }]);
+    await post(eventBody({ type: "message", channel_type: "im", user: "U1", text: "who heads the Chinese delegation?", ts: "920.1", channel: "D20" }));
+    const delivered = await eventually(() => {
+      const sent = replies().filter((c) => c.args.channel === "D20");
+      return sent.length === 2 && sent;
+    }, "the second try");
+    expect(fake.callsTo("conversations.history").map((c) => c.args)).toContainEqual(expect.objectContaining({ channel: "D20", oldest: "920.1" }));
+    expect(delivered[1]!.args.text).toBe(delivered[0]!.args.text);
   });
 
   it("greets a new assistant thread with suggested prompts", async () => {

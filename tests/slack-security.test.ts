@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readSlackConfig } from "../src/config.js";
-import { bodyShapeProblem, timestampProblem } from "../src/slack/verify.js";
+import { bodyShapeProblem, signatureProblem, timestampProblem } from "../src/slack/verify.js";
 import { startSlackBot, type SlackBot } from "../src/slack/app.js";
 import { FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -139,8 +139,29 @@ describe("timestampProblem", () => {
     ["1000300", undefined],
     ["999700", undefined],
     ["1000000", undefined],
+    ["01000000", /written plainly/],
+    ["0", /written plainly/],
+    [" 1000000", /written plainly/],
   ])("%j at t=1000000", (header, expected) => {
     const problem = timestampProblem(header as string | string[] | undefined, 1_000_000);
+    if (expected === undefined) expect(problem).toBeUndefined();
+    else expect(problem).toMatch(expected);
+  });
+});
+
+describe("signatureProblem", () => {
+  const hex = "0123456789abcdef".repeat(4);
+  it.each([
+    [undefined, /missing/],
+    [`v0=${hex}`, undefined],
+    [`v0=${hex}=junk`, /64 lower-case hex/],
+    [`v0=${hex}0`, /64 lower-case hex/],
+    [`v0=${hex.toUpperCase()}`, /64 lower-case hex/],
+    [`v1=${hex}`, /64 lower-case hex/],
+    [` v0=${hex}`, /64 lower-case hex/],
+    [[`v0=${hex}`, `v0=${hex}`], /64 lower-case hex/],
+  ])("%j", (header, expected) => {
+    const problem = signatureProblem(header as string | string[] | undefined);
     if (expected === undefined) expect(problem).toBeUndefined();
     else expect(problem).toMatch(expected);
   });
@@ -156,6 +177,16 @@ describe("bodyShapeProblem", () => {
     [true, /boolean/],
     [{}, undefined],
     [{ type: "event_callback", event: { type: "app_mention" } }, undefined],
+    [{ type: "event_callback", event: null }, /event is not an object/],
+    [{ type: "event_callback" }, /event is not an object/],
+    [{ type: "event_callback", event: [] }, /event is not an object/],
+    [{ type: "event_callback", event: {} }, /event has no type/],
+    [{ type: "block_actions", actions: null }, /actions/],
+    [{ type: "block_actions", actions: [null] }, /actions/],
+    [{ type: "block_actions", actions: [{ action_id: "x" }] }, undefined],
+    [{ type: "message_action", callback_id: "x", message: null, channel: {} }, /message or channel/],
+    [{ type: "shortcut" }, /callback_id/],
+    [{ type: "url_verification", challenge: "c" }, undefined],
   ])("%j", (body, expected) => {
     const problem = bodyShapeProblem(body);
     if (expected === undefined) expect(problem).toBeUndefined();

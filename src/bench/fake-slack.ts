@@ -20,8 +20,10 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private server: Server | undefined;
   /** Per-method override: return a status and body instead of the default `{ok: true}` reply. */
-  readonly failures = new Map<string, Array<{ status: number; body: unknown; headers?: Record<string, string> } | { drop: true } | { hang: true }>>();
+  readonly failures = new Map<string, Array<{ status: number; body: unknown; headers?: Record<string, string> } | { drop: true } | { hang: true; posted?: true }>>();
   threadReplies: Array<{ user?: string; bot_id?: string }> = [];
+  /** Messages posted by a chat.postMessage whose response never came (`{hang: true, posted: true}`): conversations.* return them. */
+  readonly postedUnanswered: Array<{ channel: unknown; thread_ts?: unknown; ts: string; text: unknown; user: string; bot_id: string }> = [];
   /** What apps.connections.open hands out (Socket Mode tests point it at a local WebSocket server). */
   socketUrl = "ws://127.0.0.1:9/";
   baseUrl = "";
@@ -35,7 +37,11 @@ export class FakeSlack {
       const call: RecordedCall = { method, args, at: performance.now() };
       this.calls.push(call);
       const failure = this.failures.get(method)?.shift();
-      if (failure && "hang" in failure) return; // Never answers: the client must time out.
+      if (failure && "hang" in failure) {
+        // Never answers: the client must time out. With `posted`, the message went out all the same.
+        if (failure.posted) this.postedUnanswered.push({ channel: args.channel, thread_ts: args.thread_ts, ts: `${Date.now() / 1000}`, text: args.text, user: "UBOT", bot_id: "BBOT" });
+        return;
+      }
       if (failure && "drop" in failure) {
         req.socket.destroy(); // The connection drops with no response at all.
         return;
@@ -75,7 +81,9 @@ export class FakeSlack {
       case "apps.connections.open":
         return { ok: true, url: this.socketUrl };
       case "conversations.replies":
-        return { ok: true, messages: this.threadReplies, has_more: false };
+        return { ok: true, messages: [...this.threadReplies, ...this.postedUnanswered.filter((m) => m.channel === args.channel && m.thread_ts === args.ts)], has_more: false };
+      case "conversations.history":
+        return { ok: true, messages: this.postedUnanswered.filter((m) => m.channel === args.channel && m.thread_ts === undefined), has_more: false };
       default:
         return { ok: true };
     }

@@ -7,7 +7,8 @@ import { createBotDeps, type AnswerPort, type BotDeps, type SlackClient } from "
 import { handleAppMention, handleAssistantMessage, handleMessage } from "./handlers.js";
 import { handleAskCommand, handleFeedback, handleMessageShortcut, handleShare, type MessageShortcutArgs } from "./interactive.js";
 import { handleAppHomeOpened, handleAssistantThreadStarted } from "./surfaces.js";
-import { bodyShapeProblem, timestampProblem } from "./verify.js";
+import { markUnconfirmedPosts, retryUnlessUnconfirmedPost } from "./post-once.js";
+import { bodyShapeProblem, signatureProblem, timestampProblem } from "./verify.js";
 import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, SHORTCUT_ANSWER_IN_THREAD, type SourcesOverview } from "./render.js";
 
 /**
@@ -54,11 +55,12 @@ export interface StartOptions {
  * Web API retries: 429s wait for Retry-After and 5xx/network errors back off, for about two
  * minutes in all; then the reply is logged as failed and the process keeps serving.
  */
-const RETRY_CONFIG = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true };
+const RETRY_CONFIG = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true, onFailedAttempt: retryUnlessUnconfirmedPost };
 
 /**
  * Bolt's HTTP receiver (signature checks, /slack/events, custom routes) behind two extra checks:
- * Slack requests whose timestamp is in the future or malformed get 401 before Bolt sees them, and
+ * Slack requests whose timestamp is in the future or malformed, or whose signature header is not
+ * exactly `v0=` and 64 hex digits, get 401 before Bolt sees them, and
  * signed requests whose body is not a JSON object get 400 (see `bodyShapeProblem`).
  */
 function guardedReceiver(signingSecret: string, healthRoute: { path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void }, logger: Logger): HTTPReceiver {
@@ -66,7 +68,7 @@ function guardedReceiver(signingSecret: string, healthRoute: { path: string; met
   const bolt = receiver.requestListener;
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "POST") return bolt(req, res);
-    const problem = timestampProblem(req.headers["x-slack-request-timestamp"], Math.floor(Date.now() / 1000));
+    const problem = timestampProblem(req.headers["x-slack-request-timestamp"], Math.floor(Date.now() / 1000)) ?? signatureProblem(req.headers["x-slack-signature"]);
     if (problem) {
       logger.warn(`Refused a request to ${req.url ?? "?"}: ${problem}.`);
       res.writeHead(401).end();
@@ -140,7 +142,8 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   };
   const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
   // A Web API call that hangs is abandoned after 10 s and retried like any other failure.
-  const clientOptions = { retryConfig: RETRY_CONFIG, timeout: options.apiTimeoutMs ?? 10_000, ...(slackApiUrl ? { slackApiUrl } : {}) };
+  // A reply whose post timed out is not retried blindly: it may have been posted (see post-once.ts).
+  const clientOptions = { retryConfig: RETRY_CONFIG, timeout: options.apiTimeoutMs ?? 10_000, fetch: markUnconfirmedPosts(), ...(slackApiUrl ? { slackApiUrl } : {}) };
   // Socket Mode's own client (apps.connections.open) takes its options from installerOptions; it
   // keeps its own, more patient retry policy for reconnecting, so only the URL is passed on.
   const socketClientOptions = slackApiUrl ? { slackApiUrl } : {};

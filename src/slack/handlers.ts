@@ -14,6 +14,7 @@ import { ErrorCode, isCiteBotError } from "../errors.js";
 import { conversationMetadata, quotedFromMessages, type ConversationMetadata } from "./conversation-memory.js";
 import { slackToPlain, stripMention } from "./escape.js";
 import { ASK_COMMAND_HINT, ERROR_REPLY, GREETING_REPLY, RATE_LIMITED_REPLY, THANKS_REACTION, THANKS_REPLY, TOO_LONG_REPLY, USAGE_HINT, WORKING_REACTION, WORKING_STATUS } from "./messages.js";
+import { postOnce } from "./post-once.js";
 import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./render.js";
 import { type SlackClient, type ThreadMessage, type BotDeps, TOPIC_LIFETIME_MS, describe, exampleQuestion } from "./deps.js";
 
@@ -103,7 +104,7 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   const context = `event ${q.eventId ?? "?"}, channel ${q.channel}, ts ${q.ts}`;
   const post = async (message: RenderedMessage, conversation?: ConversationState, before?: ConversationState) => {
     try {
-      const posted = await client.chat.postMessage({
+      const args = {
         channel: q.channel,
         ...(q.threadTs ? { thread_ts: q.threadTs } : {}),
         text: message.text,
@@ -111,7 +112,8 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
         unfurl_links: false,
         unfurl_media: false,
         ...(conversation ? { metadata: conversationMetadata(conversation) } : {}),
-      });
+      };
+      const posted = await postOnce(client, args, { channel: q.channel, threadTs: q.threadTs, after: q.ts, botUserId }, deps.logger);
       if (q.threadTs) deps.threads.add(`${q.channel}:${q.threadTs}`);
       const replyTs = (posted as { ts?: unknown } | undefined)?.ts;
       if (typeof replyTs === "string") {
