@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { fitFileOf, serializeModelFit } from "../src/answer/model-fit.js";
 import { INDEX_USAGE } from "../src/cli/args.js";
 import { LEARNED_WEIGHTS } from "../src/retrieval/fusion.js";
-import { tempDir } from "./helpers/temp.js";
+import { tempDir, writeFiles } from "./helpers/temp.js";
 
 /** Runs the real CLI (real default model, offline) the way `npm run --silent ask` does. */
 function ask(args: string[], indexDir: string, input?: string | Buffer) {
@@ -150,9 +150,28 @@ describe("index command options", () => {
     expect(existsSync(indexDir)).toBe(false);
     const help = index(["--help"], indexDir);
     expect([help.code, help.stdout]).toEqual([0, `${INDEX_USAGE}\n`]);
-    const built = index(["--rebuild"], indexDir);
+    const built = index(["--rebuild", "--strict"], indexDir);
     expect(built.code).toBe(0);
     expect(built.stdout.startsWith(`${indexDir}/ rebuilt from scratch: 26 sentences from 1 file(s)`)).toBe(true);
     expect(index([], indexDir).stdout.startsWith(`${indexDir}/ is current: 26 sentences from 1 file(s)`)).toBe(true);
+  });
+
+  it("indexes the rest when one file is not UTF-8, naming it; with --strict it still does, then exits 1", async () => {
+    const root = await tempDir();
+    const corpusDir = path.join(root, "corpus");
+    await writeFiles(corpusDir, { "good.txt": "Pears ripen in September.", "latin1.txt": new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]) });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/build-index.ts"), ...args], {
+        env: { ...process.env, INDEX_DIR: path.join(root, "index"), CORPUS_DIR: corpusDir, LOG_LEVEL: "info" },
+        encoding: "utf8",
+      });
+    const lenient = run([]);
+    expect(lenient.status).toBe(0);
+    expect(lenient.stderr).toContain(`Not indexed: ${corpusDir}/latin1.txt is not valid UTF-8; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).`);
+    expect(lenient.stdout).toMatch(/ built: 1 sentences from 1 file\(s\)/);
+    const strict = run(["--strict"]);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toMatch(/ is current: 1 sentences from 1 file\(s\)/);
+    expect(strict.stderr).toMatch(/1 file\(s\) could not be indexed \(--strict\): .*latin1\.txt; see the warnings above\.\n$/);
   });
 });

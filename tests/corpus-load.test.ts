@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadCorpus, MAX_CORPUS_FILE_BYTES } from "../src/corpus/load.js";
 import { ErrorCode } from "../src/errors.js";
+import { LogLevel } from "../src/logger.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { tempDir, writeFiles } from "./helpers/temp.js";
 
@@ -11,7 +12,14 @@ describe("loadCorpus", () => {
     ["a missing folder", null, ErrorCode.CorpusNotFound, /does not exist/],
     ["an empty folder", {}, ErrorCode.CorpusEmpty, /no \.txt or \.md files/],
     ["only unsupported files", { "a.pdf": "x", "b.json": "{}" }, ErrorCode.CorpusEmpty, /no \.txt or \.md files \(only corpus\/a\.pdf, corpus\/b\.json, which cannot be read: convert them to \.txt or \.md\)/],
-    ["a binary file", { "ok.txt": "Fine.", "image.txt": new Uint8Array([0x89, 0x50, 0x00, 0x01]) }, ErrorCode.CorpusBinary, /image\.txt looks like a binary file/],
+    ["a binary file alone", { "image.txt": new Uint8Array([0x89, 0x50, 0x00, 0x01]) }, ErrorCode.CorpusBinary, /image\.txt looks like a binary file/],
+    ["a file that is a file, not a folder", "file", ErrorCode.CorpusNotFound, /^CORPUS_DIR is \S*corpus, which is a file, not a folder; set CORPUS_DIR to the folder that holds your \.txt or \.md files\.$/],
+    [
+      "two files, neither usable, both named",
+      { "image.txt": new Uint8Array([0x89, 0x50, 0x00, 0x01]), "latin1.md": new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]) },
+      ErrorCode.CorpusEmpty,
+      /^No file in corpus could be indexed: corpus\/image\.txt looks like .* corpus\/latin1\.md is not valid UTF-8/,
+    ],
     ["a non-UTF-8 file", { "latin1.md": new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]) }, ErrorCode.CorpusNotUtf8, /latin1\.md is not valid UTF-8/],
     ["only whitespace", { "blank.txt": "  \n\n " }, ErrorCode.CorpusEmpty, /contain no text/],
     ["a UTF-16 file with a broken surrogate", { "notes.txt": new Uint8Array([0xff, 0xfe, 0x41, 0x00, 0x00, 0xd8, 0x41, 0x00]) }, ErrorCode.CorpusNotUtf8, /notes\.txt opens as UTF-16 but is not valid UTF-16/],
@@ -19,7 +27,8 @@ describe("loadCorpus", () => {
   ])("refuses %s with a clear error naming the problem", async (_name, files, code, message) => {
     const root = await tempDir();
     const dir = path.join(root, "corpus");
-    if (files) await writeFiles(dir, { ...files, ".keep": "" });
+    if (files === "file") await writeFiles(root, { corpus: "I am a file." });
+    else if (files) await writeFiles(dir, { ...(files as Record<string, string | Uint8Array>), ".keep": "" });
     const error = await loadCorpus(dir, new FakeLogger(), root).catch((e: unknown) => e);
     expect(error).toMatchObject({ code });
     expect((error as Error).message).toMatch(message);
@@ -76,14 +85,29 @@ describe("loadCorpus", () => {
     expect(logger.messages()).toEqual(["Not indexed: 1 link whose target is missing (corpus/gone.txt); fix or remove it."]);
   });
 
-  it("refuses a file over the size limit, naming it, without reading it", async () => {
+  it("skips a file over the size limit with a warning naming it, without reading it, and indexes the rest", async () => {
     const root = await tempDir();
     await writeFiles(path.join(root, "corpus"), { "ok.txt": "Fine.", "dump.txt": "" });
     // Sparse: the size is what counts, and nothing that large is written to disk.
     await truncate(path.join(root, "corpus", "dump.txt"), MAX_CORPUS_FILE_BYTES + 30 * 1024 * 1024);
-    const error = await loadCorpus(path.join(root, "corpus"), new FakeLogger(), root).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: ErrorCode.CorpusTooLarge });
-    expect((error as Error).message).toBe("corpus/dump.txt is 80 MiB, over the 50 MiB limit for one file; split it into smaller files.");
+    const logger = new FakeLogger();
+    const corpus = await loadCorpus(path.join(root, "corpus"), logger, root);
+    expect(corpus.files.map((f) => f.source)).toEqual(["corpus/ok.txt"]);
+    expect(logger.messages()).toEqual(["Not indexed: corpus/dump.txt is 80 MiB, over the 50 MiB limit for one file; split it into smaller files."]);
+    expect(corpus.skipped.map((s) => [s.source, s.error.code])).toEqual([["corpus/dump.txt", ErrorCode.CorpusTooLarge]]);
+  });
+
+  it.each([
+    ["a Latin-1 file", new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]), "Not indexed: corpus/old.txt is not valid UTF-8; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8)."],
+    ["a binary file", new Uint8Array([0x89, 0x50, 0x00, 0x01]), "Not indexed: corpus/old.txt looks like a binary file (it contains NUL bytes); remove it from the corpus or convert it to .txt/.md text."],
+  ])("skips %s among good ones with a loud warning naming it, as it skips a PDF, and indexes the rest", async (_name, bytes, warning) => {
+    const root = await tempDir();
+    await writeFiles(path.join(root, "corpus"), { "a.txt": "Alpha is first.", "old.txt": bytes, "z.md": "Zed is last." });
+    const logger = new FakeLogger();
+    const corpus = await loadCorpus(path.join(root, "corpus"), logger, root);
+    expect(corpus.files.map((f) => f.source)).toEqual(["corpus/a.txt", "corpus/z.md"]);
+    expect(corpus.sentences.map((s) => s.text)).toEqual(["Alpha is first.", "Zed is last."]);
+    expect(logger.messages(LogLevel.WARN)).toEqual([warning]);
   });
 
   it("skips an empty file with a warning and changes the corpus hash when any file changes", async () => {

@@ -38,7 +38,6 @@ describe("live corpus reload", () => {
   });
 
   it.each([
-    ["a binary file appears", async (dir: string) => writeFile(path.join(dir, "photo.txt"), Buffer.from([0xff, 0xd8, 0x00, 0x10]))],
     ["every file is deleted", async (dir: string) => rm(path.join(dir, "trade.txt"))],
     ["the folder is removed", async (dir: string) => rm(dir, { recursive: true })],
   ])("keeps serving the last good index and logs one line when %s", async (_name, breakIt) => {
@@ -49,6 +48,17 @@ describe("live corpus reload", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^Corpus reload failed; still answering from the last good index: CORPUS_/);
     expect((await service.answer("Who heads the Chinese delegation?")).citations[0]?.lineStart).toBe(11);
+    service.close();
+  });
+
+  it("skips a binary file that appears, saying so, and keeps answering from the rest", async () => {
+    const { service, logger, corpusDir } = await setup();
+    await writeFile(path.join(corpusDir, "photo.txt"), Buffer.from([0xff, 0xd8, 0x00, 0x10]));
+    await writeFile(path.join(corpusDir, "orchard.txt"), "The orchard grows pears and apples.");
+    expect(await service.reload()).toBe(true);
+    expect(logger.messages(LogLevel.WARN)).toContainEqual(expect.stringMatching(/^Not indexed: .*photo\.txt looks like a binary file/));
+    expect(logger.messages(LogLevel.ERROR)).toEqual([]);
+    expect((await service.answer("What does the orchard grow?")).citations[0]?.source).toMatch(/orchard\.txt$/);
     service.close();
   });
 

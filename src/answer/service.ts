@@ -1,7 +1,7 @@
 import type { EngineConfig } from "../config.js";
 import { answersQuestionBefore, isLeadIn, leadsIntoNext, standsAlone, startsSection } from "../corpus/reference.js";
 import { continuesTable, type Sentence } from "../corpus/split.js";
-import { loadCorpus } from "../corpus/load.js";
+import { loadCorpus, type Corpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import type { Logger } from "../logger.js";
@@ -67,12 +67,12 @@ export interface AnswerServiceOptions {
  * Loads the corpus and opens the index, building or updating it when it no longer matches.
  * `npm run index` stops here: it needs no lexical index and no answers.
  */
-export async function prepareIndex(options: AnswerServiceOptions): Promise<LoadedIndex> {
+export async function prepareIndex(options: AnswerServiceOptions): Promise<LoadedIndex & { readonly skipped: Corpus["skipped"] }> {
   const { config, logger } = options;
   const embeddings = options.embeddings ?? createEmbeddings(config);
   // The model loads (in a worker, for the bot and `npm run index`) while the corpus is read and split.
   const [corpus] = await Promise.all([loadCorpus(config.corpusDir, logger), embeddings.load()]);
-  return openIndex({
+  const index = await openIndex({
     indexDir: config.indexDir,
     corpus,
     embeddings,
@@ -80,6 +80,7 @@ export async function prepareIndex(options: AnswerServiceOptions): Promise<Loade
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.rebuild ? { rebuild: true } : {}),
   });
+  return { ...index, skipped: corpus.skipped };
 }
 
 /** Loads the corpus, opens (or builds) the index and returns a ready service. */

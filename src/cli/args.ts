@@ -85,7 +85,8 @@ export function wholeNumbers(min: number, max: number): (raw: string) => { value
 
 export const INDEX_USAGE = `Usage:
   npm run index                build index/ from the corpus, or confirm it is current
-  npm run index -- --rebuild   build it from scratch`;
+  npm run index -- --rebuild   build it from scratch (every sentence embedded again, no vector cache)
+  npm run index -- --strict    exit 1 when a .txt or .md file could not be indexed (not UTF-8, binary, too large)`;
 
 export const EVAL_USAGE = `Usage:
   npm run eval                       retrieval quality on XQuAD-R; writes bench/eval-report.md
@@ -109,7 +110,7 @@ export const STRESS_USAGE = `Usage:
   npm run stress                  load (500 questions from 50 senders) and a 10,000-question soak; writes bench/stress.md
   npm run stress -- --soak 2000   a soak of this many questions`;
 
-export const INDEX_OPTIONS: OptionSpec = { flags: ["--rebuild"] };
+export const INDEX_OPTIONS: OptionSpec = { flags: ["--rebuild", "--strict"] };
 export const EVAL_OPTIONS: OptionSpec = {
   flags: ["--train-query", "--train", "--calibrate", "--fit"],
   values: { "--questions": (raw) => (raw.trim() === "" ? { error: "must name a file" } : { value: raw }) },

@@ -25,6 +25,8 @@ export interface Corpus {
   sentencesOf(source: string): readonly Sentence[];
   /** sha256 over every file's path and hash: changes whenever any file is added, removed or edited. */
   readonly hash: string;
+  /** Text files left out because they could not be used (not UTF-8, binary, too large, unreadable), each with why. */
+  readonly skipped: ReadonlyArray<{ readonly source: string; readonly error: CiteBotError }>;
 }
 
 const HAS_CONTENT = /[\p{L}\p{N}]/u;
@@ -77,7 +79,10 @@ async function listCorpusFiles(dir: string): Promise<{ texts: string[]; others: 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const where = (error as NodeJS.ErrnoException).path ?? dir;
-    if (where === dir && (code === "ENOENT" || code === "ENOTDIR")) {
+    if (where === dir && code === "ENOTDIR") {
+      throw new CiteBotError(ErrorCode.CorpusNotFound, `CORPUS_DIR is ${displayPath(dir)}, which is a file, not a folder; set CORPUS_DIR to the folder that holds your .txt or .md files.`);
+    }
+    if (where === dir && code === "ENOENT") {
       throw new CiteBotError(ErrorCode.CorpusNotFound, `Corpus folder ${displayPath(dir)} does not exist; create it and add .txt or .md files, or set CORPUS_DIR.`);
     }
     throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read ${where === dir ? "corpus folder" : "folder"} ${displayPath(where)} (${code ?? "error"}); check its permissions.`, { cause: error });
@@ -123,6 +128,23 @@ function binaryFile(source: string): CiteBotError {
   return new CiteBotError(ErrorCode.CorpusBinary, `${source} looks like a binary file (it contains NUL bytes); remove it from the corpus or convert it to .txt/.md text.`);
 }
 
+/** One text file, read and decoded; throws a CiteBotError naming it when it cannot be used. */
+async function readCorpusFile(absolute: string, source: string): Promise<CorpusFile> {
+  let bytes: Buffer;
+  try {
+    const info = await stat(absolute);
+    if (info.size > MAX_CORPUS_FILE_BYTES) {
+      throw new CiteBotError(ErrorCode.CorpusTooLarge, `${source} is ${(info.size / 1024 / 1024).toFixed(0)} MiB, over the ${MAX_CORPUS_FILE_BYTES / 1024 / 1024} MiB limit for one file; split it into smaller files.`);
+    }
+    bytes = await readFile(absolute);
+  } catch (error) {
+    if (error instanceof CiteBotError) throw error;
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read ${source} (${code}); check that it exists and is readable.`, { cause: error });
+  }
+  return { source, text: decodeCorpusFile(bytes, source), hash: createHash("sha256").update(bytes).digest("hex") };
+}
+
 export async function loadCorpus(dir: string, logger: Logger, cwd: string = process.cwd()): Promise<Corpus> {
   const { texts: paths, others, broken } = await listCorpusFiles(dir);
   if (broken.length > 0) {
@@ -136,24 +158,29 @@ export async function loadCorpus(dir: string, logger: Logger, cwd: string = proc
     logger.warn(`Not indexed: ${others.length} file${others.length === 1 ? "" : "s"} that ${others.length === 1 ? "is" : "are"} not .txt or .md (${listOthers(others, cwd)}); convert ${others.length === 1 ? "it" : "them"} to .txt or .md text to include ${others.length === 1 ? "it" : "them"}.`);
   }
   const files: CorpusFile[] = [];
+  const skipped: Array<{ source: string; error: CiteBotError }> = [];
   for (const absolute of paths) {
     const source = displayPath(absolute, cwd);
-    let bytes: Buffer;
+    let file: CorpusFile;
     try {
-      const info = await stat(absolute);
-      if (info.size > MAX_CORPUS_FILE_BYTES) {
-        throw new CiteBotError(ErrorCode.CorpusTooLarge, `${source} is ${(info.size / 1024 / 1024).toFixed(0)} MiB, over the ${MAX_CORPUS_FILE_BYTES / 1024 / 1024} MiB limit for one file; split it into smaller files.`);
-      }
-      bytes = await readFile(absolute);
+      file = await readCorpusFile(absolute, source);
     } catch (error) {
-      if (error instanceof CiteBotError) throw error;
-      const code = (error as NodeJS.ErrnoException).code ?? "error";
-      throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read ${source} (${code}); check that it exists and is readable.`, { cause: error });
+      if (!(error instanceof CiteBotError)) throw error;
+      // One bad file must not stop every answer: it is left out, named, and the rest is indexed.
+      skipped.push({ source, error });
+      logger.warn(`Not indexed: ${error.message}`);
+      continue;
     }
-    const text = decodeCorpusFile(bytes, source);
     // The splitter keeps only spans with a letter or digit, so a file without one has nothing to index.
-    if (!HAS_CONTENT.test(text)) logger.warn(`${source} has no text to index; skipping it.`);
-    files.push({ source, text, hash: createHash("sha256").update(bytes).digest("hex") });
+    if (!HAS_CONTENT.test(file.text)) logger.warn(`${source} has no text to index; skipping it.`);
+    files.push(file);
+  }
+  if (files.length === 0) {
+    if (skipped.length === 1) throw skipped[0]!.error;
+    throw new CiteBotError(
+      ErrorCode.CorpusEmpty,
+      `No file in ${displayPath(dir, cwd)} could be indexed: ${skipped.map((s) => s.error.message).join(" ")}`.slice(0, 2_000),
+    );
   }
   const empty = () => new CiteBotError(ErrorCode.CorpusEmpty, `The corpus files in ${displayPath(dir, cwd)} contain no text; add prose to at least one .txt or .md file.`);
   if (!files.some((file) => HAS_CONTENT.test(file.text))) throw empty();
@@ -174,6 +201,7 @@ export async function loadCorpus(dir: string, logger: Logger, cwd: string = proc
   let all: readonly Sentence[] | undefined;
   return {
     files,
+    skipped,
     hash: hash.digest("hex"),
     sentencesOf,
     get sentences() {
