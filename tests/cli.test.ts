@@ -72,6 +72,7 @@ describe("ask CLI", () => {
     expect(long.stdout.trim().split("\n")).toHaveLength(1);
     expect(JSON.parse(long.stdout)).toMatchObject({ answered: false, error: { code: "QUESTION_TOO_LONG", message: expect.stringContaining("2000") } });
     expect(JSON.parse(long.stdout).question).toHaveLength(200);
+    expect(existsSync(indexDir)).toBe(false); // refused before any index was built for it
 
     const corpus = await tempDir();
     await writeFile(path.join(corpus, "broken.txt"), Buffer.from([0x00, 0x01, 0x02, 0x41]));

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAnswerService } from "../src/answer/service.js";
 import { startSlackBot, type AnswerEngine, type SlackBot } from "../src/slack/app.js";
 import { bodyShapeProblem } from "../src/slack/verify.js";
-import { FEEDBACK_THANKS, SOURCES_PROMPT, SUMMARY_PROMPT } from "../src/slack/messages.js";
+import { FEEDBACK_THANKS, SOURCES_PROMPT, SUMMARY_PROMPT, TOO_LONG_REPLY } from "../src/slack/messages.js";
 import { LogLevel } from "../src/logger.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
@@ -416,6 +416,18 @@ describe("before the index is loaded", () => {
       await engine;
       await new Promise((r) => setImmediate(r));
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    }));
+
+  it("says a question is too long at once, while the documents are still being read", () =>
+    withLoadingEngine(async ({ url }) => {
+      const body = eventBody({ type: "app_mention", user: "U1", text: `<@UBOT> ${"why ".repeat(600)}`, ts: "170.1", channel: "C77" });
+      const res = await fetch(`${url}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(SECRET, body) }, body });
+      expect(res.status).toBe(200);
+      const [reply] = await eventually(() => {
+        const sent = replies().filter((c) => c.args.channel === "C77");
+        return sent.length > 0 && sent;
+      }, "the too-long notice, with the engine never ready");
+      expect(reply!.args.text).toBe(TOO_LONG_REPLY);
     }));
 
   it("shows on the Home tab that the documents are being read, then lists them once the engine is ready", () =>

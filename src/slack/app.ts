@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { App, Assistant, defaultBodyLimit, HTTPModuleFunctions, HTTPReceiver } from "@slack/bolt";
+import { normalizeQuestion } from "../answer/question.js";
 import type { SlackConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 import { FeedbackLog } from "./feedback-log.js";
@@ -122,7 +123,11 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   // A failed engine start is reported by the caller; here it only keeps /healthz at 503.
   engine.catch(() => undefined);
   const answers: AnswerPort = {
-    answer: async (question, conversation) => (await engine).answer(question, conversation),
+    answer: async (question, conversation) => {
+      // Too long or empty is known without the engine: said at once, not after the index has loaded.
+      normalizeQuestion(question);
+      return (await engine).answer(question, conversation);
+    },
     // Read at each call: the live service swaps in a new manifest when the corpus changes.
     sources: async () => {
       const { files, builtAt } = (await engine).manifest;
