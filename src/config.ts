@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import path from "node:path";
 import { ABSTENTION, type AbstentionRule } from "./answer/compose.js";
 import type { ModelSettings } from "./embeddings/transformers.js";
@@ -9,7 +10,10 @@ export const DEFAULT_EMBEDDING_MODEL = "use-lite";
 
 export interface EngineConfig {
   readonly corpusDir: string;
+  /** The index for this corpus: INDEX_DIR when set, else `index/<corpus folder>-<hash of its path>` (see indexDirFor). */
   readonly indexDir: string;
+  /** INDEX_DIR, or `index`: the evaluation's and benchmark's caches live here, whatever the corpus. */
+  readonly indexRoot: string;
   readonly embeddingModel: string;
   /** How a Hugging Face model is run: pooling and the prefixes it was trained with (none for use-lite). */
   readonly modelSettings: ModelSettings;
@@ -96,12 +100,26 @@ class Reader {
   }
 }
 
+/**
+ * One index per corpus by default: switching CORPUS_DIR back and forth used to rebuild the one
+ * index/ (and re-embed every sentence) each time. The folder name shows which corpus it serves;
+ * the hash tells apart two corpus folders of the same name. Pure.
+ */
+export function indexDirFor(indexRoot: string, corpusDir: string): string {
+  const name = path.basename(corpusDir).replace(/[^\w.-]+/g, "_").slice(0, 40) || "corpus";
+  return path.join(indexRoot, `${name}-${createHash("sha256").update(corpusDir).digest("hex").slice(0, 8)}`);
+}
+
 export function readEngineConfig(env: Env = process.env, cwd: string = process.cwd()): EngineConfig {
   const reader = new Reader(env);
   const embeddingModel = reader.string("EMBEDDING_MODEL", DEFAULT_EMBEDDING_MODEL);
+  const corpusDir = path.resolve(cwd, reader.string("CORPUS_DIR", "corpus"));
+  const pinned = reader.optional("INDEX_DIR");
+  const indexRoot = path.resolve(cwd, pinned ?? "index");
   const config: EngineConfig = {
-    corpusDir: path.resolve(cwd, reader.string("CORPUS_DIR", "corpus")),
-    indexDir: path.resolve(cwd, reader.string("INDEX_DIR", "index")),
+    corpusDir,
+    indexDir: pinned ? indexRoot : indexDirFor(indexRoot, corpusDir),
+    indexRoot,
     embeddingModel,
     modelSettings: readModelSettings(reader, embeddingModel),
     modelsDir: path.resolve(cwd, reader.string("MODELS_DIR", "models")),

@@ -13,8 +13,20 @@ import { tempDir } from "./helpers/temp.js";
 describe("readEngineConfig", () => {
   it("applies defaults relative to the working directory and freezes the result", () => {
     const config = readEngineConfig({}, "/srv/bot");
-    expect(config).toMatchObject({ corpusDir: "/srv/bot/corpus", indexDir: "/srv/bot/index", embeddingModel: "use-lite", allowModelDownload: true, maxAnswerSentences: 3, logLevel: "info" });
+    expect(config).toMatchObject({ corpusDir: "/srv/bot/corpus", indexRoot: "/srv/bot/index", embeddingModel: "use-lite", allowModelDownload: true, maxAnswerSentences: 3, logLevel: "info" });
+    expect(config.indexDir).toMatch(/^\/srv\/bot\/index\/corpus-[0-9a-f]{8}$/);
     expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("keeps one index per corpus by default, so switching CORPUS_DIR back and forth reuses each; INDEX_DIR pins one folder", () => {
+    const first = readEngineConfig({}, "/srv/bot").indexDir;
+    const other = readEngineConfig({ CORPUS_DIR: "/data/handbook" }, "/srv/bot").indexDir;
+    const sameName = readEngineConfig({ CORPUS_DIR: "/elsewhere/corpus" }, "/srv/bot").indexDir;
+    expect(other).toMatch(/^\/srv\/bot\/index\/handbook-[0-9a-f]{8}$/);
+    expect(new Set([first, other, sameName]).size).toBe(3);
+    expect(readEngineConfig({}, "/srv/bot").indexDir).toBe(first);
+    expect(readEngineConfig({ CORPUS_DIR: "odd name/with spaces!" }, "/srv/bot").indexDir).toMatch(/\/index\/with_spaces_-[0-9a-f]{8}$/);
+    expect(readEngineConfig({ INDEX_DIR: "/var/lib/citebot" }, "/srv/bot")).toMatchObject({ indexDir: "/var/lib/citebot", indexRoot: "/var/lib/citebot" });
   });
 
   it("reports every invalid variable at once, with how to fix it", () => {

@@ -84,7 +84,7 @@ async function main(): Promise<number | void> {
   const exactlyOnce = (r: typeof sequential) => r.repliesPerQuestion.every((n) => n === 1);
 
   const sizes = (options.values["--sizes"] as number[] | undefined) ?? [1_000, 10_000, 100_000];
-  const scale = await measureScale(sizes, path.join(config.indexDir, "cache", "eval-use-lite.bin"), (line) => process.stderr.write(`${line}\n`));
+  const scale = await measureScale(sizes, path.join(config.indexRoot, "cache", "eval-use-lite.bin"), (line) => process.stderr.write(`${line}\n`));
   const throughput = await measureThroughput([1, 8, 32], (line) => process.stderr.write(`${line}\n`));
   const buildSizes = (options.values["--build-sizes"] as number[] | undefined) ?? [1_000, 10_000];
   const builds = await measureBuilds(buildSizes, (line) => process.stderr.write(`${line}\n`));

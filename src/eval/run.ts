@@ -471,7 +471,7 @@ async function main(): Promise<number | void> {
   const articles = await loadXquadR(DATASET);
   const embeddings = new CachingEmbeddings(createEmbeddings(config));
   const model = embeddings.modelId;
-  const cacheFile = path.join(config.indexDir, "cache", `eval-${cacheStemOf(embeddings)}.bin`);
+  const cacheFile = path.join(config.indexRoot, "cache", `eval-${cacheStemOf(embeddings)}.bin`);
   if ((args.has("--train-query") || args.has("--train")) && model !== DEFAULT_EMBEDDING_MODEL) {
     throw new CiteBotError(
       ErrorCode.ConfigInvalid,

@@ -88,7 +88,7 @@ export function describeCorpusChange(
  */
 export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex> {
   const { indexDir, corpus, embeddings, logger } = options;
-  const shown = path.basename(indexDir) + "/";
+  const shown = shownName(indexDir);
   if (!options.rebuild) {
     try {
       const loaded = await loadCurrent(indexDir, embeddings);
@@ -110,6 +110,12 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
     }
   }
   return { ...(await writeIndex(options, undefined)), built: true };
+}
+
+/** "index/use-lite-1a2b3c4d/" inside the working directory; the folder's own name outside it (tests' temporary folders). */
+function shownName(indexDir: string): string {
+  const relative = path.relative(process.cwd(), indexDir);
+  return (relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative.split(path.sep).join("/") : path.basename(indexDir)) + "/";
 }
 
 /** Permission errors are the operator's to fix: rebuilding over them would fail the same way. */
@@ -248,7 +254,7 @@ async function writeIndex(options: OpenIndexOptions, plan: UpdatePlan | undefine
     } else {
       // --rebuild means from scratch: a cache that has gone wrong in a way no checksum sees must not survive it.
       if (!options.rebuild) await cache.readFrom(cacheFile);
-      if (cache.rejected > 0) logger.warn(`${path.basename(indexDir)}/cache/${path.basename(cacheFile)}: ${cache.rejected} cached vector(s) failed their checksum; embedding their sentences again.`);
+      if (cache.rejected > 0) logger.warn(`${shownName(indexDir)}cache/${path.basename(cacheFile)}: ${cache.rejected} cached vector(s) failed their checksum; embedding their sentences again.`);
       sentences = [];
     }
     // Embed in chunks and insert each chunk into HNSW while the next one is being embedded: with
