@@ -121,6 +121,7 @@ describe("npm run eval -- --questions", () => {
     const corpusDir = path.join(dir, "corpus");
     await mkdir(path.join(corpusDir, "team"), { recursive: true });
     await writeFile(path.join(corpusDir, "team", "it.md"), "# IT\n\nNew starters get a laptop shipped to their home.\n\nThe VPN is needed for the staging wiki.\n");
+    await writeFile(path.join(corpusDir, "handbook.pdf"), "%PDF-1.4");
     const questions = path.join(dir, "mine.tsv");
     await writeFile(questions, "Where is my laptop shipped?\tteam/it.md\t3\nIs the VPN needed for the wiki?\tteam/it.md\t5\nWhat is the best banana bread recipe?\t-\n");
     const indexDir = path.join(dir, "index");
@@ -130,6 +131,7 @@ describe("npm run eval -- --questions", () => {
     expect(run.stdout).toContain("| 2 | Is the VPN needed for the wiki? | team/it.md:5 | right | team/it.md:5 |");
     expect(run.stdout).toContain("| 3 | What is the best banana bread recipe? | not in the documents | refused (right) |  |");
     expect(run.stdout).toContain("| 2 | 0.0% | 0.0% | 100.0% | 100.0% |");
+    expect(run.stderr.match(/Not indexed: 1 file that is not \.txt or \.md \(.*handbook\.pdf\)/g)).toHaveLength(1);
 
     await writeFile(questions, "Where is my laptop shipped?\tteam/it.md\t2\nWho?\tteam/missing.md\t1\n");
     const bad = evalQuestions(questions, corpusDir, indexDir);

@@ -5,7 +5,7 @@ import { readModelFitAndReport } from "../answer/model-fit.js";
 import type { EngineConfig } from "../config.js";
 import { displayPath, loadCorpus, type Corpus } from "../corpus/load.js";
 import { CiteBotError, describeError, ErrorCode } from "../errors.js";
-import type { Logger } from "../logger.js";
+import { SilentLogger, type Logger } from "../logger.js";
 import { formatChecks, judgeAnswer, kindLookup, parseQuestionChecks, type CheckedQuestion, type CorpusPaths, type QuestionCheck } from "./own-questions.js";
 
 export const MAX_QUESTIONS_FILE_BYTES = 5 * 1024 * 1024;
@@ -29,7 +29,8 @@ export async function checkOwnQuestions(file: string, config: EngineConfig, logg
   }
   const name = displayPath(path.resolve(file));
   const checks = parseQuestionChecks(text, name);
-  const corpus = await loadCorpus(config.corpusDir, logger);
+  // Read here only to check the labels: the service reads it again and gives its warnings then, once.
+  const corpus = await loadCorpus(config.corpusDir, new SilentLogger());
   const paths = corpusPaths(config.corpusDir);
   checkLabels(checks, corpus, paths.sourceOf, name, config.corpusDir);
   const fit = await readModelFitAndReport(config, logger);
