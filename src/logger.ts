@@ -16,6 +16,7 @@ const order: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 }
 export class StderrLogger implements Logger {
   private level: LogLevel;
   private name: string;
+  private sink: ((line: string) => void) | undefined;
   constructor(level: LogLevel = LogLevel.INFO, name = "citebot") {
     this.level = level;
     this.name = name;
@@ -28,6 +29,10 @@ export class StderrLogger implements Logger {
   }
   setName(name: string): void {
     this.name = name;
+  }
+  /** Sends lines somewhere other than straight to stderr (the terminal chat prints them above its prompt); undefined restores stderr. */
+  setSink(sink: ((line: string) => void) | undefined): void {
+    this.sink = sink;
   }
   debug(...msg: unknown[]): void {
     this.write(LogLevel.DEBUG, msg);
@@ -44,7 +49,9 @@ export class StderrLogger implements Logger {
   private write(level: LogLevel, msg: unknown[]): void {
     if (order[level] < order[this.level]) return;
     // Messages can carry file names and Slack text: nothing in them may drive the operator's terminal.
-    process.stderr.write(`[${level.toUpperCase()}] ${this.name}: ${dropControlCharacters(format(...msg))}\n`);
+    const line = `[${level.toUpperCase()}] ${this.name}: ${dropControlCharacters(format(...msg))}\n`;
+    if (this.sink) this.sink(line);
+    else process.stderr.write(line);
   }
 }
 

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   const service = createLiveAnswerService({ config: engineConfig, logger, embeddings, watch: true, ...(fit ? { fit } : {}) });
 
   if (slackConfig.mode.kind === "terminal") {
-    await runTerminalChat(service, process.stdin, process.stdout);
+    await runTerminalChat(service, process.stdin, process.stdout, { terminal: process.stdin.isTTY === true && process.stdout.isTTY === true, log: logger });
     (await service.catch(() => undefined))?.close();
     return;
   }

@@ -71,6 +71,78 @@ describe("terminal chat", () => {
   });
 });
 
+describe("terminal chat in a terminal: line editing, history and log lines", () => {
+  function chat(terminal: boolean) {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+    const asked: string[] = [];
+    const service: AnswerService = {
+      manifest: {} as AnswerService["manifest"],
+      answer: async (q) => {
+        asked.push(q);
+        return { question: q, answered: true, text: `About ${q}. [1]`, citations: [{ n: 1, text: `About ${q}.`, source: "a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] };
+      },
+    };
+    let sink: ((line: string) => void) | undefined;
+    const done = runTerminalChat(Promise.resolve(service), input, output, { terminal, log: { setSink: (s) => (sink = s) } });
+    // A terminal sends each key as it is pressed: one write per key (readline reads a burst as pasted text).
+    const type = async (keys: string, answers: number) => {
+      for (const key of keys.match(/\u001b\[[A-D]|[^]/g) ?? []) {
+        input.write(key);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await eventually(() => asked.length >= answers, `answer ${answers}`);
+    };
+    return { input, printed: () => printed, asked, done, type, log: (line: string) => sink?.(line), sinkSet: () => sink !== undefined };
+  }
+
+  it("sends Up + Enter as the last question again, and edits with the arrow keys; Ctrl-L is not typed into the question", async () => {
+    const c = chat(true);
+    await c.type("who leads\r", 1);
+    await c.type("\u001b[A\r", 2); // Up, Enter
+    await c.type("tarfs\u001b[D\u001b[Di\u001b[Cf\r", 3); // Left x2, "i", Right, "f": tar|fs -> tari|fs -> tarif|s -> tariff|s
+    await c.type("\u000cwhat else\r", 4); // Ctrl-L clears the screen
+    c.input.end("exit\r");
+    await c.done;
+    expect(c.asked).toEqual(["who leads", "who leads", "tariffs", "what else"]);
+  });
+
+  it("drops the escape sequences of keys from piped input instead of answering them", async () => {
+    const c = chat(false);
+    await c.type("who leads\n", 1);
+    c.input.end("\u001b[A\n\u001b[D\u001b[Ctariffs\u001bOP\nexit\n");
+    await c.done;
+    expect(c.asked).toEqual(["who leads", "tariffs"]);
+  });
+
+  it("prints a log line above the prompt and redraws what was being typed", async () => {
+    const c = chat(true);
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      c.input.write("half a quest");
+      await eventually(() => c.printed().includes("half a quest"), "the echo");
+      const before = c.printed().length;
+      c.log("[INFO] citebot: Corpus changed.\n");
+      expect(stderr).toEqual(["[INFO] citebot: Corpus changed.\n"]);
+      // The line is cleared before the log line, and the prompt comes back with the half-typed question.
+      const after = c.printed().slice(before);
+      expect(after).toMatch(/\u001b\[2K|\u001b\[0?G|\r/);
+      expect(after).toContain("> half a quest");
+    } finally {
+      process.stderr.write = write;
+    }
+    await c.type("ion\r", 1);
+    expect(c.asked).toEqual(["half a question"]);
+    c.input.end("exit\r");
+    await c.done;
+    expect(c.sinkSet()).toBe(false); // the logger writes to stderr again once the chat is over
+  });
+});
+
 describe("npm start with Slack configured", () => {
   it("logs a promise rejected outside any handler and keeps serving instead of exiting", async () => {
     const fake = new FakeSlack();

@@ -1,4 +1,4 @@
-import { createInterface } from "node:readline";
+import { clearLine, createInterface, cursorTo } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import { formatAnswerText } from "../answer/compose.js";
 import { dropControlCharacters } from "../control-characters.js";
@@ -14,29 +14,63 @@ export const TERMINAL_HELP =
   'Type a question about the documents and press Enter; follow up as in a chat ("what is his role?", "tell me more"); "summarize" gives a short summary of them; "exit" quits.';
 export const TERMINAL_THANKS = "You're welcome!";
 
+/** Escape sequences a terminal sends for keys (arrows, Home, F-keys), left in a line read without line editing. */
+// Control characters are exactly what this matches.
+// eslint-disable-next-line no-control-regex
+const KEY_SEQUENCES = /\u001b(?:\[[0-9;?]*[ -/]*[@-~]|O[@-~]|[@-Z\\-_])/g;
+
+export interface TerminalChatOptions {
+  /**
+   * Line editing and history (arrows, Home/End, Up for the last question, Ctrl-L): true when both
+   * ends are a terminal (`npm start` passes that), false for piped input.
+   */
+  readonly terminal?: boolean;
+  /** Where log lines go while the chat runs: they are printed above the prompt, which is redrawn with what was typed. */
+  readonly log?: { setSink(sink: ((line: string) => void) | undefined): void };
+}
+
 /** A local chat on the same engine as the bot, for trying CiteBot without Slack. */
-export async function runTerminalChat(service: Promise<AnswerService>, input: Readable, output: Writable): Promise<void> {
+export async function runTerminalChat(service: Promise<AnswerService>, input: Readable, output: Writable, options: TerminalChatOptions = {}): Promise<void> {
   output.write(`${TERMINAL_BANNER}\n`);
-  const lines = createInterface({ input, terminal: false });
-  const prompt = () => output.write("> ");
+  const terminal = options.terminal ?? false;
+  const lines = createInterface({ input, output: terminal ? output : undefined, terminal, prompt: "> ", historySize: 100, removeHistoryDuplicates: true });
+  let prompting = false;
+  const prompt = () => {
+    prompting = true;
+    if (terminal) lines.prompt();
+    else output.write("> ");
+  };
+  options.log?.setSink((line) => {
+    if (!terminal || !prompting) return void process.stderr.write(line);
+    // Above the prompt, not into it: clear the line being typed, log, then redraw it as it was.
+    clearLine(output, 0);
+    cursorTo(output, 0);
+    process.stderr.write(line);
+    lines.prompt(true);
+  });
   prompt();
   // Follow-ups ("What is his role?") are read with the last question that stood on its own.
   let conversation: ConversationState | undefined;
-  for await (const line of lines) {
-    const question = line.trim();
-    if (question === "exit" || question === "quit") break;
-    const talk = smallTalk(question);
-    if (talk !== undefined) output.write(`${talk === "thanks" ? TERMINAL_THANKS : talk === "greeting" ? `Hi! ${TERMINAL_HELP}` : TERMINAL_HELP}\n\n`);
-    else if (question !== "") {
-      try {
-        const answer = await (await service).answer(question, conversation);
-        output.write(`${formatAnswerText(answer)}\n\n`);
-        conversation = nextConversation(conversation, question, answer);
-      } catch (error) {
-        output.write(`${dropControlCharacters(isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`)}\n\n`);
+  try {
+    for await (const line of lines) {
+      prompting = false;
+      const question = line.replace(KEY_SEQUENCES, "").trim();
+      if (question === "exit" || question === "quit") break;
+      const talk = smallTalk(question);
+      if (talk !== undefined) output.write(`${talk === "thanks" ? TERMINAL_THANKS : talk === "greeting" ? `Hi! ${TERMINAL_HELP}` : TERMINAL_HELP}\n\n`);
+      else if (question !== "") {
+        try {
+          const answer = await (await service).answer(question, conversation);
+          output.write(`${formatAnswerText(answer)}\n\n`);
+          conversation = nextConversation(conversation, question, answer);
+        } catch (error) {
+          output.write(`${dropControlCharacters(isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`)}\n\n`);
+        }
       }
+      prompt();
     }
-    prompt();
+  } finally {
+    options.log?.setSink(undefined);
+    lines.close();
   }
-  lines.close();
 }
