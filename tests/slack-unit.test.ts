@@ -173,14 +173,14 @@ describe("renderAnswer", () => {
     expect(ids(true)).toEqual(["feedback_helpful", "feedback_not_helpful", "share_answer"]);
   });
 
-  it("puts the answer itself, not the context cited before it, in the notification text", () => {
-    const answer = answered("q", ["U.S. officials expect rare earth exports.", "These materials are vital."]);
-    const withContext: Answer = { ...answer, citations: [{ ...answer.citations[0]!, context: true }, answer.citations[1]!] };
-    expect(renderAnswer(withContext, { answerId: "x" }).text).toBe("These materials are vital. (2 sources)");
+  it("leads the notification with the context a claim points back to, then the claim: the two say what either alone does not", () => {
+    const answer = answered("q", ["U.S. officials expect rare earth exports.", "These materials are vital.", "Other."]);
+    const withContext: Answer = { ...answer, citations: [{ ...answer.citations[0]!, context: true }, answer.citations[1]!, answer.citations[2]!] };
+    expect(renderAnswer(withContext, { answerId: "x" }).text).toBe("U.S. officials expect rare earth exports. These materials are vital. (3 sources)");
     const sections = renderAnswer(withContext, { answerId: "x" }).blocks.map((b) => (b.text as { text?: string } | undefined)?.text ?? "");
     expect(sections.find((t) => t.includes("corpus/a.txt:1"))).toContain(CONTEXT_LABEL);
     expect(sections.find((t) => t.includes("corpus/a.txt:2"))).not.toContain(CONTEXT_LABEL);
-    expect(renderAnswer(answer, { answerId: "x" }).text).toBe("U.S. officials expect rare earth exports. (2 sources)");
+    expect(renderAnswer(answer, { answerId: "x" }).text).toBe("U.S. officials expect rare earth exports. (3 sources)");
   });
 
   it("shows a cited code block as a code block in the answer, escaped and unable to close early", () => {

@@ -119,10 +119,15 @@ export function buttonValue(answerId: string, question: string): string {
   return value;
 }
 
-/** The answer's first sentence (without its marker, skipping context) and the number of sources: what notifications show. */
+/**
+ * The answer's first claim (without markers) and the number of sources: what notifications show.
+ * A claim cited with its context (the sentence its "This meeting ..." points back to) carries that
+ * sentence first, as the answer's text does: alone, "This meeting follows a session in Geneva" told
+ * the notification's reader Geneva for "Where are the talks held?", when the context said London.
+ */
 export function fallbackText(answer: Answer): string {
-  // A context sentence comes first in the text, but the notification should show the answer itself.
-  const first = answer.answered ? (answer.citations.find((c) => !c.context)?.text ?? answer.text) : answer.text;
+  const claim = answer.citations.findIndex((c) => !c.context);
+  const first = answer.answered && claim >= 0 ? answer.citations.slice(0, claim + 1).map((c) => c.text).join(" ") : answer.text;
   const sources = answer.citations.length;
   const suffix = answer.answered ? ` (${sources} source${sources === 1 ? "" : "s"})` : "";
   return (answer.lowConfidence ? WEAK_MATCH_PREFIX : "") + clip(escapeMrkdwn(first), LIMITS.text - 100) + suffix;
