@@ -27,6 +27,11 @@ export interface EngineConfig {
    * set: the rule fitted for the model applies (src/answer/model-fit.ts).
    */
   readonly abstention: AbstentionRule | undefined;
+  /**
+   * ANSWERABILITY_WARN_BELOW: the bound under which the answerability model's doubt adds the
+   * weak-match warning (src/answer/answerability.ts); 0 turns that off. Undefined: the model's own.
+   */
+  readonly answerabilityWarnBelow: number | undefined;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -127,6 +132,7 @@ export function readEngineConfig(env: Env = process.env, cwd: string = process.c
     logLevel: reader.oneOf("LOG_LEVEL", [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR], LogLevel.INFO),
     maxAnswerSentences: reader.integer("ANSWER_MAX_SENTENCES", 3, 1, 10),
     abstention: readAbstention(reader),
+    answerabilityWarnBelow: reader.optional("ANSWERABILITY_WARN_BELOW") === undefined ? undefined : reader.decimal("ANSWERABILITY_WARN_BELOW", 0, 0, 1),
   };
   reader.fail();
   return Object.freeze(config);

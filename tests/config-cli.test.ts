@@ -48,9 +48,20 @@ describe("readEngineConfig", () => {
     [{ ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2" }, { denseWeight: 2, threshold: 0.42, lowConfidenceBelow: 0.42 }],
     [{ ABSTENTION_THRESHOLD: "-0.5" }, { denseWeight: ABSTENTION.denseWeight, threshold: -0.5, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow }],
     [{ ABSTENTION_DENSE_WEIGHT: " 0 " }, { denseWeight: 0, threshold: ABSTENTION.threshold, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow }],
-    [{ LOW_CONFIDENCE_BELOW: "0.35" }, { ...ABSTENTION, lowConfidenceBelow: 0.35 }],
+    [{ LOW_CONFIDENCE_BELOW: "0.35" }, { denseWeight: ABSTENTION.denseWeight, threshold: ABSTENTION.threshold, lowConfidenceBelow: 0.35 }],
   ])("reads the abstention rule from %o", (env, expected) => {
     expect(readEngineConfig(env).abstention).toEqual(expected);
+  });
+
+  it.each([
+    [{}, undefined, undefined],
+    [{ ANSWERABILITY_WARN_BELOW: "0" }, 0, undefined],
+    [{ ANSWERABILITY_WARN_BELOW: " 0.3 " }, 0.3, undefined],
+    [{ ANSWERABILITY_WARN_BELOW: "1.5" }, undefined, /ANSWERABILITY_WARN_BELOW must be a number from 0 to 1/],
+    [{ ANSWERABILITY_WARN_BELOW: "often" }, undefined, /ANSWERABILITY_WARN_BELOW must be a number from 0 to 1/],
+  ])("reads ANSWERABILITY_WARN_BELOW from %o", (env, expected, problem) => {
+    if (problem) expect(() => readEngineConfig(env)).toThrow(problem);
+    else expect(readEngineConfig(env).answerabilityWarnBelow).toBe(expected);
   });
 
   it.each([

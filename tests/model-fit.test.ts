@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { ANSWERABILITY_FEATURES } from "../src/answer/answerability.js";
 import { ABSTENTION } from "../src/answer/compose.js";
 import {
   abstentionRuleOf,
@@ -47,6 +48,13 @@ describe("parseModelFit", () => {
     expect(Object.isFrozen(fit)).toBe(true);
   });
 
+  it("reads back a fit's answerability model, and a fit written before there was one", () => {
+    const model = { mean: ANSWERABILITY_FEATURES.map(() => 0.5), scale: ANSWERABILITY_FEATURES.map(() => 0.25), weights: ANSWERABILITY_FEATURES.map((_, i) => i / 10), bias: -0.5, warnBelow: 0.2 };
+    const withModel = fitFor(MODEL, 4, { abstention: { denseWeight: 1, threshold: 0.25, lowConfidenceBelow: 0.3, answerability: model } });
+    expect(parseModelFit(serializeModelFit(withModel, "test"), { modelId: MODEL, file: FILE }).abstention.answerability).toEqual(model);
+    expect(parseModelFit(serializeModelFit(fitFor(MODEL, 4), "test"), { modelId: MODEL, file: FILE }).abstention.answerability).toBeUndefined();
+  });
+
   it("reads a fit without question-side weights as plain cosine", () => {
     const { queryWeights: _, ...rest } = valid();
     expect(parseModelFit(JSON.stringify(rest), { modelId: MODEL, file: FILE }).queryWeights).toBeUndefined();
@@ -71,6 +79,11 @@ describe("parseModelFit", () => {
     ["a threshold out of range", (f) => ({ ...f, abstention: { denseWeight: 1, threshold: 2, lowConfidenceBelow: 2 } }), 'no valid "abstention"'],
     ["a negative dense weight", (f) => ({ ...f, abstention: { denseWeight: -1, threshold: 0.2, lowConfidenceBelow: 0.3 } }), 'no valid "abstention"'],
     ["a weak-match bound under the threshold", (f) => ({ ...f, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.2 } }), "below its threshold"],
+    [
+      "an answerability model over other features",
+      (f) => ({ ...f, abstention: { ...(f.abstention as object), answerability: { features: ["relevance"], mean: [0], scale: [1], weights: [1], bias: 0, warnBelow: 0.2 } } }),
+      'an "abstention.answerability" that was learned over another set of features',
+    ],
   ])("refuses %s, naming the file and the fix", (_, change, problem) => {
     const changed = change(valid());
     const text = typeof changed === "string" ? changed : JSON.stringify(changed);
@@ -113,6 +126,14 @@ describe("fitWarnings and abstentionRuleOf", () => {
     ["use-lite's without either", undefined, undefined, ABSTENTION],
   ])("takes %s", (_, rule, modelFit, expected) => {
     expect(abstentionRuleOf(rule, modelFit)).toEqual(expected);
+  });
+
+  it("keeps the model's answerability model when the environment sets the bounds, and ANSWERABILITY_WARN_BELOW moves or removes its bound", () => {
+    const shipped = ABSTENTION.answerability!;
+    expect(abstentionRuleOf(configured, undefined)).toEqual({ ...configured, answerability: shipped });
+    expect(abstentionRuleOf(undefined, undefined, 0.5).answerability).toEqual({ ...shipped, warnBelow: 0.5 });
+    expect(abstentionRuleOf(undefined, undefined, 0).answerability).toBeUndefined();
+    expect(abstentionRuleOf(undefined, fit, 0.5)).toEqual(fit.abstention); // a fit without a model has no bound to move
   });
 });
 

@@ -89,6 +89,8 @@ describe("terminal chat in a terminal: line editing, history and log lines", () 
     const done = runTerminalChat(Promise.resolve(service), input, output, { terminal, log: { setSink: (s) => (sink = s) } });
     // A terminal sends each key as it is pressed: one write per key (readline reads a burst as pasted text).
     const type = async (keys: string, answers: number) => {
+      // Key sequences start with ESC, a control character.
+      // eslint-disable-next-line no-control-regex
       for (const key of keys.match(/\u001b\[[A-D]|[^]/g) ?? []) {
         input.write(key);
         await new Promise((r) => setTimeout(r, 2));
@@ -130,6 +132,7 @@ describe("terminal chat in a terminal: line editing, history and log lines", () 
       expect(stderr).toEqual(["[INFO] citebot: Corpus changed.\n"]);
       // The line is cleared before the log line, and the prompt comes back with the half-typed question.
       const after = c.printed().slice(before);
+      // eslint-disable-next-line no-control-regex
       expect(after).toMatch(/\u001b\[2K|\u001b\[0?G|\r/);
       expect(after).toContain("> half a quest");
     } finally {

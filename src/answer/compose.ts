@@ -1,6 +1,8 @@
 import { leadsIntoNext, opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { answerTypeMatch, answerTypeOf } from "../retrieval/answer-type.js";
+import { answerability, answerabilityFeatures, hasEvidence, parseAnswerability, type AnswerabilityModel } from "./answerability.js";
+import useLiteAnswerability from "./use-lite-answerability.json" with { type: "json" };
 import { dropControlCharacters } from "../control-characters.js";
 
 /**
@@ -121,9 +123,21 @@ export interface AbstentionRule {
   readonly denseWeight: number;
   readonly threshold: number;
   readonly lowConfidenceBelow: number;
+  /**
+   * Also warn when this model doubts that the best sentence answers (answerability.ts): a sentence
+   * on the question's topic that does not hold its answer is often relevant enough to pass the bound.
+   */
+  readonly answerability?: AnswerabilityModel | undefined;
 }
 
-export const ABSTENTION: AbstentionRule = Object.freeze({ denseWeight: 1.5, threshold: 0.305, lowConfidenceBelow: 0.399 });
+/** use-lite's answerability model, as `npm run eval -- --calibrate` wrote it; a broken file fails at start-up, in the tests first. */
+function shippedAnswerability(): AnswerabilityModel {
+  const parsed = parseAnswerability(useLiteAnswerability);
+  if (typeof parsed === "string") throw new Error(`src/answer/use-lite-answerability.json ${parsed}; run npm run eval -- --calibrate`);
+  return parsed;
+}
+
+export const ABSTENTION: AbstentionRule = Object.freeze({ denseWeight: 1.5, threshold: 0.305, lowConfidenceBelow: 0.399, answerability: shippedAnswerability() });
 
 export function relevance(top: Pick<RankedSentence, "dense" | "keyTermCoverage">, denseWeight: number = ABSTENTION.denseWeight): number {
   // A weighted mean, so thresholds for different weights are on one scale and can be compared.
@@ -202,6 +216,7 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   // that says something itself answers instead when it is more relevant and holds more of the
   // question's key terms ("Alcohol is not reimbursed.").
   const topConfidence = confidenceOf(top, topRelevance);
+  const doubted = doubtedAnswer(question, ranked, options.abstention ?? ABSTENTION);
   if (leadsIntoNext(top.sentence) && topConfidence < lowConfidenceBelow) {
     const claims = ranked.filter((candidate) => !leadsIntoNext(candidate.sentence));
     const claim = claims[0];
@@ -254,7 +269,15 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     ...(context ? { context } : {}),
   }));
   const text = citedText(citations);
-  return { question, answered: true, text, citations, related: [], ...(topConfidence < lowConfidenceBelow ? { lowConfidence: true as const } : {}) };
+  return { question, answered: true, text, citations, related: [], ...(topConfidence < lowConfidenceBelow || doubted ? { lowConfidence: true as const } : {}) };
+}
+
+/** Whether the rule's answerability model puts the best sentence below its bound (never without a model or the retriever's evidence). */
+function doubtedAnswer(question: string, ranked: readonly RankedSentence[], rule: AbstentionRule): boolean {
+  const [top, second] = ranked;
+  if (!rule.answerability || !top || !hasEvidence(top)) return false;
+  const features = answerabilityFeatures(question, top, second && hasEvidence(second) ? second : undefined, (r) => relevance(r, rule.denseWeight));
+  return answerability(rule.answerability, features) < rule.answerability.warnBelow;
 }
 
 /** The sentence after the best one, when it supplies the number or name asked for that the best one lacks, pointing back to it. */

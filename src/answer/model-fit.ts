@@ -7,6 +7,7 @@ import type { Logger } from "../logger.js";
 import { DEFAULT_FUSION, FEATURE_NAMES } from "../retrieval/fusion.js";
 import { builtInQueryWeights } from "../retrieval/query-adapter.js";
 import { embeddingIdentity, type ModelSettings } from "../embeddings/transformers.js";
+import { parseAnswerability, serializeAnswerability } from "./answerability.js";
 import { ABSTENTION, type AbstentionRule } from "./compose.js";
 
 /**
@@ -62,7 +63,12 @@ export function serializeModelFit(fit: Omit<ModelFit, "source">, note: string): 
       note,
       featureNames: FEATURE_NAMES,
       fusionWeights: round(fit.fusionWeights),
-      abstention: { denseWeight: fit.abstention.denseWeight, threshold: Number(fit.abstention.threshold.toFixed(4)), lowConfidenceBelow: Number(fit.abstention.lowConfidenceBelow.toFixed(4)) },
+      abstention: {
+        denseWeight: fit.abstention.denseWeight,
+        threshold: Number(fit.abstention.threshold.toFixed(4)),
+        lowConfidenceBelow: Number(fit.abstention.lowConfidenceBelow.toFixed(4)),
+        ...(fit.abstention.answerability ? { answerability: serializeAnswerability(fit.abstention.answerability) } : {}),
+      },
       ...(fit.queryWeights ? { queryWeights: round(fit.queryWeights) } : {}),
     },
     null,
@@ -117,12 +123,15 @@ export function parseModelFit(text: string, expected: { readonly modelId: string
     return fail('has no valid "abstention" (denseWeight 0-100, threshold and lowConfidenceBelow -1 to 1)');
   }
   if (rule.lowConfidenceBelow < rule.threshold) return fail("has a weak-match bound (lowConfidenceBelow) below its threshold");
+  // Optional: a fit written before the answerability model warns by relevance alone.
+  const answerability = rule.answerability === undefined ? undefined : parseAnswerability(rule.answerability);
+  if (typeof answerability === "string") return fail(`has an "abstention.answerability" that ${answerability}`);
   return Object.freeze({
     modelId: identity,
     dimensions,
     queryWeights,
     fusionWeights,
-    abstention: Object.freeze({ denseWeight: rule.denseWeight, threshold: rule.threshold, lowConfidenceBelow: rule.lowConfidenceBelow }),
+    abstention: Object.freeze({ denseWeight: rule.denseWeight, threshold: rule.threshold, lowConfidenceBelow: rule.lowConfidenceBelow, ...(answerability ? { answerability } : {}) }),
     source: expected.file,
   });
 }
@@ -173,10 +182,14 @@ export async function writeModelFit(file: string, contents: string): Promise<voi
 
 /**
  * The "not found" rule in force: ABSTENTION_* variables when set, else the model's fit, else
- * use-lite's. Pure.
+ * use-lite's. The answerability model is the model's whichever sets the bounds, with its warning
+ * bound from ANSWERABILITY_WARN_BELOW when that is set (0: no warnings from it). Pure.
  */
-export function abstentionRuleOf(configured: AbstentionRule | undefined, fit: ModelFit | undefined): AbstentionRule {
-  return configured ?? fit?.abstention ?? ABSTENTION;
+export function abstentionRuleOf(configured: AbstentionRule | undefined, fit: ModelFit | undefined, answerabilityWarnBelow?: number): AbstentionRule {
+  const learned = fit?.abstention ?? ABSTENTION;
+  const rule = configured ? { ...configured, answerability: configured.answerability ?? learned.answerability } : learned;
+  if (answerabilityWarnBelow === undefined || !rule.answerability) return rule;
+  return Object.freeze({ ...rule, answerability: answerabilityWarnBelow > 0 ? Object.freeze({ ...rule.answerability, warnBelow: answerabilityWarnBelow }) : undefined });
 }
 
 /** One-line warnings for start-up: a model ranking and refusing with weights learned for another. Pure. */

@@ -53,7 +53,7 @@ export interface AnswerService {
 
 export interface AnswerServiceOptions {
   readonly config: Pick<EngineConfig, "corpusDir" | "indexDir" | "embeddingModel" | "modelsDir" | "allowModelDownload" | "maxAnswerSentences"> &
-    Partial<Pick<EngineConfig, "abstention" | "modelSettings">>;
+    Partial<Pick<EngineConfig, "abstention" | "modelSettings" | "answerabilityWarnBelow">>;
   readonly logger: Logger;
   /** Defaults to the model EMBEDDING_MODEL names; tests pass a deterministic one. */
   readonly embeddings?: CiteBotEmbeddings;
@@ -91,7 +91,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const fit = options.fit ?? (await readModelFit({ embeddingModel: embeddings.modelId, identity: embeddings.identity, modelsDir: config.modelsDir }));
   const index = await prepareIndex({ ...options, embeddings });
   if (fit) checkFitDimensions(fit, embeddings.dimensions);
-  const abstention = abstentionRuleOf(config.abstention, fit);
+  const abstention = abstentionRuleOf(config.abstention, fit, config.answerabilityWarnBelow);
   const retriever = await buildHybridRetriever(
     index.sentences,
     index.dense,

@@ -21,7 +21,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
-import { relevance, type AbstentionRule } from "../answer/compose.js";
+import { composeAnswer, relevance, type AbstentionRule } from "../answer/compose.js";
+import { serializeAnswerability } from "../answer/answerability.js";
 import { abstentionRuleOf, checkFitDimensions, fitFileOf, parseModelFit, readModelFit, serializeModelFit, writeModelFit, type ModelFit } from "../answer/model-fit.js";
 import { nextConversation, readsAsFollowUp, retrievalText, withTopic } from "../answer/follow-up.js";
 import { createAnswerService, SUMMARY_SENTENCES } from "../answer/service.js";
@@ -39,8 +40,10 @@ import { createEmbeddings } from "../embeddings/factory.js";
 import { DEFAULT_BM25 } from "../retrieval/bm25.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
 import { adaptQuery } from "../retrieval/query-adapter.js";
+import type { RetrievedSentence } from "../retrieval/hybrid.js";
 import { answerCitations, boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome, type Ranking } from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
+import { fitAnswerability, questionHits, withoutAnswer } from "./answerability-data.js";
 import { checkOwnQuestions, corpusPaths } from "./check-questions.js";
 import { judgeAnswer, kindLookup, summarizeChecks, type CheckedQuestion, type QuestionCheck } from "./own-questions.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
@@ -66,6 +69,7 @@ const DOCS_NEAR_MISS_2 = "tests/data/docs-near-miss-2.txt";
 const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
 const REPORT = "bench/eval-report.md";
 const QUERY_WEIGHTS_FILE = "src/retrieval/use-lite-query-weights.json";
+const ANSWERABILITY_FILE = "src/answer/use-lite-answerability.json";
 
 /**
  * The shipped model's report is committed; another model's (or the same model run with other
@@ -169,26 +173,39 @@ async function misspeltQuestions(articles: readonly EvalArticle[], embeddings: C
   return { changed: misspelt.filter((m, i) => m !== articles.flatMap((a) => a.questions)[i]!.question).length, runs };
 }
 
-/** The shipped retriever's best sentence for each question over the trade article. */
-async function articleTops(questions: readonly string[], embeddings: CachingEmbeddings, ranking: Ranking) {
+/** The shipped retriever's best sentences (up to 10) for each question over the trade article. */
+async function articleHitLists(questions: readonly string[], embeddings: CachingEmbeddings, ranking: Ranking) {
   const text = await readFile(OFF_TOPIC_CORPUS, "utf8");
   const retriever = await buildArticleRetriever(splitSentences(text, OFF_TOPIC_CORPUS), embeddings, ranking);
-  const tops = [];
-  for (const q of questions) tops.push((await retriever.retrieve(q, 1))[0]);
-  return tops;
+  const lists = [];
+  for (const q of questions) lists.push(await retriever.retrieve(q, 10));
+  return lists;
 }
 
-/** Short questions about the trade article: each one's relevance and whether its top sentence is an answering line. */
+/** The shipped retriever's best sentence for each question over the trade article. */
+async function articleTops(questions: readonly string[], embeddings: CachingEmbeddings, ranking: Ranking) {
+  return (await articleHitLists(questions, embeddings, ranking)).map((hits) => hits[0]);
+}
+
+type Verdict = "refused" | "warned" | "answered";
+
+/** What the service would do with these ranked sentences: refuse, answer with the weak-match warning, or answer. Pure. */
+function verdictOf(question: string, hits: readonly RetrievedSentence[], rule: AbstentionRule): Verdict {
+  const answer = composeAnswer(question, hits, { maxSentences: 3, abstention: rule });
+  return !answer.answered ? "refused" : answer.lowConfidence ? "warned" : "answered";
+}
+
+/** Short questions about the trade article: what the service does with each, and whether its top sentence is an answering line. */
 async function shortQuestionOutcomes(questions: readonly LabelledQuestion[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule) {
-  const tops = await articleTops(questions.map((q) => q.question), embeddings, ranking);
+  const lists = await articleHitLists(questions.map((q) => q.question), embeddings, ranking);
   return {
-    relevance: tops.map((top) => (top ? relevance(top, rule.denseWeight) : 0)),
-    right: tops.map((top, i) => (top ? questions[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false)),
+    verdicts: lists.map((hits, i) => verdictOf(questions[i]!.question, hits, rule)),
+    right: lists.map(([top], i) => (top ? questions[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false)),
   };
 }
 
-async function offTopicRelevance(questions: readonly string[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule): Promise<number[]> {
-  return (await articleTops(questions, embeddings, ranking)).map((top) => (top ? relevance(top, rule.denseWeight) : 0));
+async function offTopicVerdicts(questions: readonly string[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule): Promise<Verdict[]> {
+  return (await articleHitLists(questions, embeddings, ranking)).map((hits, i) => verdictOf(questions[i]!, hits, rule));
 }
 
 /**
@@ -430,10 +447,13 @@ async function fitModel(dev: readonly EvalArticle[], embeddings: CachingEmbeddin
   const fusionWeights = trainListwise(await trainingQuestions(dev, embeddings, queryWeights));
   process.stderr.write("Fitting: the \"not found\" rule\n");
   const ranking: Ranking = { fusion: { method: "linear", weights: fusionWeights }, queryWeights };
-  const answerable = (await rankArticles(dev, embeddings, ranking)).flat().flatMap((o) => (o.top ? [o.top] : []));
+  const ranked = await rankArticles(dev, embeddings, ranking);
+  const answerable = ranked.flat().flatMap((o) => (o.top ? [o.top] : []));
   const offTopic = (await articleTops(offCalibration, embeddings, ranking)).filter((top) => top !== undefined);
   const { denseWeight, threshold, lowConfidenceBelow } = calibrate(answerable, offTopic);
-  const fit = { modelId: embeddings.identity, dimensions: learned.length, queryWeights, fusionWeights, abstention: { denseWeight, threshold, lowConfidenceBelow } };
+  process.stderr.write("Fitting: the answerability model behind the weak-match warning\n");
+  const answerability = fitAnswerability(questionHits(dev, ranked), { denseWeight, threshold, lowConfidenceBelow });
+  const fit = { modelId: embeddings.identity, dimensions: learned.length, queryWeights, fusionWeights, abstention: { denseWeight, threshold, lowConfidenceBelow, answerability } };
   const contents = serializeModelFit(fit, `npm run eval -- --fit: learned on the XQuAD-R development half (${dev.length} articles), ${new Date().toISOString()}`);
   await mkdir(path.dirname(file), { recursive: true });
   await writeModelFit(file, contents);
@@ -538,7 +558,7 @@ async function main(): Promise<number | void> {
     checkFitDimensions(fit, embeddings.dimensions);
   }
   const ranking: Ranking = fit ? { fusion: { method: "linear", weights: fit.fusionWeights }, queryWeights: fit.queryWeights } : { fusion: DEFAULT_FUSION };
-  const rule = abstentionRuleOf(config.abstention, fit);
+  const rule = abstentionRuleOf(config.abstention, fit, config.answerabilityWarnBelow);
   const fitted = fit !== undefined && fit.source !== "built in";
 
   const configurations: Array<{ name: string; note: string; fusion: FusionParams; shipped?: true }> = [
@@ -575,31 +595,44 @@ async function main(): Promise<number | void> {
     heldOut: summarizeRanks(naiveHalves.heldOut.flat()),
   });
 
-  // Abstention.
+  // Abstention: what the service does (refuse, warn, answer) with each question.
   const answerableSignals = shipped.map((a) => a.map((o) => o.top!));
-  const answerable = answerableSignals.flat().map((t) => relevance(t, rule.denseWeight));
-  const heldOutAnswerable = halves(answerableSignals).heldOut.flat().map((t) => relevance(t, rule.denseWeight));
-  const offCal = await offTopicRelevance(offCalibration, embeddings, ranking, rule);
-  const offHeld = await offTopicRelevance(offHeldOut, embeddings, ranking, rule);
-  const offNear = await offTopicRelevance(offNearMiss, embeddings, ranking, rule);
-  const abstains = (score: number) => score < rule.threshold;
-  const weak = (score: number) => score >= rule.threshold && score < rule.lowConfidenceBelow;
+  const xquadHits = questionHits(articles, shipped);
+  const byArticle = <T,>(flat: readonly T[]) => {
+    let k = 0;
+    return articles.map((a) => a.questions.map(() => flat[k++]!));
+  };
+  const answerableVerdicts = byArticle(xquadHits.map((q) => verdictOf(q.question, q.hits, rule)));
+  const removedVerdicts = byArticle(xquadHits.map((q) => verdictOf(q.question, withoutAnswer(q), rule)));
+  const offCal = await offTopicVerdicts(offCalibration, embeddings, ranking, rule);
+  const offHeld = await offTopicVerdicts(offHeldOut, embeddings, ranking, rule);
+  const offNear = await offTopicVerdicts(offNearMiss, embeddings, ranking, rule);
   const short = await shortQuestionOutcomes(tradeShort, embeddings, ranking, rule);
   const short2 = await shortQuestionOutcomes(tradeShort2, embeddings, ranking, rule);
-  const shortRelevance = short.relevance;
   // Is the warning on the right answers? Top-sentence accuracy among the short questions answered plainly vs with the warning.
-  const rightWhere = (outcomes: typeof short, band: (score: number) => boolean) => {
-    const picked = outcomes.right.filter((_, i) => band(outcomes.relevance[i]!));
+  const rightWhere = (outcomes: typeof short, verdict: Verdict) => {
+    const picked = outcomes.right.filter((_, i) => outcomes.verdicts[i] === verdict);
     return `${picked.filter((right) => right).length} of ${picked.length}`;
   };
   const shortSummary = (name: string, outcomes: typeof short) =>
-    `On the ${name} the top sentence is one of the lines that answer the question for ${pct(rate(outcomes.right, (right) => right))} of them: ${rightWhere(outcomes, (x) => !abstains(x) && !weak(x))} answered without a warning, ${rightWhere(outcomes, weak)} answered with the weak-match warning, ${rightWhere(outcomes, abstains)} refused.`;
-  const abstentionRow = (name: string, scores: readonly number[]) =>
-    `| ${name} | ${scores.length} | ${pct(rate(scores, abstains))} | ${pct(rate(scores, weak))} | ${pct(rate(scores, (x) => !abstains(x) && !weak(x)))} |`;
+    `On the ${name} the top sentence is one of the lines that answer the question for ${pct(rate(outcomes.right, (right) => right))} of them: ${rightWhere(outcomes, "answered")} answered without a warning, ${rightWhere(outcomes, "warned")} answered with the weak-match warning, ${rightWhere(outcomes, "refused")} refused.`;
+  const abstentionRow = (name: string, verdicts: readonly Verdict[]) =>
+    `| ${name} | ${verdicts.length} | ${pct(rate(verdicts, (v) => v === "refused"))} | ${pct(rate(verdicts, (v) => v === "warned"))} | ${pct(rate(verdicts, (v) => v === "answered"))} |`;
+  // Of the answerable questions the service answers, how often the warning sits on a right top sentence and on a wrong one.
+  const warningRow = (name: string, outcomes: readonly QuestionOutcome[], verdicts: readonly Verdict[]) => {
+    const answered = outcomes.filter((_, i) => verdicts[i] !== "refused");
+    const on = (verdict: Verdict, right: boolean) => outcomes.filter((o, i) => verdicts[i] === verdict && (o.rank === 1) === right).length;
+    return `| ${name} | ${answered.length} | ${on("warned", true)} | ${on("warned", false)} | ${on("answered", false)} |`;
+  };
 
   if (args.has("--calibrate")) {
     const offSignals = (await articleTops(offCalibration, embeddings, ranking)).filter((top) => top !== undefined);
     const best = calibrate(halves(answerableSignals).dev.flat(), offSignals);
+    if (model === DEFAULT_EMBEDDING_MODEL) {
+      const learned = fitAnswerability(questionHits(dev, halves(shipped).dev), { ...rule, answerability: undefined });
+      await writeFile(ANSWERABILITY_FILE, `${JSON.stringify({ modelId: model, note: "npm run eval -- --calibrate: learned on the XQuAD-R development half", ...serializeAnswerability(learned) }, null, 1)}\n`);
+      process.stdout.write(`Learned the answerability model (warning below ${learned.warnBelow.toFixed(3)}); wrote ${ANSWERABILITY_FILE}.\n`);
+    }
     process.stdout.write(
       `Calibrated abstention for ${model}: denseWeight ${best.denseWeight}, threshold ${best.threshold.toFixed(3)} (off-topic abstained ${pct(best.abstained)}, gap ${best.gap.toFixed(3)})\n` +
         `Weak-match warning below ${best.lowConfidenceBelow.toFixed(3)} (the development half's 10th percentile).\n` +
@@ -683,19 +716,30 @@ ${answerRows}
 
 A refused question cites nothing, so it counts as a miss.
 
-## Abstention (${model}, relevance = (${rule.denseWeight} x cosine + key-term coverage) / ${1 + rule.denseWeight}, threshold ${rule.threshold}, weak match below ${rule.lowConfidenceBelow}${config.abstention ? ", from the environment" : fitted ? ", from the model's fit" : ", the shipped default"})
+## Abstention (${model}, relevance = (${rule.denseWeight} x cosine + key-term coverage) / ${1 + rule.denseWeight}, threshold ${rule.threshold}, weak match below ${rule.lowConfidenceBelow}${rule.answerability ? ` or answerability below ${rule.answerability.warnBelow.toFixed(3)}` : ""}${config.abstention ? ", from the environment" : fitted ? ", from the model's fit" : ", the shipped default"})
 
 | Question set | Questions | Refused ("not found") | Answered with the weak-match warning | Answered |
 | --- | ---: | ---: | ---: | ---: |
 ${[
   abstentionRow(`Off-topic, calibration set (${OFF_TOPIC_CALIBRATION}) vs the trade article`, offCal),
   abstentionRow(`Off-topic, held-out set (${OFF_TOPIC_HELDOUT}) vs the trade article`, offHeld),
-  abstentionRow("XQuAD-R answerable questions, all (refusals are false abstentions)", answerable),
-  abstentionRow("XQuAD-R answerable questions, held-out half", heldOutAnswerable),
+  abstentionRow("XQuAD-R answerable questions, all (refusals are false abstentions)", answerableVerdicts.flat()),
+  abstentionRow("XQuAD-R answerable questions, held-out half", halves(answerableVerdicts).heldOut.flat()),
+  abstentionRow("XQuAD-R questions with their answer sentence taken out of the article, all", removedVerdicts.flat()),
+  abstentionRow("XQuAD-R questions with their answer sentence taken out of the article, held-out half", halves(removedVerdicts).heldOut.flat()),
   abstentionRow(`Off-topic questions sharing the article's words (${OFF_TOPIC_NEAR_MISS}), held out`, offNear),
-  abstentionRow(`Short answerable questions about the trade article (${TRADE_SHORT_QUESTIONS}), held out`, shortRelevance),
-  abstentionRow(`A second set of short answerable questions (${TRADE_SHORT_QUESTIONS_2}; see the file)`, short2.relevance),
+  abstentionRow(`Short answerable questions about the trade article (${TRADE_SHORT_QUESTIONS}), held out`, short.verdicts),
+  abstentionRow(`A second set of short answerable questions (${TRADE_SHORT_QUESTIONS_2}; see the file)`, short2.verdicts),
 ].join("\n")}
+
+With the answer sentence taken out, the article still covers the question's topic but no longer answers it, as for a question a team's documents do not answer; a sentence beside the removed one can still hold part of the answer, so a few of these are not wrong answers.
+
+Where the weak-match warning falls among the XQuAD-R questions the service answers (a top sentence is right when it is the gold one):
+
+| XQuAD-R answerable questions | Answered | Warned, top sentence right | Warned, top sentence wrong | Plain, top sentence wrong |
+| --- | ---: | ---: | ---: | ---: |
+${warningRow("Development half", halves(shipped).dev.flat(), halves(answerableVerdicts).dev.flat())}
+${warningRow("Held-out half", halves(shipped).heldOut.flat(), halves(answerableVerdicts).heldOut.flat())}
 
 ${shortSummary("short answerable questions", short)}
 ${shortSummary("second set", short2)}
