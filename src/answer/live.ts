@@ -1,4 +1,5 @@
 import { statSync, watch, type FSWatcher } from "node:fs";
+import path from "node:path";
 import { describeError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { createAnswerService, type Answer, type AnswerService, type AnswerServiceOptions, type Conversation } from "./service.js";
@@ -81,14 +82,18 @@ function identityOf(dir: string): string | undefined {
  * Watches a folder and its sub-folders, and keeps watching it when it is moved away and back,
  * deleted and made again, or replaced: Node's recursive watcher stops for good once its root is
  * renamed (it reports one "rename" with no file name, then nothing), which left edits unindexed
- * until a restart. So the watcher is re-armed whenever the root is renamed, the watcher fails, or
- * a check every `recheckMs` finds another folder (or none) at the path; each change of state is
- * logged once, and `onChange` runs after re-arming, since edits made meanwhile were not seen.
+ * until a restart. The folder's own name is watched in its parent folder, which sees every rename,
+ * removal or creation of it (the dead watcher's last event can come late, or not at all, when the
+ * folder is moved away and straight back); on any of them the watcher is re-armed, and a check every
+ * `recheckMs` catches the rest. Each change of state is logged once, and `onChange` runs after
+ * re-arming, since edits made meanwhile were not seen.
  */
 export function watchFolder(dir: string, logger: Logger, onChange: () => void, debounceMs: number, recheckMs: number): { close(): void } {
   let watcher: FSWatcher | undefined;
+  let parentWatcher: FSWatcher | undefined;
   let watching: string | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let rearmTimer: NodeJS.Timeout | undefined;
   let closed = false;
   let reportedGone = false;
   const changed = () => {
@@ -105,14 +110,14 @@ export function watchFolder(dir: string, logger: Logger, onChange: () => void, d
     if (!identity) return false;
     try {
       watcher = watch(dir, { recursive: true }, (_event, file) => {
-        // No file name: the watched folder itself was renamed or removed.
-        if (!file) check();
+        // No file name: the watched folder itself was renamed or removed; this watcher is dead.
+        if (!file) rearmSoon();
         else changed();
       });
       watcher.on("error", (error) => {
         logger.warn(`Watching the corpus folder failed (${describeError(error)}); watching it again.`);
         stop();
-        check();
+        if (arm()) changed();
       });
       watching = identity;
       return true;
@@ -122,10 +127,10 @@ export function watchFolder(dir: string, logger: Logger, onChange: () => void, d
       return false;
     }
   };
-  const check = () => {
+  const check = (rearm: boolean) => {
     if (closed) return;
     const identity = identityOf(dir);
-    if (identity && identity === watching) return;
+    if (identity && identity === watching && !rearm) return;
     stop();
     if (!identity) {
       if (!reportedGone) logger.warn(`The corpus folder ${dir} is gone; still answering from the last good index until it is back.`);
@@ -133,19 +138,38 @@ export function watchFolder(dir: string, logger: Logger, onChange: () => void, d
       return;
     }
     if (arm()) {
+      // Renamed and back in place, replaced, or found again: either way edits may have been missed.
       logger.info(`The corpus folder ${dir} was moved, replaced or re-created; watching it again.`);
       reportedGone = false;
       changed();
     }
   };
+  // A burst of events (the dead watcher's, the parent's, away and back) re-arms once.
+  const rearmSoon = () => {
+    clearTimeout(rearmTimer);
+    rearmTimer = setTimeout(() => check(true), 50);
+  };
   arm();
-  const recheck = setInterval(check, recheckMs);
+  try {
+    parentWatcher = watch(path.dirname(dir), (_event, file) => {
+      if (file === path.basename(dir)) rearmSoon();
+    });
+    parentWatcher.on("error", () => {
+      parentWatcher?.close();
+      parentWatcher = undefined; // the periodic check still runs
+    });
+  } catch {
+    // A parent folder that cannot be watched leaves the periodic check.
+  }
+  const recheck = setInterval(() => check(false), recheckMs);
   recheck.unref();
   return {
     close: () => {
       closed = true;
       clearInterval(recheck);
       clearTimeout(timer);
+      clearTimeout(rearmTimer);
+      parentWatcher?.close();
       stop();
     },
   };
