@@ -634,6 +634,39 @@ describe("answer service", () => {
     expect(await again.service.answer("Who heads the Chinese delegation?")).toEqual(expected);
   });
 
+  it("gives the same answers after any single file under index/ is damaged: overwritten, truncated or deleted", async () => {
+    const { cp, readdir: list, stat: info } = await import("node:fs/promises");
+    const other = "The orchard team meets on Tuesdays.\nPears ripen in September.\nApples are picked in October.";
+    const { open, indexDir, root } = await setup({ "trade.txt": ARTICLE, "orchard.txt": other });
+    const questions = ["Who heads the Chinese delegation?", "When do pears ripen?", "Where are the talks being held?"];
+    const fresh = await open();
+    const expected = await Promise.all(questions.map((q) => fresh.service.answer(q)));
+    const pristine = path.join(root, "pristine");
+    await cp(indexDir, pristine, { recursive: true });
+    const files = (await list(pristine, { recursive: true })) as string[];
+    const regular = [];
+    for (const file of files) if ((await info(path.join(pristine, file))).isFile()) regular.push(file);
+    expect(regular.length).toBeGreaterThanOrEqual(6); // CURRENT, four build files, the vector cache
+    const damage: Array<[string, (bytes: Buffer) => Buffer | undefined]> = [
+      ["overwritten", (bytes) => Buffer.concat([bytes.subarray(0, bytes.length >> 2), Buffer.alloc(Math.max(1, bytes.length >> 2), 0x5a), bytes.subarray((bytes.length >> 2) * 2)])],
+      ["truncated", (bytes) => bytes.subarray(0, bytes.length >> 1)],
+      ["deleted", () => undefined],
+    ];
+    for (const file of regular) {
+      for (const [how, change] of damage) {
+        await rm(indexDir, { recursive: true, force: true });
+        await cp(pristine, indexDir, { recursive: true });
+        const target = path.join(indexDir, file);
+        const changed = change(await readFile(target));
+        if (changed) await writeFile(target, changed);
+        else await rm(target);
+        const { service } = await open();
+        const answers = await Promise.all(questions.map((q) => service.answer(q)));
+        expect(answers, `${file} ${how}`).toEqual(expected);
+      }
+    }
+  });
+
   it("re-embeds only the block a flipped byte lands in, not the whole cache", async () => {
     const many = Array.from({ length: 600 }, (_, i) => `Item ${i} of the stock list is a widget numbered w${i}.`).join("\n");
     const { open, indexDir } = await setup({ "stock.txt": many });
