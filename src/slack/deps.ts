@@ -10,6 +10,7 @@ import type { Answer, Conversation } from "../answer/service.js";
 import { isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { MessageWithMetadata } from "./conversation-memory.js";
+import { memoryClaims, memoryRateLimits, type Claims, type RateLimits } from "../fleet/state.js";
 import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
 import type { FeedbackSink } from "./feedback-log.js";
 import { EXAMPLE_PROMPTS } from "./messages.js";
@@ -54,9 +55,10 @@ export interface BotDeps {
   readonly answers: AnswerPort;
   readonly feedback: FeedbackSink;
   readonly logger: Logger;
-  readonly rateLimiter: RateLimiter;
-  /** Event ids and channel+ts of messages already answered. */
-  readonly seen: RecentKeys;
+  /** Per user, in this process or (fleet mode) across the fleet. */
+  readonly rateLimiter: RateLimits;
+  /** Event ids and channel+ts of messages already answered, in this process or across the fleet. */
+  readonly seen: Claims;
   /** channel+thread_ts of threads the bot has answered in. */
   readonly threads: RecentKeys;
   readonly answersById: RecentValues<Answer>;
@@ -75,6 +77,11 @@ export interface BotDeps {
    */
   readonly engineWaitMs: number;
   readonly newId: () => string;
+  /**
+   * Set for a queued event run again because the replica that took it died (fleet mode): its reply
+   * may already be in the conversation, so the conversation is looked at before posting.
+   */
+  readonly redelivered?: boolean;
 }
 
 /** A reply the bot posted to a question, as BotDeps.replies keeps it. */
@@ -103,13 +110,19 @@ export async function within<T>(promise: Promise<T>, ms: number): Promise<T | un
 /** How long a conversation's topic is remembered; a DM's topic is rebuilt from no older messages. */
 export const TOPIC_LIFETIME_MS = 24 * 60 * 60_000;
 
-export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logger: Logger, rateLimitPerMinute: number): BotDeps {
+/** Where duplicates and rate limits are decided: this process (the default) or the fleet's Redis. */
+export interface SharedDecisions {
+  readonly seen: Claims;
+  readonly rateLimiter: RateLimits;
+}
+
+export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logger: Logger, rateLimitPerMinute: number, shared?: SharedDecisions): BotDeps {
   return {
     answers,
     feedback,
     logger,
-    rateLimiter: new RateLimiter(rateLimitPerMinute),
-    seen: new RecentKeys(),
+    rateLimiter: shared?.rateLimiter ?? memoryRateLimits(new RateLimiter(rateLimitPerMinute)),
+    seen: shared?.seen ?? memoryClaims(new RecentKeys()),
     threads: new RecentKeys(7 * 24 * 60 * 60_000, 100_000),
     // Enough for feedback on recent answers; older clicks are still logged with their question (from the button).
     answersById: new RecentValues(24 * 60 * 60_000, 2_000),

@@ -125,7 +125,7 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
     }
   };
 
-  const decision = deps.rateLimiter.check(q.user);
+  const decision = await deps.rateLimiter.check(q.user);
   if (decision === "drop") return;
   if (decision === "warn") return notices ? notices.rateLimited().catch(() => undefined) : post(renderNotice(RATE_LIMITED_REPLY));
 
@@ -148,10 +148,14 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
 
-/** True when this event or message was already handled (Slack retries, app_mention + message pairs). */
-export function isDuplicate(deps: BotDeps, eventId: string | undefined, channel: string, ts: string): boolean {
-  const byEvent = eventId ? deps.seen.firstTime(`event:${eventId}`) : true;
-  const byMessage = deps.seen.firstTime(`message:${channel}:${ts}`);
+/**
+ * True when this event or message was already handled (Slack retries, app_mention + message pairs),
+ * here or, in a fleet, on another replica. The event id owns its claims, so the same event run again
+ * after its replica died is not taken for a duplicate of itself.
+ */
+export async function isDuplicate(deps: BotDeps, eventId: string | undefined, channel: string, ts: string): Promise<boolean> {
+  const byEvent = eventId ? await deps.seen.firstTime(`event:${eventId}`, eventId) : true;
+  const byMessage = await deps.seen.firstTime(`message:${channel}:${ts}`, eventId);
   return !(byEvent && byMessage);
 }
 
@@ -174,7 +178,7 @@ export interface EventArgs<E> {
 /** `@CiteBot question` in a channel: answered in a thread under the question. */
 export async function handleAppMention({ event, client, context, body }: EventArgs<MentionEvent>, deps: BotDeps): Promise<void> {
   if (event.bot_id || !event.user || event.user === context.botUserId) return;
-  if (isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
+  if (await isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
   await answerQuestion(
     { channel: event.channel, ts: event.ts, threadTs: event.thread_ts ?? event.ts, user: event.user, text: event.text ?? "", eventId: body.event_id },
     client,
@@ -210,7 +214,7 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
     if (!thread.answered) return;
     threadMessages = thread.messages;
   }
-  if (isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
+  if (await isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
   await answerQuestion(
     {
       channel: event.channel,
@@ -243,8 +247,8 @@ async function handleEdit({ event, client, context, body }: EventArgs<MessageEve
   const key = `${event.channel}:${edited.ts}`;
   const reply = deps.replies.get(key);
   if (!reply) return;
-  if (body.event_id && !deps.seen.firstTime(`event:${body.event_id}`)) return;
-  if (deps.rateLimiter.check(edited.user) !== "allow") return;
+  if (body.event_id && !(await deps.seen.firstTime(`event:${body.event_id}`, body.event_id))) return;
+  if ((await deps.rateLimiter.check(edited.user)) !== "allow") return;
   await setImmediate();
   const where = `edit event ${body.event_id ?? "?"}, channel ${event.channel}, ts ${edited.ts}`;
   const question = slackToPlain(stripMention(edited.text ?? "", context.botUserId)).trim();
@@ -333,8 +337,8 @@ export interface AssistantMessageArgs {
 /** A question in an assistant thread: the status shows work in progress, then the answer is posted there. */
 export async function handleAssistantMessage({ message, eventId, say, setStatus, client, botUserId }: AssistantMessageArgs, deps: BotDeps): Promise<void> {
   if (message.bot_id || !message.user) return;
-  if (isDuplicate(deps, eventId, message.channel, message.ts)) return;
-  const decision = deps.rateLimiter.check(message.user);
+  if (await isDuplicate(deps, eventId, message.channel, message.ts)) return;
+  const decision = await deps.rateLimiter.check(message.user);
   if (decision === "drop") return;
   const context = `event ${eventId ?? "?"}, assistant thread in ${message.channel}`;
   let reply: RenderedMessage;

@@ -21,7 +21,7 @@ export async function handleAskCommand({ command, ack, respond }: CommandArgs, d
   await ack();
   await setImmediate();
   const context = `/ask by ${command.user_id} in ${command.channel_id}`;
-  const decision = deps.rateLimiter.check(command.user_id);
+  const decision = await deps.rateLimiter.check(command.user_id);
   let message: RenderedMessage;
   if (decision === "drop") return;
   if (decision === "warn") message = renderNotice(RATE_LIMITED_REPLY);
@@ -62,7 +62,7 @@ export async function handleMessageShortcut({ shortcut, ack, respond, client, co
   if (message.bot_id) return tell(SHORTCUT_BOT_MESSAGE);
   if (slackToPlain(stripMention(message.text ?? "", context.botUserId)).trim() === "") return tell(SHORTCUT_NO_TEXT);
   // A double click, or two people at once: one answer per message.
-  if (!deps.seen.firstTime(`shortcut:${channel.id}:${message.ts}`)) return tell(SHORTCUT_ALREADY_ANSWERED);
+  if (!(await deps.seen.firstTime(`shortcut:${channel.id}:${message.ts}`))) return tell(SHORTCUT_ALREADY_ANSWERED);
   await answerQuestion(
     { channel: channel.id, ts: message.ts, threadTs: message.thread_ts ?? message.ts, user: user.id, text: message.text ?? "", eventId: undefined, requestedBy: ANSWER_REQUESTED_BY(user.id) },
     client,
