@@ -193,6 +193,12 @@ export interface SlackConfig {
   readonly slackApiUrl: string | undefined;
   readonly feedbackLog: string;
   readonly rateLimitPerMinute: number;
+  /** Fleet mode: the Redis that replicas share (undefined: one process, state in memory). */
+  readonly redisUrl: string | undefined;
+  /** Fleet mode: how long a replica's claim on an acknowledged event lasts unless renewed (FLEET_LOCK_SECONDS). */
+  readonly fleetLockMs: number;
+  /** How long a shutdown waits for the answers in hand (SHUTDOWN_GRACE_SECONDS). */
+  readonly shutdownGraceMs: number;
 }
 
 /**
@@ -208,6 +214,12 @@ export function readSlackConfig(env: Env = process.env, cwd: string = process.cw
   const slackApiUrl = reader.optional("SLACK_API_URL");
   const feedbackLog = path.resolve(cwd, reader.string("FEEDBACK_LOG", "data/feedback.jsonl"));
   const rateLimitPerMinute = reader.integer("RATE_LIMIT_PER_MINUTE", 20, 0, 10_000);
+  const redisUrl = reader.optional("REDIS_URL");
+  const fleetLockMs = reader.integer("FLEET_LOCK_SECONDS", 30, 2, 600) * 1000;
+  const shutdownGraceMs = reader.integer("SHUTDOWN_GRACE_SECONDS", 10, 0, 600) * 1000;
+  if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
+    reader.problems.push({ variable: "REDIS_URL", problem: `must be a redis:// or rediss:// URL (got "${redisUrl.slice(0, 80)}")` });
+  }
 
   if (slackApiUrl !== undefined && !/^https?:\/\/\S+$/.test(slackApiUrl)) {
     reader.problems.push({ variable: "SLACK_API_URL", problem: `must be an http(s) URL (got "${slackApiUrl}")` });
@@ -235,7 +247,7 @@ export function readSlackConfig(env: Env = process.env, cwd: string = process.cw
     else if (botToken !== undefined && signingSecret !== undefined) mode = { kind: "http", botToken, signingSecret };
   }
   reader.fail();
-  return Object.freeze({ mode: Object.freeze(mode), port, slackApiUrl, feedbackLog, rateLimitPerMinute });
+  return Object.freeze({ mode: Object.freeze(mode), port, slackApiUrl, feedbackLog, rateLimitPerMinute, redisUrl, fleetLockMs, shutdownGraceMs });
 }
 
 /** Loads `.env` from the working directory when present; variables already set win. */

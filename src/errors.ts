@@ -20,6 +20,9 @@ export const ErrorCode = {
   QuestionNotText: "QUESTION_NOT_TEXT",
   QuestionsFileInvalid: "QUESTIONS_FILE_INVALID",
   UsageInvalid: "USAGE_INVALID",
+  SlackAuthRejected: "SLACK_AUTH_REJECTED",
+  SlackUnreachable: "SLACK_UNREACHABLE",
+  PortInUse: "PORT_UNAVAILABLE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

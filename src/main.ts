@@ -4,13 +4,16 @@ import { runTerminalChat } from "./chat/terminal.js";
 import { loadDotEnv, readEngineConfig, readSlackConfig } from "./config.js";
 import { readModelFitAndReport } from "./answer/model-fit.js";
 import { describeError } from "./errors.js";
+import { createFleet } from "./fleet/fleet.js";
 import { StderrLogger } from "./logger.js";
 import { runCommand } from "./cli/run.js";
 import { startSlackBot } from "./slack/app.js";
 
 /**
  * `npm start`: the Slack bot (Socket Mode with SLACK_APP_TOKEN, HTTP with SLACK_SIGNING_SECRET), or a
- * local terminal chat when no Slack variable is set. Exits 1 listing every configuration problem.
+ * local terminal chat when no Slack variable is set. Exits 1 listing every configuration problem, and
+ * exits 1 with one line when Slack rejects a token or the port is taken. With REDIS_URL it is one
+ * replica of a fleet (src/fleet/).
  */
 async function main(): Promise<void> {
   loadDotEnv();
@@ -30,23 +33,46 @@ async function main(): Promise<void> {
   // A promise a library leaves without a handler stops Node by default, and with it every conversation
   // held in memory (Bolt's HTTP receiver left one for a signed `null` body). Logged, and the bot serves on.
   process.on("unhandledRejection", (reason) => logger.error(`Unexpected error outside any handler (still serving): ${describeError(reason)}`));
-  // The receiver starts at once so /healthz answers 503 while the index loads.
-  const bot = await startSlackBot({ config: slackConfig, engine: service, logger });
-  service.then(
-    (s) => logger.info(`Ready: ${s.manifest.sentenceCount} sentences from ${s.manifest.files.length} file(s).`),
+  const fleet = slackConfig.redisUrl
+    ? createFleet({ redisUrl: slackConfig.redisUrl, rateLimitPerMinute: slackConfig.rateLimitPerMinute, lockMs: slackConfig.fleetLockMs }, logger)
+    : undefined;
+  // The port opens at once, so /healthz and /readyz answer while the tokens are checked and the index loads.
+  const bot = await startSlackBot({ config: slackConfig, engine: service, logger, ...(fleet ? { fleet } : {}) }).catch(async (error: unknown) => {
+    // The port is taken, or the like: one line, and exit now (the index loading in a worker would keep the process up).
+    await fleet?.close(0);
+    process.stderr.write(`${describeError(error)}\n`);
+    process.exit(1);
+  });
+
+  let exiting = false;
+  const shutdown = (signal: string, code: number) => {
+    if (exiting) return;
+    exiting = true;
+    logger.info(`${signal}: shutting down (readiness 503, no new work, finishing the work in hand for up to ${slackConfig.shutdownGraceMs / 1000} s).`);
+    void service.then((s) => s.close(), () => undefined);
+    bot.stop().then(
+      () => {
+        logger.info("Stopped.");
+        process.exit(code);
+      },
+      (error: unknown) => {
+        logger.error(`Shutdown failed: ${describeError(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT", 0));
+  process.once("SIGTERM", () => shutdown("SIGTERM", 0));
+
+  // "Ready" only when both hold: the index answers and Slack accepted the tokens.
+  Promise.all([service, bot.verified]).then(
+    ([s]) => logger.info(`Ready: ${s.manifest.sentenceCount} sentences from ${s.manifest.files.length} file(s)${fleet ? ", one replica of a fleet (REDIS_URL)" : ""}.`),
     (error: unknown) => {
-      logger.error(`The answer engine could not start: ${describeError(error)}`);
+      logger.error(describeError(error).replace(/^[A-Z_]+: /, ""));
       process.exitCode = 1;
-      void bot.stop();
+      shutdown("Start-up failed", 1);
     },
   );
-  const shutdown = () => {
-    logger.info("Shutting down.");
-    void service.then((s) => s.close(), () => undefined);
-    bot.stop().finally(() => process.exit(0));
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
 }
 
 // As documented in the README, `npm start` exits 1 on a configuration problem.

@@ -38,7 +38,7 @@ beforeAll(async () => {
     embeddings: new OverlapEmbeddings(),
   });
   bot = await startSlackBot({
-    config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 1000 },
+    config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 1000, redisUrl: undefined, fleetLockMs: 30_000, shutdownGraceMs: 2_000 },
     engine,
     logger,
     port: 0,
@@ -205,6 +205,30 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(replies()).toHaveLength(0);
   });
 
+  it("accepts a signed /ask and a signed button click once: the same bytes sent again get 401 and do nothing", async () => {
+    const ask = form({ command: "/ask", text: "Who heads the Chinese delegation?", user_id: "U9", channel_id: "C1", team_id: "T1", response_url: `${fake.baseUrl}/respond/replay-ask`, trigger_id: "t9", token: "legacy" });
+    const askHeaders = signedHeaders(SECRET, ask);
+    expect((await post(ask, "application/x-www-form-urlencoded", askHeaders)).status).toBe(200);
+    expect((await post(ask, "application/x-www-form-urlencoded", askHeaders)).status).toBe(401);
+    await eventually(() => fake.callsTo("respond/replay-ask").length > 0, "the one answer");
+    const click = form({
+      payload: JSON.stringify({
+        type: "block_actions", user: { id: "U9" }, team: { id: "T1" }, api_app_id: "A1", channel: { id: "C1" }, trigger_id: "t9",
+        response_url: `${fake.baseUrl}/respond/replay-click`,
+        actions: [{ type: "button", action_id: "feedback_helpful", block_id: "b1", value: JSON.stringify({ id: "none", q: "replayed?" }), action_ts: "1.1" }],
+      }),
+    });
+    const clickHeaders = signedHeaders(SECRET, click);
+    const before = (await readFile(feedbackFile, "utf8").catch(() => "")).split("\n").filter((l) => l.includes('"replayed?"')).length;
+    expect((await post(click, "application/x-www-form-urlencoded", clickHeaders)).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await post(click, "application/x-www-form-urlencoded", clickHeaders)).status).toBe(401);
+    await eventually(() => fake.callsTo("respond/replay-click").length > 0, "the thanks");
+    const lines = (await readFile(feedbackFile, "utf8")).split("\n").filter((l) => l.includes('"replayed?"'));
+    expect(lines.length - before).toBe(1);
+    expect(fake.callsTo("respond/replay-ask")).toHaveLength(1);
+    expect(logger.messages()).toContain("Refused a request to /slack/events: its signature was already accepted (a replay).");
+  });
+
   it("updates its answer in place when the question is edited", async () => {
     await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> Who heads the Chinese delegation?", ts: "740.1", channel: "C7" }));
     const [first] = await eventually(() => replies().some((r) => r.args.channel === "C7") && replies().filter((r) => r.args.channel === "C7"), "the first answer");
@@ -317,7 +341,8 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     const res = await post(JSON.stringify({ type: "event_callback", padding: "x".repeat(5 * 1024 * 1024) }));
     expect(res.status).toBe(413);
     expect(res.headers.get("connection")).toBe("close");
-    for (const body of ["[]", "null"]) expect((await post(body)).status).toBe(400);
+    // Spaced unlike the same bodies above, so not a replay of them (a replay gets 401).
+    for (const body of ["[ ]", " null"]) expect((await post(body)).status).toBe(400);
     await post(eventBody({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: "860.1", channel: "C1" }));
     await eventually(() => replies().length === 1, "the next question's answer");
   });
@@ -380,10 +405,32 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(fake.callsTo("assistant.threads.setStatus")[0]?.args).toMatchObject({ channel_id: "D6", thread_ts: "960.1" });
   });
 
-  it("reports health on GET /healthz", async () => {
-    const res = await fetch(`${baseUrl}/healthz`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ ok: true, engineReady: true });
+  it("is alive on GET /healthz and ready on GET /readyz, reporting only what HTTP mode has", async () => {
+    const live = await fetch(`${baseUrl}/healthz`);
+    expect([live.status, await live.json()]).toEqual([200, { alive: true }]);
+    const ready = await fetch(`${baseUrl}/readyz`);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, engine: "ready", slackAuth: "ok", reasons: [] }]);
+  });
+
+  it("serves Prometheus metrics: questions by outcome, latency, duplicates, replays, the index", async () => {
+    const body = eventBody({ type: "app_mention", user: "U5", text: "<@UBOT> who heads the Chinese delegation?", ts: "990.1", channel: "C90" });
+    const headers = signedHeaders(SECRET, body);
+    await post(body, "application/json", headers);
+    expect((await post(body, "application/json", headers)).status).toBe(401); // the same signed request again: a replay
+    await eventually(() => replies().some((c) => c.args.channel === "C90"), "the answer");
+    const res = await fetch(`${baseUrl}/metrics`);
+    expect(res.headers.get("content-type")).toContain("text/plain");
+    const text = await res.text();
+    const value = (line: RegExp) => Number(new RegExp(`^${line.source} (\\S+)$`, "m").exec(text)?.[1]);
+    expect(value(/citebot_questions_total\{outcome="answered"\}/)).toBeGreaterThanOrEqual(1);
+    expect(value(/citebot_replays_refused_total/)).toBeGreaterThanOrEqual(1);
+    expect(value(/citebot_event_to_reply_seconds_count/)).toBeGreaterThanOrEqual(1);
+    expect(value(/citebot_index_sentences/)).toBe(26);
+    expect(value(/citebot_work_queued/)).toBe(0);
+    expect(text).toMatch(/^citebot_duplicates_dropped_total \d+$/m);
+    expect(text).toMatch(/^citebot_rate_limited_total \d+$/m);
+    expect(text).toMatch(/^citebot_work_in_flight \d+$/m);
+    expect(value(/citebot_index_age_seconds/)).toBeGreaterThan(0);
   });
 });
 
@@ -395,7 +442,7 @@ describe("before the index is loaded", () => {
     let ready!: (engine: AnswerEngine) => void;
     const engine = new Promise<AnswerEngine>((resolve) => (ready = resolve));
     const early = await startSlackBot({
-      config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 0 },
+      config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 0, redisUrl: undefined, fleetLockMs: 30_000, shutdownGraceMs: 2_000 },
       engine,
       logger: new FakeLogger(),
       port: 0,
@@ -407,15 +454,15 @@ describe("before the index is loaded", () => {
     }
   }
 
-  it("answers 503 on /healthz until the engine is ready, then 200", () =>
+  it("answers 503 on /readyz until the engine is ready, then 200; /healthz is 200 throughout", () =>
     withLoadingEngine(async ({ url, ready, engine }) => {
-      const before = await fetch(`${url}/healthz`);
+      const before = await fetch(`${url}/readyz`);
       expect(before.status).toBe(503);
-      expect(await before.json()).toMatchObject({ ok: false, engineReady: false });
+      expect(await before.json()).toMatchObject({ ready: false, engine: "loading", reasons: expect.arrayContaining(["the index is loading"]) });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
       ready({ answer: () => Promise.reject(new Error("unused")), manifest: MANIFEST });
       await engine;
-      await new Promise((r) => setImmediate(r));
-      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      await eventually(async () => (await fetch(`${url}/readyz`)).status === 200, "ready");
     }));
 
   it("says a question is too long at once, while the documents are still being read", () =>

@@ -20,7 +20,7 @@ let answered = 0;
 beforeAll(async () => {
   await fake.start();
   bot = await startSlackBot({
-    config: { mode: { kind: "http", botToken: TOKEN, signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join("/tmp", `citebot-sec-${process.pid}.jsonl`), rateLimitPerMinute: 0 },
+    config: { mode: { kind: "http", botToken: TOKEN, signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join("/tmp", `citebot-sec-${process.pid}.jsonl`), rateLimitPerMinute: 0, redisUrl: undefined, fleetLockMs: 30_000, shutdownGraceMs: 2_000 },
     engine: Promise.resolve({
       answer: async (question: string) => {
         answered++;

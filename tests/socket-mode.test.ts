@@ -29,12 +29,12 @@ beforeAll(async () => {
     socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A1" } }));
   });
   bot = await startSlackBot({
-    config: { mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join(tmpdir(), `citebot-socket-${process.pid}.jsonl`), rateLimitPerMinute: 0 },
+    config: { mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join(tmpdir(), `citebot-socket-${process.pid}.jsonl`), rateLimitPerMinute: 0, redisUrl: undefined, fleetLockMs: 30_000, shutdownGraceMs: 2_000 },
     engine: Promise.resolve({ answer: async (question: string) => ({ question, answered: true, text: "Yes. [1]", citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] }), manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" } }),
     logger: new FakeLogger(),
     port: 0,
   });
-  healthUrl = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}/healthz`;
+  healthUrl = `http://127.0.0.1:${(bot.server!.address() as AddressInfo).port}/readyz`;
 });
 
 afterAll(async () => {
@@ -44,9 +44,10 @@ afterAll(async () => {
 });
 
 describe("Socket Mode", () => {
-  it("is healthy once connected, and answers an event delivered over the socket", async () => {
-    await eventually(async () => (await fetch(healthUrl)).status === 200, "healthy");
-    expect((await fetch(healthUrl)).status).toBe(200);
+  it("is ready once connected, says so for the mode, and answers an event delivered over the socket", async () => {
+    await eventually(async () => (await fetch(healthUrl)).status === 200, "ready");
+    expect(await (await fetch(healthUrl)).json()).toEqual({ ready: true, engine: "ready", slackAuth: "ok", socketConnected: true, reasons: [] });
+    expect(fake.callsTo("apps.connections.open").length).toBeGreaterThanOrEqual(2); // the app token's check, then the socket
     sockets.at(-1)!.send(
       JSON.stringify({
         envelope_id: "env-1",
@@ -64,13 +65,15 @@ describe("Socket Mode", () => {
     expect(acks.some((a) => a.includes("env-1"))).toBe(true);
   });
 
-  it("reports 503 while disconnected and reconnects by itself", async () => {
+  it("reports 503 on /readyz while disconnected, 200 on /healthz all along, and reconnects by itself", async () => {
+    const liveness = healthUrl.replace("/readyz", "/healthz");
     const opened = fake.callsTo("apps.connections.open").length;
     const statuses: number[] = [];
     sockets.at(-1)!.terminate();
     await eventually(async () => {
       const status = (await fetch(healthUrl)).status;
       statuses.push(status);
+      expect((await fetch(liveness)).status).toBe(200);
       return fake.callsTo("apps.connections.open").length > opened && status === 200;
     }, "reconnected and healthy");
     expect(statuses).toContain(503);

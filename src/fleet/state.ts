@@ -6,7 +6,7 @@
  * recognised there too.
  */
 import { Redis } from "ioredis";
-import { RateLimiter, RecentKeys, type RateDecision } from "../slack/dedup.js";
+import type { RateDecision, RateLimiter, RecentKeys } from "../slack/dedup.js";
 
 export interface Claims {
   /**
@@ -22,7 +22,7 @@ export interface RateLimits {
 }
 
 /** One process: the bounded in-memory caches CiteBot always had. */
-export function memoryClaims(keys = new RecentKeys()): Claims {
+export function memoryClaims(keys: RecentKeys): Claims {
   return { firstTime: async (key) => keys.firstTime(key) };
 }
 

@@ -1,16 +1,24 @@
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { App, Assistant, defaultBodyLimit, HTTPModuleFunctions, HTTPReceiver } from "@slack/bolt";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { App, Assistant, defaultBodyLimit, HTTPModuleFunctions, HTTPReceiver, SocketModeReceiver, webApi, type Receiver, type ReceiverEvent } from "@slack/bolt";
 import { normalizeQuestion } from "../answer/question.js";
 import type { SlackConfig } from "../config.js";
+import { CiteBotError, ErrorCode } from "../errors.js";
+import type { Fleet } from "../fleet/fleet.js";
+import { memoryClaims, type Claims } from "../fleet/state.js";
 import type { Logger } from "../logger.js";
+import { createMetrics } from "../ops/metrics.js";
+import { RecentKeys } from "./dedup.js";
 import { FeedbackLog } from "./feedback-log.js";
-import { createBotDeps, type AnswerPort, type BotDeps, type SlackClient } from "./deps.js";
+import { createBotDeps, describe, slackErrorCode, type AnswerPort, type BotDeps, type SlackClient } from "./deps.js";
 import { handleAppMention, handleAssistantMessage, handleMessage } from "./handlers.js";
+import { readiness, type Health } from "./health.js";
 import { handleAskCommand, handleFeedback, handleMessageShortcut, handleShare, type MessageShortcutArgs } from "./interactive.js";
-import { handleAppHomeOpened, handleAssistantThreadStarted } from "./surfaces.js";
 import { markUnconfirmedPosts, retryUnlessUnconfirmedPost } from "./post-once.js";
-import { bodyShapeProblem, signatureProblem, timestampProblem } from "./verify.js";
+import { handleAppHomeOpened, handleAssistantThreadStarted } from "./surfaces.js";
+import { bodyShapeProblem, MAX_CLOCK_SKEW_SECONDS, signatureProblem, timestampProblem } from "./verify.js";
 import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, SHORTCUT_ANSWER_IN_THREAD, type SourcesOverview } from "./render.js";
+
+export type { Health };
 
 /**
  * The handlers declare the few Web API methods they call with plain argument objects (so fakes are
@@ -20,25 +28,22 @@ function narrow(client: unknown): SlackClient {
   return client as SlackClient;
 }
 
-/** Health as /healthz reports it: 200 once answers can be served (and, in Socket Mode, the socket is up). */
-export interface Health {
-  engineReady: boolean;
-  socketConnected: boolean;
-}
-
 export interface SlackBot {
-  readonly app: InstanceType<typeof App>;
+  readonly app: App;
   readonly deps: BotDeps;
   readonly health: Health;
-  /** The HTTP server (events in HTTP mode, /healthz in both). */
+  /** The HTTP server: events in HTTP mode, and /healthz, /readyz and /metrics in both modes. */
   readonly server: Server | undefined;
-  stop(): Promise<void>;
+  /** Resolves once Slack accepted the tokens; rejects (SLACK_AUTH_REJECTED) when it refused one. */
+  readonly verified: Promise<void>;
+  /** Readiness goes 503, no new work is taken, work in hand finishes (up to `graceMs`), then everything closes. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** The answer service as the bot needs it: answers, and the index manifest's list of documents. */
 export interface AnswerEngine {
   answer: AnswerPort["answer"];
-  readonly manifest: SourcesOverview;
+  readonly manifest: SourcesOverview & { readonly sentenceCount?: number };
 }
 
 export interface StartOptions {
@@ -50,6 +55,10 @@ export interface StartOptions {
   readonly port?: number;
   /** How long one Web API call may take before it is abandoned and retried (default 10 s). */
   readonly apiTimeoutMs?: number;
+  /** Fleet mode (REDIS_URL): state, queue and feedback shared through Redis. Undefined: one process. */
+  readonly fleet?: Fleet;
+  /** First and longest wait between start-up attempts to reach Slack (default 1 s and 30 s). */
+  readonly retryDelaysMs?: { readonly first: number; readonly max: number };
 }
 
 /**
@@ -58,14 +67,44 @@ export interface StartOptions {
  */
 const RETRY_CONFIG = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true, onFailedAttempt: retryUnlessUnconfirmedPost };
 
+/** Slack's answers to a token it will never accept: start-up stops and names the variable. */
+const REJECTED_TOKEN = new Set(["invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "not_allowed_token_type", "invalid_token"]);
+
 /**
- * Bolt's HTTP receiver (signature checks, /slack/events, custom routes) behind two extra checks:
- * Slack requests whose timestamp is in the future or malformed, or whose signature header is not
- * exactly `v0=` and 64 hex digits, get 401 before Bolt sees them, and
- * signed requests whose body is not a JSON object get 400 (see `bodyShapeProblem`).
+ * The one App of the bot. In fleet mode an Events API event is stored in the fleet's queue before
+ * Slack gets its acknowledgement, instead of being processed here and now; any replica's worker
+ * then runs it through Bolt's listeners as usual (processQueued). Everything else (commands,
+ * shortcuts, buttons, URL verification) goes straight to Bolt.
  */
-function guardedReceiver(signingSecret: string, healthRoute: { path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void }, logger: Logger): HTTPReceiver {
-  const receiver = new HTTPReceiver({ signingSecret, customRoutes: [healthRoute], logger });
+class CiteBotApp extends App {
+  intake: ((event: ReceiverEvent) => Promise<boolean>) | undefined;
+
+  override async processEvent(event: ReceiverEvent): Promise<void> {
+    if (this.intake && (await this.intake(event))) return;
+    return super.processEvent(event);
+  }
+
+  /** A queued event, acknowledged long ago: no ack is due. */
+  processQueued(body: Record<string, unknown>, redelivered: boolean): Promise<void> {
+    return super.processEvent({ body: redelivered ? { ...body, [REDELIVERED]: true } : body, ack: async () => undefined });
+  }
+}
+
+/** Set on a queued event's body when a replica died holding it (see BotDeps.redelivered). */
+const REDELIVERED = "citebot_redelivered";
+
+function depsFor(deps: BotDeps, body: unknown): BotDeps {
+  return (body as Record<string, unknown> | undefined)?.[REDELIVERED] === true ? { ...deps, redelivered: true } : deps;
+}
+
+/**
+ * Bolt's HTTP receiver (signature checks, /slack/events, custom routes) behind extra checks. Slack
+ * requests whose timestamp is in the future or malformed, or whose signature header is not exactly
+ * `v0=` and 64 hex digits, get 401 before Bolt sees them; a signed request whose signature was
+ * already accepted (a replay, here or on another replica) gets 401; signed requests whose body is
+ * not what Slack sends get 400 (see `bodyShapeProblem`).
+ */
+function guardedReceiver(receiver: HTTPReceiver, signingSecret: string, replays: Claims, logger: Logger, onReplay: () => void): HTTPReceiver {
   const bolt = receiver.requestListener;
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "POST") return bolt(req, res);
@@ -75,7 +114,7 @@ function guardedReceiver(signingSecret: string, healthRoute: { path: string; met
       res.writeHead(401).end();
       return;
     }
-    void screenBody(req, res, signingSecret, logger).then((usable) => {
+    void screenBody(req, res, signingSecret, replays, logger, onReplay).then((usable) => {
       if (usable) bolt(req, res);
     });
   };
@@ -87,7 +126,7 @@ function guardedReceiver(signingSecret: string, healthRoute: { path: string; met
  * requests Bolt would fail on without a response. True: hand the request to Bolt, which answers
  * a bad signature (401) or unparsable body (400) itself.
  */
-async function screenBody(req: IncomingMessage, res: ServerResponse, signingSecret: string, logger: Logger): Promise<boolean> {
+async function screenBody(req: IncomingMessage, res: ServerResponse, signingSecret: string, replays: Claims, logger: Logger, onReplay: () => void): Promise<boolean> {
   let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.bufferIncomingMessage>>;
   try {
     buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, defaultBodyLimit);
@@ -105,6 +144,21 @@ async function screenBody(req: IncomingMessage, res: ServerResponse, signingSecr
   } catch {
     return true;
   }
+  // Signed by Slack, so the signature is Slack's one-off for this body and timestamp: seen twice is a replay.
+  let fresh: boolean;
+  try {
+    fresh = await replays.firstTime(`signature:${String(req.headers["x-slack-signature"])}`);
+  } catch (error) {
+    logger.warn(`Refused a request to ${req.url ?? "?"} for now: replays cannot be checked (${describe(error)}); Slack retries it.`);
+    res.writeHead(503).end();
+    return false;
+  }
+  if (!fresh) {
+    onReplay();
+    logger.warn(`Refused a request to ${req.url ?? "?"}: its signature was already accepted (a replay).`);
+    res.writeHead(401).end();
+    return false;
+  }
   const problem = bodyShapeProblem(body);
   if (!problem) return true;
   logger.warn(`Refused a signed request to ${req.url ?? "?"}: ${problem}.`);
@@ -112,15 +166,89 @@ async function screenBody(req: IncomingMessage, res: ServerResponse, signingSecr
   return false;
 }
 
-export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
-  const { config, logger } = options;
-  if (config.mode.kind === "terminal") throw new Error("startSlackBot needs Slack credentials");
-  const health: Health = { engineReady: false, socketConnected: config.mode.kind === "http" };
-  const engine = options.engine.then((port) => {
-    health.engineReady = true;
-    return port;
+/** "SLACK_BOT_TOKEN was rejected by Slack (invalid_auth); ..." : start-up stops on this. */
+function rejectedToken(variable: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", code: string): CiteBotError {
+  const where =
+    variable === "SLACK_BOT_TOKEN"
+      ? "copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page, reinstalling the app if it was revoked"
+      : "create an App-Level Token (xapp-...) with the connections:write scope on your app's Basic Information page";
+  return new CiteBotError(ErrorCode.SlackAuthRejected, `${variable} was rejected by Slack (${code}); ${where}, and put it in .env.`);
+}
+
+/**
+ * Asks Slack whether it accepts the tokens, as many times as it takes to reach it: one log line per
+ * attempt names the URL tried and what to check, and readiness says 503 meanwhile. A token Slack
+ * rejects stops start-up, naming the variable.
+ */
+async function verifyTokens(
+  config: SlackConfig,
+  health: Health,
+  logger: Logger,
+  delays: { first: number; max: number },
+  isStopped: () => boolean,
+): Promise<{ botUserId?: string; botId?: string }> {
+  if (config.mode.kind === "terminal") return {};
+  const slackApiUrl = (config.slackApiUrl ?? "https://slack.com/api/").replace(/\/?$/, "/");
+  const check = async (variable: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", token: string, method: "auth.test" | "apps.connections.open"): Promise<Record<string, unknown>> => {
+    const client = new webApi.WebClient(token, { slackApiUrl, timeout: 10_000, retryConfig: { retries: 0 }, logger, logLevel: webApi.LogLevel.ERROR });
+    for (let attempt = 1, delay = delays.first; ; attempt++, delay = Math.min(delays.max, delay * 2)) {
+      try {
+        return { ...(await client.apiCall(method)) };
+      } catch (error) {
+        const code = slackErrorCode(error);
+        if (code !== undefined && REJECTED_TOKEN.has(code)) throw rejectedToken(variable, code);
+        if (isStopped()) throw new CiteBotError(ErrorCode.SlackUnreachable, "stopped while waiting for Slack");
+        health.slackAuth = "unreachable";
+        logger.warn(
+          `Cannot reach Slack at ${slackApiUrl}${method} (attempt ${attempt}: ${describe(error)}); check SLACK_API_URL, the network and any proxy (HTTPS_PROXY); trying again in ${Math.round(delay / 1000)} s.`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      }
+    }
+  };
+  const auth = await check("SLACK_BOT_TOKEN", config.mode.botToken, "auth.test");
+  // apps.connections.open hands out a one-off socket URL; asking for one is the app token's only test.
+  if (config.mode.kind === "socket") await check("SLACK_APP_TOKEN", config.mode.appToken, "apps.connections.open");
+  health.slackAuth = "ok";
+  return { ...(typeof auth.user_id === "string" ? { botUserId: auth.user_id } : {}), ...(typeof auth.bot_id === "string" ? { botId: auth.bot_id } : {}) };
+}
+
+/** The error start-up stops with when the port is taken, or the error itself. */
+function listenError(error: unknown, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE") return new CiteBotError(ErrorCode.PortInUse, `PORT ${port} is already in use (EADDRINUSE); stop the other process or set PORT to a free port.`, { cause: error });
+  if (code === "EACCES") return new CiteBotError(ErrorCode.PortInUse, `PORT ${port} may not be opened by this user (EACCES); set PORT to 1024 or above.`, { cause: error });
+  return error;
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
-  // A failed engine start is reported by the caller; here it only keeps /healthz at 503.
+}
+
+export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
+  const { config, logger, fleet } = options;
+  if (config.mode.kind === "terminal") throw new Error("startSlackBot needs Slack credentials");
+  const mode = config.mode.kind;
+  const health: Health = { engine: "loading", slackAuth: "pending", socketConnected: false, shuttingDown: false };
+  let manifest: AnswerEngine["manifest"] | undefined;
+  const engine = options.engine.then(
+    (port) => {
+      health.engine = "ready";
+      manifest = port.manifest;
+      return port;
+    },
+    (error: unknown) => {
+      health.engine = "failed";
+      throw error;
+    },
+  );
+  // A failed engine start is reported by the caller; here it only keeps readiness at 503.
   engine.catch(() => undefined);
   const answers: AnswerPort = {
     answer: async (question, conversation) => {
@@ -134,42 +262,105 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
       return { files, builtAt };
     },
   };
-  const deps = createBotDeps(answers, new FeedbackLog(config.feedbackLog), logger, config.rateLimitPerMinute);
+  const { metrics, registry } = createMetrics({
+    index: () => (manifest ? { sentences: manifest.sentenceCount ?? 0, builtAt: manifest.builtAt } : undefined),
+    ...(fleet ? { queued: () => fleet.queue.waiting() } : {}),
+  });
+  const deps = createBotDeps(answers, fleet?.feedback ?? new FeedbackLog(config.feedbackLog), logger, config.rateLimitPerMinute, fleet?.decisions, metrics);
+  // Slack signs each request once; a signature seen again is a replay. Kept past the 5-minute window it is valid in.
+  const replays = fleet?.replays ?? memoryClaims(new RecentKeys(2 * MAX_CLOCK_SKEW_SECONDS * 1000 + 60_000, 200_000));
 
-  const healthRoute = {
-    path: "/healthz",
-    method: ["GET"],
-    handler: (_req: IncomingMessage, res: ServerResponse) => {
-      const ok = health.engineReady && health.socketConnected;
-      res.writeHead(ok ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ok, engineReady: health.engineReady, socketConnected: health.socketConnected }));
+  const routes = [
+    {
+      path: "/healthz",
+      method: ["GET"],
+      // Liveness: the process answers. Whether it can serve is /readyz's to say.
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ alive: true }));
+      },
     },
-  };
+    {
+      path: "/readyz",
+      method: ["GET"],
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        const state = readiness(health, mode, fleet?.redis);
+        res.writeHead(state.ready ? 200 : 503, { "content-type": "application/json" }).end(JSON.stringify(state));
+      },
+    },
+    {
+      path: "/metrics",
+      method: ["GET"],
+      handler: (_req: IncomingMessage, res: ServerResponse) => {
+        registry.metrics().then(
+          (text) => res.writeHead(200, { "content-type": registry.contentType }).end(text),
+          (error: unknown) => res.writeHead(500).end(String(describe(error))),
+        );
+      },
+    },
+  ];
   const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
-  // A Web API call that hangs is abandoned after 10 s and retried like any other failure.
-  // A reply whose post timed out is not retried blindly: it may have been posted (see post-once.ts).
+  // A Web API call that hangs is abandoned after 10 s and retried like any other failure, except a
+  // reply whose post may have gone through (see post-once.ts).
   const clientOptions = { retryConfig: RETRY_CONFIG, timeout: options.apiTimeoutMs ?? 10_000, fetch: markUnconfirmedPosts(), ...(slackApiUrl ? { slackApiUrl } : {}) };
-  // Socket Mode's own client (apps.connections.open) takes its options from installerOptions; it
-  // keeps its own, more patient retry policy for reconnecting, so only the URL is passed on.
-  const socketClientOptions = slackApiUrl ? { slackApiUrl } : {};
   const port = options.port ?? config.port;
-  const app =
-    config.mode.kind === "socket"
-      ? new App({ token: config.mode.botToken, appToken: config.mode.appToken, socketMode: true, logger, clientOptions, customRoutes: [healthRoute], installerOptions: { port, clientOptions: socketClientOptions } })
-      : new App({ token: config.mode.botToken, logger, clientOptions, receiver: guardedReceiver(config.mode.signingSecret, healthRoute, logger) });
+  let server: Server | undefined;
+  let receiver: Receiver;
+  let socketReceiver: SocketModeReceiver | undefined;
+  if (config.mode.kind === "socket") {
+    socketReceiver = new SocketModeReceiver({
+      appToken: config.mode.appToken,
+      logger,
+      // Socket Mode's own client (apps.connections.open) keeps its own, more patient retry policy for
+      // reconnecting, so only the URL is passed on.
+      installerOptions: { clientOptions: slackApiUrl ? { slackApiUrl } : {} },
+      // An event that could not be queued is not acknowledged: Slack sends it again.
+      processEventErrorHandler: async ({ error }) => {
+        logger.warn(`An event was not taken (${describe(error)}); Slack will send it again.`);
+        return false;
+      },
+    });
+    receiver = socketReceiver;
+    // Socket Mode needs no public port; /healthz, /readyz and /metrics get one of their own.
+    server = createServer((req, res) => {
+      const route = routes.find((r) => r.path === (req.url ?? "").split("?")[0] && r.method.includes(req.method ?? ""));
+      if (route) route.handler(req, res);
+      else res.writeHead(404).end();
+    });
+  } else {
+    receiver = guardedReceiver(new HTTPReceiver({ signingSecret: config.mode.signingSecret, customRoutes: routes, logger }), config.mode.signingSecret, replays, logger, () => metrics.replayRefused());
+  }
+  let stopped = false;
+  const delays = options.retryDelaysMs ?? { first: 1_000, max: 30_000 };
+  // Checked once at start-up; every event is then authorised as this bot, so Bolt needs no auth.test
+  // of its own (its ignoreSelf reads the ids from here). Events that arrive first wait for the check.
+  const identity = verifyTokens(config, health, logger, delays, () => stopped);
+  identity.catch(() => undefined);
+  const botToken = config.mode.botToken;
+  const app = new CiteBotApp({ authorize: async () => ({ botToken, ...(await identity) }), logger, clientOptions, receiver });
 
-  app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, deps));
+  let inFlight = 0;
+  app.use(async ({ next }) => {
+    inFlight++;
+    metrics.workStarted();
+    try {
+      await next();
+    } finally {
+      inFlight--;
+      metrics.workFinished();
+    }
+  });
+  app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, depsFor(deps, body)));
   app.assistant(
     new Assistant({
       threadStarted: async ({ say, setSuggestedPrompts }) => handleAssistantThreadStarted({ say, setSuggestedPrompts }, deps),
       userMessage: async ({ message, say, setStatus, body, client, context }) => {
         if (!("ts" in message)) return;
         const m = message as { channel: string; ts: string; thread_ts?: string; text?: string; user?: string; bot_id?: string };
-        await handleAssistantMessage({ message: m, eventId: (body as { event_id?: string }).event_id, say, setStatus, client: narrow(client), botUserId: context.botUserId }, deps);
+        await handleAssistantMessage({ message: m, eventId: (body as { event_id?: string }).event_id, say, setStatus, client: narrow(client), botUserId: context.botUserId }, depsFor(deps, body));
       },
     }),
   );
-  app.event("message", async ({ event, client, context, body }) => handleMessage({ event: event as Parameters<typeof handleMessage>[0]["event"], client: narrow(client), context, body }, deps));
+  app.event("message", async ({ event, client, context, body }) => handleMessage({ event: event as Parameters<typeof handleMessage>[0]["event"], client: narrow(client), context, body }, depsFor(deps, body)));
   app.event("app_home_opened", async ({ event, client }) => handleAppHomeOpened({ event, client: narrow(client) }, deps));
   app.command("/ask", async ({ command, ack, respond }) => handleAskCommand({ command, ack: () => ack(), respond }, deps));
   app.shortcut({ callback_id: SHORTCUT_ANSWER_IN_THREAD, type: "message_action" }, async ({ shortcut, ack, respond, client, context }) =>
@@ -184,32 +375,76 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     logger.error(`Unhandled error in a Slack listener: ${error.message}`);
   });
 
-  let server: Server | undefined;
-  if (config.mode.kind === "socket") {
-    const receiver = (app as unknown as { receiver: { client: { on(event: string, fn: () => void): void } } }).receiver;
-    receiver.client.on("connected", () => {
+  if (fleet) {
+    // Acknowledged only once stored: a replica that dies after the acknowledgement loses nothing.
+    app.intake = async (event) => {
+      if ((event.body as { type?: unknown }).type !== "event_callback" || health.shuttingDown) return false;
+      await fleet.queue.submit(event.body as Parameters<typeof fleet.queue.submit>[0]);
+      await event.ack();
+      return true;
+    };
+  }
+
+  if (socketReceiver) {
+    socketReceiver.client.on("connected", () => {
       health.socketConnected = true;
       logger.info("Connected to Slack (Socket Mode).");
     });
     // "close" is the socket dropping; the client then waits a few seconds and emits "reconnecting".
     for (const event of ["close", "disconnected", "reconnecting"]) {
-      receiver.client.on(event, () => {
+      socketReceiver.client.on(event, () => {
         if (health.socketConnected || event !== "close") logger.warn(`Socket Mode ${event}; Bolt reconnects automatically.`);
         health.socketConnected = false;
       });
     }
-    await app.start();
-    server = (app as unknown as { receiver: { httpServer?: Server } }).receiver.httpServer;
-  } else {
-    server = (await app.start(port)) as Server;
-    const address = server.address();
-    logger.info(`Listening for Slack events on port ${typeof address === "object" && address ? address.port : port} (POST /slack/events, GET /healthz).`);
   }
+
+  // The port opens first, so /healthz and /readyz answer while the tokens are checked and the index loads.
+  try {
+    if (socketReceiver) await listen(server!, port);
+    else server = (await app.start(port)) as Server;
+  } catch (error) {
+    throw listenError(error, port);
+  }
+  const address = server!.address();
+  const shownPort = typeof address === "object" && address ? address.port : port;
+  logger.info(
+    socketReceiver ? `Health on port ${shownPort} (GET /healthz, /readyz, /metrics).` : `Listening for Slack events on port ${shownPort} (POST /slack/events, GET /healthz, /readyz, /metrics).`,
+  );
+
+  const verified = (async () => {
+    await identity;
+    if (stopped) return;
+    if (socketReceiver) await app.start();
+    if (fleet) {
+      fleet.queue.start((body, redelivered) => app.processQueued(body, redelivered));
+    }
+  })();
+  verified.catch(() => undefined);
+
   return {
     app,
     deps,
     health,
     server,
-    stop: () => app.stop().then(() => undefined),
+    verified,
+    stop: async (graceMs = config.shutdownGraceMs) => {
+      if (stopped) return;
+      stopped = true;
+      health.shuttingDown = true;
+      // No new work: the queue's worker stops taking events, the socket closes, the port stops accepting.
+      const fleetClosed = fleet ? fleet.close(graceMs) : Promise.resolve();
+      if (socketReceiver) {
+        await socketReceiver.stop().catch(() => undefined);
+        await new Promise<void>((resolve) => server!.close(() => resolve()));
+      } else {
+        await app.stop().catch(() => undefined);
+      }
+      // Work in hand finishes, within the grace.
+      const until = Date.now() + graceMs;
+      while (inFlight > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 25));
+      if (inFlight > 0) logger.warn(`Stopped with ${inFlight} question(s) unanswered after ${graceMs} ms.`);
+      await fleetClosed;
+    },
   };
 }

@@ -10,6 +10,7 @@ import type { Answer, Conversation } from "../answer/service.js";
 import { isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { MessageWithMetadata } from "./conversation-memory.js";
+import { NO_METRICS, type BotMetrics } from "../ops/metrics.js";
 import { memoryClaims, memoryRateLimits, type Claims, type RateLimits } from "../fleet/state.js";
 import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
 import type { FeedbackSink } from "./feedback-log.js";
@@ -82,6 +83,7 @@ export interface BotDeps {
    * may already be in the conversation, so the conversation is looked at before posting.
    */
   readonly redelivered?: boolean;
+  readonly metrics: BotMetrics;
 }
 
 /** A reply the bot posted to a question, as BotDeps.replies keeps it. */
@@ -116,8 +118,16 @@ export interface SharedDecisions {
   readonly rateLimiter: RateLimits;
 }
 
-export function createBotDeps(answers: AnswerPort, feedback: FeedbackSink, logger: Logger, rateLimitPerMinute: number, shared?: SharedDecisions): BotDeps {
+export function createBotDeps(
+  answers: AnswerPort,
+  feedback: FeedbackSink,
+  logger: Logger,
+  rateLimitPerMinute: number,
+  shared?: SharedDecisions,
+  metrics: BotMetrics = NO_METRICS,
+): BotDeps {
   return {
+    metrics,
     answers,
     feedback,
     logger,

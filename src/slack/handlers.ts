@@ -52,6 +52,7 @@ export async function composeReply(
   if (talk !== undefined) return { message: renderNotice(hint(await exampleQuestion(deps))) };
   try {
     const answer = await deps.answers.answer(question, conversation);
+    deps.metrics.question(answer.answered ? "answered" : "refused");
     const answerId = deps.newId();
     deps.answersById.set(answerId, answer);
     return { message: renderAnswer(answer, { answerId, shareable }), answer };
@@ -59,6 +60,7 @@ export async function composeReply(
     if (isCiteBotError(error, ErrorCode.QuestionTooLong)) return { message: renderNotice(TOO_LONG_REPLY) };
     if (isCiteBotError(error, ErrorCode.QuestionEmpty)) return { message: renderNotice(hint(await exampleQuestion(deps))) };
     deps.logger.error(`Answering failed (${context}): ${describe(error)}`);
+    deps.metrics.question("failed");
     return { message: renderNotice(ERROR_REPLY) };
   }
 }
@@ -113,7 +115,8 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
         unfurl_media: false,
         ...(conversation ? { metadata: conversationMetadata(conversation) } : {}),
       };
-      const posted = await postOnce(client, args, { channel: q.channel, threadTs: q.threadTs, after: q.ts, botUserId }, deps.logger);
+      const posted = await postOnce(client, args, { channel: q.channel, threadTs: q.threadTs, after: q.ts, botUserId, checkFirst: deps.redelivered === true }, deps.logger);
+      deps.metrics.replied(Math.max(0, Date.now() / 1000 - Number(q.ts)));
       if (q.threadTs) deps.threads.add(`${q.channel}:${q.threadTs}`);
       const replyTs = (posted as { ts?: unknown } | undefined)?.ts;
       if (typeof replyTs === "string") {
@@ -126,6 +129,7 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   };
 
   const decision = await deps.rateLimiter.check(q.user);
+  if (decision !== "allow") deps.metrics.rateLimited();
   if (decision === "drop") return;
   if (decision === "warn") return notices ? notices.rateLimited().catch(() => undefined) : post(renderNotice(RATE_LIMITED_REPLY));
 
@@ -156,7 +160,9 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
 export async function isDuplicate(deps: BotDeps, eventId: string | undefined, channel: string, ts: string): Promise<boolean> {
   const byEvent = eventId ? await deps.seen.firstTime(`event:${eventId}`, eventId) : true;
   const byMessage = await deps.seen.firstTime(`message:${channel}:${ts}`, eventId);
-  return !(byEvent && byMessage);
+  const duplicate = !(byEvent && byMessage);
+  if (duplicate) deps.metrics.duplicateDropped();
+  return duplicate;
 }
 
 interface MentionEvent {
@@ -339,6 +345,7 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
   if (message.bot_id || !message.user) return;
   if (await isDuplicate(deps, eventId, message.channel, message.ts)) return;
   const decision = await deps.rateLimiter.check(message.user);
+  if (decision !== "allow") deps.metrics.rateLimited();
   if (decision === "drop") return;
   const context = `event ${eventId ?? "?"}, assistant thread in ${message.channel}`;
   let reply: RenderedMessage;

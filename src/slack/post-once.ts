@@ -61,10 +61,19 @@ export interface ReplyPlace {
   /** The question's ts: the reply can only be after it. */
   readonly after: string;
   readonly botUserId: string | undefined;
+  /** Look in the conversation before the first try too: a re-delivered event's reply may be there already. */
+  readonly checkFirst?: boolean;
 }
 
 /** Posts `args` (a reply at `place`), unless a try whose response was lost already posted it. */
 export async function postOnce(client: SlackClient, args: Record<string, unknown> & { text: string }, place: ReplyPlace, logger: Logger): Promise<unknown> {
+  if (place.checkFirst) {
+    const found = await findReply(client, args.text, place).catch(() => undefined);
+    if (found) {
+      logger.warn(`A re-delivered question in ${place.channel} was already answered (ts ${found.ts ?? "?"}); not posting it again.`);
+      return { ok: true, ts: found.ts, channel: place.channel };
+    }
+  }
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.chat.postMessage(args);
