@@ -23,6 +23,7 @@ export const ErrorCode = {
   SlackAuthRejected: "SLACK_AUTH_REJECTED",
   SlackUnreachable: "SLACK_UNREACHABLE",
   PortInUse: "PORT_UNAVAILABLE",
+  FeedbackUnavailable: "FEEDBACK_UNAVAILABLE",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

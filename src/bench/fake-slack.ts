@@ -24,6 +24,16 @@ export class FakeSlack {
   threadReplies: Array<{ user?: string; bot_id?: string }> = [];
   /** Messages posted by a chat.postMessage whose response never came (`{hang: true, posted: true}`): conversations.* return them. */
   readonly postedUnanswered: Array<{ channel: unknown; thread_ts?: unknown; ts: string; text: unknown; user: string; bot_id: string }> = [];
+  /**
+   * Like Slack: conversations.replies and conversations.history also return the messages posted
+   * with chat.postMessage. Off by default (the older tests script the thread themselves).
+   */
+  realThreads = false;
+  /** Every message posted successfully, in order. */
+  readonly posted: Array<{ channel: unknown; thread_ts?: unknown; ts: string; text: unknown; user: string; bot_id: string }> = [];
+  private sequence = 0;
+  /** Every answer waits this long, as a real Web API call does (0 by default). */
+  delayMs = 0;
   /** What apps.connections.open hands out (Socket Mode tests point it at a local WebSocket server). */
   socketUrl = "ws://127.0.0.1:9/";
   baseUrl = "";
@@ -52,6 +62,7 @@ export class FakeSlack {
         return;
       }
       call.response = this.reply(method, args);
+      if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(call.response));
     });
@@ -76,14 +87,23 @@ export class FakeSlack {
     switch (method) {
       case "auth.test":
         return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "citebot" };
-      case "chat.postMessage":
-        return { ok: true, channel: args.channel, ts: `${Date.now() / 1000}`, message: {} };
+      case "chat.postMessage": {
+        // Unique and increasing, as Slack's are.
+        const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.sequence).padStart(6, "0")}`;
+        this.posted.push({ channel: args.channel, ...(args.thread_ts !== undefined ? { thread_ts: args.thread_ts } : {}), ts, text: args.text, user: "UBOT", bot_id: "BBOT" });
+        return { ok: true, channel: args.channel, ts, message: {} };
+      }
       case "apps.connections.open":
         return { ok: true, url: this.socketUrl };
-      case "conversations.replies":
-        return { ok: true, messages: [...this.threadReplies, ...this.postedUnanswered.filter((m) => m.channel === args.channel && m.thread_ts === args.ts)], has_more: false };
-      case "conversations.history":
-        return { ok: true, messages: this.postedUnanswered.filter((m) => m.channel === args.channel && m.thread_ts === undefined), has_more: false };
+      case "conversations.replies": {
+        const inThread = (m: { channel: unknown; thread_ts?: unknown }) => m.channel === args.channel && m.thread_ts === args.ts;
+        const posted = this.realThreads ? this.posted.filter(inThread) : [];
+        return { ok: true, messages: [...this.threadReplies, ...posted, ...this.postedUnanswered.filter(inThread)], has_more: false };
+      }
+      case "conversations.history": {
+        const topLevel = (m: { channel: unknown; thread_ts?: unknown }) => m.channel === args.channel && m.thread_ts === undefined;
+        return { ok: true, messages: [...(this.realThreads ? this.posted.filter(topLevel) : []), ...this.postedUnanswered.filter(topLevel)].reverse(), has_more: false };
+      }
       default:
         return { ok: true };
     }

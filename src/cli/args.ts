@@ -110,6 +110,12 @@ export const STRESS_USAGE = `Usage:
   npm run stress                  load (500 questions from 50 senders) and a 10,000-question soak; writes bench/stress.md
   npm run stress -- --soak 2000   a soak of this many questions`;
 
+export const FEEDBACK_USAGE = `Usage:
+  npm run --silent feedback > feedback.jsonl   every feedback click as one JSON line: from Redis with REDIS_URL
+                                               (all replicas), else from FEEDBACK_LOG`;
+
+export const FEEDBACK_OPTIONS: OptionSpec = { flags: [] };
+
 export const INDEX_OPTIONS: OptionSpec = { flags: ["--rebuild", "--strict"] };
 export const EVAL_OPTIONS: OptionSpec = {
   flags: ["--train-query", "--train", "--calibrate", "--fit"],

@@ -327,7 +327,19 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
       else res.writeHead(404).end();
     });
   } else {
-    receiver = guardedReceiver(new HTTPReceiver({ signingSecret: config.mode.signingSecret, customRoutes: routes, logger }), config.mode.signingSecret, replays, logger, () => metrics.replayRefused());
+    const http = new HTTPReceiver({
+      signingSecret: config.mode.signingSecret,
+      customRoutes: routes,
+      logger,
+      // An event that could not be queued (fleet mode, Redis away) gets 503, so Slack sends it again.
+      processEventErrorHandler: async ({ error, response }) => {
+        if (response.headersSent) return false;
+        logger.warn(`An event was not taken (${describe(error)}); answered 503, so Slack sends it again.`);
+        response.writeHead(503).end();
+        return false;
+      },
+    });
+    receiver = guardedReceiver(http, config.mode.signingSecret, replays, logger, () => metrics.replayRefused());
   }
   let stopped = false;
   const delays = options.retryDelaysMs ?? { first: 1_000, max: 30_000 };
@@ -379,6 +391,8 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     // Acknowledged only once stored: a replica that dies after the acknowledgement loses nothing.
     app.intake = async (event) => {
       if ((event.body as { type?: unknown }).type !== "event_callback" || health.shuttingDown) return false;
+      // Known to be away: say so at once rather than wait on a connection that is retrying.
+      if (!fleet.redis.up) throw new Error(`Redis is not answering (${fleet.redis.detail})`);
       await fleet.queue.submit(event.body as Parameters<typeof fleet.queue.submit>[0]);
       await event.ack();
       return true;
