@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, FakeSlack } from "../src/bench/fake-slack.js";
-import { REDIS_AVAILABLE, startRedis, type TestRedis } from "./helpers/redis.js";
-import { deliverLikeSlack } from "./helpers/slack-delivery.js";
+import { announceMissingRedis, REDIS_AVAILABLE, startRedis, type TestRedis } from "../src/bench/redis-server.js";
+import { deliverLikeSlack } from "../src/bench/slack-delivery.js";
 import { tempDir } from "./helpers/temp.js";
 
 /**
@@ -16,6 +16,7 @@ const QUESTIONS = 60;
 /** Questions one replica works on at once: at most these can be mid-reply when it dies. */
 const CONCURRENCY = 4;
 
+announceMissingRedis("the fleet tests");
 describe.skipIf(!REDIS_AVAILABLE)("a replica killed with SIGKILL while it holds acknowledged questions", () => {
   const fake = new FakeSlack();
   let redis: TestRedis;

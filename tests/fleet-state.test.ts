@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportFeedback, redisFeedback } from "../src/fleet/feedback.js";
 import { redisClaims, redisRateLimits } from "../src/fleet/state.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
-import { REDIS_AVAILABLE, startRedis, type TestRedis } from "./helpers/redis.js";
+import { announceMissingRedis, REDIS_AVAILABLE, startRedis, type TestRedis } from "../src/bench/redis-server.js";
 
+announceMissingRedis("the fleet tests");
 describe.skipIf(!REDIS_AVAILABLE)("fleet state in Redis", () => {
   let redis: TestRedis;
   const clients: Redis[] = [];

@@ -8,8 +8,8 @@ import { RATE_LIMITED_REPLY } from "../src/slack/messages.js";
 import { startSlackBot, type SlackBot } from "../src/slack/app.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
-import { REDIS_AVAILABLE, startRedis, type TestRedis } from "./helpers/redis.js";
-import { deliverLikeSlack } from "./helpers/slack-delivery.js";
+import { announceMissingRedis, REDIS_AVAILABLE, startRedis, type TestRedis } from "../src/bench/redis-server.js";
+import { deliverLikeSlack } from "../src/bench/slack-delivery.js";
 import { tempDir } from "./helpers/temp.js";
 
 /**
@@ -19,6 +19,7 @@ import { tempDir } from "./helpers/temp.js";
 const SECRET = "fleet-secret";
 const RATE_LIMIT = 20;
 
+announceMissingRedis("the fleet tests");
 describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () => {
   const fake = new FakeSlack();
   let redis: TestRedis;

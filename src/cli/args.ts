@@ -108,7 +108,9 @@ export const BENCH_USAGE = `Usage:
 
 export const STRESS_USAGE = `Usage:
   npm run stress                  load (500 questions from 50 senders) and a 10,000-question soak; writes bench/stress.md
-  npm run stress -- --soak 2000   a soak of this many questions`;
+  npm run stress -- --soak 2000   a soak of this many questions
+  npm run stress -- --fleet 3     replicas sharing one Redis (needs redis-server): 1,000 questions with retries and
+                                  twins, one replica killed halfway; updates the Fleet section of bench/stress.md`;
 
 export const FEEDBACK_USAGE = `Usage:
   npm run --silent feedback > feedback.jsonl   every feedback click as one JSON line: from Redis with REDIS_URL
@@ -128,6 +130,10 @@ export const STRESS_OPTIONS: OptionSpec = {
     "--soak": (raw) => {
       const parsed = wholeNumbers(100, 1_000_000)(raw);
       return "error" in parsed || parsed.value.length !== 1 ? { error: "must be one whole number from 100 to 1,000,000" } : { value: parsed.value[0] };
+    },
+    "--fleet": (raw) => {
+      const parsed = wholeNumbers(1, 10)(raw);
+      return "error" in parsed || parsed.value.length !== 1 ? { error: "must be one whole number from 1 to 10" } : { value: parsed.value[0] };
     },
   },
 };

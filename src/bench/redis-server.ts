@@ -7,9 +7,9 @@ import path from "node:path";
 /** Whether a `redis-server` is on PATH (CI installs Debian's package; see .ci/run). */
 export const REDIS_AVAILABLE = spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status === 0;
 
-if (!REDIS_AVAILABLE) {
-  // One line, never a silent skip: the fleet tests need a Redis of their own.
-  console.warn("SKIPPED: the fleet tests need redis-server on PATH (apt-get install -y redis-server); CI installs it.");
+/** Says, in one line, that the fleet tests or benchmark are skipped because there is no redis-server: never a silent skip. */
+export function announceMissingRedis(what: string): void {
+  if (!REDIS_AVAILABLE) process.stderr.write(`SKIPPED: ${what} need redis-server on PATH (apt-get install -y redis-server); CI installs it.\n`);
 }
 
 export interface TestRedis {
@@ -22,7 +22,7 @@ export interface TestRedis {
   dispose(): Promise<void>;
 }
 
-/** A redis-server of the test's own, on a free port, persisting as a fleet should (appendonly yes). */
+/** A redis-server of the caller's own (a test's, the benchmark's), on a free port, persisting as a fleet should (appendonly yes). */
 export async function startRedis(): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(tmpdir(), "citebot-redis-"));
   const port = await freePort();

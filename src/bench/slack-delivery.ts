@@ -1,4 +1,4 @@
-import { signedHeaders } from "../../src/bench/fake-slack.js";
+import { signedHeaders } from "./fake-slack.js";
 
 export interface Delivery {
   /** The replica (index) that acknowledged it, or undefined when none did. */
