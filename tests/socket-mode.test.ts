@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocketServer, type WebSocket } from "ws";
 import { startSlackBot, type SlackBot } from "../src/slack/app.js";
 import { eventually, FakeSlack } from "../src/bench/fake-slack.js";
+import { announceMissingRedis, REDIS_AVAILABLE, startRedis } from "../src/bench/redis-server.js";
+import { createFleet } from "../src/fleet/fleet.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 
 /**
@@ -78,5 +80,61 @@ describe("Socket Mode", () => {
     }, "reconnected and healthy");
     expect(statuses).toContain(503);
     expect(statuses.at(-1)).toBe(200);
+  });
+});
+
+announceMissingRedis("the Socket Mode fleet test");
+describe.skipIf(!REDIS_AVAILABLE)("Socket Mode in a fleet: each replica holds its own connection", () => {
+  it("answers an event once when Slack sends it over two replicas' connections, acknowledging each only once it is stored", async () => {
+    const redis = await startRedis();
+    const slack = new FakeSlack();
+    await slack.start();
+    const server = new WebSocketServer({ port: 0, host: "127.0.0.1" });
+    await new Promise((resolve) => server.once("listening", resolve));
+    slack.socketUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const connections: WebSocket[] = [];
+    const acked: string[] = [];
+    server.on("connection", (socket) => {
+      connections.push(socket);
+      socket.on("message", (data) => acked.push(String(data)));
+      socket.send(JSON.stringify({ type: "hello", num_connections: connections.length, debug_info: { host: "fake" }, connection_info: { app_id: "A1" } }));
+    });
+    const replicas: SlackBot[] = [];
+    try {
+      for (let i = 0; i < 2; i++) {
+        const fleet = createFleet({ redisUrl: redis.url, rateLimitPerMinute: 0, lockMs: 2_000 }, new FakeLogger());
+        replicas.push(
+          await startSlackBot({
+            config: { mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" }, port: 0, slackApiUrl: slack.apiUrl, feedbackLog: path.join(tmpdir(), `citebot-sf-${process.pid}.jsonl`), rateLimitPerMinute: 0, redisUrl: redis.url, fleetLockMs: 2_000, shutdownGraceMs: 1_000 },
+            engine: Promise.resolve({ answer: async (question: string) => ({ question, answered: true, text: "Yes. [1]", citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] }), manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" } }),
+            logger: new FakeLogger(),
+            port: 0,
+            fleet,
+          }),
+        );
+      }
+      await eventually(() => connections.length === 2, "two connections");
+      for (const [i, socket] of connections.entries()) {
+        socket.send(
+          JSON.stringify({
+            envelope_id: `env-fleet-${i}`, type: "events_api", accepts_response_payload: false, retry_attempt: i, retry_reason: i ? "timeout" : "",
+            payload: {
+              type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: "EvSockFleet", event_time: 1,
+              authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
+              event: { type: "app_mention", user: "U1", text: "<@UBOT> are you there?", ts: "20.1", event_ts: "20.1", channel: "CSF" },
+            },
+          }),
+        );
+      }
+      await eventually(() => acked.filter((a) => a.includes("env-fleet-")).length === 2, "both acknowledged");
+      await eventually(() => slack.callsTo("chat.postMessage").length > 0, "the answer");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(slack.callsTo("chat.postMessage").filter((c) => c.args.channel === "CSF")).toHaveLength(1);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop(500)));
+      server.close();
+      await slack.stop();
+      await redis.dispose();
+    }
   });
 });
