@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cp, writeFile } from "node:fs/promises";
+import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fitFileOf, serializeModelFit } from "../src/answer/model-fit.js";
@@ -17,6 +17,22 @@ function ask(args: string[], indexDir: string, input?: string | Buffer) {
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+describe("the README's examples, produced by the code", () => {
+  it("the quick start prints exactly what the README shows, and --json gives the README's JSON answer", async () => {
+    const readme = await readFile("README.md", "utf8");
+    const command = /npm ci && npm run ask -- "([^"]+)"/.exec(readme);
+    expect(command).not.toBeNull();
+    const shown = /and prints:\n\n```\n([^]*?)```/.exec(readme)![1]!;
+    const indexDir = path.join(await tempDir(), "index");
+    const text = ask([command![1]!], indexDir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(shown);
+    const json = /```json\n([^]*?)```/.exec(readme)![1]!;
+    const contract = /`npm run --silent ask -- --json "([^"]+)"` prints/.exec(readme)![1]!;
+    expect(JSON.parse(ask(["--json", contract], indexDir).stdout)).toEqual(JSON.parse(json));
+  });
+});
 
 describe("ask CLI", () => {
   it("prints exactly one JSON object with the contract's fields, logs on stderr only", async () => {
