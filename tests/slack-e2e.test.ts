@@ -180,7 +180,20 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(replies()).toHaveLength(1);
   });
 
-  it("ignores its own messages, other bots and edits", async () => {
+  it("keeps the log level it was given (LOG_LEVEL=debug was reset to info by Bolt)", async () => {
+    let level: LogLevel = LogLevel.DEBUG;
+    const quiet = { ...new FakeLogger(), debug() {}, info() {}, warn() {}, error() {}, setName() {}, getLevel: () => level, setLevel: (l: LogLevel) => void (level = l) };
+    const other = await startSlackBot({
+      config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: feedbackFile, rateLimitPerMinute: 0, redisUrl: undefined, fleetLockMs: 30_000, shutdownGraceMs: 500 },
+      engine: new Promise(() => undefined),
+      logger: quiet,
+      port: 0,
+    });
+    await other.stop();
+    expect(level).toBe(LogLevel.DEBUG);
+  });
+
+  it("ignores its own messages (Bolt's ignoreSelf), other bots and edits", async () => {
     await post(eventBody({ type: "message", channel_type: "im", user: "UBOT", text: "my own answer", ts: "600.1", channel: "D1" }));
     await post(eventBody({ type: "message", channel_type: "im", bot_id: "B2", user: "U9", text: "another bot", ts: "600.2", channel: "D1" }));
     await post(eventBody({ type: "message", subtype: "message_changed", channel_type: "im", channel: "D1", ts: "600.3" }));

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { App, Assistant, defaultBodyLimit, HTTPModuleFunctions, HTTPReceiver, SocketModeReceiver, webApi, type Receiver, type ReceiverEvent } from "@slack/bolt";
+import { App, defaultBodyLimit, HTTPModuleFunctions, HTTPReceiver, SocketModeReceiver, webApi, type Receiver, type ReceiverEvent } from "@slack/bolt";
 import { normalizeQuestion } from "../answer/question.js";
 import type { SlackConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
@@ -9,24 +9,14 @@ import type { Logger } from "../logger.js";
 import { createMetrics } from "../ops/metrics.js";
 import { RecentKeys } from "./dedup.js";
 import { FeedbackLog } from "./feedback-log.js";
-import { createBotDeps, describe, slackErrorCode, type AnswerPort, type BotDeps, type SlackClient } from "./deps.js";
-import { handleAppMention, handleAssistantMessage, handleMessage } from "./handlers.js";
+import { createBotDeps, describe, slackErrorCode, type AnswerPort, type BotDeps } from "./deps.js";
 import { readiness, type Health } from "./health.js";
-import { handleAskCommand, handleFeedback, handleMessageShortcut, handleShare, type MessageShortcutArgs } from "./interactive.js";
+import { listenerTable, REDELIVERED, register } from "./listeners.js";
 import { markUnconfirmedPosts, retryUnlessUnconfirmedPost } from "./post-once.js";
-import { handleAppHomeOpened, handleAssistantThreadStarted } from "./surfaces.js";
 import { bodyShapeProblem, MAX_CLOCK_SKEW_SECONDS, signatureProblem, timestampProblem } from "./verify.js";
-import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, SHORTCUT_ANSWER_IN_THREAD, type SourcesOverview } from "./render.js";
+import type { SourcesOverview } from "./render.js";
 
 export type { Health };
-
-/**
- * The handlers declare the few Web API methods they call with plain argument objects (so fakes are
- * easy); WebClient's own signatures are unions per method. One cast here, at the boundary.
- */
-function narrow(client: unknown): SlackClient {
-  return client as SlackClient;
-}
 
 export interface SlackBot {
   readonly app: App;
@@ -88,13 +78,6 @@ class CiteBotApp extends App {
   processQueued(body: Record<string, unknown>, redelivered: boolean): Promise<void> {
     return super.processEvent({ body: redelivered ? { ...body, [REDELIVERED]: true } : body, ack: async () => undefined });
   }
-}
-
-/** Set on a queued event's body when a replica died holding it (see BotDeps.redelivered). */
-const REDELIVERED = "citebot_redelivered";
-
-function depsFor(deps: BotDeps, body: unknown): BotDeps {
-  return (body as Record<string, unknown> | undefined)?.[REDELIVERED] === true ? { ...deps, redelivered: true } : deps;
 }
 
 /**
@@ -348,7 +331,8 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   const identity = verifyTokens(config, health, logger, delays, () => stopped);
   identity.catch(() => undefined);
   const botToken = config.mode.botToken;
-  const app = new CiteBotApp({ authorize: async () => ({ botToken, ...(await identity) }), logger, clientOptions, receiver });
+  // logLevel: Bolt sets its logger to INFO unless told, which silenced LOG_LEVEL=debug in Slack mode.
+  const app = new CiteBotApp({ authorize: async () => ({ botToken, ...(await identity) }), logger, logLevel: logger.getLevel(), clientOptions, receiver, ignoreSelf: true });
 
   let inFlight = 0;
   app.use(async ({ next }) => {
@@ -361,28 +345,7 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
       metrics.workFinished();
     }
   });
-  app.event("app_mention", async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, depsFor(deps, body)));
-  app.assistant(
-    new Assistant({
-      threadStarted: async ({ say, setSuggestedPrompts }) => handleAssistantThreadStarted({ say, setSuggestedPrompts }, deps),
-      userMessage: async ({ message, say, setStatus, body, client, context }) => {
-        if (!("ts" in message)) return;
-        const m = message as { channel: string; ts: string; thread_ts?: string; text?: string; user?: string; bot_id?: string };
-        await handleAssistantMessage({ message: m, eventId: (body as { event_id?: string }).event_id, say, setStatus, client: narrow(client), botUserId: context.botUserId }, depsFor(deps, body));
-      },
-    }),
-  );
-  app.event("message", async ({ event, client, context, body }) => handleMessage({ event: event as Parameters<typeof handleMessage>[0]["event"], client: narrow(client), context, body }, depsFor(deps, body)));
-  app.event("app_home_opened", async ({ event, client }) => handleAppHomeOpened({ event, client: narrow(client) }, deps));
-  app.command("/ask", async ({ command, ack, respond }) => handleAskCommand({ command, ack: () => ack(), respond }, deps));
-  app.shortcut({ callback_id: SHORTCUT_ANSWER_IN_THREAD, type: "message_action" }, async ({ shortcut, ack, respond, client, context }) =>
-    handleMessageShortcut({ shortcut: shortcut as MessageShortcutArgs["shortcut"], ack: () => ack(), respond, client: narrow(client), context }, deps),
-  );
-  const action = (handler: typeof handleFeedback) => async (args: { ack: () => Promise<void>; body: unknown; action: unknown; respond: unknown; client: unknown }) =>
-    handler(args as Parameters<typeof handleFeedback>[0], deps);
-  app.action(ACTION_FEEDBACK_HELPFUL, action(handleFeedback));
-  app.action(ACTION_FEEDBACK_NOT_HELPFUL, action(handleFeedback));
-  app.action(ACTION_SHARE, action(handleShare));
+  register(app, listenerTable(deps));
   app.error(async (error) => {
     logger.error(`Unhandled error in a Slack listener: ${error.message}`);
   });

@@ -183,7 +183,8 @@ export interface EventArgs<E> {
 
 /** `@CiteBot question` in a channel: answered in a thread under the question. */
 export async function handleAppMention({ event, client, context, body }: EventArgs<MentionEvent>, deps: BotDeps): Promise<void> {
-  if (event.bot_id || !event.user || event.user === context.botUserId) return;
+  // The bot's own messages never get here: Bolt's ignoreSelf drops them. Other apps' are dropped here.
+  if (event.bot_id || !event.user) return;
   if (await isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
   await answerQuestion(
     { channel: event.channel, ts: event.ts, threadTs: event.thread_ts ?? event.ts, user: event.user, text: event.text ?? "", eventId: body.event_id },
@@ -208,7 +209,8 @@ interface MessageEvent extends MentionEvent {
  */
 export async function handleMessage({ event, client, context, body }: EventArgs<MessageEvent>, deps: BotDeps): Promise<void> {
   if (event.subtype === "message_changed") return handleEdit({ event, client, context, body }, deps);
-  if (event.subtype !== undefined || event.bot_id || !event.user || event.user === context.botUserId) return;
+  // The bot's own messages never get here (Bolt's ignoreSelf); other apps' and system messages are dropped here.
+  if (event.subtype !== undefined || event.bot_id || !event.user) return;
   const isDm = event.channel_type === "im";
   const inThread = event.thread_ts !== undefined && event.thread_ts !== event.ts;
   let threadMessages: readonly ThreadMessage[] | undefined;
