@@ -48,7 +48,9 @@ function builtAt(root) {
 async function main() {
   const entry = process.argv[2];
   if (!entry || !/^[\w/-]+$/.test(entry) || !existsSync(path.join(ROOT, "src", `${entry}.ts`))) {
-    process.stderr.write(`No command "${entry ?? ""}". Usage: node scripts/launch.mjs <file under src/ without .ts, e.g. cli/ask> [arguments]\n`);
+    process.stderr.write(
+      `No command "${entry ?? ""}". Usage: node scripts/launch.mjs <file under src/ without .ts, e.g. cli/ask> [arguments]\n`,
+    );
     process.exit(2);
   }
   const choice = chooseEntry(entry, newestMtime(path.join(ROOT, "src")), builtAt(ROOT));
@@ -59,7 +61,9 @@ async function main() {
     try {
       ({ register } = await import("tsx/esm/api"));
     } catch {
-      process.stderr.write("dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` with dev dependencies (it builds dist/).\n");
+      process.stderr.write(
+        "dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` with dev dependencies (it builds dist/).\n",
+      );
       process.exit(1);
     }
     register();

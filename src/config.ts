@@ -111,7 +111,11 @@ class Reader {
  * the hash tells apart two corpus folders of the same name. Pure.
  */
 export function indexDirFor(indexRoot: string, corpusDir: string): string {
-  const name = path.basename(corpusDir).replace(/[^\w.-]+/g, "_").slice(0, 40) || "corpus";
+  const name =
+    path
+      .basename(corpusDir)
+      .replace(/[^\w.-]+/g, "_")
+      .slice(0, 40) || "corpus";
   return path.join(indexRoot, `${name}-${createHash("sha256").update(corpusDir).digest("hex").slice(0, 8)}`);
 }
 
@@ -132,7 +136,10 @@ export function readEngineConfig(env: Env = process.env, cwd: string = process.c
     logLevel: reader.oneOf("LOG_LEVEL", [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR], LogLevel.INFO),
     maxAnswerSentences: reader.integer("ANSWER_MAX_SENTENCES", 3, 1, 10),
     abstention: readAbstention(reader),
-    answerabilityWarnBelow: reader.optional("ANSWERABILITY_WARN_BELOW") === undefined ? undefined : reader.decimal("ANSWERABILITY_WARN_BELOW", 0, 0, 1),
+    answerabilityWarnBelow:
+      reader.optional("ANSWERABILITY_WARN_BELOW") === undefined
+        ? undefined
+        : reader.decimal("ANSWERABILITY_WARN_BELOW", 0, 0, 1),
   };
   reader.fail();
   return Object.freeze(config);
@@ -144,14 +151,21 @@ const MAX_PREFIX_CHARS = 200;
 function readModelSettings(reader: Reader, embeddingModel: string): ModelSettings {
   if (embeddingModel === DEFAULT_EMBEDDING_MODEL) {
     for (const name of MODEL_SETTING_VARIABLES) {
-      if (reader.optional(name) !== undefined) reader.problems.push({ variable: name, problem: `applies to Hugging Face models only (EMBEDDING_MODEL is ${DEFAULT_EMBEDDING_MODEL}); unset it` });
+      if (reader.optional(name) !== undefined)
+        reader.problems.push({
+          variable: name,
+          problem: `applies to Hugging Face models only (EMBEDDING_MODEL is ${DEFAULT_EMBEDDING_MODEL}); unset it`,
+        });
     }
     return Object.freeze({});
   }
   const prefix = (name: string): string | undefined => {
     const value = reader.optional(name);
     if (value !== undefined && value.length > MAX_PREFIX_CHARS) {
-      reader.problems.push({ variable: name, problem: `must be at most ${MAX_PREFIX_CHARS} characters (got ${value.length})` });
+      reader.problems.push({
+        variable: name,
+        problem: `must be at most ${MAX_PREFIX_CHARS} characters (got ${value.length})`,
+      });
       return undefined;
     }
     return value;
@@ -171,7 +185,12 @@ function readAbstention(reader: Reader): AbstentionRule | undefined {
   if (ABSTENTION_VARIABLES.every((name) => reader.optional(name) === undefined)) return undefined;
   const denseWeight = reader.decimal("ABSTENTION_DENSE_WEIGHT", ABSTENTION.denseWeight, 0, 100);
   const threshold = reader.decimal("ABSTENTION_THRESHOLD", ABSTENTION.threshold, -1, 1);
-  let lowConfidenceBelow = reader.decimal("LOW_CONFIDENCE_BELOW", Math.max(threshold, ABSTENTION.lowConfidenceBelow), -1, 1);
+  let lowConfidenceBelow = reader.decimal(
+    "LOW_CONFIDENCE_BELOW",
+    Math.max(threshold, ABSTENTION.lowConfidenceBelow),
+    -1,
+    1,
+  );
   if (lowConfidenceBelow < threshold) {
     reader.problems.push({
       variable: "LOW_CONFIDENCE_BELOW",
@@ -218,36 +237,58 @@ export function readSlackConfig(env: Env = process.env, cwd: string = process.cw
   const fleetLockMs = reader.integer("FLEET_LOCK_SECONDS", 30, 2, 600) * 1000;
   const shutdownGraceMs = reader.integer("SHUTDOWN_GRACE_SECONDS", 10, 0, 600) * 1000;
   if (redisUrl !== undefined && !/^rediss?:\/\/\S+$/.test(redisUrl)) {
-    reader.problems.push({ variable: "REDIS_URL", problem: `must be a redis:// or rediss:// URL (got "${redisUrl.slice(0, 80)}")` });
+    reader.problems.push({
+      variable: "REDIS_URL",
+      problem: `must be a redis:// or rediss:// URL (got "${redisUrl.slice(0, 80)}")`,
+    });
   }
 
   if (slackApiUrl !== undefined && !/^https?:\/\/\S+$/.test(slackApiUrl)) {
     reader.problems.push({ variable: "SLACK_API_URL", problem: `must be an http(s) URL (got "${slackApiUrl}")` });
   }
   if (botToken !== undefined && !botToken.startsWith("xoxb-")) {
-    reader.problems.push({ variable: "SLACK_BOT_TOKEN", problem: "must start with xoxb- (Slack app > OAuth & Permissions > Bot User OAuth Token)" });
+    reader.problems.push({
+      variable: "SLACK_BOT_TOKEN",
+      problem: "must start with xoxb- (Slack app > OAuth & Permissions > Bot User OAuth Token)",
+    });
   }
   if (appToken !== undefined && !appToken.startsWith("xapp-")) {
-    reader.problems.push({ variable: "SLACK_APP_TOKEN", problem: "must start with xapp- (Slack app > Basic Information > App-Level Tokens, scope connections:write)" });
+    reader.problems.push({
+      variable: "SLACK_APP_TOKEN",
+      problem: "must start with xapp- (Slack app > Basic Information > App-Level Tokens, scope connections:write)",
+    });
   }
 
   let mode: SlackMode = { kind: "terminal" };
   const anySlack = botToken !== undefined || appToken !== undefined || signingSecret !== undefined;
   if (anySlack) {
     if (botToken === undefined) {
-      reader.problems.push({ variable: "SLACK_BOT_TOKEN", problem: "is missing (Slack app > OAuth & Permissions > Bot User OAuth Token, xoxb-...)" });
+      reader.problems.push({
+        variable: "SLACK_BOT_TOKEN",
+        problem: "is missing (Slack app > OAuth & Permissions > Bot User OAuth Token, xoxb-...)",
+      });
     }
     if (appToken === undefined && signingSecret === undefined) {
       reader.problems.push({
         variable: "SLACK_APP_TOKEN or SLACK_SIGNING_SECRET",
-        problem: "is missing: set SLACK_APP_TOKEN (xapp-...) for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information > Signing Secret) for HTTP",
+        problem:
+          "is missing: set SLACK_APP_TOKEN (xapp-...) for Socket Mode, or SLACK_SIGNING_SECRET (Basic Information > Signing Secret) for HTTP",
       });
     }
     if (botToken !== undefined && appToken !== undefined) mode = { kind: "socket", botToken, appToken };
     else if (botToken !== undefined && signingSecret !== undefined) mode = { kind: "http", botToken, signingSecret };
   }
   reader.fail();
-  return Object.freeze({ mode: Object.freeze(mode), port, slackApiUrl, feedbackLog, rateLimitPerMinute, redisUrl, fleetLockMs, shutdownGraceMs });
+  return Object.freeze({
+    mode: Object.freeze(mode),
+    port,
+    slackApiUrl,
+    feedbackLog,
+    rateLimitPerMinute,
+    redisUrl,
+    fleetLockMs,
+    shutdownGraceMs,
+  });
 }
 
 /** Loads `.env` from the working directory when present; variables already set win. */

@@ -23,33 +23,58 @@ async function main(): Promise<void> {
   const fit = await readModelFitAndReport(engineConfig, logger);
   // Follows corpus/ while running: edits are indexed in the background and swapped in when ready.
   const embeddings = createEmbeddings(engineConfig, { worker: slackConfig.mode.kind !== "terminal" });
-  const service = createLiveAnswerService({ config: engineConfig, logger, embeddings, watch: true, ...(fit ? { fit } : {}) });
+  const service = createLiveAnswerService({
+    config: engineConfig,
+    logger,
+    embeddings,
+    watch: true,
+    ...(fit ? { fit } : {}),
+  });
 
   if (slackConfig.mode.kind === "terminal") {
-    await runTerminalChat(service, process.stdin, process.stdout, { terminal: process.stdin.isTTY === true && process.stdout.isTTY === true, log: logger });
+    await runTerminalChat(service, process.stdin, process.stdout, {
+      terminal: process.stdin.isTTY === true && process.stdout.isTTY === true,
+      log: logger,
+    });
     (await service.catch(() => undefined))?.close();
     return;
   }
   // A promise a library leaves without a handler stops Node by default, and with it every conversation
   // held in memory (Bolt's HTTP receiver left one for a signed `null` body). Logged, and the bot serves on.
-  process.on("unhandledRejection", (reason) => logger.error(`Unexpected error outside any handler (still serving): ${describeError(reason)}`));
+  process.on("unhandledRejection", (reason) =>
+    logger.error(`Unexpected error outside any handler (still serving): ${describeError(reason)}`),
+  );
   const fleet = slackConfig.redisUrl
-    ? createFleet({ redisUrl: slackConfig.redisUrl, rateLimitPerMinute: slackConfig.rateLimitPerMinute, lockMs: slackConfig.fleetLockMs }, logger)
+    ? createFleet(
+        {
+          redisUrl: slackConfig.redisUrl,
+          rateLimitPerMinute: slackConfig.rateLimitPerMinute,
+          lockMs: slackConfig.fleetLockMs,
+        },
+        logger,
+      )
     : undefined;
   // The port opens at once, so /healthz and /readyz answer while the tokens are checked and the index loads.
-  const bot = await startSlackBot({ config: slackConfig, engine: service, logger, ...(fleet ? { fleet } : {}) }).catch(async (error: unknown) => {
-    // The port is taken, or the like: one line, and exit now (the index loading in a worker would keep the process up).
-    await fleet?.close(0);
-    process.stderr.write(`${describeError(error)}\n`);
-    process.exit(1);
-  });
+  const bot = await startSlackBot({ config: slackConfig, engine: service, logger, ...(fleet ? { fleet } : {}) }).catch(
+    async (error: unknown) => {
+      // The port is taken, or the like: one line, and exit now (the index loading in a worker would keep the process up).
+      await fleet?.close(0);
+      process.stderr.write(`${describeError(error)}\n`);
+      process.exit(1);
+    },
+  );
 
   let exiting = false;
   const shutdown = (signal: string, code: number) => {
     if (exiting) return;
     exiting = true;
-    logger.info(`${signal}: shutting down (readiness 503, no new work, finishing the work in hand for up to ${slackConfig.shutdownGraceMs / 1000} s).`);
-    void service.then((s) => s.close(), () => undefined);
+    logger.info(
+      `${signal}: shutting down (readiness 503, no new work, finishing the work in hand for up to ${slackConfig.shutdownGraceMs / 1000} s).`,
+    );
+    void service.then(
+      (s) => s.close(),
+      () => undefined,
+    );
     bot.stop().then(
       () => {
         logger.info("Stopped.");
@@ -66,7 +91,10 @@ async function main(): Promise<void> {
 
   // "Ready" only when both hold: the index answers and Slack accepted the tokens.
   Promise.all([service, bot.verified]).then(
-    ([s]) => logger.info(`Ready: ${s.manifest.sentenceCount} sentences from ${s.manifest.files.length} file(s)${fleet ? ", one replica of a fleet (REDIS_URL)" : ""}.`),
+    ([s]) =>
+      logger.info(
+        `Ready: ${s.manifest.sentenceCount} sentences from ${s.manifest.files.length} file(s)${fleet ? ", one replica of a fleet (REDIS_URL)" : ""}.`,
+      ),
     (error: unknown) => {
       logger.error(describeError(error).replace(/^[A-Z_]+: /, ""));
       process.exitCode = 1;

@@ -13,7 +13,12 @@ describe("acronymDefinitions", () => {
     ["a hyphenated word", "Sign in with single sign-on (SSO).", "sso", "single sign"],
     ["a spelled connector", "The Department of Justice (DOJ) agreed.", "doj", "department justice"],
     ["a skipped connector", "The Federal Bureau of Investigation (FBI) agreed.", "fbi", "federal bureau investigation"],
-    ["the words inside the parentheses", "Read the SLA (service level agreement) first.", "sla", "service level agreement"],
+    [
+      "the words inside the parentheses",
+      "Read the SLA (service level agreement) first.",
+      "sla",
+      "service level agreement",
+    ],
     ["a plural acronym", "Our Service Level Agreements (SLAs) differ.", "sla", "service level agreements"],
     ["an acronym that is a stop word", "Talk to information technology (IT) first.", "it", "information technology"],
   ])("finds a definition from %s", (_name, text, acronym, words) => {
@@ -37,10 +42,14 @@ describe("acronymDefinitions", () => {
     texts[2] = "Every engineer gets paid time off (PTO).";
     texts[5] = "PTO requests go through Workday.";
     texts[7] = "Unused paid time off (PTO) carries over.";
-    expect(acronymDefinitions(texts)).toEqual([{ acronym: "pto", expansion: tokenize("paid time"), definedIn: [2, 7] }]);
+    expect(acronymDefinitions(texts)).toEqual([
+      { acronym: "pto", expansion: tokenize("paid time"), definedIn: [2, 7] },
+    ]);
     expect(acronymDefinitions(["(".repeat(50_000) + "alpha beta (AB) ".repeat(1_000)])).toHaveLength(1);
     // Searching for ")" again from each "(" made this quadratic (33 s here); one pass takes milliseconds.
-    expect(acronymDefinitions(["(".repeat(2_000_000) + ") and paid time off (PTO)"])).toEqual([{ acronym: "pto", expansion: tokenize("paid time"), definedIn: [0] }]);
+    expect(acronymDefinitions(["(".repeat(2_000_000) + ") and paid time off (PTO)"])).toEqual([
+      { acronym: "pto", expansion: tokenize("paid time"), definedIn: [0] },
+    ]);
   });
 });
 
@@ -79,7 +88,9 @@ describe("AcronymAliases", () => {
     expect(aliases.extraTerms(tokenize("the service aword zone"))).toEqual(["saz"]);
     expect(aliases.extraTerms(tokenize("the service hword zone"))).toEqual(["shz"]);
     expect(aliases.extraTerms(tokenize("the service iword zone"))).toEqual([]);
-    expect(new Set(aliases.extraTerms(tokenize("Ask PR.")))).toEqual(new Set(["plan", ...letters.slice(0, 8).map((a) => tokenize(`r${a}word`)[0])]));
+    expect(new Set(aliases.extraTerms(tokenize("Ask PR.")))).toEqual(
+      new Set(["plan", ...letters.slice(0, 8).map((a) => tokenize(`r${a}word`)[0])]),
+    );
   });
 
   it.each([

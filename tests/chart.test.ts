@@ -4,8 +4,24 @@ import { lineChart } from "../src/bench/chart.js";
 describe("lineChart", () => {
   const svg = lineChart(
     [
-      { name: "p50 <fast>", color: "#111", points: [[1_000, 2], [10_000, 5], [100_000, 9]] },
-      { name: "p95", color: "#222", points: [[1_000, 3], [10_000, 8], [100_000, 30]] },
+      {
+        name: "p50 <fast>",
+        color: "#111",
+        points: [
+          [1_000, 2],
+          [10_000, 5],
+          [100_000, 9],
+        ],
+      },
+      {
+        name: "p95",
+        color: "#222",
+        points: [
+          [1_000, 3],
+          [10_000, 8],
+          [100_000, 30],
+        ],
+      },
     ],
     { title: "Latency & size", xLabel: "sentences", yLabel: "ms" },
   );

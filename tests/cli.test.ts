@@ -43,7 +43,12 @@ describe("ask CLI", () => {
     const answer = JSON.parse(stdout);
     expect(answer).toMatchObject({ question: "Who leads the Chinese delegation?", answered: true });
     expect(answer.text).toMatch(/\[1\]/);
-    expect(answer.citations[0]).toMatchObject({ n: 1, source: "corpus/us-china-trade-talks-london.txt", lineStart: 11, lineEnd: 11 });
+    expect(answer.citations[0]).toMatchObject({
+      n: 1,
+      source: "corpus/us-china-trade-talks-london.txt",
+      lineStart: 11,
+      lineEnd: 11,
+    });
     expect(typeof answer.citations[0].score).toBe("number");
     expect(stderr).toContain("building it");
   });
@@ -51,19 +56,42 @@ describe("ask CLI", () => {
   it("answers one JSON line per input line, in order, with an error object for a bad line (empty, not UTF-8, huge) and a summary for a summary request", async () => {
     const indexDir = path.join(await tempDir(), "index");
     const latin1 = Buffer.from("Qui m\xe8ne la d\xe9l\xe9gation?", "latin1");
-    const input = Buffer.concat([Buffer.from(["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?", "tl;dr", ""].join("\n")), latin1, Buffer.from(`\n${"why ".repeat(50_000)}`)]);
+    const input = Buffer.concat([
+      Buffer.from(
+        ["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?", "tl;dr", ""].join("\n"),
+      ),
+      latin1,
+      Buffer.from(`\n${"why ".repeat(50_000)}`),
+    ]);
     const { code, stdout } = ask(["--jsonl"], indexDir, input);
     expect(code).toBe(0);
-    const lines = stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(6);
     expect(lines[0]).toMatchObject({ question: "Who leads the Chinese delegation?", answered: true });
     expect(lines[1]).toMatchObject({ answered: false, error: { code: "QUESTION_EMPTY" } });
     expect(lines[2]).toMatchObject({ answered: false, citations: [] });
-    expect(lines[3]).toMatchObject({ question: "tl;dr", answered: true, summaryOf: ["corpus/us-china-trade-talks-london.txt"] });
+    expect(lines[3]).toMatchObject({
+      question: "tl;dr",
+      answered: true,
+      summaryOf: ["corpus/us-china-trade-talks-london.txt"],
+    });
     expect(lines[3].citations[0]).toMatchObject({ n: 1, lineStart: 1 });
-    expect(lines[4]).toMatchObject({ question: "Qui m\ufffdne la d\ufffdl\ufffdgation?", answered: false, error: { code: "QUESTION_NOT_TEXT" } });
+    expect(lines[4]).toMatchObject({
+      question: "Qui m\ufffdne la d\ufffdl\ufffdgation?",
+      answered: false,
+      error: { code: "QUESTION_NOT_TEXT" },
+    });
     expect(lines[4].error.message).toMatch(/^Line 5 is not UTF-8 text/);
-    expect(lines[5]).toMatchObject({ answered: false, error: { code: "QUESTION_TOO_LONG", message: expect.stringMatching(/^Line 6 is over \d+ bytes long; a question is at most 2000 characters/) } });
+    expect(lines[5]).toMatchObject({
+      answered: false,
+      error: {
+        code: "QUESTION_TOO_LONG",
+        message: expect.stringMatching(/^Line 6 is over \d+ bytes long; a question is at most 2000 characters/),
+      },
+    });
   });
 
   it("prints readable sources and exits 2 with one line for an empty question", async () => {
@@ -80,32 +108,54 @@ describe("ask CLI", () => {
     const indexDir = path.join(await tempDir(), "index");
     const empty = ask(["--json", ""], indexDir);
     expect(empty.code).toBe(2);
-    expect(JSON.parse(empty.stdout)).toEqual({ question: "", answered: false, error: { code: "QUESTION_EMPTY", message: "The question is empty; pass it in quotes." } });
+    expect(JSON.parse(empty.stdout)).toEqual({
+      question: "",
+      answered: false,
+      error: { code: "QUESTION_EMPTY", message: "The question is empty; pass it in quotes." },
+    });
     expect(empty.stderr.split("\n")[0]).toBe("The question is empty; pass it in quotes.");
 
     const long = ask(["--json", "why ".repeat(600)], indexDir);
     expect(long.code).toBe(2);
     expect(long.stdout.trim().split("\n")).toHaveLength(1);
-    expect(JSON.parse(long.stdout)).toMatchObject({ answered: false, error: { code: "QUESTION_TOO_LONG", message: expect.stringContaining("2000") } });
+    expect(JSON.parse(long.stdout)).toMatchObject({
+      answered: false,
+      error: { code: "QUESTION_TOO_LONG", message: expect.stringContaining("2000") },
+    });
     expect(JSON.parse(long.stdout).question).toHaveLength(200);
     expect(existsSync(indexDir)).toBe(false); // refused before any index was built for it
 
     const corpus = await tempDir();
     await writeFile(path.join(corpus, "broken.txt"), Buffer.from([0x00, 0x01, 0x02, 0x41]));
-    const broken = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads?"], {
-      env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: corpus, LOG_LEVEL: "info" },
-      encoding: "utf8",
-    });
+    const broken = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads?"],
+      {
+        env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: corpus, LOG_LEVEL: "info" },
+        encoding: "utf8",
+      },
+    );
     expect(broken.status).toBe(1);
-    expect(JSON.parse(broken.stdout)).toMatchObject({ question: "Who leads?", answered: false, error: { code: "CORPUS_BINARY", message: expect.stringContaining("broken.txt") } });
+    expect(JSON.parse(broken.stdout)).toMatchObject({
+      question: "Who leads?",
+      answered: false,
+      error: { code: "CORPUS_BINARY", message: expect.stringContaining("broken.txt") },
+    });
     expect(broken.stderr).toContain("CORPUS_BINARY");
 
-    const misconfigured = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads?"], {
-      env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: path.resolve("corpus"), LOG_LEVEL: "loud" },
-      encoding: "utf8",
-    });
+    const misconfigured = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads?"],
+      {
+        env: { ...process.env, INDEX_DIR: indexDir, CORPUS_DIR: path.resolve("corpus"), LOG_LEVEL: "loud" },
+        encoding: "utf8",
+      },
+    );
     expect(misconfigured.status).toBe(2);
-    expect(JSON.parse(misconfigured.stdout)).toMatchObject({ answered: false, error: { code: "CONFIG_INVALID", message: expect.stringContaining("LOG_LEVEL") } });
+    expect(JSON.parse(misconfigured.stdout)).toMatchObject({
+      answered: false,
+      error: { code: "CONFIG_INVALID", message: expect.stringContaining("LOG_LEVEL") },
+    });
   });
 });
 
@@ -116,22 +166,47 @@ describe("ask with another embedding model and its fit", () => {
     const modelsDir = path.join(root, "models");
     await cp(path.resolve("tests/fixtures/models"), modelsDir, { recursive: true });
     if (fit !== undefined) await writeFile(fitFileOf(modelsDir, "citebot/tiny-bert"), fit);
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads the Chinese delegation?"], {
-      env: { ...process.env, INDEX_DIR: path.join(root, "index"), CORPUS_DIR: path.resolve("corpus"), EMBEDDING_MODEL: "citebot/tiny-bert", MODELS_DIR: modelsDir, ALLOW_MODEL_DOWNLOAD: "false", LOG_LEVEL: "info" },
-      encoding: "utf8",
-    });
-    return { code: run.status, stdout: run.stdout, stderr: run.stderr, file: fitFileOf(modelsDir, "citebot/tiny-bert") };
+    const run = spawnSync(
+      process.execPath,
+      ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "Who leads the Chinese delegation?"],
+      {
+        env: {
+          ...process.env,
+          INDEX_DIR: path.join(root, "index"),
+          CORPUS_DIR: path.resolve("corpus"),
+          EMBEDDING_MODEL: "citebot/tiny-bert",
+          MODELS_DIR: modelsDir,
+          ALLOW_MODEL_DOWNLOAD: "false",
+          LOG_LEVEL: "info",
+        },
+        encoding: "utf8",
+      },
+    );
+    return {
+      code: run.status,
+      stdout: run.stdout,
+      stderr: run.stderr,
+      file: fitFileOf(modelsDir, "citebot/tiny-bert"),
+    };
   }
   const fit = (threshold: number) =>
     serializeModelFit(
-      { modelId: "citebot/tiny-bert", dimensions: 16, queryWeights: undefined, fusionWeights: [...LEARNED_WEIGHTS], abstention: { denseWeight: 1, threshold, lowConfidenceBelow: threshold } },
+      {
+        modelId: "citebot/tiny-bert",
+        dimensions: 16,
+        queryWeights: undefined,
+        fusionWeights: [...LEARNED_WEIGHTS],
+        abstention: { denseWeight: 1, threshold, lowConfidenceBelow: threshold },
+      },
       "test",
     );
 
   it("warns that a model without a fit ranks with use-lite's weights, and says how to fit it", async () => {
     const { code, stderr } = await tinyModel();
     expect(code).toBe(0);
-    expect(stderr).toMatch(/No fit for citebot\/tiny-bert: .*run EMBEDDING_MODEL=citebot\/tiny-bert npm run eval -- --fit/);
+    expect(stderr).toMatch(
+      /No fit for citebot\/tiny-bert: .*run EMBEDDING_MODEL=citebot\/tiny-bert npm run eval -- --fit/,
+    );
   });
 
   it("ranks and refuses with the fit written beside the model, and says so", async () => {
@@ -146,7 +221,10 @@ describe("ask with another embedding model and its fit", () => {
   it("exits 1 with one JSON error naming a broken fit file", async () => {
     const { code, stdout, file } = await tinyModel('{"modelId": "citebot/tiny-bert"}');
     expect(code).toBe(1);
-    expect(JSON.parse(stdout)).toMatchObject({ answered: false, error: { code: "MODEL_FIT_INVALID", message: expect.stringContaining(`${file} has no valid "dimensions"`) } });
+    expect(JSON.parse(stdout)).toMatchObject({
+      answered: false,
+      error: { code: "MODEL_FIT_INVALID", message: expect.stringContaining(`${file} has no valid "dimensions"`) },
+    });
   });
 });
 
@@ -176,7 +254,10 @@ describe("index command options", () => {
   it("indexes the rest when one file is not UTF-8, naming it; with --strict it still does, then exits 1", async () => {
     const root = await tempDir();
     const corpusDir = path.join(root, "corpus");
-    await writeFiles(corpusDir, { "good.txt": "Pears ripen in September.", "latin1.txt": new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]) });
+    await writeFiles(corpusDir, {
+      "good.txt": "Pears ripen in September.",
+      "latin1.txt": new Uint8Array([0x43, 0x61, 0x66, 0xe9, 0x2e]),
+    });
     const run = (args: string[]) =>
       spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/build-index.ts"), ...args], {
         env: { ...process.env, INDEX_DIR: path.join(root, "index"), CORPUS_DIR: corpusDir, LOG_LEVEL: "info" },
@@ -184,11 +265,15 @@ describe("index command options", () => {
       });
     const lenient = run([]);
     expect(lenient.status).toBe(0);
-    expect(lenient.stderr).toContain(`Not indexed: ${corpusDir}/latin1.txt is not valid UTF-8; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).`);
+    expect(lenient.stderr).toContain(
+      `Not indexed: ${corpusDir}/latin1.txt is not valid UTF-8; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).`,
+    );
     expect(lenient.stdout).toMatch(/ built: 1 sentences from 1 file\(s\)/);
     const strict = run(["--strict"]);
     expect(strict.status).toBe(1);
     expect(strict.stdout).toMatch(/ is current: 1 sentences from 1 file\(s\)/);
-    expect(strict.stderr).toMatch(/1 file\(s\) could not be indexed \(--strict\): .*latin1\.txt; see the warnings above\.\n$/);
+    expect(strict.stderr).toMatch(
+      /1 file\(s\) could not be indexed \(--strict\): .*latin1\.txt; see the warnings above\.\n$/,
+    );
   });
 });

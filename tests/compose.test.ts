@@ -1,24 +1,47 @@
 import { describe, expect, it } from "vitest";
-import { ABSTENTION, citedText, composeAnswer, formatAnswerText, formatLocation, LOW_CONFIDENCE_TEXT, NOT_FOUND_TEXT, type RankedSentence } from "../src/answer/compose.js";
+import {
+  ABSTENTION,
+  citedText,
+  composeAnswer,
+  formatAnswerText,
+  formatLocation,
+  LOW_CONFIDENCE_TEXT,
+  NOT_FOUND_TEXT,
+  type RankedSentence,
+} from "../src/answer/compose.js";
 import { leadsIntoNext } from "../src/corpus/reference.js";
 import type { Sentence } from "../src/corpus/split.js";
 
 const sentence = (text: string, line: number, source = "corpus/a.txt", lineEnd = line): Sentence => ({
-  text, source, lineStart: line, lineEnd, charStart: 0, charEnd: text.length,
+  text,
+  source,
+  lineStart: line,
+  lineEnd,
+  charStart: 0,
+  charEnd: text.length,
 });
 const ranked = (text: string, line: number, score: number, relevant = true, source?: string): RankedSentence => ({
-  sentence: sentence(text, line, source), score, dense: relevant ? 0.6 : 0.05, keyTermCoverage: relevant ? 1 : 0,
+  sentence: sentence(text, line, source),
+  score,
+  dense: relevant ? 0.6 : 0.05,
+  keyTermCoverage: relevant ? 1 : 0,
 });
 
 describe("composeAnswer", () => {
   it("cites the best sentence as [1] with its file and lines", () => {
     const answer = composeAnswer("q", [ranked("Best.", 3, 0.9), ranked("Far worse.", 5, 0.2)], { maxSentences: 3 });
     expect(answer).toMatchObject({ answered: true, text: "Best. [1]" });
-    expect(answer.citations).toEqual([{ n: 1, text: "Best.", source: "corpus/a.txt", lineStart: 3, lineEnd: 3, score: 0.9 }]);
+    expect(answer.citations).toEqual([
+      { n: 1, text: "Best.", source: "corpus/a.txt", lineStart: 3, lineEnd: 3, score: 0.9 },
+    ]);
   });
 
   it("adds close runners-up, numbered 1..N in order of appearance, every marker with one source", () => {
-    const answer = composeAnswer("q", [ranked("A.", 1, 0.9), ranked("B.", 2, 0.85), ranked("C.", 9, 0.8), ranked("D.", 4, 0.79)], { maxSentences: 3 });
+    const answer = composeAnswer(
+      "q",
+      [ranked("A.", 1, 0.9), ranked("B.", 2, 0.85), ranked("C.", 9, 0.8), ranked("D.", 4, 0.79)],
+      { maxSentences: 3 },
+    );
     expect(answer.text).toBe("A. [1] B. [2] C. [3]");
     const markers = [...answer.text.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
     expect(markers).toEqual(answer.citations.map((c) => c.n));
@@ -30,7 +53,11 @@ describe("composeAnswer", () => {
     ["a question in the text", "Which licence covers the data?"],
     ["a lead-in", "The licences are:"],
   ])("does not add %s as a runner-up", (_kind, text) => {
-    const answer = composeAnswer("q", [ranked("The data is CC BY-SA.", 1, 0.9), ranked(text, 2, 0.88), ranked("The code is MIT.", 3, 0.85)], { maxSentences: 3 });
+    const answer = composeAnswer(
+      "q",
+      [ranked("The data is CC BY-SA.", 1, 0.9), ranked(text, 2, 0.88), ranked("The code is MIT.", 3, 0.85)],
+      { maxSentences: 3 },
+    );
     expect(answer.citations.map((c) => c.text)).toEqual(["The data is CC BY-SA.", "The code is MIT."]);
   });
 
@@ -40,12 +67,18 @@ describe("composeAnswer", () => {
   });
 
   it("cites a sentence repeated in two files once", () => {
-    const answer = composeAnswer("q", [ranked("Same.", 1, 0.9, true, "a.txt"), ranked("Same.", 7, 0.9, true, "b.txt")], { maxSentences: 3 });
+    const answer = composeAnswer(
+      "q",
+      [ranked("Same.", 1, 0.9, true, "a.txt"), ranked("Same.", 7, 0.9, true, "b.txt")],
+      { maxSentences: 3 },
+    );
     expect(answer.citations).toHaveLength(1);
   });
 
   it("abstains when the best sentence is not relevant, listing closest passages separately", () => {
-    const answer = composeAnswer("q", [ranked("Unrelated.", 2, 0.7, false), ranked("Also.", 3, 0.6, false)], { maxSentences: 3 });
+    const answer = composeAnswer("q", [ranked("Unrelated.", 2, 0.7, false), ranked("Also.", 3, 0.6, false)], {
+      maxSentences: 3,
+    });
     expect(answer).toMatchObject({ answered: false, text: NOT_FOUND_TEXT, citations: [] });
     expect(answer.related.map((r) => r.text)).toEqual(["Unrelated.", "Also."]);
   });
@@ -56,7 +89,12 @@ describe("composeAnswer", () => {
 
   it("uses the calibrated threshold on relevance", () => {
     const scale = 1 + ABSTENTION.denseWeight;
-    const justBelow: RankedSentence = { sentence: sentence("x", 1), score: 1, dense: 0, keyTermCoverage: (ABSTENTION.threshold - 0.01) * scale };
+    const justBelow: RankedSentence = {
+      sentence: sentence("x", 1),
+      score: 1,
+      dense: 0,
+      keyTermCoverage: (ABSTENTION.threshold - 0.01) * scale,
+    };
     const justAbove: RankedSentence = { ...justBelow, keyTermCoverage: (ABSTENTION.threshold + 0.01) * scale };
     expect(composeAnswer("q", [justBelow], { maxSentences: 1 }).answered).toBe(false);
     expect(composeAnswer("q", [justAbove], { maxSentences: 1 }).answered).toBe(true);
@@ -86,17 +124,31 @@ describe("composeAnswer", () => {
     ["a sentence holding a third of the key terms", "The bot is deployed on Fridays.", 0.3, false],
   ])("warns of a weak match when %s leads the answer: %s", (_name, text, keyTermCoverage, weak) => {
     const hit: RankedSentence = { sentence: sentence(text, 1), score: 1, dense: 0.7, keyTermCoverage };
-    const answer = composeAnswer("q", [hit], { maxSentences: 1, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 } });
+    const answer = composeAnswer("q", [hit], {
+      maxSentences: 1,
+      abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 },
+    });
     expect(answer.answered).toBe(true);
     expect(answer.lowConfidence === true).toBe(weak);
   });
 
   it("marks only answers, not refusals, as weak matches, and says so first in the terminal", () => {
-    const hit: RankedSentence = { sentence: sentence("Close but not quite.", 4), score: 1, dense: 0.5, keyTermCoverage: 0.2 };
-    const weak = composeAnswer("q", [hit], { maxSentences: 1, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 } });
+    const hit: RankedSentence = {
+      sentence: sentence("Close but not quite.", 4),
+      score: 1,
+      dense: 0.5,
+      keyTermCoverage: 0.2,
+    };
+    const weak = composeAnswer("q", [hit], {
+      maxSentences: 1,
+      abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 },
+    });
     expect(weak).toMatchObject({ answered: true, lowConfidence: true });
     expect(formatAnswerText(weak).split("\n")[0]).toBe(LOW_CONFIDENCE_TEXT);
-    const confident = composeAnswer("q", [hit], { maxSentences: 1, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.3 } });
+    const confident = composeAnswer("q", [hit], {
+      maxSentences: 1,
+      abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.3 },
+    });
     expect(confident).not.toHaveProperty("lowConfidence");
     expect(formatAnswerText(confident)).not.toContain(LOW_CONFIDENCE_TEXT);
     expect(JSON.parse(JSON.stringify(confident))).not.toHaveProperty("lowConfidence");
@@ -106,9 +158,17 @@ describe("composeAnswer", () => {
 describe("citedText", () => {
   it.each([
     ["sentences run on as a paragraph", ["A.", "B."], "A. [1] B. [2]"],
-    ["a code block stands on lines of its own", ["Run:", "npm ci\nnpm start", "Done."], "Run: [1]\nnpm ci\nnpm start [2]\nDone. [3]"],
+    [
+      "a code block stands on lines of its own",
+      ["Run:", "npm ci\nnpm start", "Done."],
+      "Run: [1]\nnpm ci\nnpm start [2]\nDone. [3]",
+    ],
     ["a code block first", ["npm ci\nnpm start", "Done."], "npm ci\nnpm start [1]\nDone. [2]"],
-    ["table rows stand on lines of their own", ["Publish steps:", "| Tag | git tag |", "| Build | make dist |"], "Publish steps: [1]\n| Tag | git tag | [2]\n| Build | make dist | [3]"],
+    [
+      "table rows stand on lines of their own",
+      ["Publish steps:", "| Tag | git tag |", "| Build | make dist |"],
+      "Publish steps: [1]\n| Tag | git tag | [2]\n| Build | make dist | [3]",
+    ],
     ["nothing cited", [], ""],
   ])("%s", (_name, texts, expected) => {
     expect(citedText(texts.map((text, i) => ({ text, n: i + 1 })))).toBe(expected);
@@ -136,42 +196,118 @@ describe("formatting", () => {
 
 describe("composeAnswer: the next sentence when it supplies what the question asks for", () => {
   const best = "Run the full regression suite with make regression.";
-  const nextOf = (text: string) => (hit: RankedSentence) => (hit.sentence.lineStart === 8 ? sentence(text, 9) : undefined);
+  const nextOf = (text: string) => (hit: RankedSentence) =>
+    hit.sentence.lineStart === 8 ? sentence(text, 9) : undefined;
 
   it.each([
-    { case: "a number the best sentence lacks, pointing back", question: "How long does the regression suite take?", top: best, next: "It takes about two hours.", cites: [8, 9] },
-    { case: "a name the best sentence lacks, pointing back", question: "Who runs the regression suite?", top: "the regression suite runs nightly.", next: "It is run by Priya Shah.", cites: [8, 9] },
-    { case: "the best sentence has a number", question: "How long does the regression suite take?", top: "Run all 400 regression tests.", next: "It takes about two hours.", cites: [8] },
-    { case: "the next sentence names its subject", question: "How long does the regression suite take?", top: best, next: "Deploys take about two hours.", cites: [8] },
-    { case: "the next sentence has no number", question: "How long does the regression suite take?", top: best, next: "It is slow.", cites: [8] },
-    { case: "the question asks for neither", question: "What does the regression suite check?", top: best, next: "It takes about two hours.", cites: [8] },
+    {
+      case: "a number the best sentence lacks, pointing back",
+      question: "How long does the regression suite take?",
+      top: best,
+      next: "It takes about two hours.",
+      cites: [8, 9],
+    },
+    {
+      case: "a name the best sentence lacks, pointing back",
+      question: "Who runs the regression suite?",
+      top: "the regression suite runs nightly.",
+      next: "It is run by Priya Shah.",
+      cites: [8, 9],
+    },
+    {
+      case: "the best sentence has a number",
+      question: "How long does the regression suite take?",
+      top: "Run all 400 regression tests.",
+      next: "It takes about two hours.",
+      cites: [8],
+    },
+    {
+      case: "the next sentence names its subject",
+      question: "How long does the regression suite take?",
+      top: best,
+      next: "Deploys take about two hours.",
+      cites: [8],
+    },
+    {
+      case: "the next sentence has no number",
+      question: "How long does the regression suite take?",
+      top: best,
+      next: "It is slow.",
+      cites: [8],
+    },
+    {
+      case: "the question asks for neither",
+      question: "What does the regression suite check?",
+      top: best,
+      next: "It takes about two hours.",
+      cites: [8],
+    },
   ])("$case -> cites lines $cites", ({ question, top, next, cites }) => {
     const answer = composeAnswer(question, [ranked(top, 8, 0.9)], { maxSentences: 3, nextOf: nextOf(next) });
     expect(answer.citations.map((c) => c.lineStart)).toEqual(cites);
   });
 
   it("keeps to maxSentences, the best sentence first", () => {
-    const answer = composeAnswer("How long does the regression suite take?", [ranked(best, 8, 0.9), ranked("Also run the smoke tests.", 20, 0.89)], { maxSentences: 2, nextOf: nextOf("It takes about two hours.") });
+    const answer = composeAnswer(
+      "How long does the regression suite take?",
+      [ranked(best, 8, 0.9), ranked("Also run the smoke tests.", 20, 0.89)],
+      { maxSentences: 2, nextOf: nextOf("It takes about two hours.") },
+    );
     expect(answer.citations.map((c) => c.lineStart)).toEqual([8, 9]);
   });
 });
 
 describe("composeAnswer: a weak heading gives way to a sentence that answers", () => {
   const rule = { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 };
-  const hit = (text: string, line: number, score: number, dense: number, keyTermCoverage: number, kind?: Sentence["kind"]): RankedSentence => ({
-    sentence: { ...sentence(text, line), ...(kind ? { kind } : {}) }, score, dense, keyTermCoverage,
+  const hit = (
+    text: string,
+    line: number,
+    score: number,
+    dense: number,
+    keyTermCoverage: number,
+    kind?: Sentence["kind"],
+  ): RankedSentence => ({
+    sentence: { ...sentence(text, line), ...(kind ? { kind } : {}) },
+    score,
+    dense,
+    keyTermCoverage,
   });
   const section = [sentence("Submit receipts within 30 days.", 15)];
 
   it.each([
     // relevance at weight 1 is (dense + coverage) / 2; a heading's confidence is also capped by its coverage
-    { case: "a weak heading and a sentence more relevant, holding more key terms", heading: [0.5, 0.35], claim: [0.5, 0.55], first: "Alcohol is not reimbursed.", weak: false },
+    {
+      case: "a weak heading and a sentence more relevant, holding more key terms",
+      heading: [0.5, 0.35],
+      claim: [0.5, 0.55],
+      first: "Alcohol is not reimbursed.",
+      weak: false,
+    },
     { case: "a confident heading", heading: [0.5, 0.9], claim: [0.5, 0.95], first: "Submitting expenses", weak: false },
-    { case: "a weak heading, the sentence holding fewer key terms", heading: [0.5, 0.35], claim: [0.7, 0.3], first: "Submitting expenses", weak: true },
-    { case: "a weak heading, the sentence not relevant enough", heading: [0.5, 0.35], claim: [0.05, 0.45], first: "Submitting expenses", weak: true },
+    {
+      case: "a weak heading, the sentence holding fewer key terms",
+      heading: [0.5, 0.35],
+      claim: [0.7, 0.3],
+      first: "Submitting expenses",
+      weak: true,
+    },
+    {
+      case: "a weak heading, the sentence not relevant enough",
+      heading: [0.5, 0.35],
+      claim: [0.05, 0.45],
+      first: "Submitting expenses",
+      weak: true,
+    },
   ])("$case -> first cites $first", ({ heading, claim, first, weak }) => {
-    const ranked = [hit("Submitting expenses", 13, 0.5, heading[0]!, heading[1]!, "heading"), hit("Alcohol is not reimbursed.", 11, 0.45, claim[0]!, claim[1]!)];
-    const answer = composeAnswer("Can I expense alcohol?", ranked, { maxSentences: 3, sectionAfter: () => section, abstention: rule });
+    const ranked = [
+      hit("Submitting expenses", 13, 0.5, heading[0]!, heading[1]!, "heading"),
+      hit("Alcohol is not reimbursed.", 11, 0.45, claim[0]!, claim[1]!),
+    ];
+    const answer = composeAnswer("Can I expense alcohol?", ranked, {
+      maxSentences: 3,
+      sectionAfter: () => section,
+      abstention: rule,
+    });
     expect(answer.citations[0]!.text).toBe(first);
     expect(answer.lowConfidence === true).toBe(weak);
   });
@@ -180,11 +316,24 @@ describe("composeAnswer: a weak heading gives way to a sentence that answers", (
 describe("composeAnswer: a table row's header as context", () => {
   const header: Sentence = { ...sentence("| Step | Command | Owner |", 3), kind: "header-row" };
   const headerRowOf = (hit: RankedSentence) => (hit.sentence.lineStart === 5 ? header : undefined);
-  const row = (text: string, kind?: Sentence["kind"]): RankedSentence => ({ ...ranked(text, 5, 0.9), sentence: { ...sentence(text, 5), ...(kind ? { kind } : {}) } });
+  const row = (text: string, kind?: Sentence["kind"]): RankedSentence => ({
+    ...ranked(text, 5, 0.9),
+    sentence: { ...sentence(text, 5), ...(kind ? { kind } : {}) },
+  });
 
   it.each([
-    { case: "a later row", hit: row("| Publish | `make publish` | Release captain |", "row"), text: "| Step | Command | Owner | [1]\n| Publish | `make publish` | Release captain | [2]", context: true },
-    { case: "a sentence", hit: row("Publish with make publish."), text: "Publish with make publish. [1]", context: false },
+    {
+      case: "a later row",
+      hit: row("| Publish | `make publish` | Release captain |", "row"),
+      text: "| Step | Command | Owner | [1]\n| Publish | `make publish` | Release captain | [2]",
+      context: true,
+    },
+    {
+      case: "a sentence",
+      hit: row("Publish with make publish."),
+      text: "Publish with make publish. [1]",
+      context: false,
+    },
   ])("$case -> header cited first: $context", ({ hit, text, context }) => {
     const answer = composeAnswer("q", [hit], { maxSentences: 3, headerRowOf });
     expect(answer.text).toBe(text);
@@ -209,14 +358,20 @@ describe("composeAnswer: context for an answer that opens with a back-reference"
   });
 
   it("marks the context citation and keeps its fusion score when it was retrieved", () => {
-    const answer = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9), { ...ranked(before.text, 5, 0.3), sentence: before }], { maxSentences: 3, previousOf });
+    const answer = composeAnswer(
+      "q",
+      [ranked("These materials are vital.", 6, 0.9), { ...ranked(before.text, 5, 0.3), sentence: before }],
+      { maxSentences: 3, previousOf },
+    );
     expect(answer.citations[0]).toMatchObject({ n: 1, lineStart: 5, context: true, score: 0.3 });
     expect(answer.citations[1]).toMatchObject({ n: 2, lineStart: 6, score: 0.9 });
     expect(answer.citations[1]).not.toHaveProperty("context");
   });
 
   it("labels the context source in the terminal rendering", () => {
-    const text = formatAnswerText(composeAnswer("q", [ranked("These materials are vital.", 6, 0.9)], { maxSentences: 3, previousOf }));
+    const text = formatAnswerText(
+      composeAnswer("q", [ranked("These materials are vital.", 6, 0.9)], { maxSentences: 3, previousOf }),
+    );
     expect(text).toContain('[1] corpus/a.txt:5 (context)  "U.S. officials');
     expect(text).toContain('[2] corpus/a.txt:6  "These materials');
   });
@@ -227,14 +382,23 @@ describe("composeAnswer: context for an answer that opens with a back-reference"
   });
 
   it("does not cite the context twice when it is already part of the answer", () => {
-    const answer = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9), { ...ranked(before.text, 5, 0.88), sentence: before }], { maxSentences: 3, previousOf });
+    const answer = composeAnswer(
+      "q",
+      [ranked("These materials are vital.", 6, 0.9), { ...ranked(before.text, 5, 0.88), sentence: before }],
+      { maxSentences: 3, previousOf },
+    );
     expect(answer.citations.map((c) => c.lineStart)).toEqual([6, 5]);
     expect(answer.citations.some((c) => c.context)).toBe(false);
   });
 
   it("adds nothing when the sentence is the first of its file, or when the sources do not answer", () => {
-    expect(composeAnswer("q", [ranked("These are vital.", 1, 0.9)], { maxSentences: 3, previousOf }).citations).toHaveLength(1);
-    const refused = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9, false)], { maxSentences: 3, previousOf });
+    expect(
+      composeAnswer("q", [ranked("These are vital.", 1, 0.9)], { maxSentences: 3, previousOf }).citations,
+    ).toHaveLength(1);
+    const refused = composeAnswer("q", [ranked("These materials are vital.", 6, 0.9, false)], {
+      maxSentences: 3,
+      previousOf,
+    });
     expect(refused.answered).toBe(false);
     expect(refused.citations).toEqual([]);
   });
@@ -242,18 +406,39 @@ describe("composeAnswer: context for an answer that opens with a back-reference"
 
 describe("composeAnswer: an answer whose best sentence is a heading", () => {
   const heading = ranked("Installation", 3, 0.9);
-  const section = [sentence("Run npm ci in the project folder.", 5), sentence("It needs Node 20.", 5), sentence("Then run the tests.", 6)];
+  const section = [
+    sentence("Run npm ci in the project folder.", 5),
+    sentence("It needs Node 20.", 5),
+    sentence("Then run the tests.", 6),
+  ];
   const runnerUp = ranked("Usage notes are elsewhere.", 12, 0.88);
 
   it("cites the section under the heading instead of runners-up, in document order", () => {
-    const answer = composeAnswer("How do I install it?", [heading, runnerUp], { maxSentences: 2, sectionAfter: () => section });
+    const answer = composeAnswer("How do I install it?", [heading, runnerUp], {
+      maxSentences: 2,
+      sectionAfter: () => section,
+    });
     expect(answer.text).toBe("Installation [1] Run npm ci in the project folder. [2] It needs Node 20. [3]");
-    expect(answer.citations.map((c) => [c.lineStart, c.score])).toEqual([[3, 0.9], [5, 0], [5, 0]]);
+    expect(answer.citations.map((c) => [c.lineStart, c.score])).toEqual([
+      [3, 0.9],
+      [5, 0],
+      [5, 0],
+    ]);
   });
 
   it.each([
-    ["the best sentence is not a heading (and the heading is no runner-up)", [runnerUp, heading], () => section, "Usage notes are elsewhere. [1]"],
-    ["the heading has nothing under it", [heading, runnerUp], () => [], "Installation [1] Usage notes are elsewhere. [2]"],
+    [
+      "the best sentence is not a heading (and the heading is no runner-up)",
+      [runnerUp, heading],
+      () => section,
+      "Usage notes are elsewhere. [1]",
+    ],
+    [
+      "the heading has nothing under it",
+      [heading, runnerUp],
+      () => [],
+      "Installation [1] Usage notes are elsewhere. [2]",
+    ],
     ["no section is known", [heading, runnerUp], undefined, "Installation [1] Usage notes are elsewhere. [2]"],
   ] as const)("answers as usual when %s", (_name, hits, sectionAfter, text) => {
     expect(composeAnswer("q", hits, { maxSentences: 2, ...(sectionAfter ? { sectionAfter } : {}) }).text).toBe(text);
@@ -264,8 +449,13 @@ describe("composeAnswer: an answer whose best sentence is a question in the text
   it("cites the question followed by the sentences that answer it", () => {
     const question = ranked("Where is the VPN guide?", 7, 0.95);
     const after = [sentence("It lives in the IT wiki under Network.", 8), sentence("Ask the helpdesk for access.", 8)];
-    const answer = composeAnswer("Where is the VPN guide?", [question, ranked("VPN access needs a token.", 20, 0.9)], { maxSentences: 3, sectionAfter: () => after });
-    expect(answer.text).toBe("Where is the VPN guide? [1] It lives in the IT wiki under Network. [2] Ask the helpdesk for access. [3]");
+    const answer = composeAnswer("Where is the VPN guide?", [question, ranked("VPN access needs a token.", 20, 0.9)], {
+      maxSentences: 3,
+      sectionAfter: () => after,
+    });
+    expect(answer.text).toBe(
+      "Where is the VPN guide? [1] It lives in the IT wiki under Network. [2] Ask the helpdesk for access. [3]",
+    );
   });
 });
 

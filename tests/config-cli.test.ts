@@ -3,7 +3,14 @@ import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ABSTENTION } from "../src/answer/compose.js";
 import { normalizeQuestion } from "../src/answer/question.js";
-import { BENCH_OPTIONS, EVAL_OPTIONS, INDEX_OPTIONS, parseAskArgs, parseOptions, STRESS_OPTIONS } from "../src/cli/args.js";
+import {
+  BENCH_OPTIONS,
+  EVAL_OPTIONS,
+  INDEX_OPTIONS,
+  parseAskArgs,
+  parseOptions,
+  STRESS_OPTIONS,
+} from "../src/cli/args.js";
 import { inputLines, MAX_LINE_BYTES, type InputLine } from "../src/cli/lines.js";
 import { formatProgress, progressBar, stderrProgress } from "../src/cli/progress.js";
 import { loadDotEnv, readEngineConfig, readSlackConfig } from "../src/config.js";
@@ -13,7 +20,14 @@ import { tempDir } from "./helpers/temp.js";
 describe("readEngineConfig", () => {
   it("applies defaults relative to the working directory and freezes the result", () => {
     const config = readEngineConfig({}, "/srv/bot");
-    expect(config).toMatchObject({ corpusDir: "/srv/bot/corpus", indexRoot: "/srv/bot/index", embeddingModel: "use-lite", allowModelDownload: true, maxAnswerSentences: 3, logLevel: "info" });
+    expect(config).toMatchObject({
+      corpusDir: "/srv/bot/corpus",
+      indexRoot: "/srv/bot/index",
+      embeddingModel: "use-lite",
+      allowModelDownload: true,
+      maxAnswerSentences: 3,
+      logLevel: "info",
+    });
     expect(config.indexDir).toMatch(/^\/srv\/bot\/index\/corpus-[0-9a-f]{8}$/);
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -25,8 +39,13 @@ describe("readEngineConfig", () => {
     expect(other).toMatch(/^\/srv\/bot\/index\/handbook-[0-9a-f]{8}$/);
     expect(new Set([first, other, sameName]).size).toBe(3);
     expect(readEngineConfig({}, "/srv/bot").indexDir).toBe(first);
-    expect(readEngineConfig({ CORPUS_DIR: "odd name/with spaces!" }, "/srv/bot").indexDir).toMatch(/\/index\/with_spaces_-[0-9a-f]{8}$/);
-    expect(readEngineConfig({ INDEX_DIR: "/var/lib/citebot" }, "/srv/bot")).toMatchObject({ indexDir: "/var/lib/citebot", indexRoot: "/var/lib/citebot" });
+    expect(readEngineConfig({ CORPUS_DIR: "odd name/with spaces!" }, "/srv/bot").indexDir).toMatch(
+      /\/index\/with_spaces_-[0-9a-f]{8}$/,
+    );
+    expect(readEngineConfig({ INDEX_DIR: "/var/lib/citebot" }, "/srv/bot")).toMatchObject({
+      indexDir: "/var/lib/citebot",
+      indexRoot: "/var/lib/citebot",
+    });
   });
 
   it("reports every invalid variable at once, with how to fix it", () => {
@@ -38,17 +57,33 @@ describe("readEngineConfig", () => {
       message = (error as Error).message;
     }
     expect(message).toContain("3 problems");
-    for (const name of ["ANSWER_MAX_SENTENCES", "ALLOW_MODEL_DOWNLOAD", "LOG_LEVEL", ".env.example"]) expect(message).toContain(name);
+    for (const name of ["ANSWER_MAX_SENTENCES", "ALLOW_MODEL_DOWNLOAD", "LOG_LEVEL", ".env.example"])
+      expect(message).toContain(name);
   });
 
   it.each([
     [{}, undefined],
-    [{ ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2", LOW_CONFIDENCE_BELOW: "0.5" }, { denseWeight: 2, threshold: 0.42, lowConfidenceBelow: 0.5 }],
+    [
+      { ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2", LOW_CONFIDENCE_BELOW: "0.5" },
+      { denseWeight: 2, threshold: 0.42, lowConfidenceBelow: 0.5 },
+    ],
     // A threshold above the default weak-match bound leaves no weak-match band unless one is set.
-    [{ ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2" }, { denseWeight: 2, threshold: 0.42, lowConfidenceBelow: 0.42 }],
-    [{ ABSTENTION_THRESHOLD: "-0.5" }, { denseWeight: ABSTENTION.denseWeight, threshold: -0.5, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow }],
-    [{ ABSTENTION_DENSE_WEIGHT: " 0 " }, { denseWeight: 0, threshold: ABSTENTION.threshold, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow }],
-    [{ LOW_CONFIDENCE_BELOW: "0.35" }, { denseWeight: ABSTENTION.denseWeight, threshold: ABSTENTION.threshold, lowConfidenceBelow: 0.35 }],
+    [
+      { ABSTENTION_THRESHOLD: "0.42", ABSTENTION_DENSE_WEIGHT: "2" },
+      { denseWeight: 2, threshold: 0.42, lowConfidenceBelow: 0.42 },
+    ],
+    [
+      { ABSTENTION_THRESHOLD: "-0.5" },
+      { denseWeight: ABSTENTION.denseWeight, threshold: -0.5, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow },
+    ],
+    [
+      { ABSTENTION_DENSE_WEIGHT: " 0 " },
+      { denseWeight: 0, threshold: ABSTENTION.threshold, lowConfidenceBelow: ABSTENTION.lowConfidenceBelow },
+    ],
+    [
+      { LOW_CONFIDENCE_BELOW: "0.35" },
+      { denseWeight: ABSTENTION.denseWeight, threshold: ABSTENTION.threshold, lowConfidenceBelow: 0.35 },
+    ],
   ])("reads the abstention rule from %o", (env, expected) => {
     expect(readEngineConfig(env).abstention).toEqual(expected);
   });
@@ -66,7 +101,14 @@ describe("readEngineConfig", () => {
 
   it.each([
     [{ EMBEDDING_MODEL: "Xenova/e5-small-v2" }, { pooling: "mean" }],
-    [{ EMBEDDING_MODEL: "Xenova/e5-small-v2", EMBEDDING_QUERY_PREFIX: " query: ", EMBEDDING_DOCUMENT_PREFIX: "passage:" }, { pooling: "mean", queryPrefix: "query:", documentPrefix: "passage:" }],
+    [
+      {
+        EMBEDDING_MODEL: "Xenova/e5-small-v2",
+        EMBEDDING_QUERY_PREFIX: " query: ",
+        EMBEDDING_DOCUMENT_PREFIX: "passage:",
+      },
+      { pooling: "mean", queryPrefix: "query:", documentPrefix: "passage:" },
+    ],
     [{ EMBEDDING_MODEL: "Xenova/bge-small-en-v1.5", EMBEDDING_POOLING: "CLS" }, { pooling: "cls" }],
     [{}, {}],
   ])("reads how a model is run from %o", (env, expected) => {
@@ -76,15 +118,24 @@ describe("readEngineConfig", () => {
   });
 
   it.each([
-    [{ EMBEDDING_POOLING: "cls" }, "EMBEDDING_POOLING applies to Hugging Face models only (EMBEDDING_MODEL is use-lite)"],
+    [
+      { EMBEDDING_POOLING: "cls" },
+      "EMBEDDING_POOLING applies to Hugging Face models only (EMBEDDING_MODEL is use-lite)",
+    ],
     [{ EMBEDDING_QUERY_PREFIX: "query:" }, "EMBEDDING_QUERY_PREFIX applies to Hugging Face models only"],
     [{ EMBEDDING_MODEL: "x/y", EMBEDDING_POOLING: "max" }, "EMBEDDING_POOLING must be one of mean, cls"],
-    [{ EMBEDDING_MODEL: "x/y", EMBEDDING_DOCUMENT_PREFIX: "p".repeat(201) }, "EMBEDDING_DOCUMENT_PREFIX must be at most 200 characters (got 201)"],
+    [
+      { EMBEDDING_MODEL: "x/y", EMBEDDING_DOCUMENT_PREFIX: "p".repeat(201) },
+      "EMBEDDING_DOCUMENT_PREFIX must be at most 200 characters (got 201)",
+    ],
     [{ ABSTENTION_THRESHOLD: "high" }, "ABSTENTION_THRESHOLD must be a number from -1 to 1"],
     [{ ABSTENTION_THRESHOLD: "1.5" }, "ABSTENTION_THRESHOLD must be a number from -1 to 1"],
     [{ ABSTENTION_DENSE_WEIGHT: "-1" }, "ABSTENTION_DENSE_WEIGHT must be a number from 0 to 100"],
     [{ ABSTENTION_DENSE_WEIGHT: "Infinity" }, "ABSTENTION_DENSE_WEIGHT must be a number from 0 to 100"],
-    [{ ABSTENTION_THRESHOLD: "0.5", LOW_CONFIDENCE_BELOW: "0.4" }, "LOW_CONFIDENCE_BELOW must be at least ABSTENTION_THRESHOLD (0.5)"],
+    [
+      { ABSTENTION_THRESHOLD: "0.5", LOW_CONFIDENCE_BELOW: "0.4" },
+      "LOW_CONFIDENCE_BELOW must be at least ABSTENTION_THRESHOLD (0.5)",
+    ],
   ])("rejects %o", (env, problem) => {
     expect(() => readEngineConfig(env)).toThrow(problem);
   });
@@ -109,8 +160,14 @@ describe("readSlackConfig", () => {
 
   const http = { SLACK_BOT_TOKEN: "xoxb-1", SLACK_SIGNING_SECRET: "s" };
   it.each([
-    [{ ...http, RATE_LIMIT_PER_MINUTE: "-1" }, 'RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 10000 (got "-1")'],
-    [{ ...http, RATE_LIMIT_PER_MINUTE: "2.5" }, 'RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 10000 (got "2.5")'],
+    [
+      { ...http, RATE_LIMIT_PER_MINUTE: "-1" },
+      'RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 10000 (got "-1")',
+    ],
+    [
+      { ...http, RATE_LIMIT_PER_MINUTE: "2.5" },
+      'RATE_LIMIT_PER_MINUTE must be a whole number from 0 to 10000 (got "2.5")',
+    ],
     [{ ...http, PORT: "70000" }, 'PORT must be a whole number from 0 to 65535 (got "70000")'],
     [{ ...http, SLACK_API_URL: "localhost:3000" }, 'SLACK_API_URL must be an http(s) URL (got "localhost:3000")'],
   ])("rejects %o", (env, problem) => {
@@ -155,7 +212,11 @@ describe("parseAskArgs", () => {
 });
 
 describe("parseOptions (index, eval, bench, stress)", () => {
-  const ok = (flags: string[], values: Record<string, unknown> = {}) => ({ kind: "run", flags: new Set(flags), values });
+  const ok = (flags: string[], values: Record<string, unknown> = {}) => ({
+    kind: "run",
+    flags: new Set(flags),
+    values,
+  });
   it.each([
     ["index", INDEX_OPTIONS, [], ok([])],
     ["index", INDEX_OPTIONS, ["--rebuild"], ok(["--rebuild"])],
@@ -166,16 +227,57 @@ describe("parseOptions (index, eval, bench, stress)", () => {
     ["eval", EVAL_OPTIONS, ["--trian"], { kind: "usage-error", message: "Unknown option --trian." }],
     ["eval", EVAL_OPTIONS, ["--questions", "mine.tsv"], ok([], { "--questions": "mine.tsv" })],
     ["eval", EVAL_OPTIONS, ["--questions"], { kind: "usage-error", message: "--questions needs a value." }],
-    ["eval", EVAL_OPTIONS, ["--questions", " "], { kind: "usage-error", message: '--questions must name a file (got " ").' }],
+    [
+      "eval",
+      EVAL_OPTIONS,
+      ["--questions", " "],
+      { kind: "usage-error", message: '--questions must name a file (got " ").' },
+    ],
     ["bench", BENCH_OPTIONS, ["--sizes", "1000,10000"], ok([], { "--sizes": [1_000, 10_000] })],
-    ["bench", BENCH_OPTIONS, ["--sizes", "1000, 5000", "--build-sizes", "2000"], ok([], { "--sizes": [1_000, 5_000], "--build-sizes": [2_000] })],
-    ["bench", BENCH_OPTIONS, ["--sizes", "1000,abc"], { kind: "usage-error", message: '--sizes must be whole numbers from 100 to 1,000,000, separated by commas (got "1000,abc").' }],
-    ["bench", BENCH_OPTIONS, ["--sizes", ""], { kind: "usage-error", message: '--sizes must be whole numbers from 100 to 1,000,000, separated by commas (got "").' }],
+    [
+      "bench",
+      BENCH_OPTIONS,
+      ["--sizes", "1000, 5000", "--build-sizes", "2000"],
+      ok([], { "--sizes": [1_000, 5_000], "--build-sizes": [2_000] }),
+    ],
+    [
+      "bench",
+      BENCH_OPTIONS,
+      ["--sizes", "1000,abc"],
+      {
+        kind: "usage-error",
+        message: '--sizes must be whole numbers from 100 to 1,000,000, separated by commas (got "1000,abc").',
+      },
+    ],
+    [
+      "bench",
+      BENCH_OPTIONS,
+      ["--sizes", ""],
+      {
+        kind: "usage-error",
+        message: '--sizes must be whole numbers from 100 to 1,000,000, separated by commas (got "").',
+      },
+    ],
     ["bench", BENCH_OPTIONS, ["--sizes"], { kind: "usage-error", message: "--sizes needs a value." }],
-    ["bench", BENCH_OPTIONS, ["--sizes", "--build-sizes", "1000"], { kind: "usage-error", message: "--sizes needs a value." }],
+    [
+      "bench",
+      BENCH_OPTIONS,
+      ["--sizes", "--build-sizes", "1000"],
+      { kind: "usage-error", message: "--sizes needs a value." },
+    ],
     ["stress", STRESS_OPTIONS, ["--soak", "2000"], ok([], { "--soak": 2_000 })],
-    ["stress", STRESS_OPTIONS, ["--soak", "5"], { kind: "usage-error", message: '--soak must be one whole number from 100 to 1,000,000 (got "5").' }],
-    ["stress", STRESS_OPTIONS, ["--soak", "1000,2000"], { kind: "usage-error", message: '--soak must be one whole number from 100 to 1,000,000 (got "1000,2000").' }],
+    [
+      "stress",
+      STRESS_OPTIONS,
+      ["--soak", "5"],
+      { kind: "usage-error", message: '--soak must be one whole number from 100 to 1,000,000 (got "5").' },
+    ],
+    [
+      "stress",
+      STRESS_OPTIONS,
+      ["--soak", "1000,2000"],
+      { kind: "usage-error", message: '--soak must be one whole number from 100 to 1,000,000 (got "1000,2000").' },
+    ],
   ])("%s %j", (_command, spec, argv, expected) => {
     expect(parseOptions(argv, spec)).toEqual(expected);
   });
@@ -216,12 +318,32 @@ describe("inputLines", () => {
     { case: "a trailing newline adds no line", chunks: ["who?\n"], lines: [text("who?")] },
     { case: "empty lines are kept, in order", chunks: ["a\n\nb\n"], lines: [text("a"), text(""), text("b")] },
     { case: "CRLF line ends", chunks: ["a\r\nb\r\n"], lines: [text("a"), text("b")] },
-    { case: "a line split across chunks", chunks: ["wh", "o le", "ads?\nnext"], lines: [text("who leads?"), text("next")] },
-    { case: "a character split across chunks", chunks: [bytes(0x63, 0x61, 0x66, 0xc3), bytes(0xa9, 0x3f, 0x0a)], lines: [text("café?")] },
-    { case: "a Latin-1 line among UTF-8 ones", chunks: [Buffer.concat([Buffer.from("ok\ncaf"), bytes(0xe9), Buffer.from("?\nok\n")])], lines: [text("ok"), notText("caf\ufffd?"), text("ok")] },
-    { case: "binary: NUL and control bytes are dropped from the echo", chunks: [bytes(0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x0a)], lines: [notText("ELF")] },
+    {
+      case: "a line split across chunks",
+      chunks: ["wh", "o le", "ads?\nnext"],
+      lines: [text("who leads?"), text("next")],
+    },
+    {
+      case: "a character split across chunks",
+      chunks: [bytes(0x63, 0x61, 0x66, 0xc3), bytes(0xa9, 0x3f, 0x0a)],
+      lines: [text("café?")],
+    },
+    {
+      case: "a Latin-1 line among UTF-8 ones",
+      chunks: [Buffer.concat([Buffer.from("ok\ncaf"), bytes(0xe9), Buffer.from("?\nok\n")])],
+      lines: [text("ok"), notText("caf\ufffd?"), text("ok")],
+    },
+    {
+      case: "binary: NUL and control bytes are dropped from the echo",
+      chunks: [bytes(0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x0a)],
+      lines: [notText("ELF")],
+    },
     { case: "valid UTF-8 holding a NUL", chunks: ["a\u0000b"], lines: [notText("ab")] },
-    { case: "a line of exactly the byte limit", chunks: ["x".repeat(MAX_LINE_BYTES) + "\nok"], lines: [text("x".repeat(MAX_LINE_BYTES)), text("ok")] },
+    {
+      case: "a line of exactly the byte limit",
+      chunks: ["x".repeat(MAX_LINE_BYTES) + "\nok"],
+      lines: [text("x".repeat(MAX_LINE_BYTES)), text("ok")],
+    },
     {
       case: "a line past the byte limit, over several chunks, keeps only its start",
       chunks: ["y".repeat(MAX_LINE_BYTES), "y", "y".repeat(MAX_LINE_BYTES) + "\nok"],
@@ -256,9 +378,16 @@ describe("stderrProgress", () => {
   afterEach(() => vi.restoreAllMocks());
 
   /** Reports `steps` ([done, at ms]) to a fresh progress reporter; returns what it wrote to stderr. */
-  function run(tty: boolean, total: number, steps: ReadonlyArray<readonly [number, number]>, minTotal?: number): string[] {
+  function run(
+    tty: boolean,
+    total: number,
+    steps: ReadonlyArray<readonly [number, number]>,
+    minTotal?: number,
+  ): string[] {
     const written: string[] = [];
-    vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+    vi.spyOn(process.stderr, "write").mockImplementation(
+      (chunk: string | Uint8Array) => (written.push(String(chunk)), true),
+    );
     const isTTY = Object.getOwnPropertyDescriptor(process.stderr, "isTTY");
     Object.defineProperty(process.stderr, "isTTY", { value: tty, configurable: true });
     let now = 0;
@@ -278,11 +407,24 @@ describe("stderrProgress", () => {
   }
 
   it("stays quiet for a small job", () => {
-    expect(run(false, 199, [[100, 0], [199, 5_000]])).toEqual([]);
+    expect(
+      run(false, 199, [
+        [100, 0],
+        [199, 5_000],
+      ]),
+    ).toEqual([]);
   });
 
   it("writes a plain line every 2 s in logs and CI, and always the last one, timed from the first report", () => {
-    expect(run(false, 1_000, [[8, 0], [200, 1_000], [408, 2_000], [600, 3_000], [1_000, 3_500]])).toEqual([
+    expect(
+      run(false, 1_000, [
+        [8, 0],
+        [200, 1_000],
+        [408, 2_000],
+        [600, 3_000],
+        [1_000, 3_500],
+      ]),
+    ).toEqual([
       "Embedding sentences: 8/1000 (0%)\n",
       "Embedding sentences: 408/1000 (40%), 200 sentences/s, 3 s left\n",
       "Embedding sentences: 1000/1000 (100%), 283 sentences/s\n",
@@ -290,7 +432,12 @@ describe("stderrProgress", () => {
   });
 
   it("redraws one line in place on a terminal, at most every 100 ms, and ends it when done", () => {
-    const written = run(true, 400, [[100, 0], [200, 50], [300, 150], [400, 160]]);
+    const written = run(true, 400, [
+      [100, 0],
+      [200, 50],
+      [300, 150],
+      [400, 160],
+    ]);
     expect(written).toHaveLength(3);
     expect(written.every((line) => line.startsWith("\r["))).toBe(true);
     expect(written[1]).toContain("[###############.....] Embedding sentences: 300/400 (75%)");

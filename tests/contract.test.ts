@@ -15,9 +15,39 @@ import { tempDir } from "./helpers/temp.js";
  * it names in its file. Seeded, so a failure names a question that reproduces it.
  */
 const CONNECTIVES = [
-  "who", "what", "when", "where", "why", "how", "how many", "which", "and", "the", "and the", "what about", "tell me more",
-  "what else?", "summarize", "thanks", "help", "?", "!", ",", "<@U123>", "<!channel>", "`code`", "*bold*", "日本語", "😀",
-  "it", "they", "his", "more", "other", "files", "documents",
+  "who",
+  "what",
+  "when",
+  "where",
+  "why",
+  "how",
+  "how many",
+  "which",
+  "and",
+  "the",
+  "and the",
+  "what about",
+  "tell me more",
+  "what else?",
+  "summarize",
+  "thanks",
+  "help",
+  "?",
+  "!",
+  ",",
+  "<@U123>",
+  "<!channel>",
+  "`code`",
+  "*bold*",
+  "日本語",
+  "😀",
+  "it",
+  "they",
+  "his",
+  "more",
+  "other",
+  "files",
+  "documents",
 ];
 
 function questions(words: readonly string[], count: number, seed: number): string[] {
@@ -25,7 +55,9 @@ function questions(words: readonly string[], count: number, seed: number): strin
   const next = () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32;
   const pick = (xs: readonly string[]) => xs[Math.floor(next() * xs.length)]!;
   return Array.from({ length: count }, () =>
-    Array.from({ length: 1 + Math.floor(next() * 10) }, () => (next() < 0.5 ? pick(words) : pick(CONNECTIVES))).join(" "),
+    Array.from({ length: 1 + Math.floor(next() * 10) }, () => (next() < 0.5 ? pick(words) : pick(CONNECTIVES))).join(
+      " ",
+    ),
   );
 }
 
@@ -36,12 +68,18 @@ function checkContract(answer: Answer, lines: (source: string) => string[]): voi
   if (answer.answered) {
     expect(answer.citations.length, where).toBeGreaterThan(0);
     expect(firstAppearances, where).toEqual(answer.citations.map((_, i) => i + 1));
-    expect(answer.citations.map((c) => c.n), where).toEqual(answer.citations.map((_, i) => i + 1));
+    expect(
+      answer.citations.map((c) => c.n),
+      where,
+    ).toEqual(answer.citations.map((_, i) => i + 1));
   } else {
     expect(answer.citations, where).toEqual([]);
   }
   for (const passage of [...answer.citations, ...answer.related]) {
-    const cited = lines(passage.source).slice(passage.lineStart - 1, passage.lineEnd).join(" ").replace(/\s+/g, " ");
+    const cited = lines(passage.source)
+      .slice(passage.lineStart - 1, passage.lineEnd)
+      .join(" ")
+      .replace(/\s+/g, " ");
     expect(passage.lineEnd, where).toBeGreaterThanOrEqual(passage.lineStart);
     // A code block keeps its line breaks; prose is quoted with its whitespace collapsed.
     expect(cited, where).toContain(passage.text.replace(/\s+/g, " ").trim());
@@ -51,7 +89,14 @@ function checkContract(answer: Answer, lines: (source: string) => string[]): voi
 async function serviceOver(corpusDir: string): Promise<{ service: AnswerService; logger: FakeLogger }> {
   const root = await tempDir();
   const logger = new FakeLogger();
-  const config = { corpusDir, indexDir: path.join(root, "index"), embeddingModel: "test-overlap", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 };
+  const config = {
+    corpusDir,
+    indexDir: path.join(root, "index"),
+    embeddingModel: "test-overlap",
+    modelsDir: root,
+    allowModelDownload: false,
+    maxAnswerSentences: 3,
+  };
   return { service: await createAnswerService({ config, logger, embeddings: new OverlapEmbeddings() }), logger };
 }
 

@@ -9,7 +9,11 @@ import { tempDir } from "./helpers/temp.js";
 describe("feedback log durability", () => {
   it("keeps every acknowledged click intact through kill -9 during concurrent writes", async () => {
     const file = path.join(await tempDir(), "feedback.jsonl");
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/fixtures/feedback-writer.ts"), file, "20"], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", path.resolve("tests/fixtures/feedback-writer.ts"), file, "20"],
+      { stdio: ["ignore", "pipe", "inherit"] },
+    );
     const acked = new Set<string>();
     const exited = new Promise((resolve) => child.on("exit", resolve));
     for await (const line of createInterface({ input: child.stdout! })) {
@@ -20,7 +24,16 @@ describe("feedback log durability", () => {
     expect(acked.size).toBeGreaterThanOrEqual(150);
 
     // A new writer after the crash must not glue its record onto a torn last line.
-    await new FeedbackLog(file).append({ timestamp: "t", vote: "not_helpful", answerId: "after-crash", question: null, answer: null, citations: [], user: "U2", channel: null });
+    await new FeedbackLog(file).append({
+      timestamp: "t",
+      vote: "not_helpful",
+      answerId: "after-crash",
+      question: null,
+      answer: null,
+      citations: [],
+      user: "U2",
+      channel: null,
+    });
     const lines = (await readFile(file, "utf8")).split("\n").filter((l) => l !== "");
     const parsed = lines.flatMap((l) => {
       try {

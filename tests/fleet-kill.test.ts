@@ -38,30 +38,60 @@ describe.skipIf(!REDIS_AVAILABLE)("a replica killed with SIGKILL while it holds 
 
   /** An `npm start` replica; resolves with its port once it says Ready. */
   async function replica(name: string): Promise<{ child: ChildProcess; url: string; log: () => string }> {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SLACK_") && k !== "REDIS_URL"));
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !k.startsWith("SLACK_") && k !== "REDIS_URL"),
+    );
     const child = spawn(process.execPath, ["--import", "tsx", path.resolve("src/main.ts")], {
-      env: { ...clean, SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: fake.apiUrl, REDIS_URL: redis.url, FLEET_LOCK_SECONDS: "2", PORT: "0", INDEX_DIR: indexDir, RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "info" },
+      env: {
+        ...clean,
+        SLACK_BOT_TOKEN: "xoxb-test",
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        REDIS_URL: redis.url,
+        FLEET_LOCK_SECONDS: "2",
+        PORT: "0",
+        INDEX_DIR: indexDir,
+        RATE_LIMIT_PER_MINUTE: "0",
+        LOG_LEVEL: "info",
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     running.push(child);
     let log = "";
     child.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
-    await eventually(() => {
-      if (child.exitCode !== null) throw new Error(`replica ${name} exited:\n${log}`);
-      return log.includes("Ready:");
-    }, `replica ${name} ready`, 2400);
+    await eventually(
+      () => {
+        if (child.exitCode !== null) throw new Error(`replica ${name} exited:\n${log}`);
+        return log.includes("Ready:");
+      },
+      `replica ${name} ready`,
+      2400,
+    );
     return { child, url: `http://127.0.0.1:${/on port (\d+)/.exec(log)![1]}`, log: () => log };
   }
 
   const mention = (i: number) =>
     JSON.stringify({
-      token: "legacy", team_id: "T1", api_app_id: "A1", type: "event_callback", event_id: `EvKill${i}`, event_time: Math.floor(Date.now() / 1000),
+      token: "legacy",
+      team_id: "T1",
+      api_app_id: "A1",
+      type: "event_callback",
+      event_id: `EvKill${i}`,
+      event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-      event: { type: "app_mention", user: `U${i}`, text: `<@UBOT> who heads the Chinese delegation? (${i})`, ts: `7000.${String(i).padStart(4, "0")}`, event_ts: `7000.${i}`, channel: "CK" },
+      event: {
+        type: "app_mention",
+        user: `U${i}`,
+        text: `<@UBOT> who heads the Chinese delegation? (${i})`,
+        ts: `7000.${String(i).padStart(4, "0")}`,
+        event_ts: `7000.${i}`,
+        channel: "CK",
+      },
     });
   const answersPer = () => {
     const counts = new Map<string, number>();
-    for (const m of fake.posted) if (m.channel === "CK") counts.set(String(m.thread_ts), (counts.get(String(m.thread_ts)) ?? 0) + 1);
+    for (const m of fake.posted)
+      if (m.channel === "CK") counts.set(String(m.thread_ts), (counts.get(String(m.thread_ts)) ?? 0) + 1);
     return counts;
   };
 
@@ -70,7 +100,8 @@ describe.skipIf(!REDIS_AVAILABLE)("a replica killed with SIGKILL while it holds 
     // Each Web API call takes 50 ms, as Slack's do, so A still holds work when it dies.
     fake.delayMs = 50;
     const deliveries = [];
-    for (let i = 0; i < QUESTIONS; i++) deliveries.push(await deliverLikeSlack(mention(i), [a.url], SECRET, { retries: 0 }));
+    for (let i = 0; i < QUESTIONS; i++)
+      deliveries.push(await deliverLikeSlack(mention(i), [a.url], SECRET, { retries: 0 }));
     expect(deliveries.every((d) => d.ackedBy === 0)).toBe(true); // all acknowledged by A
     await eventually(() => answersPer().size >= 5, "A's first answers");
     a.child.kill("SIGKILL");

@@ -51,7 +51,16 @@ describe.skipIf(!REDIS_AVAILABLE)("fleet state in Redis", () => {
   });
 
   it("keeps every acknowledged feedback click through a Redis crash and restart (appendonly yes), and exports them as JSONL", async () => {
-    const record = (i: number): FeedbackRecord => ({ timestamp: new Date(1_700_000_000_000 + i).toISOString(), vote: i % 2 ? "helpful" : "not_helpful", answerId: `a${i}`, question: `q${i}`, answer: null, citations: [], user: `U${i % 3}`, channel: "C1" });
+    const record = (i: number): FeedbackRecord => ({
+      timestamp: new Date(1_700_000_000_000 + i).toISOString(),
+      vote: i % 2 ? "helpful" : "not_helpful",
+      answerId: `a${i}`,
+      question: `q${i}`,
+      answer: null,
+      citations: [],
+      user: `U${i % 3}`,
+      channel: "C1",
+    });
     const sinks = [redisFeedback(replica()), redisFeedback(replica()), redisFeedback(replica())];
     await Promise.all(Array.from({ length: 60 }, (_, i) => sinks[i % 3]!.append(record(i))));
     await redis.stop(true); // kill -9: only what was acknowledged and written to the append-only file survives
@@ -61,6 +70,8 @@ describe.skipIf(!REDIS_AVAILABLE)("fleet state in Redis", () => {
     const count = await exportFeedback(reader, (line) => lines.push(line), 7);
     expect(count).toBe(60);
     expect(lines.every((l) => l.endsWith("\n"))).toBe(true);
-    expect(lines.map((l) => (JSON.parse(l) as FeedbackRecord).answerId).sort()).toEqual(Array.from({ length: 60 }, (_, i) => `a${i}`).sort());
+    expect(lines.map((l) => (JSON.parse(l) as FeedbackRecord).answerId).sort()).toEqual(
+      Array.from({ length: 60 }, (_, i) => `a${i}`).sort(),
+    );
   });
 });

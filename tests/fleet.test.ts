@@ -34,7 +34,14 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
     fake.realThreads = true;
     const root = await tempDir();
     const engine = createAnswerService({
-      config: { corpusDir: path.resolve("corpus"), indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+      config: {
+        corpusDir: path.resolve("corpus"),
+        indexDir: path.join(root, "index"),
+        embeddingModel: "x",
+        modelsDir: root,
+        allowModelDownload: false,
+        maxAnswerSentences: 3,
+      },
       logger: new FakeLogger(),
       embeddings: new OverlapEmbeddings(),
     });
@@ -42,7 +49,16 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
       const fleet = createFleet({ redisUrl: redis.url, rateLimitPerMinute: RATE_LIMIT, lockMs: 2_000 }, logger);
       fleets.push(fleet);
       const bot = await startSlackBot({
-        config: { mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join(root, "unused.jsonl"), rateLimitPerMinute: RATE_LIMIT, redisUrl: redis.url, fleetLockMs: 2_000, shutdownGraceMs: 2_000 },
+        config: {
+          mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET },
+          port: 0,
+          slackApiUrl: fake.apiUrl,
+          feedbackLog: path.join(root, "unused.jsonl"),
+          rateLimitPerMinute: RATE_LIMIT,
+          redisUrl: redis.url,
+          fleetLockMs: 2_000,
+          shutdownGraceMs: 2_000,
+        },
         engine,
         logger,
         port: 0,
@@ -67,30 +83,69 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
 
   let counter = 0;
   const event = (fields: Record<string, unknown>, eventId = `EvF${++counter}`) =>
-    JSON.stringify({ token: "legacy", team_id: "T1", api_app_id: "A1", type: "event_callback", event_id: eventId, event_time: Math.floor(Date.now() / 1000), authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }], event: { event_ts: fields.ts, ...fields } });
+    JSON.stringify({
+      token: "legacy",
+      team_id: "T1",
+      api_app_id: "A1",
+      type: "event_callback",
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
+      event: { event_ts: fields.ts, ...fields },
+    });
   const post = (replica: number, body: string, headers: Record<string, string> = signedHeaders(SECRET, body)) =>
-    fetch(`${urls[replica]}/slack/events`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+    fetch(`${urls[replica]}/slack/events`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body,
+    });
   const repliesIn = (channel: string) => fake.posted.filter((m) => m.channel === channel);
 
   it("is ready on every replica, reporting Redis", async () => {
     for (const url of urls) {
       const res = await fetch(`${url}/readyz`);
-      expect([res.status, await res.json()]).toEqual([200, { ready: true, engine: "ready", slackAuth: "ok", redis: "up", reasons: [] }]);
+      expect([res.status, await res.json()]).toEqual([
+        200,
+        { ready: true, engine: "ready", slackAuth: "ok", redis: "up", reasons: [] },
+      ]);
     }
   });
 
   it("answers an event once when Slack's delivery, its retry and a stray copy land on all three replicas", async () => {
-    const body = event({ type: "app_mention", user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: "100.1", channel: "CF1" });
-    for (let i = 0; i < 3; i++) expect((await post(i, body, { ...signedHeaders(SECRET, body, Math.floor(Date.now() / 1000) - i), ...(i > 0 ? { "x-slack-retry-num": String(i) } : {}) })).status).toBe(200);
+    const body = event({
+      type: "app_mention",
+      user: "U1",
+      text: "<@UBOT> who heads the Chinese delegation?",
+      ts: "100.1",
+      channel: "CF1",
+    });
+    for (let i = 0; i < 3; i++)
+      expect(
+        (
+          await post(i, body, {
+            ...signedHeaders(SECRET, body, Math.floor(Date.now() / 1000) - i),
+            ...(i > 0 ? { "x-slack-retry-num": String(i) } : {}),
+          })
+        ).status,
+      ).toBe(200);
     await eventually(() => repliesIn("CF1").length > 0, "the answer");
-    await eventually(async () => (await Promise.all(fleets.map((f) => f.queue.waiting()))).every((n) => n === 0), "an empty queue");
+    await eventually(
+      async () => (await Promise.all(fleets.map((f) => f.queue.waiting()))).every((n) => n === 0),
+      "an empty queue",
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(repliesIn("CF1")).toHaveLength(1);
     expect(String(repliesIn("CF1")[0]!.text)).toContain("He Lifeng");
   });
 
   it("answers a message once when its app_mention and its message twin land on different replicas", async () => {
-    const fields = { user: "U1", text: "<@UBOT> who heads the Chinese delegation?", ts: "200.1", channel: "DF2", channel_type: "im" };
+    const fields = {
+      user: "U1",
+      text: "<@UBOT> who heads the Chinese delegation?",
+      ts: "200.1",
+      channel: "DF2",
+      channel_type: "im",
+    };
     await post(0, event({ type: "message", ...fields }));
     await post(1, event({ type: "app_mention", ...fields }));
     await eventually(() => repliesIn("DF2").length > 0, "the answer");
@@ -99,10 +154,30 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
   });
 
   it("answers a thread follow-up on a replica that never saw the thread, read from Slack", async () => {
-    await post(0, event({ type: "app_mention", user: "U3", text: "<@UBOT> who heads the Chinese delegation?", ts: "300.1", channel: "CF3" }));
+    await post(
+      0,
+      event({
+        type: "app_mention",
+        user: "U3",
+        text: "<@UBOT> who heads the Chinese delegation?",
+        ts: "300.1",
+        channel: "CF3",
+      }),
+    );
     await eventually(() => repliesIn("CF3").length === 1, "the first answer");
     // No mention: answered only because the bot is in the thread, which replica 2 learns from conversations.replies.
-    await post(2, event({ type: "message", user: "U3", text: "What is his role?", ts: "300.5", thread_ts: "300.1", channel: "CF3", channel_type: "channel" }));
+    await post(
+      2,
+      event({
+        type: "message",
+        user: "U3",
+        text: "What is his role?",
+        ts: "300.5",
+        thread_ts: "300.1",
+        channel: "CF3",
+        channel_type: "channel",
+      }),
+    );
     await eventually(() => repliesIn("CF3").length === 2, "the follow-up's answer");
     expect(repliesIn("CF3")[1]!.thread_ts).toBe("300.1");
     expect(fake.callsTo("conversations.replies").some((c) => c.args.channel === "CF3")).toBe(true);
@@ -110,7 +185,17 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
 
   it("rate-limits a user across the fleet: 25 questions in a minute at a limit of 20 give 20 answers and one notice", async () => {
     for (let i = 0; i < 25; i++) {
-      await post(i % 3, event({ type: "message", channel_type: "im", user: "U-busy", text: `who heads the Chinese delegation? (${i})`, ts: `400.${i + 1}`, channel: "DF4" }));
+      await post(
+        i % 3,
+        event({
+          type: "message",
+          channel_type: "im",
+          user: "U-busy",
+          text: `who heads the Chinese delegation? (${i})`,
+          ts: `400.${i + 1}`,
+          channel: "DF4",
+        }),
+      );
     }
     await eventually(() => repliesIn("DF4").length >= 21, "the answers");
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -120,7 +205,13 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
   });
 
   it("refuses a signed request replayed to another replica", async () => {
-    const body = event({ type: "app_mention", user: "U5", text: "<@UBOT> who heads the Chinese delegation?", ts: "500.1", channel: "CF5" });
+    const body = event({
+      type: "app_mention",
+      user: "U5",
+      text: "<@UBOT> who heads the Chinese delegation?",
+      ts: "500.1",
+      channel: "CF5",
+    });
     const headers = signedHeaders(SECRET, body);
     expect((await post(0, body, headers)).status).toBe(200);
     expect((await post(1, body, headers)).status).toBe(401);
@@ -129,15 +220,30 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
 
   it("says 503 on /readyz while Redis is away, takes no event it cannot store, and answers it after Redis is back", async () => {
     await redis.stop(true);
-    await eventually(async () => (await Promise.all(urls.map(async (u) => (await fetch(`${u}/readyz`)).status))).every((s) => s === 503), "not ready");
+    await eventually(
+      async () =>
+        (await Promise.all(urls.map(async (u) => (await fetch(`${u}/readyz`)).status))).every((s) => s === 503),
+      "not ready",
+    );
     const ready = await (await fetch(`${urls[0]}/readyz`)).json();
     expect(ready).toMatchObject({ ready: false, redis: "down" });
-    const body = event({ type: "app_mention", user: "U6", text: "<@UBOT> who heads the Chinese delegation?", ts: "600.1", channel: "CF6" });
+    const body = event({
+      type: "app_mention",
+      user: "U6",
+      text: "<@UBOT> who heads the Chinese delegation?",
+      ts: "600.1",
+      channel: "CF6",
+    });
     // Slack tries each replica; none can store the event, so none acknowledges it.
     const refused = await deliverLikeSlack(body, urls, SECRET, { retries: 2, ackWithinMs: 3_000 });
     expect(refused.ackedBy).toBeUndefined();
     await redis.start();
-    await eventually(async () => (await Promise.all(urls.map(async (u) => (await fetch(`${u}/readyz`)).status))).every((s) => s === 200), "ready again", 800);
+    await eventually(
+      async () =>
+        (await Promise.all(urls.map(async (u) => (await fetch(`${u}/readyz`)).status))).every((s) => s === 200),
+      "ready again",
+      800,
+    );
     // Slack's later retry is taken and answered, once.
     const taken = await deliverLikeSlack(body, urls, SECRET, { first: 1 });
     expect(taken.ackedBy).toBeDefined();

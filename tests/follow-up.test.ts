@@ -1,5 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { asksForMore, asksForOthers, contrastedSubject, contrastRetrievalText, hasSearchTerms, nextConversation, nextTopic, quotedKey, readsAsFollowUp, retrievalText, type ConversationState } from "../src/answer/follow-up.js";
+import {
+  asksForMore,
+  asksForOthers,
+  contrastedSubject,
+  contrastRetrievalText,
+  hasSearchTerms,
+  nextConversation,
+  nextTopic,
+  quotedKey,
+  readsAsFollowUp,
+  retrievalText,
+  type ConversationState,
+} from "../src/answer/follow-up.js";
 
 describe("readsAsFollowUp", () => {
   it.each([
@@ -55,7 +67,11 @@ describe("readsAsFollowUp", () => {
 
 describe("retrievalText", () => {
   it.each([
-    ["What is his role?", "Who heads China's delegation?", { text: "What is his role? Who heads China's delegation?", followUpTo: "Who heads China's delegation?" }],
+    [
+      "What is his role?",
+      "Who heads China's delegation?",
+      { text: "What is his role? Who heads China's delegation?", followUpTo: "Who heads China's delegation?" },
+    ],
     ["Who is on the US team?", "Who heads China's delegation?", { text: "Who is on the US team?" }],
     ["What is his role?", undefined, { text: "What is his role?" }],
     ["What is his role?", "", { text: "What is his role?" }],
@@ -133,23 +149,45 @@ describe("contrastedSubject", () => {
   it.each([
     // A new name stands in for the topic's names; the topic's first word stays (it opens the question).
     ["What about China?", "China", "Who represents the United States?", "China Who represents the"],
-    ["And the Commerce Secretary?", "the Commerce Secretary", "Who is the Treasury Secretary?", "the Commerce Secretary Who is the"],
+    [
+      "And the Commerce Secretary?",
+      "the Commerce Secretary",
+      "Who is the Treasury Secretary?",
+      "the Commerce Secretary Who is the",
+    ],
     ["And Howard Lutnick's?", "Howard Lutnick's", "What is Scott Bessent's job?", "Howard Lutnick's What is job?"],
     // No name in the subject: read with the whole topic, as any follow-up.
-    ["And the fentanyl tariff?", "the fentanyl tariff", "What is China's tariff now?", "And the fentanyl tariff? What is China's tariff now?"],
-    ["And exports?", "exports", "How much did imports from the U.S. fall?", "And exports? How much did imports from the U.S. fall?"],
+    [
+      "And the fentanyl tariff?",
+      "the fentanyl tariff",
+      "What is China's tariff now?",
+      "And the fentanyl tariff? What is China's tariff now?",
+    ],
+    [
+      "And exports?",
+      "exports",
+      "How much did imports from the U.S. fall?",
+      "And exports? How much did imports from the U.S. fall?",
+    ],
   ])("retrieves %j after %j with %j", (question, subject, topic, expected) => {
     expect(contrastRetrievalText(question, subject, topic)).toBe(expected);
   });
 
   it("reads as a follow-up whenever it is one", () => {
-    for (const question of ["And the US side?", "What about China?", "How about other firms?"]) expect(readsAsFollowUp(question)).toBe(true);
+    for (const question of ["And the US side?", "What about China?", "How about other firms?"])
+      expect(readsAsFollowUp(question)).toBe(true);
   });
 });
 
 describe("nextTopic", () => {
   it("keeps the last self-contained question through a chain of follow-ups, and moves on when the subject changes", () => {
-    const questions = ["Who heads China's delegation?", "What is his role?", "And how long has he held it?", "What happened to the 145% tariffs?", "And the Chinese ones?"];
+    const questions = [
+      "Who heads China's delegation?",
+      "What is his role?",
+      "And how long has he held it?",
+      "What happened to the 145% tariffs?",
+      "And the Chinese ones?",
+    ];
     const topics: Array<string | undefined> = [];
     let topic: string | undefined;
     for (const q of questions) topics.push((topic = nextTopic(topic, q)));
@@ -162,10 +200,13 @@ describe("nextTopic", () => {
     ]);
   });
 
-  it.each(["Tell me more", "What else?", "Anything else?", "go on", "Who?", "What is it?", "Why not?"])("never takes %j, which names no subject, as the topic", (question) => {
-    expect(nextTopic(undefined, question)).toBeUndefined();
-    expect(nextTopic("Who leads?", question)).toBe("Who leads?");
-  });
+  it.each(["Tell me more", "What else?", "Anything else?", "go on", "Who?", "What is it?", "Why not?"])(
+    "never takes %j, which names no subject, as the topic",
+    (question) => {
+      expect(nextTopic(undefined, question)).toBeUndefined();
+      expect(nextTopic("Who leads?", question)).toBe("Who leads?");
+    },
+  );
 
   it("takes a first question as the topic even when it reads as a follow-up, and ignores empty text", () => {
     expect(nextTopic(undefined, "What is his role?")).toBe("What is his role?");
@@ -186,11 +227,43 @@ describe("nextConversation", () => {
   const keys = (...texts: string[]) => cite(...texts).map(quotedKey);
   const start: ConversationState = { topic, quoted: keys("He Lifeng heads it.") };
 
-  it.each<[string, ConversationState | undefined, string, { citations: ReturnType<typeof cite>; followUpTo?: string }, ConversationState | undefined]>([
-    ["a first question starts the topic with what its answer quoted", undefined, topic, { citations: cite("He Lifeng heads it.") }, start],
-    ["a first question that found nothing starts the topic with nothing quoted", undefined, topic, { citations: [] }, { topic, quoted: [] }],
-    ["a follow-up adds what it quoted, once", start, "Tell me more", { citations: cite("Before.", "He Lifeng heads it.", "After."), followUpTo: topic }, { topic, quoted: keys("He Lifeng heads it.", "Before.", "After.") }],
-    ["a new subject starts over", start, "What happened to the 145% tariffs?", { citations: cite("Tariffs fell.") }, { topic: "What happened to the 145% tariffs?", quoted: keys("Tariffs fell.") }],
+  it.each<
+    [
+      string,
+      ConversationState | undefined,
+      string,
+      { citations: ReturnType<typeof cite>; followUpTo?: string },
+      ConversationState | undefined,
+    ]
+  >([
+    [
+      "a first question starts the topic with what its answer quoted",
+      undefined,
+      topic,
+      { citations: cite("He Lifeng heads it.") },
+      start,
+    ],
+    [
+      "a first question that found nothing starts the topic with nothing quoted",
+      undefined,
+      topic,
+      { citations: [] },
+      { topic, quoted: [] },
+    ],
+    [
+      "a follow-up adds what it quoted, once",
+      start,
+      "Tell me more",
+      { citations: cite("Before.", "He Lifeng heads it.", "After."), followUpTo: topic },
+      { topic, quoted: keys("He Lifeng heads it.", "Before.", "After.") },
+    ],
+    [
+      "a new subject starts over",
+      start,
+      "What happened to the 145% tariffs?",
+      { citations: cite("Tariffs fell.") },
+      { topic: "What happened to the 145% tariffs?", quoted: keys("Tariffs fell.") },
+    ],
     ["a summary of the documents leaves it as it was", start, "tl;dr", { citations: cite("Opening.") }, start],
     ["empty text leaves it as it was", start, "  ", { citations: [] }, start],
     ["no topic yet and nothing asked: still none", undefined, "", { citations: [] }, undefined],
@@ -200,14 +273,19 @@ describe("nextConversation", () => {
 
   it("keeps at most the 50 latest quoted sentences, as short keys", () => {
     let state: ConversationState | undefined = nextConversation(undefined, topic, { citations: cite("s0") });
-    for (let i = 1; i < 300; i++) state = nextConversation(state, "Tell me more", { citations: cite(`s${i}`.repeat(500)), followUpTo: topic });
+    for (let i = 1; i < 300; i++)
+      state = nextConversation(state, "Tell me more", { citations: cite(`s${i}`.repeat(500)), followUpTo: topic });
     expect(state!.quoted).toHaveLength(50);
     expect(state!.quoted.at(-1)).toBe(quotedKey({ source: "corpus/a.txt", text: "s299".repeat(500) }));
     expect(Math.max(...state!.quoted.map((key) => key.length))).toBeLessThan(40);
   });
 
   it("tells apart sentences by file and text", () => {
-    const keys = [quotedKey({ source: "a.txt", text: "Same." }), quotedKey({ source: "b.txt", text: "Same." }), quotedKey({ source: "a.txt", text: "Other." })];
+    const keys = [
+      quotedKey({ source: "a.txt", text: "Same." }),
+      quotedKey({ source: "b.txt", text: "Same." }),
+      quotedKey({ source: "a.txt", text: "Other." }),
+    ];
     expect(new Set(keys).size).toBe(3);
     expect(quotedKey({ source: "a.txt", text: "Same." })).toBe(keys[0]);
   });
@@ -229,6 +307,8 @@ describe("hasSearchTerms", () => {
 
   it("reads a question without a word of its own as a follow-up", () => {
     expect(readsAsFollowUp("Why did they do that")).toBe(true);
-    expect(retrievalText("What is it?", "Who heads China's delegation?").followUpTo).toBe("Who heads China's delegation?");
+    expect(retrievalText("What is it?", "Who heads China's delegation?").followUpTo).toBe(
+      "Who heads China's delegation?",
+    );
   });
 });

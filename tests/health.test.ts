@@ -6,16 +6,70 @@ const healthy: Health = { engine: "ready", slackAuth: "ok", socketConnected: tru
 
 describe("readiness", () => {
   it.each<[string, Partial<Health>, "http" | "socket", { up: boolean; detail: string } | undefined, object]>([
-    ["HTTP, one process, all good", {}, "http", undefined, { ready: true, engine: "ready", slackAuth: "ok", reasons: [] }],
+    [
+      "HTTP, one process, all good",
+      {},
+      "http",
+      undefined,
+      { ready: true, engine: "ready", slackAuth: "ok", reasons: [] },
+    ],
     ["Socket Mode, all good", {}, "socket", undefined, { ready: true, socketConnected: true, reasons: [] }],
-    ["a fleet replica, all good", {}, "http", { up: true, detail: "connected" }, { ready: true, redis: "up", reasons: [] }],
-    ["the index loading", { engine: "loading" }, "http", undefined, { ready: false, reasons: ["the index is loading"] }],
-    ["the engine failed", { engine: "failed" }, "http", undefined, { ready: false, reasons: ["the answer engine failed to start (see the log)"] }],
-    ["the tokens being checked", { slackAuth: "pending" }, "http", undefined, { ready: false, reasons: ["checking the Slack tokens"] }],
-    ["Slack out of reach", { slackAuth: "unreachable" }, "http", undefined, { ready: false, reasons: ["Slack cannot be reached (see the log for the URL tried)"] }],
-    ["the socket down", { socketConnected: false }, "socket", undefined, { ready: false, socketConnected: false, reasons: ["the Socket Mode connection is down"] }],
-    ["Redis away", {}, "http", { up: false, detail: "connect ECONNREFUSED" }, { ready: false, redis: "down", reasons: ["Redis is not answering (connect ECONNREFUSED)"] }],
-    ["shutting down", { shuttingDown: true }, "http", undefined, { ready: false, shuttingDown: true, reasons: ["shutting down"] }],
+    [
+      "a fleet replica, all good",
+      {},
+      "http",
+      { up: true, detail: "connected" },
+      { ready: true, redis: "up", reasons: [] },
+    ],
+    [
+      "the index loading",
+      { engine: "loading" },
+      "http",
+      undefined,
+      { ready: false, reasons: ["the index is loading"] },
+    ],
+    [
+      "the engine failed",
+      { engine: "failed" },
+      "http",
+      undefined,
+      { ready: false, reasons: ["the answer engine failed to start (see the log)"] },
+    ],
+    [
+      "the tokens being checked",
+      { slackAuth: "pending" },
+      "http",
+      undefined,
+      { ready: false, reasons: ["checking the Slack tokens"] },
+    ],
+    [
+      "Slack out of reach",
+      { slackAuth: "unreachable" },
+      "http",
+      undefined,
+      { ready: false, reasons: ["Slack cannot be reached (see the log for the URL tried)"] },
+    ],
+    [
+      "the socket down",
+      { socketConnected: false },
+      "socket",
+      undefined,
+      { ready: false, socketConnected: false, reasons: ["the Socket Mode connection is down"] },
+    ],
+    [
+      "Redis away",
+      {},
+      "http",
+      { up: false, detail: "connect ECONNREFUSED" },
+      { ready: false, redis: "down", reasons: ["Redis is not answering (connect ECONNREFUSED)"] },
+    ],
+    [
+      "shutting down",
+      { shuttingDown: true },
+      "http",
+      undefined,
+      { ready: false, shuttingDown: true, reasons: ["shutting down"] },
+    ],
   ])("%s", (_name, change, mode, redis, expected) => {
     expect(readiness({ ...healthy, ...change }, mode, redis)).toMatchObject(expected);
   });

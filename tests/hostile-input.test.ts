@@ -14,7 +14,9 @@ import { tempDir } from "./helpers/temp.js";
 function shownText(node: unknown): string[] {
   if (Array.isArray(node)) return node.flatMap(shownText);
   if (!node || typeof node !== "object") return [];
-  return Object.entries(node).flatMap(([key, value]) => (key === "text" && typeof value === "string" ? [value] : shownText(value)));
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === "text" && typeof value === "string" ? [value] : shownText(value),
+  );
 }
 
 const ARTICLE = await readFile(new URL("../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
@@ -43,13 +45,24 @@ describe("hostile and odd questions", () => {
     await mkdir(path.join(root, "corpus"));
     await writeFile(path.join(root, "corpus", "trade.txt"), ARTICLE);
     const service = await createAnswerService({
-      config: { corpusDir: path.join(root, "corpus"), indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+      config: {
+        corpusDir: path.join(root, "corpus"),
+        indexDir: path.join(root, "index"),
+        embeddingModel: "x",
+        modelsDir: root,
+        allowModelDownload: false,
+        maxAnswerSentences: 3,
+      },
       logger: new FakeLogger(),
       embeddings: new OverlapEmbeddings(),
     });
-    const outcome: Answer | Error = await service.answer(question).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
+    const outcome: Answer | Error = await service
+      .answer(question)
+      .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
     if (outcome instanceof Error) {
-      expect(isCiteBotError(outcome, ErrorCode.QuestionEmpty) || isCiteBotError(outcome, ErrorCode.QuestionTooLong)).toBe(true);
+      expect(
+        isCiteBotError(outcome, ErrorCode.QuestionEmpty) || isCiteBotError(outcome, ErrorCode.QuestionTooLong),
+      ).toBe(true);
       return;
     }
     expect(typeof outcome.answered).toBe("boolean");
@@ -69,7 +82,14 @@ describe("hostile corpus text", () => {
       "# <!channel> alert\n\nThe launch code is <@U999> and <!subteam^S1|ops>.\u0007 Visit <https://evil.example|our site> now.\n\n```\n<!here>\n```\n",
     );
     const service = await createAnswerService({
-      config: { corpusDir: path.join(root, "corpus"), indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+      config: {
+        corpusDir: path.join(root, "corpus"),
+        indexDir: path.join(root, "index"),
+        embeddingModel: "x",
+        modelsDir: root,
+        allowModelDownload: false,
+        maxAnswerSentences: 3,
+      },
       logger: new FakeLogger(),
       embeddings: new OverlapEmbeddings(),
     });
@@ -84,9 +104,19 @@ describe("hostile corpus text", () => {
     const root = await tempDir();
     await mkdir(path.join(root, "corpus"));
     // Clear the screen, retitle the window, set the clipboard (OSC 52), a C1 CSI, and a right-to-left override.
-    await writeFile(path.join(root, "corpus", "evil.txt"), "The budget is \u001b[2J\u001b]0;pwned\u0007five million\u001b]52;c;ZWNobw==\u0007 \u009b31m dollars\u202e.\n");
+    await writeFile(
+      path.join(root, "corpus", "evil.txt"),
+      "The budget is \u001b[2J\u001b]0;pwned\u0007five million\u001b]52;c;ZWNobw==\u0007 \u009b31m dollars\u202e.\n",
+    );
     const service = await createAnswerService({
-      config: { corpusDir: path.join(root, "corpus"), indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+      config: {
+        corpusDir: path.join(root, "corpus"),
+        indexDir: path.join(root, "index"),
+        embeddingModel: "x",
+        modelsDir: root,
+        allowModelDownload: false,
+        maxAnswerSentences: 3,
+      },
       logger: new FakeLogger(),
       embeddings: new OverlapEmbeddings(),
     });

@@ -17,7 +17,10 @@ vi.mock("node:fs/promises", async (original) => {
   return {
     ...fs,
     readFile: (file: Parameters<typeof fs.readFile>[0], ...rest: unknown[]) => {
-      if (denied.has(String(file))) return Promise.reject(Object.assign(new Error(`EACCES: permission denied, open '${String(file)}'`), { code: "EACCES" }));
+      if (denied.has(String(file)))
+        return Promise.reject(
+          Object.assign(new Error(`EACCES: permission denied, open '${String(file)}'`), { code: "EACCES" }),
+        );
       return (fs.readFile as (...args: unknown[]) => Promise<unknown>)(file, ...rest);
     },
   };

@@ -10,7 +10,13 @@ describe("chooseEntry", () => {
     { case: "no build yet", newest: 1000, built: undefined, runtime: "tsx", file: "src/cli/ask.ts" },
     { case: "a source edited after the build", newest: 2000, built: 1000, runtime: "tsx", file: "src/cli/ask.ts" },
     { case: "build newer than every source", newest: 1000, built: 2000, runtime: "dist", file: "dist/cli/ask.js" },
-    { case: "build started the moment of the last edit", newest: 1000, built: 1000, runtime: "dist", file: "dist/cli/ask.js" },
+    {
+      case: "build started the moment of the last edit",
+      newest: 1000,
+      built: 1000,
+      runtime: "dist",
+      file: "dist/cli/ask.js",
+    },
   ])("$case -> $runtime", ({ newest, built, runtime, file }) => {
     expect(chooseEntry("cli/ask", newest, built)).toEqual({ runtime, file });
   });
@@ -34,7 +40,8 @@ describe("newestMtime", () => {
 });
 
 describe("scripts/launch.mjs", () => {
-  const launch = (...args: string[]) => spawnSync(process.execPath, [path.resolve("scripts/launch.mjs"), ...args], { encoding: "utf8" });
+  const launch = (...args: string[]) =>
+    spawnSync(process.execPath, [path.resolve("scripts/launch.mjs"), ...args], { encoding: "utf8" });
 
   it("passes the command its own arguments, whichever runtime it picks", () => {
     const run = launch("cli/ask", "");
@@ -70,7 +77,11 @@ describe("scripts/launch.mjs outside this checkout (no node_modules, so no tsx)"
     }
     return root;
   }
-  const run = (dir: string) => spawnSync(process.execPath, [path.join(dir, "scripts/launch.mjs"), "cli/echo", "--json", "a b"], { cwd: dir, encoding: "utf8" });
+  const run = (dir: string) =>
+    spawnSync(process.execPath, [path.join(dir, "scripts/launch.mjs"), "cli/echo", "--json", "a b"], {
+      cwd: dir,
+      encoding: "utf8",
+    });
 
   it("runs a current build without tsx, with the command's arguments", () => {
     const result = run(project("fresh"));
@@ -80,15 +91,23 @@ describe("scripts/launch.mjs outside this checkout (no node_modules, so no tsx)"
 
   it("runs a command that itself imports the launcher (as the benchmark does) instead of stalling", () => {
     const dir = project("fresh");
-    writeFileSync(path.join(dir, "dist/cli/echo.js"), "const { chooseEntry } = await import('../../scripts/launch.mjs');\nconsole.log(JSON.stringify(chooseEntry('cli/echo', 1, 2)));\n");
+    writeFileSync(
+      path.join(dir, "dist/cli/echo.js"),
+      "const { chooseEntry } = await import('../../scripts/launch.mjs');\nconsole.log(JSON.stringify(chooseEntry('cli/echo', 1, 2)));\n",
+    );
     const result = run(dir);
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({ runtime: "dist", file: "dist/cli/echo.js" });
   });
 
-  it.each(["none", "stale"] as const)("with build %s and no tsx, says how to fix it instead of a stack trace", (build) => {
-    const result = run(project(build));
-    expect(result.status).toBe(1);
-    expect(result.stderr).toBe("dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` with dev dependencies (it builds dist/).\n");
-  });
+  it.each(["none", "stale"] as const)(
+    "with build %s and no tsx, says how to fix it instead of a stack trace",
+    (build) => {
+      const result = run(project(build));
+      expect(result.status).toBe(1);
+      expect(result.stderr).toBe(
+        "dist/ is missing or older than src/, and tsx is not installed to run the source: run `npm ci` with dev dependencies (it builds dist/).\n",
+      );
+    },
+  );
 });

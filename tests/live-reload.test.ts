@@ -16,7 +16,14 @@ async function setup(watch = false) {
   await writeFile(path.join(corpusDir, "trade.txt"), ARTICLE);
   const logger = new FakeLogger();
   const service = await createLiveAnswerService({
-    config: { corpusDir, indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+    config: {
+      corpusDir,
+      indexDir: path.join(root, "index"),
+      embeddingModel: "x",
+      modelsDir: root,
+      allowModelDownload: false,
+      maxAnswerSentences: 3,
+    },
     logger,
     embeddings: new OverlapEmbeddings(),
     watch,
@@ -56,7 +63,9 @@ describe("live corpus reload", () => {
     await writeFile(path.join(corpusDir, "photo.txt"), Buffer.from([0xff, 0xd8, 0x00, 0x10]));
     await writeFile(path.join(corpusDir, "orchard.txt"), "The orchard grows pears and apples.");
     expect(await service.reload()).toBe(true);
-    expect(logger.messages(LogLevel.WARN)).toContainEqual(expect.stringMatching(/^Not indexed: .*photo\.txt looks like a binary file/));
+    expect(logger.messages(LogLevel.WARN)).toContainEqual(
+      expect.stringMatching(/^Not indexed: .*photo\.txt looks like a binary file/),
+    );
     expect(logger.messages(LogLevel.ERROR)).toEqual([]);
     expect((await service.answer("What does the orchard grow?")).citations[0]?.source).toMatch(/orchard\.txt$/);
     service.close();
@@ -73,7 +82,11 @@ describe("live corpus reload", () => {
     expect(second).toBe(first);
     expect(third).toBe(first);
     expect(await first).toBe(true);
-    expect(service.manifest.files.map((f) => path.basename(f.source)).sort()).toEqual(["garden.txt", "orchard.txt", "trade.txt"]);
+    expect(service.manifest.files.map((f) => path.basename(f.source)).sort()).toEqual([
+      "garden.txt",
+      "orchard.txt",
+      "trade.txt",
+    ]);
     expect((await service.answer("What does the garden grow?")).citations[0]?.source).toMatch(/garden\.txt$/);
     expect(logger.messages(LogLevel.ERROR)).toEqual([]);
     service.close();
@@ -107,7 +120,14 @@ describe("watching the corpus folder when it is moved, removed or replaced", () 
     await writeFile(path.join(corpusDir, "trade.txt"), ARTICLE);
     const logger = new FakeLogger();
     const service = await createLiveAnswerService({
-      config: { corpusDir, indexDir: path.join(root, "index"), embeddingModel: "x", modelsDir: root, allowModelDownload: false, maxAnswerSentences: 3 },
+      config: {
+        corpusDir,
+        indexDir: path.join(root, "index"),
+        embeddingModel: "x",
+        modelsDir: root,
+        allowModelDownload: false,
+        maxAnswerSentences: 3,
+      },
       logger,
       embeddings: new OverlapEmbeddings(),
       watch: true,
@@ -121,20 +141,35 @@ describe("watching the corpus folder when it is moved, removed or replaced", () 
   };
 
   it.each([
-    ["moved away and back", async (dir: string) => (await rename(dir, `${dir}.moved`), await rename(`${dir}.moved`, dir))],
-    ["removed and made again", async (dir: string) => (await rm(dir, { recursive: true }), await mkdir(dir), await writeFile(path.join(dir, "trade.txt"), ARTICLE))],
-    ["replaced by another folder", async (dir: string) => {
-      await mkdir(`${dir}.new`);
-      await writeFile(path.join(`${dir}.new`, "trade.txt"), ARTICLE);
-      await rm(dir, { recursive: true });
-      await rename(`${dir}.new`, dir);
-    }],
+    [
+      "moved away and back",
+      async (dir: string) => (await rename(dir, `${dir}.moved`), await rename(`${dir}.moved`, dir)),
+    ],
+    [
+      "removed and made again",
+      async (dir: string) => (
+        await rm(dir, { recursive: true }),
+        await mkdir(dir),
+        await writeFile(path.join(dir, "trade.txt"), ARTICLE)
+      ),
+    ],
+    [
+      "replaced by another folder",
+      async (dir: string) => {
+        await mkdir(`${dir}.new`);
+        await writeFile(path.join(`${dir}.new`, "trade.txt"), ARTICLE);
+        await rm(dir, { recursive: true });
+        await rename(`${dir}.new`, dir);
+      },
+    ],
   ])("indexes an edit made after the folder was %s, and says it is watching again", async (_name, disturb) => {
     // No periodic check within the test: the watch on the parent folder must see it.
     const { service, logger, corpusDir } = await watched(60_000);
     await disturb(corpusDir);
     await until(() => logger.messages(LogLevel.INFO).some((m) => m.includes("watching it again")));
-    expect(logger.messages(LogLevel.INFO)).toContainEqual(`The corpus folder ${corpusDir} was moved, replaced or re-created; watching it again.`);
+    expect(logger.messages(LogLevel.INFO)).toContainEqual(
+      `The corpus folder ${corpusDir} was moved, replaced or re-created; watching it again.`,
+    );
     const before = service.manifest.corpusHash;
     await writeFile(path.join(corpusDir, "late.md"), "# Late news\n\nThe ferry leaves at noon.");
     await until(() => service.manifest.files.some((f) => f.source.endsWith("late.md")));
@@ -148,7 +183,9 @@ describe("watching the corpus folder when it is moved, removed or replaced", () 
     await rename(corpusDir, `${corpusDir}.away`);
     await until(() => logger.messages(LogLevel.WARN).length > 0);
     await new Promise((r) => setTimeout(r, 300)); // several checks: still one line
-    expect(logger.messages(LogLevel.WARN)).toEqual([`The corpus folder ${corpusDir} is gone; still answering from the last good index until it is back.`]);
+    expect(logger.messages(LogLevel.WARN)).toEqual([
+      `The corpus folder ${corpusDir} is gone; still answering from the last good index until it is back.`,
+    ]);
     expect((await service.answer("Who heads the Chinese delegation?")).citations[0]?.lineStart).toBe(11);
     await writeFile(path.join(`${corpusDir}.away`, "late.md"), "# Late news\n\nThe ferry leaves at noon.");
     await rename(`${corpusDir}.away`, corpusDir);

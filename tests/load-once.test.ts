@@ -14,7 +14,13 @@ describe("loadOnce", () => {
 
   it.each([
     ["a rejected promise", async () => Promise.reject(new Error("disk")), "wrapped: disk"],
-    ["a synchronous throw", () => { throw new Error("sync"); }, "wrapped: sync"],
+    [
+      "a synchronous throw",
+      () => {
+        throw new Error("sync");
+      },
+      "wrapped: sync",
+    ],
   ])("describes %s and tries again on the next call", async (_name, failing, message) => {
     let attempt = 0;
     const load = loadOnce(() => (++attempt === 1 ? failing() : Promise.resolve("model")), describeFailure);

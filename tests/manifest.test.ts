@@ -11,15 +11,30 @@ import { FakeLogger } from "./helpers/fake-logger.js";
  */
 describe("slack-app-manifest.yml", () => {
   // The table the app registers its listeners from (src/slack/listeners.ts): no source text is read.
-  const table = listenerTable(createBotDeps({ answer: async () => { throw new Error("unused"); }, sources: async () => ({ files: [], builtAt: "" }) }, { append: async () => undefined }, new FakeLogger(), 0));
+  const table = listenerTable(
+    createBotDeps(
+      {
+        answer: async () => {
+          throw new Error("unused");
+        },
+        sources: async () => ({ files: [], builtAt: "" }),
+      },
+      { append: async () => undefined },
+      new FakeLogger(),
+      0,
+    ),
+  );
 
   it("subscribes to every event the app listens for, and enables the surfaces it uses", async () => {
     const manifest = await readFile("slack-app-manifest.yml", "utf8");
     const subscribed = [...manifest.matchAll(/^\s+- ([a-z_.]+)$/gm)].map((m) => m[1]);
     const listened = [...Object.keys(table.events), ...ASSISTANT_EVENTS];
-    expect(listened).toEqual(expect.arrayContaining(["app_mention", "message", "app_home_opened", "assistant_thread_started"]));
+    expect(listened).toEqual(
+      expect.arrayContaining(["app_mention", "message", "app_home_opened", "assistant_thread_started"]),
+    );
     for (const event of listened) {
-      if (event === "message") expect(subscribed).toEqual(expect.arrayContaining(["message.channels", "message.groups", "message.im"]));
+      if (event === "message")
+        expect(subscribed).toEqual(expect.arrayContaining(["message.channels", "message.groups", "message.im"]));
       else expect(subscribed).toContain(event);
     }
     expect(manifest).toMatch(/^\s+home_tab_enabled: true$/m);
@@ -29,7 +44,9 @@ describe("slack-app-manifest.yml", () => {
   it("declares every slash command and message shortcut the app handles, under the names it listens for", async () => {
     const manifest = await readFile("slack-app-manifest.yml", "utf8");
     const commands = [...manifest.matchAll(/^\s+- command: (\/\S+)$/gm)].map((m) => m[1]);
-    const shortcuts = [...manifest.matchAll(/^\s+- name: .+\n\s+type: message\n\s+callback_id: ([a-z_]+)$/gm)].map((m) => m[1]);
+    const shortcuts = [...manifest.matchAll(/^\s+- name: .+\n\s+type: message\n\s+callback_id: ([a-z_]+)$/gm)].map(
+      (m) => m[1],
+    );
     expect(commands.sort()).toEqual(Object.keys(table.commands).sort());
     expect(shortcuts.sort()).toEqual(Object.keys(table.messageShortcuts).sort());
     expect(shortcuts).toEqual([SHORTCUT_ANSWER_IN_THREAD]);
@@ -54,7 +71,9 @@ describe("slack-app-manifest.yml", () => {
       "/ask": ["commands"],
     };
     const sources = await Promise.all(
-      ["app.ts", "listeners.ts", "handlers.ts", "interactive.ts", "surfaces.ts", "post-once.ts"].map((f) => readFile(`src/slack/${f}`, "utf8")),
+      ["app.ts", "listeners.ts", "handlers.ts", "interactive.ts", "surfaces.ts", "post-once.ts"].map((f) =>
+        readFile(`src/slack/${f}`, "utf8"),
+      ),
     );
     const code = sources.join("\n");
     const called = new Set([...code.matchAll(/client\.([a-z]+)\.([a-zA-Z]+)\(/g)].map((m) => `${m[1]}.${m[2]}`));
@@ -65,7 +84,12 @@ describe("slack-app-manifest.yml", () => {
     for (const method of called) expect(Object.keys(scopesOf), `no scope listed for ${method}`).toContain(method);
     const needed = new Set([...called].flatMap((method) => scopesOf[method] ?? []));
     const manifest = await readFile("slack-app-manifest.yml", "utf8");
-    const requested = manifest.split("scopes:\n    bot:\n")[1]!.split("\nsettings:")[0]!.trim().split("\n").map((line) => line.replace(/^\s*- /, ""));
+    const requested = manifest
+      .split("scopes:\n    bot:\n")[1]!
+      .split("\nsettings:")[0]!
+      .trim()
+      .split("\n")
+      .map((line) => line.replace(/^\s*- /, ""));
     expect(requested.sort()).toEqual([...needed].sort());
   });
 });

@@ -7,7 +7,11 @@ describe("summarizeRanks", () => {
   it.each([
     ["no questions", [], { questions: 0, recallAt1: 0, recallAt3: 0, mrr: 0 }],
     ["all first", [1, 1], { questions: 2, recallAt1: 1, recallAt3: 1, mrr: 1 }],
-    ["first, second, fourth, missing", [1, 2, 4, undefined], { questions: 4, recallAt1: 0.25, recallAt3: 0.5, mrr: (1 + 1 / 2 + 1 / 4) / 4 }],
+    [
+      "first, second, fourth, missing",
+      [1, 2, 4, undefined],
+      { questions: 4, recallAt1: 0.25, recallAt3: 0.5, mrr: (1 + 1 / 2 + 1 / 4) / 4 },
+    ],
     ["third counts for R@3, not R@1", [3], { questions: 1, recallAt1: 0, recallAt3: 1, mrr: 1 / 3 }],
     ["never retrieved", [undefined, undefined], { questions: 2, recallAt1: 0, recallAt3: 0, mrr: 0 }],
   ])("%s", (_name, ranks, summary) => {

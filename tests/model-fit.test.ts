@@ -28,7 +28,11 @@ const MODEL = "acme/encoder";
 const FILE = "models/acme/encoder/citebot-fit.json";
 
 /** A fit as `--fit` would write it, for `dimensions`-sized vectors. */
-function fitFor(modelId: string, dimensions: number, overrides: Partial<Omit<ModelFit, "source">> = {}): Omit<ModelFit, "source"> {
+function fitFor(
+  modelId: string,
+  dimensions: number,
+  overrides: Partial<Omit<ModelFit, "source">> = {},
+): Omit<ModelFit, "source"> {
   return {
     modelId,
     dimensions,
@@ -49,10 +53,23 @@ describe("parseModelFit", () => {
   });
 
   it("reads back a fit's answerability model, and a fit written before there was one", () => {
-    const model = { mean: ANSWERABILITY_FEATURES.map(() => 0.5), scale: ANSWERABILITY_FEATURES.map(() => 0.25), weights: ANSWERABILITY_FEATURES.map((_, i) => i / 10), bias: -0.5, warnBelow: 0.2 };
-    const withModel = fitFor(MODEL, 4, { abstention: { denseWeight: 1, threshold: 0.25, lowConfidenceBelow: 0.3, answerability: model } });
-    expect(parseModelFit(serializeModelFit(withModel, "test"), { modelId: MODEL, file: FILE }).abstention.answerability).toEqual(model);
-    expect(parseModelFit(serializeModelFit(fitFor(MODEL, 4), "test"), { modelId: MODEL, file: FILE }).abstention.answerability).toBeUndefined();
+    const model = {
+      mean: ANSWERABILITY_FEATURES.map(() => 0.5),
+      scale: ANSWERABILITY_FEATURES.map(() => 0.25),
+      weights: ANSWERABILITY_FEATURES.map((_, i) => i / 10),
+      bias: -0.5,
+      warnBelow: 0.2,
+    };
+    const withModel = fitFor(MODEL, 4, {
+      abstention: { denseWeight: 1, threshold: 0.25, lowConfidenceBelow: 0.3, answerability: model },
+    });
+    expect(
+      parseModelFit(serializeModelFit(withModel, "test"), { modelId: MODEL, file: FILE }).abstention.answerability,
+    ).toEqual(model);
+    expect(
+      parseModelFit(serializeModelFit(fitFor(MODEL, 4), "test"), { modelId: MODEL, file: FILE }).abstention
+        .answerability,
+    ).toBeUndefined();
   });
 
   it("reads a fit without question-side weights as plain cosine", () => {
@@ -66,22 +83,64 @@ describe("parseModelFit", () => {
     ["null", () => null, "is not a JSON object"],
     ["another model's", (f) => ({ ...f, modelId: "other/model" }), 'was fitted for "other/model", not acme/encoder;'],
     ["no model id", (f) => ({ ...f, modelId: undefined }), "was fitted for undefined, not acme/encoder;"],
-    ["the same model run with other settings", (f) => ({ ...f, modelId: "acme/encoder (cls pooling)" }), 'was fitted for "acme/encoder (cls pooling)", not acme/encoder (set EMBEDDING_POOLING and the EMBEDDING_*_PREFIX variables as it was fitted with)'],
+    [
+      "the same model run with other settings",
+      (f) => ({ ...f, modelId: "acme/encoder (cls pooling)" }),
+      'was fitted for "acme/encoder (cls pooling)", not acme/encoder (set EMBEDDING_POOLING and the EMBEDDING_*_PREFIX variables as it was fitted with)',
+    ],
     ["no dimensions", (f) => ({ ...f, dimensions: undefined }), 'no valid "dimensions"'],
     ["fractional dimensions", (f) => ({ ...f, dimensions: 4.5 }), 'no valid "dimensions"'],
-    ["an older feature set", (f) => ({ ...f, featureNames: FEATURE_NAMES.slice(1) }), "another set of ranking features"],
-    ["renamed features", (f) => ({ ...f, featureNames: [...FEATURE_NAMES].reverse() }), "another set of ranking features"],
-    ["too few fusion weights", (f) => ({ ...f, fusionWeights: [1, 2] }), `no valid "fusionWeights" (${FEATURE_NAMES.length} numbers)`],
-    ["a fusion weight that is text", (f) => ({ ...f, fusionWeights: FEATURE_NAMES.map(() => "1") }), 'no valid "fusionWeights"'],
+    [
+      "an older feature set",
+      (f) => ({ ...f, featureNames: FEATURE_NAMES.slice(1) }),
+      "another set of ranking features",
+    ],
+    [
+      "renamed features",
+      (f) => ({ ...f, featureNames: [...FEATURE_NAMES].reverse() }),
+      "another set of ranking features",
+    ],
+    [
+      "too few fusion weights",
+      (f) => ({ ...f, fusionWeights: [1, 2] }),
+      `no valid "fusionWeights" (${FEATURE_NAMES.length} numbers)`,
+    ],
+    [
+      "a fusion weight that is text",
+      (f) => ({ ...f, fusionWeights: FEATURE_NAMES.map(() => "1") }),
+      'no valid "fusionWeights"',
+    ],
     ["all-zero fusion weights", (f) => ({ ...f, fusionWeights: FEATURE_NAMES.map(() => 0) }), "all zero"],
-    ["question-side weights of another size", (f) => ({ ...f, queryWeights: [1, 1, 1] }), 'no valid "queryWeights" (4 numbers)'],
+    [
+      "question-side weights of another size",
+      (f) => ({ ...f, queryWeights: [1, 1, 1] }),
+      'no valid "queryWeights" (4 numbers)',
+    ],
     ["no abstention rule", (f) => ({ ...f, abstention: undefined }), 'no valid "abstention"'],
-    ["a threshold out of range", (f) => ({ ...f, abstention: { denseWeight: 1, threshold: 2, lowConfidenceBelow: 2 } }), 'no valid "abstention"'],
-    ["a negative dense weight", (f) => ({ ...f, abstention: { denseWeight: -1, threshold: 0.2, lowConfidenceBelow: 0.3 } }), 'no valid "abstention"'],
-    ["a weak-match bound under the threshold", (f) => ({ ...f, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.2 } }), "below its threshold"],
+    [
+      "a threshold out of range",
+      (f) => ({ ...f, abstention: { denseWeight: 1, threshold: 2, lowConfidenceBelow: 2 } }),
+      'no valid "abstention"',
+    ],
+    [
+      "a negative dense weight",
+      (f) => ({ ...f, abstention: { denseWeight: -1, threshold: 0.2, lowConfidenceBelow: 0.3 } }),
+      'no valid "abstention"',
+    ],
+    [
+      "a weak-match bound under the threshold",
+      (f) => ({ ...f, abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.2 } }),
+      "below its threshold",
+    ],
     [
       "an answerability model over other features",
-      (f) => ({ ...f, abstention: { ...(f.abstention as object), answerability: { features: ["relevance"], mean: [0], scale: [1], weights: [1], bias: 0, warnBelow: 0.2 } } }),
+      (f) => ({
+        ...f,
+        abstention: {
+          ...(f.abstention as object),
+          answerability: { features: ["relevance"], mean: [0], scale: [1], weights: [1], bias: 0, warnBelow: 0.2 },
+        },
+      }),
       'an "abstention.answerability" that was learned over another set of features',
     ],
   ])("refuses %s, naming the file and the fix", (_, change, problem) => {
@@ -112,7 +171,8 @@ describe("fitWarnings and abstentionRuleOf", () => {
   ])("%s: %i warning(s)", (_, modelId, modelFit, rule, count) => {
     const warnings = fitWarnings(modelId, modelFit, rule, FILE);
     expect(warnings).toHaveLength(count);
-    for (const warning of warnings) expect(warning).toContain(`EMBEDDING_MODEL=${MODEL} npm run eval -- --fit (it writes ${FILE})`);
+    for (const warning of warnings)
+      expect(warning).toContain(`EMBEDDING_MODEL=${MODEL} npm run eval -- --fit (it writes ${FILE})`);
   });
 
   it("says the threshold is borrowed only when the environment does not set one", () => {
@@ -170,7 +230,9 @@ describe("reading and writing fit files", () => {
   it("reports a fit file it cannot read with a clear error, not a missing fit", async () => {
     const modelsDir = await tempDir();
     await mkdir(fitFileOf(modelsDir, MODEL), { recursive: true }); // a folder where the file should be
-    await expect(readModelFit({ embeddingModel: MODEL, modelsDir })).rejects.toThrow(/citebot-fit\.json could not be read/);
+    await expect(readModelFit({ embeddingModel: MODEL, modelsDir })).rejects.toThrow(
+      /citebot-fit\.json could not be read/,
+    );
   });
 
   it("refuses a file far larger than any fit without reading it", async () => {
@@ -178,7 +240,9 @@ describe("reading and writing fit files", () => {
     const file = fitFileOf(modelsDir, MODEL);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, Buffer.alloc(MAX_FIT_BYTES + 1, 0x20));
-    await expect(readModelFit({ embeddingModel: MODEL, modelsDir })).rejects.toThrow(/citebot-fit\.json is over 4 MB, far larger than a fit/);
+    await expect(readModelFit({ embeddingModel: MODEL, modelsDir })).rejects.toThrow(
+      /citebot-fit\.json is over 4 MB, far larger than a fit/,
+    );
   });
 
   it("logs which fit ranks, or why there is none, and nothing for use-lite", async () => {
@@ -188,14 +252,18 @@ describe("reading and writing fit files", () => {
     expect(quiet.lines).toEqual([]);
 
     const missing = new FakeLogger();
-    expect(await readModelFitAndReport({ embeddingModel: MODEL, modelsDir, abstention: undefined }, missing)).toBeUndefined();
+    expect(
+      await readModelFitAndReport({ embeddingModel: MODEL, modelsDir, abstention: undefined }, missing),
+    ).toBeUndefined();
     expect(missing.messages(LogLevel.WARN)).toEqual([expect.stringContaining(`No fit for ${MODEL}`)]);
 
     const file = fitFileOf(modelsDir, MODEL);
     await mkdir(path.dirname(file), { recursive: true });
     await writeModelFit(file, serializeModelFit(fitFor(MODEL, 4), "test"));
     const found = new FakeLogger();
-    expect((await readModelFitAndReport({ embeddingModel: MODEL, modelsDir, abstention: undefined }, found))?.source).toBe(file);
+    expect(
+      (await readModelFitAndReport({ embeddingModel: MODEL, modelsDir, abstention: undefined }, found))?.source,
+    ).toBe(file);
     expect(found.messages()).toEqual([`Ranking with the fit for ${MODEL} from ${file}.`]);
   });
 });
@@ -203,12 +271,16 @@ describe("reading and writing fit files", () => {
 describe("the answer service with a model's fit", () => {
   // The long sentence answers; the short one shares no word with the question.
   const CORPUS = {
-    "notes.txt": "The delegation from China is led by Vice Premier He Lifeng, the leading economic official.\nBread rises.\n",
+    "notes.txt":
+      "The delegation from China is led by Vice Premier He Lifeng, the leading economic official.\nBread rises.\n",
   };
   const QUESTION = "Who leads the delegation from China?";
   const emptyIndexDir = (root: string) => path.join(root, "index");
 
-  async function serviceWith(fit: Omit<ModelFit, "source"> | undefined | string, env: { abstention?: ModelFit["abstention"] } = {}) {
+  async function serviceWith(
+    fit: Omit<ModelFit, "source"> | undefined | string,
+    env: { abstention?: ModelFit["abstention"] } = {},
+  ) {
     const root = await tempDir();
     await writeFiles(path.join(root, "corpus"), CORPUS);
     const modelsDir = path.join(root, "models");
@@ -220,38 +292,59 @@ describe("the answer service with a model's fit", () => {
     }
     const logger = new FakeLogger();
     const service = await createAnswerService({
-      config: { corpusDir: path.join(root, "corpus"), indexDir: emptyIndexDir(root), embeddingModel: embeddings.modelId, modelsDir, allowModelDownload: false, maxAnswerSentences: 1, ...env },
+      config: {
+        corpusDir: path.join(root, "corpus"),
+        indexDir: emptyIndexDir(root),
+        embeddingModel: embeddings.modelId,
+        modelsDir,
+        allowModelDownload: false,
+        maxAnswerSentences: 1,
+        ...env,
+      },
       logger,
       embeddings,
     });
     return { service, logger };
   }
 
-  const onlyOn = (feature: (typeof FEATURE_NAMES)[number], weight: number) => FEATURE_NAMES.map((name) => (name === feature ? weight : 0));
+  const onlyOn = (feature: (typeof FEATURE_NAMES)[number], weight: number) =>
+    FEATURE_NAMES.map((name) => (name === feature ? weight : 0));
 
   it("ranks with the fit's fusion weights: all weight against length puts the shortest sentence first", async () => {
     const neverRefuse = { denseWeight: 1, threshold: -1, lowConfidenceBelow: -1 };
-    const byDefault = await serviceWith(fitFor("test-overlap", 64, { fusionWeights: [...LEARNED_WEIGHTS], abstention: neverRefuse }));
-    const shortFirst = await serviceWith(fitFor("test-overlap", 64, { fusionWeights: onlyOn("logLength", -1), abstention: neverRefuse }));
+    const byDefault = await serviceWith(
+      fitFor("test-overlap", 64, { fusionWeights: [...LEARNED_WEIGHTS], abstention: neverRefuse }),
+    );
+    const shortFirst = await serviceWith(
+      fitFor("test-overlap", 64, { fusionWeights: onlyOn("logLength", -1), abstention: neverRefuse }),
+    );
     expect((await byDefault.service.answer(QUESTION)).citations[0]?.text).toMatch(/^The delegation from China/);
     expect((await shortFirst.service.answer(QUESTION)).citations[0]?.text).toBe("Bread rises.");
   });
 
   it("refuses by the fit's rule, unless the environment sets one", async () => {
-    const strict = fitFor("test-overlap", 64, { abstention: { denseWeight: 1, threshold: 0.99, lowConfidenceBelow: 0.99 } });
+    const strict = fitFor("test-overlap", 64, {
+      abstention: { denseWeight: 1, threshold: 0.99, lowConfidenceBelow: 0.99 },
+    });
     expect((await (await serviceWith(undefined)).service.answer(QUESTION)).answered).toBe(true);
     expect((await (await serviceWith(strict)).service.answer(QUESTION)).answered).toBe(false);
-    expect((await (await serviceWith(strict, { abstention: ABSTENTION })).service.answer(QUESTION)).answered).toBe(true);
+    expect((await (await serviceWith(strict, { abstention: ABSTENTION })).service.answer(QUESTION)).answered).toBe(
+      true,
+    );
   });
 
   it("does not start with a fit made for vectors of another size", async () => {
-    await expect(serviceWith(fitFor("test-overlap", 128))).rejects.toThrow(/fitted for 128-dimensional vectors, but test-overlap gives 64/);
+    await expect(serviceWith(fitFor("test-overlap", 128))).rejects.toThrow(
+      /fitted for 128-dimensional vectors, but test-overlap gives 64/,
+    );
   });
 
   it("does not start with a broken fit file, and says which file and how to fix it", async () => {
     const error: unknown = await serviceWith("{ not json").catch((caught: unknown) => caught);
     expect(isCiteBotError(error, ErrorCode.ModelFitInvalid)).toBe(true);
-    expect((error as Error).message).toMatch(/test-overlap[/\\]citebot-fit\.json is not valid JSON; run EMBEDDING_MODEL=test-overlap npm run eval -- --fit/);
+    expect((error as Error).message).toMatch(
+      /test-overlap[/\\]citebot-fit\.json is not valid JSON; run EMBEDDING_MODEL=test-overlap npm run eval -- --fit/,
+    );
   });
 
   it("logs nothing about fits itself (start-up does, once)", async () => {

@@ -45,7 +45,10 @@ describe("USE lite as an ONNX graph", () => {
       "日本語のテキストと絵文字 😀 — unknown pieces",
       "word ".repeat(200), // longer than the model's 128-token window
     ];
-    const [onnx, tfjs] = await Promise.all([new UseLiteEmbeddings(4).embedDocuments(texts), new UseLiteTfjsEmbeddings(3).embedDocuments(texts)]);
+    const [onnx, tfjs] = await Promise.all([
+      new UseLiteEmbeddings(4).embedDocuments(texts),
+      new UseLiteTfjsEmbeddings(3).embedDocuments(texts),
+    ]);
     texts.forEach((_, i) => expect(dot(onnx[i]!, tfjs[i]!)).toBeGreaterThan(0.99999));
     expect(dot(onnx[0]!, onnx[2]!)).toBeLessThan(0.9);
   });
@@ -55,13 +58,19 @@ describe("USE lite in worker threads (used by the bot)", () => {
   it("returns the same vectors as the in-thread model and answers concurrent requests in order", async () => {
     const worker = new WorkerUseLiteEmbeddings();
     const texts = ["Who leads the Chinese delegation?", "Tariffs were reduced to 30%.", "Bake the bread."];
-    const [inWorker, inThread] = await Promise.all([Promise.all(texts.map((t) => worker.embedQuery(t))), new UseLiteEmbeddings().embedDocuments(texts)]);
+    const [inWorker, inThread] = await Promise.all([
+      Promise.all(texts.map((t) => worker.embedQuery(t))),
+      new UseLiteEmbeddings().embedDocuments(texts),
+    ]);
     inWorker.forEach((v, i) => expect(dot(v, inThread[i]!)).toBeCloseTo(1, 5));
     await worker.close();
   });
 
   it("survives closing and re-creating the workers (run in a separate process, so a crash fails only this test)", () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.resolve("tests/fixtures/worker-churn.ts")], { encoding: "utf8", timeout: 120_000 });
+    const run = spawnSync(process.execPath, ["--import", "tsx", path.resolve("tests/fixtures/worker-churn.ts")], {
+      encoding: "utf8",
+      timeout: 120_000,
+    });
     expect(run.stderr).not.toMatch(/free\(\)|malloc|corrupt/);
     expect(run.stdout.trim()).toBe("ok");
     expect(run.status).toBe(0);
@@ -71,7 +80,10 @@ describe("USE lite in worker threads (used by the bot)", () => {
     const worker = new WorkerUseLiteEmbeddings(1, 1);
     await worker.load();
     const finished: string[] = [];
-    const documents = worker.embedDocuments(Array.from({ length: 12 }, (_, i) => `Sentence number ${i} about trade.`), (done) => finished.push(`batch ${done}`));
+    const documents = worker.embedDocuments(
+      Array.from({ length: 12 }, (_, i) => `Sentence number ${i} about trade.`),
+      (done) => finished.push(`batch ${done}`),
+    );
     const question = worker.embedQuery("Who leads the Chinese delegation?").then(() => finished.push("question"));
     await Promise.all([documents, question]);
     // One batch may already be running when the question arrives; the rest wait behind it.
@@ -82,12 +94,21 @@ describe("USE lite in worker threads (used by the bot)", () => {
 });
 
 describe("Hugging Face models through @xenova/transformers", () => {
-  const tiny = () => new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, batchSize: 2 });
+  const tiny = () =>
+    new TransformersEmbeddings({
+      modelId: "citebot/tiny-bert",
+      modelsDir: FIXTURE_MODELS,
+      allowDownload: false,
+      batchSize: 2,
+    });
 
   it("loads a local model with remote loading off and embeds in batches", async () => {
     const model = tiny();
     const progress: number[] = [];
-    const vectors = await model.embedDocuments(["talks in london", "the talks in london", "rare earth minerals"], (done) => progress.push(done));
+    const vectors = await model.embedDocuments(
+      ["talks in london", "the talks in london", "rare earth minerals"],
+      (done) => progress.push(done),
+    );
     expect(model.dimensions).toBe(16);
     expect(vectors.every((v) => v.length === 16 && Math.abs(dot(v, v) - 1) < 1e-4)).toBe(true);
     expect(progress).toEqual([2, 3]);
@@ -100,7 +121,14 @@ describe("Hugging Face models through @xenova/transformers", () => {
 
   it("is chosen by EMBEDDING_MODEL and serves answers end to end", async () => {
     const root = await tempDir();
-    const config = { corpusDir: path.resolve("corpus"), indexDir: path.join(root, "index"), embeddingModel: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowModelDownload: false, maxAnswerSentences: 3 };
+    const config = {
+      corpusDir: path.resolve("corpus"),
+      indexDir: path.join(root, "index"),
+      embeddingModel: "citebot/tiny-bert",
+      modelsDir: FIXTURE_MODELS,
+      allowModelDownload: false,
+      maxAnswerSentences: 3,
+    };
     expect(createEmbeddings(config)).toBeInstanceOf(TransformersEmbeddings);
     const service = await createAnswerService({ config, logger: new FakeLogger() });
     expect(service.manifest).toMatchObject({ embeddingModel: "citebot/tiny-bert", dimensions: 16, sentenceCount: 26 });
@@ -112,15 +140,34 @@ describe("Hugging Face models through @xenova/transformers", () => {
     [{}, "citebot/tiny-bert"],
     [{ pooling: "mean" as const }, "citebot/tiny-bert"],
     [{ pooling: "cls" as const }, "citebot/tiny-bert (cls pooling)"],
-    [{ queryPrefix: "query:", documentPrefix: "passage:" }, 'citebot/tiny-bert (query prefix "query:", document prefix "passage:")'],
-  ])("names the model with its settings %o as %s (what indexes, caches and fits are keyed by)", (settings, identity) => {
-    expect(embeddingIdentity("citebot/tiny-bert", settings)).toBe(identity);
-    expect(new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, ...settings }).identity).toBe(identity);
-  });
+    [
+      { queryPrefix: "query:", documentPrefix: "passage:" },
+      'citebot/tiny-bert (query prefix "query:", document prefix "passage:")',
+    ],
+  ])(
+    "names the model with its settings %o as %s (what indexes, caches and fits are keyed by)",
+    (settings, identity) => {
+      expect(embeddingIdentity("citebot/tiny-bert", settings)).toBe(identity);
+      expect(
+        new TransformersEmbeddings({
+          modelId: "citebot/tiny-bert",
+          modelsDir: FIXTURE_MODELS,
+          allowDownload: false,
+          ...settings,
+        }).identity,
+      ).toBe(identity);
+    },
+  );
 
   it("puts the query prefix before questions and the document prefix before sentences", async () => {
     const plain = tiny();
-    const prefixed = new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, queryPrefix: "query:", documentPrefix: "passage:" });
+    const prefixed = new TransformersEmbeddings({
+      modelId: "citebot/tiny-bert",
+      modelsDir: FIXTURE_MODELS,
+      allowDownload: false,
+      queryPrefix: "query:",
+      documentPrefix: "passage:",
+    });
     expect(prefixed.asymmetric).toBe(true);
     expect(plain.asymmetric).toBe(false);
     const [asQuery, asDocument] = await plain.embedDocuments(["query: talks in london", "passage: talks in london"]);
@@ -131,7 +178,12 @@ describe("Hugging Face models through @xenova/transformers", () => {
   });
 
   it("pools the first token's vector with cls pooling", async () => {
-    const cls = new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, pooling: "cls" });
+    const cls = new TransformersEmbeddings({
+      modelId: "citebot/tiny-bert",
+      modelsDir: FIXTURE_MODELS,
+      allowDownload: false,
+      pooling: "cls",
+    });
     const texts = ["talks in london", "rare earth minerals"];
     const [pooledByCls, pooledByMean] = await Promise.all([cls.embedDocuments(texts), tiny().embedDocuments(texts)]);
     for (const [i, vector] of pooledByCls.entries()) {
@@ -143,25 +195,52 @@ describe("Hugging Face models through @xenova/transformers", () => {
 
   it("rebuilds the index, and refuses the fit, when the model's settings change", async () => {
     const root = await tempDir();
-    const config = { corpusDir: path.resolve("corpus"), indexDir: path.join(root, "index"), embeddingModel: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowModelDownload: false, maxAnswerSentences: 3 };
+    const config = {
+      corpusDir: path.resolve("corpus"),
+      indexDir: path.join(root, "index"),
+      embeddingModel: "citebot/tiny-bert",
+      modelsDir: FIXTURE_MODELS,
+      allowModelDownload: false,
+      maxAnswerSentences: 3,
+    };
     await createAnswerService({ config, logger: new FakeLogger() });
     const logger = new FakeLogger();
-    const prefixed = await createAnswerService({ config: { ...config, modelSettings: { documentPrefix: "passage:" } }, logger });
+    const prefixed = await createAnswerService({
+      config: { ...config, modelSettings: { documentPrefix: "passage:" } },
+      logger,
+    });
     expect(prefixed.manifest.embeddingModel).toBe('citebot/tiny-bert (document prefix "passage:")');
-    expect(logger.messages().join("\n")).toContain('it was built with embedding model citebot/tiny-bert, not citebot/tiny-bert (document prefix "passage:")');
+    expect(logger.messages().join("\n")).toContain(
+      'it was built with embedding model citebot/tiny-bert, not citebot/tiny-bert (document prefix "passage:")',
+    );
 
     const modelsDir = path.join(root, "models");
     await cp(FIXTURE_MODELS, modelsDir, { recursive: true });
-    const fit = { modelId: "citebot/tiny-bert", dimensions: 16, queryWeights: undefined, fusionWeights: [...LEARNED_WEIGHTS], abstention: ABSTENTION };
+    const fit = {
+      modelId: "citebot/tiny-bert",
+      dimensions: 16,
+      queryWeights: undefined,
+      fusionWeights: [...LEARNED_WEIGHTS],
+      abstention: ABSTENTION,
+    };
     await writeFile(fitFileOf(modelsDir, "citebot/tiny-bert"), serializeModelFit(fit, "test"));
     await createAnswerService({ config: { ...config, modelsDir }, logger: new FakeLogger() });
-    await expect(createAnswerService({ config: { ...config, modelsDir, modelSettings: { queryPrefix: "query:" } }, logger: new FakeLogger() })).rejects.toThrow(
+    await expect(
+      createAnswerService({
+        config: { ...config, modelsDir, modelSettings: { queryPrefix: "query:" } },
+        logger: new FakeLogger(),
+      }),
+    ).rejects.toThrow(
       'citebot-fit.json was fitted for "citebot/tiny-bert", not citebot/tiny-bert (query prefix "query:")',
     );
   });
 
   it("explains how to fix a model that is not available offline", async () => {
-    const missing = new TransformersEmbeddings({ modelId: "nobody/missing-model", modelsDir: FIXTURE_MODELS, allowDownload: false });
+    const missing = new TransformersEmbeddings({
+      modelId: "nobody/missing-model",
+      modelsDir: FIXTURE_MODELS,
+      allowDownload: false,
+    });
     const error = await missing.load().catch((e: unknown) => e);
     expect(error).toMatchObject({ code: ErrorCode.ModelLoadFailed });
     expect((error as Error).message).toMatch(/nobody\/missing-model.*ALLOW_MODEL_DOWNLOAD=true/);
@@ -226,7 +305,12 @@ describe("embedding cache (model id + text hash, one file per model)", () => {
   });
 
   it("keeps a question's vector apart from a sentence of the same text when the model embeds them differently", async () => {
-    const model = new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false, queryPrefix: "query:" });
+    const model = new TransformersEmbeddings({
+      modelId: "citebot/tiny-bert",
+      modelsDir: FIXTURE_MODELS,
+      allowDownload: false,
+      queryPrefix: "query:",
+    });
     const file = path.join(await tempDir(), "tiny.vectors");
     const cache = new CachingEmbeddings(model);
     const [asDocument] = await cache.embedDocuments(["talks in london"]);
@@ -239,7 +323,11 @@ describe("embedding cache (model id + text hash, one file per model)", () => {
     await reread.embedQueries(["talks in london"]);
     expect(reread.misses).toBe(0);
     // The same model run without the prefix is another identity: the file is not read.
-    expect(await new CachingEmbeddings(new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false })).readFrom(file)).toBe(false);
+    expect(
+      await new CachingEmbeddings(
+        new TransformersEmbeddings({ modelId: "citebot/tiny-bert", modelsDir: FIXTURE_MODELS, allowDownload: false }),
+      ).readFrom(file),
+    ).toBe(false);
   });
 
   it("treats a damaged or foreign cache file as empty", async () => {

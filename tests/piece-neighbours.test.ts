@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { decodeNeighbours, encodeNeighbours, nearestNeighbours, nearestOf, neighbourSimilarities, type EncodedNeighbours } from "../src/embeddings/piece-neighbours.js";
+import {
+  decodeNeighbours,
+  encodeNeighbours,
+  nearestNeighbours,
+  nearestOf,
+  neighbourSimilarities,
+  type EncodedNeighbours,
+} from "../src/embeddings/piece-neighbours.js";
 import { readUnitPieceTable, loadUseLitePieces } from "../src/embeddings/use-lite-pieces.js";
 import committed from "../src/embeddings/use-lite-neighbours.json" with { type: "json" };
 
@@ -22,7 +29,9 @@ describe("nearest neighbours of pieces", () => {
     const neighbours = nearestNeighbours(plane, 2, 3);
     const decoded = decodeNeighbours(encodeNeighbours(neighbours, "test"));
     expect(decoded.ids).toEqual(neighbours.ids);
-    decoded.similarities.forEach((s, i) => expect(Math.abs(s - neighbours.similarities[i]!)).toBeLessThanOrEqual(1 / 32767));
+    decoded.similarities.forEach((s, i) =>
+      expect(Math.abs(s - neighbours.similarities[i]!)).toBeLessThanOrEqual(1 / 32767),
+    );
   });
 
   it("refuses lists whose length does not match what they claim", () => {
@@ -45,13 +54,16 @@ describe("the committed USE lite neighbour lists", () => {
     expect(neighbours.perPiece).toBe(32);
   });
 
-  it.each([6, 100, 1234, 4321, 7999])("match the model's table for piece %i (run npm run make:piece-neighbours if not)", (piece) => {
-    const expected = nearestOf(vectors, dimensions, piece, neighbours.perPiece);
-    const ids = Array.from(neighbours.ids.subarray(piece * 32, piece * 32 + 32));
-    const similarities = Array.from(neighbours.similarities.subarray(piece * 32, piece * 32 + 32));
-    expect(ids).toEqual(expected.ids);
-    similarities.forEach((s, i) => expect(s).toBeCloseTo(expected.similarities[i]!, 4));
-  });
+  it.each([6, 100, 1234, 4321, 7999])(
+    "match the model's table for piece %i (run npm run make:piece-neighbours if not)",
+    (piece) => {
+      const expected = nearestOf(vectors, dimensions, piece, neighbours.perPiece);
+      const ids = Array.from(neighbours.ids.subarray(piece * 32, piece * 32 + 32));
+      const similarities = Array.from(neighbours.similarities.subarray(piece * 32, piece * 32 + 32));
+      expect(ids).toEqual(expected.ids);
+      similarities.forEach((s, i) => expect(s).toBeCloseTo(expected.similarities[i]!, 4));
+    },
+  );
 
   it("are what the loaded vocabulary uses", async () => {
     const row = (await loadUseLitePieces()).similarities([1234]);

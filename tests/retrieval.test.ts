@@ -20,15 +20,27 @@ import { HnswDenseIndex, type DenseIndex } from "../src/index/dense.js";
 
 describe("tokenize", () => {
   it.each([
-    ["keeps initialisms as one token that is not the pronoun 'us'", "U.S. officials warned us", ["us", "offici", "warn"]],
+    [
+      "keeps initialisms as one token that is not the pronoun 'us'",
+      "U.S. officials warned us",
+      ["us", "offici", "warn"],
+    ],
     ["stems plurals and verb forms", "tariffs negotiations", ["tariff", "negoti"]],
     ["keeps decimals whole", "rose by 33.57%", ["rose", "33.57"]],
     ["drops possessive 's", "Beijing's leading official", ["beij", "lead", "offici"]],
     ["drops stop words and question words", "Who is the leader of the group?", ["leader", "group"]],
     ["handles non-Latin letters", "北京 talks", ["北京", "talk"]],
-    ["reads capitals in mixed case as an acronym, not a stop word", "Who is on the US team? Ask IT.", ["us", "team", "ask", "it"]],
+    [
+      "reads capitals in mixed case as an acronym, not a stop word",
+      "Who is on the US team? Ask IT.",
+      ["us", "team", "ask", "it"],
+    ],
     ["reads a plural acronym as its singular", "the SLAs", ["sla"]],
-    ["reads a word in capitals for emphasis as the word", "IMPORTANT: do NOT skip the DEPLOYMENTS", tokenize("important: do not skip the deployments")],
+    [
+      "reads a word in capitals for emphasis as the word",
+      "IMPORTANT: do NOT skip the DEPLOYMENTS",
+      tokenize("important: do not skip the deployments"),
+    ],
     ["reads shouted text as ordinary words", "WHAT IS IT", []],
   ])("%s", (_name, input, expected) => {
     expect(tokenize(input)).toEqual(expected);
@@ -134,20 +146,43 @@ describe("tokenize", () => {
     expect(new Set(tokenize(degree))).toEqual(new Set(tokenize(base)));
   });
 
-  it.each(["leader", "water", "stranger", "forest", "interest", "chest", "liver"])("does not read the noun or verb %j as a degree form", (word) => {
-    expect(baseForm(word)).toBe(word);
-  });
-
-  it.each(["found", "left", "ground", "bound", "saw", "rose", "born", "lit", "felt", "better", "falls", "talks"])("leaves the ambiguous or regular form %j alone", (word) => {
-    expect(baseForm(word)).toBe(word);
-  });
-
-  it.each(["four", "tour", "your", "flour", "hour", "promise", "precise", "emphasis", "exercise", "surprise", "enterprise", "rise", "total", "more", "advise", "revised", "analyses", "prised", "sizes"])(
-    "leaves %j alone",
+  it.each(["leader", "water", "stranger", "forest", "interest", "chest", "liver"])(
+    "does not read the noun or verb %j as a degree form",
     (word) => {
-      expect(americanSpelling(word)).toBe(word);
+      expect(baseForm(word)).toBe(word);
     },
   );
+
+  it.each(["found", "left", "ground", "bound", "saw", "rose", "born", "lit", "felt", "better", "falls", "talks"])(
+    "leaves the ambiguous or regular form %j alone",
+    (word) => {
+      expect(baseForm(word)).toBe(word);
+    },
+  );
+
+  it.each([
+    "four",
+    "tour",
+    "your",
+    "flour",
+    "hour",
+    "promise",
+    "precise",
+    "emphasis",
+    "exercise",
+    "surprise",
+    "enterprise",
+    "rise",
+    "total",
+    "more",
+    "advise",
+    "revised",
+    "analyses",
+    "prised",
+    "sizes",
+  ])("leaves %j alone", (word) => {
+    expect(americanSpelling(word)).toBe(word);
+  });
 });
 
 describe("degreeForms", () => {
@@ -158,7 +193,11 @@ describe("degreeForms", () => {
     ["y turned to i", ["early", "earlier", "earliest"], { earlier: "early", earliest: "early" }],
     ["a doubled final consonant", ["big", "bigger", "biggest"], { bigger: "big", biggest: "big" }],
     ["ll kept", ["full", "fuller", "fullest"], { fuller: "full", fullest: "full" }],
-    ["consonant-vowel-consonant takes the e (cute, not cut)", ["cut", "cute", "cuter", "cutest"], { cuter: "cute", cutest: "cute" }],
+    [
+      "consonant-vowel-consonant takes the e (cute, not cut)",
+      ["cut", "cute", "cuter", "cutest"],
+      { cuter: "cute", cutest: "cute" },
+    ],
     ["no comparative: not an adjective", ["for", "forest"], {}],
     ["no base", ["interest", "interester"], {}],
     ["a listed look-alike", ["temp", "temper", "tempest"], {}],
@@ -168,14 +207,22 @@ describe("degreeForms", () => {
   });
 
   it("needs every form to be common enough", () => {
-    const counts = new Map([["high", 100], ["higher", 100], ["highest", 2]]);
+    const counts = new Map([
+      ["high", 100],
+      ["higher", 100],
+      ["highest", 2],
+    ]);
     expect(degreeForms([...counts.keys()], (w) => counts.get(w) ?? 0, 3)).toEqual({});
   });
 });
 
 describe("britishSpellings", () => {
   it.each([
-    ["each -ize form gives its -ise twin", ["naturalize", "naturalized", "naturalization"], { naturalise: "naturalize", naturalised: "naturalized", naturalisation: "naturalization" }],
+    [
+      "each -ize form gives its -ise twin",
+      ["naturalize", "naturalized", "naturalization"],
+      { naturalise: "naturalize", naturalised: "naturalized", naturalisation: "naturalization" },
+    ],
     ["-yze gives -yse", ["catalyze"], { catalyse: "catalyze" }],
     ["words that only look alike have no -ize form to come from", ["promise", "precise", "advise"], {}],
     ["the plural of -ysis is not a verb form", ["analyzes"], {}],
@@ -191,11 +238,25 @@ describe("britishSpellings", () => {
 });
 
 describe("Bm25Index: compounds written as two words", () => {
-  const index = new Bm25Index(["Run the setup script on a new laptop.", "Log in with single sign-on.", "The login page is slow.", "Each engineer is on call for a week.", "The therapist called."]);
+  const index = new Bm25Index([
+    "Run the setup script on a new laptop.",
+    "Log in with single sign-on.",
+    "The login page is slow.",
+    "Each engineer is on call for a week.",
+    "The therapist called.",
+  ]);
 
   it.each([
-    ["a pair whose compound the corpus writes as one word stands in for it", "How do I set up my laptop?", ["laptop", "setup"]],
-    ["a pair whose words the corpus has is left as it is, even when it has the compound too", "How do I log in?", ["log"]],
+    [
+      "a pair whose compound the corpus writes as one word stands in for it",
+      "How do I set up my laptop?",
+      ["laptop", "setup"],
+    ],
+    [
+      "a pair whose words the corpus has is left as it is, even when it has the compound too",
+      "How do I log in?",
+      ["log"],
+    ],
     ["a pair the corpus has as two words is left as it is", "Who is on call?", ["call"]],
     ["not after an article", "Who saw the rapist?", ["saw", "rapist"]],
   ])("%s", (_name, question, expected) => {
@@ -229,12 +290,17 @@ describe("Bm25Index", () => {
 
   it("selects the best k exactly as a full sort would (property test over random corpora)", () => {
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const words = ["tariff", "trade", "china", "talks", "london", "mineral", "export", "truce", "deal", "market"];
     for (let round = 0; round < 50; round++) {
-      const docs = Array.from({ length: 5 + Math.floor(rand() * 200) }, () => Array.from({ length: 1 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]).join(" "));
+      const docs = Array.from({ length: 5 + Math.floor(rand() * 200) }, () =>
+        Array.from({ length: 1 + Math.floor(rand() * 8) }, () => words[Math.floor(rand() * words.length)]).join(" "),
+      );
       const bm25 = new Bm25Index(docs);
-      const query = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => words[Math.floor(rand() * words.length)]).join(" ");
+      const query = Array.from(
+        { length: 1 + Math.floor(rand() * 3) },
+        () => words[Math.floor(rand() * words.length)],
+      ).join(" ");
       const all = bm25.search(query);
       for (const k of [0, 1, 3, 10, 50]) expect(bm25.search(query, k)).toEqual(all.slice(0, k));
       const scores = bm25.scores(query);
@@ -259,8 +325,22 @@ describe("Bm25Index", () => {
 
 describe("fuse", () => {
   const candidate = (id: number, dense: number, lexical: number, extra: Partial<Candidate> = {}): Candidate => ({
-    id, dense, lexical, coverage: 0, keyTermCoverage: 0, prevLexical: 0, nextLexical: 0, prevDense: -1, nextDense: -1, pronounStart: 0,
-    answerType: 0, phrase: 0, novelty: 0, length: 10, pieceMatch: 0, ...extra,
+    id,
+    dense,
+    lexical,
+    coverage: 0,
+    keyTermCoverage: 0,
+    prevLexical: 0,
+    nextLexical: 0,
+    prevDense: -1,
+    nextDense: -1,
+    pronounStart: 0,
+    answerType: 0,
+    phrase: 0,
+    novelty: 0,
+    length: 10,
+    pieceMatch: 0,
+    ...extra,
   });
   const pool = [candidate(0, 0.9, 0), candidate(1, 0.2, 5), candidate(2, 0.5, 3)];
 
@@ -285,7 +365,19 @@ describe("fuse", () => {
   });
 
   it("scales linear scores so a candidate best on every feature scores 1", () => {
-    const perfect = candidate(0, 1, 1, { coverage: 1, prevLexical: 1, nextLexical: 1, prevDense: 1, nextDense: 1, answerType: 1, phrase: 1, novelty: 1, length: 63, pronounStart: 1, pieceMatch: 1 });
+    const perfect = candidate(0, 1, 1, {
+      coverage: 1,
+      prevLexical: 1,
+      nextLexical: 1,
+      prevDense: 1,
+      nextDense: 1,
+      answerType: 1,
+      phrase: 1,
+      novelty: 1,
+      length: 63,
+      pronounStart: 1,
+      pieceMatch: 1,
+    });
     const [best] = fuse([perfect], { method: "linear", weights: FEATURE_NAMES.map(() => 1) });
     expect(best!.score).toBeCloseTo(1);
   });
@@ -349,9 +441,12 @@ describe("question-side weights", () => {
       const a = 0.5 + (i % 5) / 10;
       return { question: unit([a, 0.8, 0.5]), candidates: [unit([a, 0.1, 0.5]), unit([0.05, 0.9, 0.5])], gold: 0 };
     });
-    const before = questions.filter((q) => dot(q.question, q.candidates[0]!) > dot(q.question, q.candidates[1]!)).length;
+    const before = questions.filter(
+      (q) => dot(q.question, q.candidates[0]!) > dot(q.question, q.candidates[1]!),
+    ).length;
     const weights = trainQueryWeights(questions, { epochs: 300, learningRate: 2 });
-    const score = (q: (typeof questions)[number], s: number[]) => q.question.reduce((sum, x, i) => sum + weights[i]! * x * s[i]!, 0);
+    const score = (q: (typeof questions)[number], s: number[]) =>
+      q.question.reduce((sum, x, i) => sum + weights[i]! * x * s[i]!, 0);
     const after = questions.filter((q) => score(q, q.candidates[0]!) > score(q, q.candidates[1]!)).length;
     expect(before).toBeLessThan(questions.length);
     expect(after).toBe(questions.length);
@@ -432,7 +527,10 @@ describe("HybridRetriever.mentionsAnyTerm", () => {
     ["Why?", 1, true],
     ["What is it?", 0, true],
   ])("%j in sentence %i -> %s", async (question, id, expected) => {
-    const sentences = splitSentences("Vice Premier He Lifeng heads the delegation.\nTariffs were cut to 30%.\n", "a.txt");
+    const sentences = splitSentences(
+      "Vice Premier He Lifeng heads the delegation.\nTariffs were cut to 30%.\n",
+      "a.txt",
+    );
     const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     expect(retriever.mentionsAnyTerm(question, id)).toBe(expected);
   });
@@ -443,7 +541,8 @@ describe("HybridRetriever with clipped words", () => {
     ["Where is the repository?", /repo lives/],
     ["Who owns the prod db?", /production database/],
   ])("finds the sentence that writes the other form for %j", async (question, expected) => {
-    const text = "The repo lives on the internal Git server.\nAccess to the production database needs a ticket.\nThe office is on the second floor.\n";
+    const text =
+      "The repo lives on the internal Git server.\nAccess to the production database needs a ticket.\nThe office is on the second floor.\n";
     const sentences = splitSentences(text, "a.txt");
     const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     const [top] = await retriever.retrieve(question, 1);
@@ -463,7 +562,10 @@ describe("HybridRetriever with word pieces", () => {
     const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     const candidates = await retriever.candidates("Which automakers?");
     expect(candidates.every((c) => c.lexical === 0)).toBe(true);
-    const onPieces = fuse(candidates, { method: "linear", weights: FEATURE_NAMES.map((name) => (name === "pieceMatchRelative" ? 1 : 0)) });
+    const onPieces = fuse(candidates, {
+      method: "linear",
+      weights: FEATURE_NAMES.map((name) => (name === "pieceMatchRelative" ? 1 : 0)),
+    });
     expect(sentences[onPieces[0]!.id]!.text).toMatch(/automobile manufacturers/);
   });
 
@@ -471,9 +573,16 @@ describe("HybridRetriever with word pieces", () => {
     const sentences = splitSentences(text, "a.txt");
     const retriever = await buildArticleRetriever(sentences, new OverlapEmbeddings(), { fusion: DEFAULT_FUSION });
     const other = new SubwordMatcher(["one sentence only"], await loadUseLitePieces());
-    expect(() => new HybridRetriever(sentences, {} as DenseIndex, new Bm25Index(sentences.map((s) => s.text)), new OverlapEmbeddings(), { subwords: other })).toThrow(
-      /covers 1 sentences, the retriever 3/,
-    );
+    expect(
+      () =>
+        new HybridRetriever(
+          sentences,
+          {} as DenseIndex,
+          new Bm25Index(sentences.map((s) => s.text)),
+          new OverlapEmbeddings(),
+          { subwords: other },
+        ),
+    ).toThrow(/covers 1 sentences, the retriever 3/);
     expect(retriever.sentences).toHaveLength(3);
   });
 });
@@ -482,15 +591,27 @@ describe("HybridRetriever beyond its dense candidates", () => {
   it("scores a lexical candidate outside the dense pool with its true cosine, as the dense search would", async () => {
     const embeddings = new OverlapEmbeddings();
     // Short orchard lines are closest for the word-overlap embedder; BM25 favours the one rare word, "tulips".
-    const texts = ["Orchard.", "Orchard gate.", "Orchard fence.", "Tulips bloom in spring near the old stone wall by the river bank."];
+    const texts = [
+      "Orchard.",
+      "Orchard gate.",
+      "Orchard fence.",
+      "Tulips bloom in spring near the old stone wall by the river bank.",
+    ];
     const sentences = splitSentences(texts.join("\n\n"), "a.txt");
     const dense = await HnswDenseIndex.fromVectors(await embeddings.embedDocuments(texts), sentences, embeddings);
     const question = "tulips orchard";
-    const full = new Map((await dense.search(await embeddings.embedQuery(question), texts.length)).map((hit) => [hit.id, hit.score]));
+    const full = new Map(
+      (await dense.search(await embeddings.embedQuery(question), texts.length)).map((hit) => [hit.id, hit.score]),
+    );
     // Two candidates per side: whatever else is pooled comes in through BM25 alone.
     const narrow = new HybridRetriever(sentences, dense, new Bm25Index(texts), embeddings, { candidatesPerSide: 2 });
     const candidates = await narrow.candidates(question);
-    const densePool = new Set([...full.entries()].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([id]) => id));
+    const densePool = new Set(
+      [...full.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 2)
+        .map(([id]) => id),
+    );
     expect(candidates.some((candidate) => !densePool.has(candidate.id))).toBe(true);
     for (const candidate of candidates) expect(candidate.dense).toBeCloseTo(full.get(candidate.id)!, 6);
   });

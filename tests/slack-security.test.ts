@@ -20,7 +20,16 @@ let answered = 0;
 beforeAll(async () => {
   await fake.start();
   bot = await startSlackBot({
-    config: { mode: { kind: "http", botToken: TOKEN, signingSecret: SECRET }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join("/tmp", `citebot-sec-${process.pid}.jsonl`), rateLimitPerMinute: 0, redisUrl: undefined, fleetLockMs: 30_000, shutdownGraceMs: 2_000 },
+    config: {
+      mode: { kind: "http", botToken: TOKEN, signingSecret: SECRET },
+      port: 0,
+      slackApiUrl: fake.apiUrl,
+      feedbackLog: path.join("/tmp", `citebot-sec-${process.pid}.jsonl`),
+      rateLimitPerMinute: 0,
+      redisUrl: undefined,
+      fleetLockMs: 30_000,
+      shutdownGraceMs: 2_000,
+    },
     engine: Promise.resolve({
       answer: async (question: string) => {
         answered++;
@@ -47,44 +56,129 @@ beforeEach(() => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const sign = (secret: string, ts: number | string, body: string) => `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`;
+const sign = (secret: string, ts: number | string, body: string) =>
+  `v0=${createHmac("sha256", secret).update(`v0:${ts}:${body}`).digest("hex")}`;
 const body = JSON.stringify({
-  type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: "EvSec", event_time: now(),
+  type: "event_callback",
+  team_id: "T1",
+  api_app_id: "A1",
+  event_id: "EvSec",
+  event_time: now(),
   authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-  event: { type: "app_mention", user: "U1", text: "<@UBOT> hi, who leads the talks?", ts: "1.1", event_ts: "1.1", channel: "C1" },
+  event: {
+    type: "app_mention",
+    user: "U1",
+    text: "<@UBOT> hi, who leads the talks?",
+    ts: "1.1",
+    event_ts: "1.1",
+    channel: "C1",
+  },
 });
 
 const cases: Array<[string, () => { headers: Record<string, string>; payload: string }]> = [
   ["no headers", () => ({ headers: {}, payload: body })],
   ["no signature", () => ({ headers: { "x-slack-request-timestamp": String(now()) }, payload: body })],
   ["no timestamp", () => ({ headers: { "x-slack-signature": sign(SECRET, now(), body) }, payload: body })],
-  ["empty signature", () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": "" }, payload: body })],
-  ["signature without v0=", () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": sign(SECRET, now(), body).slice(3) }, payload: body })],
-  ["v1 scheme", () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": sign(SECRET, now(), body).replace("v0=", "v1=") }, payload: body })],
-  ["signature too short", () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": sign(SECRET, now(), body).slice(0, 40) }, payload: body })],
-  ["signature too long", () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": `${sign(SECRET, now(), body)}00` }, payload: body })],
-  ["signature not hex", () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": `v0=${"z".repeat(64)}` }, payload: body })],
+  [
+    "empty signature",
+    () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": "" }, payload: body }),
+  ],
+  [
+    "signature without v0=",
+    () => ({
+      headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": sign(SECRET, now(), body).slice(3) },
+      payload: body,
+    }),
+  ],
+  [
+    "v1 scheme",
+    () => ({
+      headers: {
+        "x-slack-request-timestamp": String(now()),
+        "x-slack-signature": sign(SECRET, now(), body).replace("v0=", "v1="),
+      },
+      payload: body,
+    }),
+  ],
+  [
+    "signature too short",
+    () => ({
+      headers: {
+        "x-slack-request-timestamp": String(now()),
+        "x-slack-signature": sign(SECRET, now(), body).slice(0, 40),
+      },
+      payload: body,
+    }),
+  ],
+  [
+    "signature too long",
+    () => ({
+      headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": `${sign(SECRET, now(), body)}00` },
+      payload: body,
+    }),
+  ],
+  [
+    "signature not hex",
+    () => ({
+      headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": `v0=${"z".repeat(64)}` },
+      payload: body,
+    }),
+  ],
   ["wrong secret", () => ({ headers: signedHeaders("wrong-secret", body), payload: body })],
   ["secret with a different case", () => ({ headers: signedHeaders(SECRET.toUpperCase(), body), payload: body })],
   ["timestamp 6 minutes old", () => ({ headers: signedHeaders(SECRET, body, now() - 360), payload: body })],
   ["timestamp one hour old", () => ({ headers: signedHeaders(SECRET, body, now() - 3600), payload: body })],
   ["timestamp 10 minutes in the future", () => ({ headers: signedHeaders(SECRET, body, now() + 600), payload: body })],
-  ["timestamp not a number", () => ({ headers: { "x-slack-request-timestamp": "yesterday", "x-slack-signature": sign(SECRET, "yesterday", body) }, payload: body })],
-  ["replayed body with a new timestamp", () => {
-    const old = now() - 400;
-    return { headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": sign(SECRET, old, body) }, payload: body };
-  }],
+  [
+    "timestamp not a number",
+    () => ({
+      headers: { "x-slack-request-timestamp": "yesterday", "x-slack-signature": sign(SECRET, "yesterday", body) },
+      payload: body,
+    }),
+  ],
+  [
+    "replayed body with a new timestamp",
+    () => {
+      const old = now() - 400;
+      return {
+        headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": sign(SECRET, old, body) },
+        payload: body,
+      };
+    },
+  ],
   ["body changed after signing", () => ({ headers: signedHeaders(SECRET, body), payload: body.replace("hi", "ho") })],
   ["body with extra whitespace after signing", () => ({ headers: signedHeaders(SECRET, body), payload: `${body} ` })],
   ["signature of an empty body", () => ({ headers: signedHeaders(SECRET, ""), payload: body })],
-  ["signature over the timestamp only", () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": `v0=${createHmac("sha256", SECRET).update(String(now())).digest("hex")}` }, payload: body })],
-  ["sha1 instead of sha256", () => ({ headers: { "x-slack-request-timestamp": String(now()), "x-slack-signature": `v0=${createHmac("sha1", SECRET).update(`v0:${now()}:${body}`).digest("hex")}` }, payload: body })],
+  [
+    "signature over the timestamp only",
+    () => ({
+      headers: {
+        "x-slack-request-timestamp": String(now()),
+        "x-slack-signature": `v0=${createHmac("sha256", SECRET).update(String(now())).digest("hex")}`,
+      },
+      payload: body,
+    }),
+  ],
+  [
+    "sha1 instead of sha256",
+    () => ({
+      headers: {
+        "x-slack-request-timestamp": String(now()),
+        "x-slack-signature": `v0=${createHmac("sha1", SECRET).update(`v0:${now()}:${body}`).digest("hex")}`,
+      },
+      payload: body,
+    }),
+  ],
 ];
 
 describe("request authenticity (HTTP mode)", () => {
   it.each(cases)("refuses %s with 401, runs no handler and calls no Web API", async (_name, make) => {
     const { headers, payload } = make();
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: payload });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...headers },
+      body: payload,
+    });
     expect(res.status).toBe(401);
     await new Promise((r) => setTimeout(r, 50));
     expect(answered).toBe(0);
@@ -93,7 +187,11 @@ describe("request authenticity (HTTP mode)", () => {
 
   it("accepts the same request correctly signed (the control case)", async () => {
     const fresh = body.replace("EvSec", "EvSecControl");
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(SECRET, fresh) }, body: fresh });
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signedHeaders(SECRET, fresh) },
+      body: fresh,
+    });
     expect(res.status).toBe(200);
     for (let i = 0; i < 100 && answered === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(answered).toBe(1);

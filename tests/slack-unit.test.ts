@@ -42,12 +42,27 @@ import {
   WORKING_STATUS,
 } from "../src/slack/messages.js";
 import { MAX_PROMPTS, suggestedPrompts } from "../src/slack/prompts.js";
-import { buttonValue, HOME_FILES_LISTED, LIMITS, renderAnswer, renderHome, type Block, type SourcesOverview } from "../src/slack/render.js";
+import {
+  buttonValue,
+  HOME_FILES_LISTED,
+  LIMITS,
+  renderAnswer,
+  renderHome,
+  type Block,
+  type SourcesOverview,
+} from "../src/slack/render.js";
 import { citedText } from "../src/answer/compose.js";
 import type { FeedbackRecord } from "../src/slack/feedback-log.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 
-const citation = (n: number, text: string, lineStart = n, lineEnd = lineStart) => ({ n, text, source: "corpus/a.txt", lineStart, lineEnd, score: 0.9 });
+const citation = (n: number, text: string, lineStart = n, lineEnd = lineStart) => ({
+  n,
+  text,
+  source: "corpus/a.txt",
+  lineStart,
+  lineEnd,
+  score: 0.9,
+});
 const answered = (question: string, texts: string[]): Answer => ({
   question,
   answered: true,
@@ -106,12 +121,18 @@ function allText(blocks: Block[]): string[] {
 
 describe("renderAnswer", () => {
   it("renders answer, sources and feedback buttons", () => {
-    const message = renderAnswer(answered("q", ["Vice Premier He Lifeng heads the delegation.", "Bessent represents the U.S."]), { answerId: "a1" });
+    const message = renderAnswer(
+      answered("q", ["Vice Premier He Lifeng heads the delegation.", "Bessent represents the U.S."]),
+      { answerId: "a1" },
+    );
     expect(message).toMatchSnapshot();
   });
 
   it("warns above the answer when it is a weak match, and only then", () => {
-    const weak = renderAnswer({ ...answered("q", ["Student visas were restricted."]), lowConfidence: true }, { answerId: "a3" });
+    const weak = renderAnswer(
+      { ...answered("q", ["Student visas were restricted."]), lowConfidence: true },
+      { answerId: "a3" },
+    );
     expect(weak.blocks[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: LOW_CONFIDENCE_NOTE }] });
     expect(allText(weak.blocks)[1]).toContain("Student visas were restricted.");
     const confident = renderAnswer(answered("q", ["Student visas were restricted."]), { answerId: "a4" });
@@ -122,25 +143,53 @@ describe("renderAnswer", () => {
   });
 
   it("says above the answer which earlier question a follow-up was read with, escaped and shortened", () => {
-    const message = renderAnswer({ ...answered("What is his role?", ["He heads the delegation."]), followUpTo: "Who is <!channel> & <@U123>?" }, { answerId: "a5" });
-    expect(message.blocks[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: FOLLOW_UP_NOTE("Who is &lt;!channel&gt; &amp; &lt;@U123&gt;?") }] });
+    const message = renderAnswer(
+      { ...answered("What is his role?", ["He heads the delegation."]), followUpTo: "Who is <!channel> & <@U123>?" },
+      { answerId: "a5" },
+    );
+    expect(message.blocks[0]).toEqual({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: FOLLOW_UP_NOTE("Who is &lt;!channel&gt; &amp; &lt;@U123&gt;?") }],
+    });
     const long = renderAnswer({ ...answered("q", ["A."]), followUpTo: "word ".repeat(1_000) }, { answerId: "a6" });
     expect(allText(long.blocks)[0]!.length).toBeLessThan(400);
     expect(allText(renderAnswer(answered("q", ["A."]), { answerId: "a7" }).blocks)[0]).not.toContain("follow-up");
   });
 
   it("heads a summary with the file it covers, escaped, or with the size of the corpus for an overview", () => {
-    const summary = renderAnswer({ ...answered("tl;dr", ["A.", "B."]), summaryOf: ["corpus/<!here>`notes`.md"] }, { answerId: "s1" });
-    expect(summary.blocks[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: "Summary of `corpus/&lt;!here&gt;'notes'.md`:" }] });
-    const overview = renderAnswer({ ...answered("Summarize", ["A.", "B."]), summaryOf: ["corpus/a.md", "corpus/b.md"], corpusFiles: 14 }, { answerId: "s2" });
-    expect(allText(overview.blocks)[0]).toBe("The sources hold 14 files. How the first 2 begin (ask me to summarize one by name):");
-    expect(allText(renderAnswer(answered("q", ["A."]), { answerId: "s3" }).blocks)[0]).not.toMatch(/Summary|sources hold|sources say/);
-    const about = renderAnswer({ ...answered("Summarize <!here> tariffs", ["A.", "B."]), summaryAbout: "<!here> tariffs" }, { answerId: "s4" });
+    const summary = renderAnswer(
+      { ...answered("tl;dr", ["A.", "B."]), summaryOf: ["corpus/<!here>`notes`.md"] },
+      { answerId: "s1" },
+    );
+    expect(summary.blocks[0]).toEqual({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "Summary of `corpus/&lt;!here&gt;'notes'.md`:" }],
+    });
+    const overview = renderAnswer(
+      { ...answered("Summarize", ["A.", "B."]), summaryOf: ["corpus/a.md", "corpus/b.md"], corpusFiles: 14 },
+      { answerId: "s2" },
+    );
+    expect(allText(overview.blocks)[0]).toBe(
+      "The sources hold 14 files. How the first 2 begin (ask me to summarize one by name):",
+    );
+    expect(allText(renderAnswer(answered("q", ["A."]), { answerId: "s3" }).blocks)[0]).not.toMatch(
+      /Summary|sources hold|sources say/,
+    );
+    const about = renderAnswer(
+      { ...answered("Summarize <!here> tariffs", ["A.", "B."]), summaryAbout: "<!here> tariffs" },
+      { answerId: "s4" },
+    );
     expect(allText(about.blocks)[0]).toBe('What the sources say about "&lt;!here&gt; tariffs":');
   });
 
   it("renders a not-found answer with closest passages, not sources", () => {
-    const answer: Answer = { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: "Near miss.", source: "corpus/a.txt", lineStart: 7, lineEnd: 8, score: 0.2 }] };
+    const answer: Answer = {
+      question: "q",
+      answered: false,
+      text: NOT_FOUND_TEXT,
+      citations: [],
+      related: [{ text: "Near miss.", source: "corpus/a.txt", lineStart: 7, lineEnd: 8, score: 0.2 }],
+    };
     const message = renderAnswer(answer, { answerId: "a2" });
     expect(message.text).toBe(NOT_FOUND_TEXT);
     expect(allText(message.blocks).join("\n")).toContain("Closest passages");
@@ -168,16 +217,26 @@ describe("renderAnswer", () => {
 
   it("adds a share button only when asked", () => {
     const ids = (shareable: boolean) =>
-      (renderAnswer(answered("q", ["A."]), { answerId: "x", shareable }).blocks.find((b) => b.type === "actions")!.elements as Array<{ action_id: string }>).map((e) => e.action_id);
+      (
+        renderAnswer(answered("q", ["A."]), { answerId: "x", shareable }).blocks.find((b) => b.type === "actions")!
+          .elements as Array<{ action_id: string }>
+      ).map((e) => e.action_id);
     expect(ids(false)).toEqual(["feedback_helpful", "feedback_not_helpful"]);
     expect(ids(true)).toEqual(["feedback_helpful", "feedback_not_helpful", "share_answer"]);
   });
 
   it("leads the notification with the context a claim points back to, then the claim: the two say what either alone does not", () => {
     const answer = answered("q", ["U.S. officials expect rare earth exports.", "These materials are vital.", "Other."]);
-    const withContext: Answer = { ...answer, citations: [{ ...answer.citations[0]!, context: true }, answer.citations[1]!, answer.citations[2]!] };
-    expect(renderAnswer(withContext, { answerId: "x" }).text).toBe("U.S. officials expect rare earth exports. These materials are vital. (3 sources)");
-    const sections = renderAnswer(withContext, { answerId: "x" }).blocks.map((b) => (b.text as { text?: string } | undefined)?.text ?? "");
+    const withContext: Answer = {
+      ...answer,
+      citations: [{ ...answer.citations[0]!, context: true }, answer.citations[1]!, answer.citations[2]!],
+    };
+    expect(renderAnswer(withContext, { answerId: "x" }).text).toBe(
+      "U.S. officials expect rare earth exports. These materials are vital. (3 sources)",
+    );
+    const sections = renderAnswer(withContext, { answerId: "x" }).blocks.map(
+      (b) => (b.text as { text?: string } | undefined)?.text ?? "",
+    );
     expect(sections.find((t) => t.includes("corpus/a.txt:1"))).toContain(CONTEXT_LABEL);
     expect(sections.find((t) => t.includes("corpus/a.txt:2"))).not.toContain(CONTEXT_LABEL);
     expect(renderAnswer(answer, { answerId: "x" }).text).toBe("U.S. officials expect rare earth exports. (3 sources)");
@@ -185,11 +244,25 @@ describe("renderAnswer", () => {
 
   it("shows a cited code block as a code block in the answer, escaped and unable to close early", () => {
     const code = "npm ci\n  npm run migrate <!here> ``` done";
-    const answer: Answer = { question: "q", answered: true, text: citedText([{ n: 1, text: "To install it, run:" }, { n: 2, text: code }, { n: 3, text: "Then start it." }]), citations: [citation(1, "To install it, run:"), citation(2, code, 2, 3), citation(3, "Then start it.", 5)], related: [] };
+    const answer: Answer = {
+      question: "q",
+      answered: true,
+      text: citedText([
+        { n: 1, text: "To install it, run:" },
+        { n: 2, text: code },
+        { n: 3, text: "Then start it." },
+      ]),
+      citations: [citation(1, "To install it, run:"), citation(2, code, 2, 3), citation(3, "Then start it.", 5)],
+      related: [],
+    };
     const texts = allText(renderAnswer(answer, { answerId: "a" }).blocks);
-    expect(texts[0]).toBe("To install it, run: [1]\n```\nnpm ci\n  npm run migrate &lt;!here&gt; `\u200b`` done\n``` [2]\nThen start it. [3]");
+    expect(texts[0]).toBe(
+      "To install it, run: [1]\n```\nnpm ci\n  npm run migrate &lt;!here&gt; `\u200b`` done\n``` [2]\nThen start it. [3]",
+    );
     // Under its source too.
-    expect(texts).toContain("*[2]* `corpus/a.txt:2-3`\n```\nnpm ci\n  npm run migrate &lt;!here&gt; `\u200b`` done\n```");
+    expect(texts).toContain(
+      "*[2]* `corpus/a.txt:2-3`\n```\nnpm ci\n  npm run migrate &lt;!here&gt; `\u200b`` done\n```",
+    );
   });
 
   it("leaves a one-line answer's text as composed", () => {
@@ -198,7 +271,9 @@ describe("renderAnswer", () => {
   });
 
   it("never lets quoted text notify anyone or form links", () => {
-    const message = renderAnswer(answered("q", ["<!channel> <@U1> <!subteam^S1> <https://x|y> @here"]), { answerId: "x" });
+    const message = renderAnswer(answered("q", ["<!channel> <@U1> <!subteam^S1> <https://x|y> @here"]), {
+      answerId: "x",
+    });
     for (const text of [message.text, ...allText(message.blocks)]) {
       expect(text).not.toMatch(/<[!@#]/);
       expect(text).not.toMatch(/<http/);
@@ -208,15 +283,49 @@ describe("renderAnswer", () => {
 
   it("stays within Slack's limits for thousands of random answers (property test)", () => {
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-    const alphabet = ["a", " ", "<", ">", "&", "@channel", "<!here>", "*", "_", "`", "\n", "é", "😀", "\u202e", "\u0000", "[1]", "&amp;", "|"];
-    const randomText = (max: number) => Array.from({ length: Math.floor(rand() * max) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join("");
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const alphabet = [
+      "a",
+      " ",
+      "<",
+      ">",
+      "&",
+      "@channel",
+      "<!here>",
+      "*",
+      "_",
+      "`",
+      "\n",
+      "é",
+      "😀",
+      "\u202e",
+      "\u0000",
+      "[1]",
+      "&amp;",
+      "|",
+    ];
+    const randomText = (max: number) =>
+      Array.from({ length: Math.floor(rand() * max) }, () => alphabet[Math.floor(rand() * alphabet.length)]).join("");
     for (let i = 0; i < 2000; i++) {
       const n = Math.floor(rand() * 12);
       const texts = Array.from({ length: n }, () => randomText(rand() < 0.1 ? 3000 : 200));
-      const answer: Answer = n === 0
-        ? { question: "q", answered: false, text: NOT_FOUND_TEXT, citations: [], related: [{ text: randomText(1200), source: randomText(50) || "f", lineStart: 1, lineEnd: 1, score: 0 }] }
-        : { ...answered("q", texts), text: randomText(5000), ...(rand() < 0.5 ? { lowConfidence: true as const } : {}), ...(rand() < 0.3 ? { followUpTo: randomText(2500) } : {}), ...(rand() < 0.2 ? { summaryOf: [randomText(3500) || "f"] } : {}), ...(rand() < 0.2 ? { summaryAbout: randomText(3500) } : {}) };
+      const answer: Answer =
+        n === 0
+          ? {
+              question: "q",
+              answered: false,
+              text: NOT_FOUND_TEXT,
+              citations: [],
+              related: [{ text: randomText(1200), source: randomText(50) || "f", lineStart: 1, lineEnd: 1, score: 0 }],
+            }
+          : {
+              ...answered("q", texts),
+              text: randomText(5000),
+              ...(rand() < 0.5 ? { lowConfidence: true as const } : {}),
+              ...(rand() < 0.3 ? { followUpTo: randomText(2500) } : {}),
+              ...(rand() < 0.2 ? { summaryOf: [randomText(3500) || "f"] } : {}),
+              ...(rand() < 0.2 ? { summaryAbout: randomText(3500) } : {}),
+            };
       const { text, blocks } = renderAnswer(answer, { answerId: `id-${i}`, shareable: rand() < 0.5 });
       expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
       expect(text.length).toBeLessThanOrEqual(LIMITS.text);
@@ -234,14 +343,37 @@ describe("renderAnswer", () => {
 
 describe("renderHome", () => {
   const textOf = (blocks: Block[]) => JSON.stringify(blocks);
-  const sectionTexts = (blocks: Block[]) => blocks.filter((b) => b.type === "section").map((b) => (b.text as { text: string }).text);
-  const files = (n: number, name = (i: number) => `corpus/doc-${i}.md`) => Array.from({ length: n }, (_, i) => ({ source: name(i), sentences: i + 1 }));
-  const ready = (list: SourcesOverview["files"], builtAt: string) => ({ state: "ready" as const, overview: { files: list, builtAt } });
+  const sectionTexts = (blocks: Block[]) =>
+    blocks.filter((b) => b.type === "section").map((b) => (b.text as { text: string }).text);
+  const files = (n: number, name = (i: number) => `corpus/doc-${i}.md`) =>
+    Array.from({ length: n }, (_, i) => ({ source: name(i), sentences: i + 1 }));
+  const ready = (list: SourcesOverview["files"], builtAt: string) => ({
+    state: "ready" as const,
+    overview: { files: list, builtAt },
+  });
 
   it.each([
-    ["one file", [{ source: "corpus/trade.txt", sentences: 26 }], "*Documents* · 1 file, 26 sentences", ["• `corpus/trade.txt` (26 sentences)"]],
-    ["several files, counts summed", [{ source: "corpus/a.md", sentences: 1 }, { source: "corpus/b.txt", sentences: 1_200 }], "2 files, 1,201 sentences", ["• `corpus/a.md` (1 sentence)\n• `corpus/b.txt` (1,200 sentences)"]],
-    ["a hostile file name", [{ source: "corpus/<!channel> `x` @here.md", sentences: 2 }], "1 file, 2 sentences", ["• `corpus/&lt;!channel&gt; 'x' @\u2060here.md` (2 sentences)"]],
+    [
+      "one file",
+      [{ source: "corpus/trade.txt", sentences: 26 }],
+      "*Documents* · 1 file, 26 sentences",
+      ["• `corpus/trade.txt` (26 sentences)"],
+    ],
+    [
+      "several files, counts summed",
+      [
+        { source: "corpus/a.md", sentences: 1 },
+        { source: "corpus/b.txt", sentences: 1_200 },
+      ],
+      "2 files, 1,201 sentences",
+      ["• `corpus/a.md` (1 sentence)\n• `corpus/b.txt` (1,200 sentences)"],
+    ],
+    [
+      "a hostile file name",
+      [{ source: "corpus/<!channel> `x` @here.md", sentences: 2 }],
+      "1 file, 2 sentences",
+      ["• `corpus/&lt;!channel&gt; 'x' @\u2060here.md` (2 sentences)"],
+    ],
   ])("lists the documents: %s", (_name, list, heading, listing) => {
     const blocks = renderHome(ready(list, "2026-11-29T17:13:06.037Z"));
     const sections = sectionTexts(blocks);
@@ -251,9 +383,15 @@ describe("renderHome", () => {
   });
 
   it("shows when the index was built as a Slack date, with the ISO time as the fallback", () => {
-    const heading = sectionTexts(renderHome(ready(files(1), "2026-11-29T17:13:06.037Z"))).find((t) => t.startsWith("*Documents*"));
-    expect(heading).toContain(`<!date^${Date.parse("2026-11-29T17:13:06.037Z") / 1000 | 0}^{date_short_pretty} at {time}|2026-11-29T17:13:06.037Z>`);
-    expect(sectionTexts(renderHome(ready(files(1), "garbage"))).find((t) => t.startsWith("*Documents*"))).toContain("indexed at an unknown time");
+    const heading = sectionTexts(renderHome(ready(files(1), "2026-11-29T17:13:06.037Z"))).find((t) =>
+      t.startsWith("*Documents*"),
+    );
+    expect(heading).toContain(
+      `<!date^${(Date.parse("2026-11-29T17:13:06.037Z") / 1000) | 0}^{date_short_pretty} at {time}|2026-11-29T17:13:06.037Z>`,
+    );
+    expect(sectionTexts(renderHome(ready(files(1), "garbage"))).find((t) => t.startsWith("*Documents*"))).toContain(
+      "indexed at an unknown time",
+    );
   });
 
   it("stays inside the Home view's limits however many files there are, and counts the ones not listed", () => {
@@ -261,7 +399,9 @@ describe("renderHome", () => {
     const blocks = renderHome(ready(many, "2026-11-29T17:13:06.037Z"));
     expect(blocks.length).toBeLessThanOrEqual(100);
     for (const text of sectionTexts(blocks)) expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
-    const listed = sectionTexts(blocks).filter((t) => t.startsWith("• ")).flatMap((t) => t.split("\n"));
+    const listed = sectionTexts(blocks)
+      .filter((t) => t.startsWith("• "))
+      .flatMap((t) => t.split("\n"));
     expect(listed).toHaveLength(HOME_FILES_LISTED);
     expect(listed.every((line) => line.startsWith("• `corpus/"))).toBe(true);
     expect(textOf(blocks)).toContain(`…and ${(5_000 - HOME_FILES_LISTED).toLocaleString("en-US")} more files.`);
@@ -269,7 +409,11 @@ describe("renderHome", () => {
   });
 
   it.each([
-    ["an example question the documents answer", "Where are the talks held?", "Mention me in a channel (`@CiteBot where are the talks held?`)"],
+    [
+      "an example question the documents answer",
+      "Where are the talks held?",
+      "Mention me in a channel (`@CiteBot where are the talks held?`)",
+    ],
     ["no example", undefined, "Mention me in a channel with your question,"],
   ])("tells how to ask, with %s", (_name, example, instruction) => {
     const intro = sectionTexts(renderHome(ready(files(1), "2026-11-29T17:13:06.037Z"), example))[0]!;
@@ -280,7 +424,9 @@ describe("renderHome", () => {
   it("says the documents are still being read while the first index is built, and lists none", () => {
     const sections = sectionTexts(renderHome({ state: "loading" }));
     expect(sections).toContain(HOME_LOADING);
-    expect(sections.some((t) => t.startsWith("*Documents*") || t.startsWith("• ") || t === HOME_UNAVAILABLE)).toBe(false);
+    expect(sections.some((t) => t.startsWith("*Documents*") || t.startsWith("• ") || t === HOME_UNAVAILABLE)).toBe(
+      false,
+    );
   });
 
   it("says the documents are unavailable when they could not be read, and lists none", () => {
@@ -293,10 +439,25 @@ describe("renderHome", () => {
 describe("suggestedPrompts", () => {
   const example = (n: number) => ({ title: `Example ${n}`, message: `Question ${n}?` });
   it.each([
-    ["one file, three examples answered: two of them first", [example(1), example(2), example(3)], ["corpus/a.txt"], ["Question 1?", "Question 2?", SUMMARY_PROMPT.message, SOURCES_PROMPT.message]],
+    [
+      "one file, three examples answered: two of them first",
+      [example(1), example(2), example(3)],
+      ["corpus/a.txt"],
+      ["Question 1?", "Question 2?", SUMMARY_PROMPT.message, SOURCES_PROMPT.message],
+    ],
     ["one file, no example answered", [], ["corpus/a.txt"], [SUMMARY_PROMPT.message, SOURCES_PROMPT.message]],
-    ["several files fill the free places with their summaries", [], ["corpus/a.md", "corpus/team/b.txt", "corpus/c.md"], [SUMMARY_PROMPT.message, SOURCES_PROMPT.message, "Summarize a.md", "Summarize b.txt"]],
-    ["a file name with markup or too long is not offered", [], ["corpus/<!channel>.md", `corpus/${"x".repeat(70)}.md`, "corpus/`code`.md", "corpus/ok.md"], [SUMMARY_PROMPT.message, SOURCES_PROMPT.message, "Summarize ok.md"]],
+    [
+      "several files fill the free places with their summaries",
+      [],
+      ["corpus/a.md", "corpus/team/b.txt", "corpus/c.md"],
+      [SUMMARY_PROMPT.message, SOURCES_PROMPT.message, "Summarize a.md", "Summarize b.txt"],
+    ],
+    [
+      "a file name with markup or too long is not offered",
+      [],
+      ["corpus/<!channel>.md", `corpus/${"x".repeat(70)}.md`, "corpus/`code`.md", "corpus/ok.md"],
+      [SUMMARY_PROMPT.message, SOURCES_PROMPT.message, "Summarize ok.md"],
+    ],
     ["no documents", [], [], [SUMMARY_PROMPT.message, SOURCES_PROMPT.message]],
   ])("%s", (_name, examples, sources, messages) => {
     const prompts = suggestedPrompts(examples, sources);
@@ -329,7 +490,12 @@ describe("RecentKeys, RecentValues and RateLimiter", () => {
   it("allows N per minute, warns once, then drops until the window passes", () => {
     let now = 0;
     const limiter = new RateLimiter(2, () => now);
-    expect([limiter.check("u"), limiter.check("u"), limiter.check("u"), limiter.check("u")]).toEqual(["allow", "allow", "warn", "drop"]);
+    expect([limiter.check("u"), limiter.check("u"), limiter.check("u"), limiter.check("u")]).toEqual([
+      "allow",
+      "allow",
+      "warn",
+      "drop",
+    ]);
     expect(limiter.check("other")).toBe("allow");
     now = 61_000;
     expect(limiter.check("u")).toBe("allow");
@@ -343,12 +509,16 @@ class FakeClient implements SlackClient {
   failUpdate = false;
   chat = {
     postMessage: async (args: Record<string, unknown>): Promise<{ ok: boolean; ts?: string }> => {
-      if (this.failPost) throw Object.assign(new Error("An API error occurred: ratelimited"), { data: { error: "ratelimited" } });
+      if (this.failPost)
+        throw Object.assign(new Error("An API error occurred: ratelimited"), { data: { error: "ratelimited" } });
       this.posted.push(args);
       return { ok: true, ts: `900.${this.posted.length}` };
     },
     update: async (args: Record<string, unknown>) => {
-      if (this.failUpdate) throw Object.assign(new Error("An API error occurred: message_not_found"), { data: { error: "message_not_found" } });
+      if (this.failUpdate)
+        throw Object.assign(new Error("An API error occurred: message_not_found"), {
+          data: { error: "message_not_found" },
+        });
       this.updated.push(args);
       return { ok: true };
     },
@@ -378,19 +548,30 @@ class FakeClient implements SlackClient {
   };
 }
 
-const SOURCES: SourcesOverview = { files: [{ source: "corpus/trade.txt", sentences: 26 }], builtAt: "2026-11-29T17:13:06.037Z" };
+const SOURCES: SourcesOverview = {
+  files: [{ source: "corpus/trade.txt", sentences: 26 }],
+  builtAt: "2026-11-29T17:13:06.037Z",
+};
 
 /** Handler dependencies around a fake engine: by default it answers "About <question>." and lists SOURCES. */
 function setup(engine: Partial<AnswerPort> = {}, perMinute = 100) {
   const logger = new FakeLogger();
   const records: FeedbackRecord[] = [];
   const feedback = { append: async (r: FeedbackRecord) => void records.push(r) };
-  const answers: AnswerPort = { answer: async (q) => answered(q, [`About ${q}.`]), sources: async () => SOURCES, ...engine };
+  const answers: AnswerPort = {
+    answer: async (q) => answered(q, [`About ${q}.`]),
+    sources: async () => SOURCES,
+    ...engine,
+  };
   const deps = createBotDeps(answers, feedback, logger, perMinute);
   return { deps, logger, records, client: new FakeClient() };
 }
 
-const mention = (text: string, ts = "1.1", eventId = `E${ts}`) => ({ event: { channel: "C1", ts, user: "U1", text }, context: { botUserId: "UBOT" }, body: { event_id: eventId } });
+const mention = (text: string, ts = "1.1", eventId = `E${ts}`) => ({
+  event: { channel: "C1", ts, user: "U1", text },
+  context: { botUserId: "UBOT" },
+  body: { event_id: eventId },
+});
 
 describe("handlers", () => {
   it("replies to a mention in its thread and logs nothing on success", async () => {
@@ -416,14 +597,22 @@ describe("handlers", () => {
     const { deps, logger, client } = setup();
     client.failPost = true;
     await handleAppMention({ ...mention("<@UBOT> q", "3.3", "EvFail"), client }, deps);
-    expect(logger.messages()).toContainEqual(expect.stringMatching(/Reply could not be delivered \(event EvFail.*ratelimited/));
+    expect(logger.messages()).toContainEqual(
+      expect.stringMatching(/Reply could not be delivered \(event EvFail.*ratelimited/),
+    );
   });
 
   it("reads a thread reply with the thread's topic, and a new thread starts fresh", async () => {
     const calls: Array<[string, string | undefined]> = [];
-    const { deps, client } = setup({ answer: async (q, conversation) => (calls.push([q, conversation?.topic]), answered(q, [`About ${q}.`])) });
+    const { deps, client } = setup({
+      answer: async (q, conversation) => (calls.push([q, conversation?.topic]), answered(q, [`About ${q}.`])),
+    });
     await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "5.1"), client }, deps);
-    const reply = (ts: string, text: string) => ({ event: { channel: "C1", ts, thread_ts: "5.1", user: "U2", text }, context: { botUserId: "UBOT" }, body: { event_id: `E${ts}` } });
+    const reply = (ts: string, text: string) => ({
+      event: { channel: "C1", ts, thread_ts: "5.1", user: "U2", text },
+      context: { botUserId: "UBOT" },
+      body: { event_id: `E${ts}` },
+    });
     await handleMessage({ ...reply("5.2", "What is his role?"), client }, deps);
     await handleMessage({ ...reply("5.3", "What happened to the 145% tariffs?"), client }, deps);
     await handleMessage({ ...reply("5.4", "And the Chinese ones?"), client }, deps);
@@ -442,11 +631,17 @@ describe("handlers", () => {
     const { deps, client } = setup({
       answer: async (q, conversation) => {
         quoted.push([...(conversation?.quoted ?? [])]);
-        return q === "Tell me more" ? { ...answered(q, [`More ${quoted.length}.`]), followUpTo: conversation?.topic } : answered(q, [`About ${q}.`]);
+        return q === "Tell me more"
+          ? { ...answered(q, [`More ${quoted.length}.`]), followUpTo: conversation?.topic }
+          : answered(q, [`About ${q}.`]);
       },
     });
     await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "7.1"), client }, deps);
-    const reply = (ts: string, text: string) => ({ event: { channel: "C1", ts, thread_ts: "7.1", user: "U2", text }, context: { botUserId: "UBOT" }, body: { event_id: `E${ts}` } });
+    const reply = (ts: string, text: string) => ({
+      event: { channel: "C1", ts, thread_ts: "7.1", user: "U2", text },
+      context: { botUserId: "UBOT" },
+      body: { event_id: `E${ts}` },
+    });
     await handleMessage({ ...reply("7.2", "Tell me more"), client }, deps);
     await handleMessage({ ...reply("7.3", "Tell me more"), client }, deps);
     await handleMessage({ ...reply("7.4", "What happened to the 145% tariffs?"), client }, deps);
@@ -463,7 +658,9 @@ describe("handlers", () => {
 
   it("after a restart, finds a thread's topic in its earlier messages (people's, not the bot's)", async () => {
     const calls: Array<string | undefined> = [];
-    const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });
+    const { deps, client, logger } = setup({
+      answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])),
+    });
     let reads = 0;
     client.conversations.replies = async () => {
       reads++;
@@ -476,7 +673,15 @@ describe("handlers", () => {
         ],
       };
     };
-    await handleMessage({ event: { channel: "C1", ts: "7.2", thread_ts: "7.1", user: "U2", text: "What is his role?" }, context: { botUserId: "UBOT" }, body: { event_id: "E7.2" }, client }, deps);
+    await handleMessage(
+      {
+        event: { channel: "C1", ts: "7.2", thread_ts: "7.1", user: "U2", text: "What is his role?" },
+        context: { botUserId: "UBOT" },
+        body: { event_id: "E7.2" },
+        client,
+      },
+      deps,
+    );
     expect(calls).toEqual(["Who heads China's delegation?"]);
     expect(reads).toBe(1);
     expect(logger.lines).toEqual([]);
@@ -486,13 +691,26 @@ describe("handlers", () => {
     const seen: Array<readonly string[]> = [];
     const answer = async (q: string, conversation?: { topic: string; quoted: readonly string[] }) => {
       seen.push([...(conversation?.quoted ?? [])]);
-      return q === "Tell me more" ? { ...answered(q, [`More ${seen.length}.`]), followUpTo: conversation?.topic } : answered(q, [`About ${q}.`]);
+      return q === "Tell me more"
+        ? { ...answered(q, [`More ${seen.length}.`]), followUpTo: conversation?.topic }
+        : answered(q, [`About ${q}.`]);
     };
     const before = setup({ answer });
-    await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "7.1"), client: before.client }, before.deps);
-    const posted = before.client.posted.at(-1) as { metadata?: { event_type: string; event_payload: { topic: string; quoted: string } } };
+    await handleAppMention(
+      { ...mention("<@UBOT> Who heads China's delegation?", "7.1"), client: before.client },
+      before.deps,
+    );
+    const posted = before.client.posted.at(-1) as {
+      metadata?: { event_type: string; event_payload: { topic: string; quoted: string } };
+    };
     const key = (text: string) => quotedKey({ source: "corpus/a.txt", text });
-    expect(posted.metadata).toEqual({ event_type: "citebot_conversation", event_payload: { topic: "Who heads China's delegation?", quoted: JSON.stringify([key("About Who heads China's delegation?.")]) } });
+    expect(posted.metadata).toEqual({
+      event_type: "citebot_conversation",
+      event_payload: {
+        topic: "Who heads China's delegation?",
+        quoted: JSON.stringify([key("About Who heads China's delegation?.")]),
+      },
+    });
 
     // A restarted bot: nothing remembered; the thread holds the question and the reply with its metadata.
     const after = setup({ answer });
@@ -507,7 +725,15 @@ describe("handlers", () => {
         ],
       };
     }) as typeof after.client.conversations.replies;
-    await handleMessage({ event: { channel: "C1", ts: "7.2", thread_ts: "7.1", user: "U2", text: "Tell me more" }, context: { botUserId: "UBOT" }, body: { event_id: "E7.2" }, client: after.client }, after.deps);
+    await handleMessage(
+      {
+        event: { channel: "C1", ts: "7.2", thread_ts: "7.1", user: "U2", text: "Tell me more" },
+        context: { botUserId: "UBOT" },
+        body: { event_id: "E7.2" },
+        client: after.client,
+      },
+      after.deps,
+    );
     expect(readArgs).toMatchObject({ include_all_metadata: true });
     expect(seen.at(-1)).toEqual([key("About Who heads China's delegation?.")]);
     expect(after.logger.lines).toEqual([]);
@@ -515,17 +741,25 @@ describe("handlers", () => {
 
   it("after a restart, reads a DM back for its topic, only when the question reads as a follow-up", async () => {
     const calls: Array<string | undefined> = [];
-    const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });
+    const { deps, client, logger } = setup({
+      answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])),
+    });
     // conversations.history lists the newest message first.
     client.history = [
       { user: "UBOT", bot_id: "B1", ts: "8.15", text: "He Lifeng heads the delegation." },
       { user: "U1", ts: "8.1", text: "Who heads China's delegation?" },
       { user: "U1", ts: "7.0", text: "Who is on the US team?" },
     ];
-    const dm = (ts: string, text: string) => ({ event: { channel: "D1", channel_type: "im", ts, user: "U1", text }, context: { botUserId: "UBOT" }, body: { event_id: `E${ts}` } });
+    const dm = (ts: string, text: string) => ({
+      event: { channel: "D1", channel_type: "im", ts, user: "U1", text },
+      context: { botUserId: "UBOT" },
+      body: { event_id: `E${ts}` },
+    });
     await handleMessage({ ...dm("8.2", "What is his role?"), client }, deps);
     expect(calls).toEqual(["Who heads China's delegation?"]);
-    expect(client.historyReads).toEqual([{ channel: "D1", latest: "8.2", oldest: String(8.2 - 86_400), limit: 20, include_all_metadata: true }]);
+    expect(client.historyReads).toEqual([
+      { channel: "D1", latest: "8.2", oldest: String(8.2 - 86_400), limit: 20, include_all_metadata: true },
+    ]);
     // Remembered from now on: no second read.
     await handleMessage({ ...dm("8.3", "Why?"), client }, deps);
     expect(calls[1]).toBe("Who heads China's delegation?");
@@ -540,14 +774,26 @@ describe("handlers", () => {
 
   it("answers a DM follow-up alone when the DM cannot be read back, and logs why", async () => {
     const calls: Array<string | undefined> = [];
-    const { deps, client, logger } = setup({ answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])) });
+    const { deps, client, logger } = setup({
+      answer: async (q, conversation) => (calls.push(conversation?.topic), answered(q, ["x"])),
+    });
     client.conversations.history = async () => {
       throw new Error("An API error occurred: missing_scope");
     };
-    await handleMessage({ event: { channel: "D2", channel_type: "im", ts: "3.1", user: "U1", text: "What is his role?" }, context: { botUserId: "UBOT" }, body: { event_id: "E3.1" }, client }, deps);
+    await handleMessage(
+      {
+        event: { channel: "D2", channel_type: "im", ts: "3.1", user: "U1", text: "What is his role?" },
+        context: { botUserId: "UBOT" },
+        body: { event_id: "E3.1" },
+        client,
+      },
+      deps,
+    );
     expect(calls).toEqual([undefined]);
     expect(client.posted).toHaveLength(1);
-    expect(logger.messages(LogLevel.WARN)).toEqual([expect.stringContaining("Could not read DM D2 for its earlier questions: An API error occurred: missing_scope")]);
+    expect(logger.messages(LogLevel.WARN)).toEqual([
+      expect.stringContaining("Could not read DM D2 for its earlier questions: An API error occurred: missing_scope"),
+    ]);
   });
 
   it("gives the usage hint for an empty mention, with an example question the documents answer plainly", async () => {
@@ -562,9 +808,21 @@ describe("handlers", () => {
     const { deps, client } = setup({ answer: async (q) => (asked.push(q), answered(q, ["x"])) });
     await handleAppMention({ ...mention("<@UBOT> help", "11.1"), client }, deps);
     await handleAppMention({ ...mention("<@UBOT> hi! :wave:", "11.2"), client }, deps);
-    await handleMessage({ event: { channel: "D1", channel_type: "im", ts: "11.3", user: "U1", text: "What can you do?" }, context: { botUserId: "UBOT" }, body: { event_id: "E11.3" }, client }, deps);
+    await handleMessage(
+      {
+        event: { channel: "D1", channel_type: "im", ts: "11.3", user: "U1", text: "What can you do?" },
+        context: { botUserId: "UBOT" },
+        body: { event_id: "E11.3" },
+        client,
+      },
+      deps,
+    );
     const example = EXAMPLE_PROMPTS[0].message;
-    expect(client.posted.map((p) => p.text)).toEqual([USAGE_HINT(example), GREETING_REPLY(example), USAGE_HINT(example)]);
+    expect(client.posted.map((p) => p.text)).toEqual([
+      USAGE_HINT(example),
+      GREETING_REPLY(example),
+      USAGE_HINT(example),
+    ]);
     // Only the example questions were put to the engine, once for the index build.
     expect(asked).toEqual(EXAMPLE_PROMPTS.map((p) => p.message));
     expect(client.reacted).not.toContain(WORKING_REACTION);
@@ -596,13 +854,28 @@ describe("handlers", () => {
     const asked: string[] = [];
     const { deps, client, logger } = setup({ answer: async (q) => (asked.push(q), answered(q, ["x"])) });
     await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "12.1"), client }, deps);
-    await handleMessage({ event: { channel: "C1", ts: "12.2", thread_ts: "12.1", user: "U1", text: "thanks! :pray:" }, context: { botUserId: "UBOT" }, body: { event_id: "E12.2" }, client }, deps);
+    await handleMessage(
+      {
+        event: { channel: "C1", ts: "12.2", thread_ts: "12.1", user: "U1", text: "thanks! :pray:" },
+        context: { botUserId: "UBOT" },
+        body: { event_id: "E12.2" },
+        client,
+      },
+      deps,
+    );
     expect(asked).toEqual(["Who heads China's delegation?"]);
     expect(client.posted).toHaveLength(1);
     expect(client.reacted).toEqual([WORKING_REACTION, THANKS_REACTION]);
     // Where no reaction can be left, a short reply.
     const responses: Array<Record<string, unknown>> = [];
-    await handleAskCommand({ command: { text: "thank you", user_id: "U1", channel_id: "C1" }, ack: async () => {}, respond: async (m) => void responses.push(m) }, deps);
+    await handleAskCommand(
+      {
+        command: { text: "thank you", user_id: "U1", channel_id: "C1" },
+        ack: async () => {},
+        respond: async (m) => void responses.push(m),
+      },
+      deps,
+    );
     expect(responses[0]).toMatchObject({ text: THANKS_REPLY });
     expect(logger.lines).toEqual([]);
   });
@@ -621,13 +894,27 @@ describe("handlers", () => {
     // Its own messages are Bolt's ignoreSelf's to drop, before any handler (tests/slack-e2e.test.ts).
   ])("ignores %s", async (_name, fields) => {
     const { deps, client } = setup();
-    await handleMessage({ event: { channel: "C1", user: "U1", text: "hello", ...fields }, client, context: { botUserId: "UBOT" }, body: { event_id: `E-${fields.ts}` } }, deps);
+    await handleMessage(
+      {
+        event: { channel: "C1", user: "U1", text: "hello", ...fields },
+        client,
+        context: { botUserId: "UBOT" },
+        body: { event_id: `E-${fields.ts}` },
+      },
+      deps,
+    );
     expect(client.posted).toEqual([]);
   });
 
   describe("an edited question", () => {
     const edit = (ts: string, text: string, previous: string, extra: Record<string, unknown> = {}) => ({
-      event: { channel: "C1", subtype: "message_changed", ts: `${ts}9`, message: { ts, user: "U1", text, ...extra }, previous_message: { text: previous } },
+      event: {
+        channel: "C1",
+        subtype: "message_changed",
+        ts: `${ts}9`,
+        message: { ts, user: "U1", text, ...extra },
+        previous_message: { text: previous },
+      },
       context: { botUserId: "UBOT" },
       body: { event_id: `Edit-${ts}-${text}` },
     });
@@ -636,10 +923,22 @@ describe("handlers", () => {
       const asked: string[] = [];
       const { deps, client, logger } = setup({ answer: async (q) => (asked.push(q), answered(q, [`About ${q}.`])) });
       await handleAppMention({ ...mention("<@UBOT> Who leads the Chinse delegation?", "40.1"), client }, deps);
-      await handleMessage({ ...edit("40.1", "<@UBOT> Who leads the Chinese delegation?", "<@UBOT> Who leads the Chinse delegation?"), client }, deps);
+      await handleMessage(
+        {
+          ...edit("40.1", "<@UBOT> Who leads the Chinese delegation?", "<@UBOT> Who leads the Chinse delegation?"),
+          client,
+        },
+        deps,
+      );
       expect(asked).toEqual(["Who leads the Chinse delegation?", "Who leads the Chinese delegation?"]);
       expect(client.posted).toHaveLength(1);
-      expect(client.updated).toEqual([expect.objectContaining({ channel: "C1", ts: "900.1", text: expect.stringContaining("About Who leads the Chinese delegation?") })]);
+      expect(client.updated).toEqual([
+        expect.objectContaining({
+          channel: "C1",
+          ts: "900.1",
+          text: expect.stringContaining("About Who leads the Chinese delegation?"),
+        }),
+      ]);
       // Follow-ups in the thread are now read with the edited question.
       expect(deps.conversations.get("C1:40.1")?.topic).toBe("Who leads the Chinese delegation?");
       expect(logger.lines).toEqual([]);
@@ -647,20 +946,50 @@ describe("handlers", () => {
 
     it("reads a follow-up's edit with the conversation as it was before, and keeps a later question's topic", async () => {
       const topics: Array<string | undefined> = [];
-      const { deps, client } = setup({ answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])) });
+      const { deps, client } = setup({
+        answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])),
+      });
       await handleAppMention({ ...mention("<@UBOT> Who heads China's delegation?", "41.1"), client }, deps);
-      await handleMessage({ event: { channel: "C1", ts: "41.2", thread_ts: "41.1", user: "U1", text: "What is his rol?" }, client, context: { botUserId: "UBOT" }, body: { event_id: "E41.2" } }, deps);
-      await handleMessage({ event: { channel: "C1", ts: "41.3", thread_ts: "41.1", user: "U1", text: "Who leads the US side?" }, client, context: { botUserId: "UBOT" }, body: { event_id: "E41.3" } }, deps);
-      await handleMessage({ ...edit("41.2", "What is his role?", "What is his rol?", { thread_ts: "41.1" }), client }, deps);
+      await handleMessage(
+        {
+          event: { channel: "C1", ts: "41.2", thread_ts: "41.1", user: "U1", text: "What is his rol?" },
+          client,
+          context: { botUserId: "UBOT" },
+          body: { event_id: "E41.2" },
+        },
+        deps,
+      );
+      await handleMessage(
+        {
+          event: { channel: "C1", ts: "41.3", thread_ts: "41.1", user: "U1", text: "Who leads the US side?" },
+          client,
+          context: { botUserId: "UBOT" },
+          body: { event_id: "E41.3" },
+        },
+        deps,
+      );
+      await handleMessage(
+        { ...edit("41.2", "What is his role?", "What is his rol?", { thread_ts: "41.1" }), client },
+        deps,
+      );
       // The thread's topic is "Who leads the US side?" by the time of the edit; the edit is read with the one before.
-      expect(topics).toEqual([undefined, "Who heads China's delegation?", "Who heads China's delegation?", "Who heads China's delegation?"]);
+      expect(topics).toEqual([
+        undefined,
+        "Who heads China's delegation?",
+        "Who heads China's delegation?",
+        "Who heads China's delegation?",
+      ]);
       expect(client.updated.map((u) => u.ts)).toEqual(["900.2"]);
       expect(deps.conversations.get("C1:41.1")?.topic).toBe("Who leads the US side?");
     });
 
     it.each([
       ["a message it did not answer", edit("42.1", "New text?", "Old text?"), 0],
-      ["an edit that leaves the text as it was (an unfurl)", edit("42.2", "<@UBOT> Who leads?", "<@UBOT> Who leads?"), 1],
+      [
+        "an edit that leaves the text as it was (an unfurl)",
+        edit("42.2", "<@UBOT> Who leads?", "<@UBOT> Who leads?"),
+        1,
+      ],
       ["an edit by an app", edit("42.3", "Who leads now?", "<@UBOT> Who leads?", { bot_id: "B1" }), 1],
       ["an edit that leaves no question (thanks)", edit("42.4", "<@UBOT> thanks!", "<@UBOT> Who leads?"), 1],
       ["an edit that leaves only the mention", edit("42.5", "<@UBOT>", "<@UBOT> Who leads?"), 1],
@@ -676,11 +1005,20 @@ describe("handlers", () => {
     it("keeps the line saying who asked for an answer given through the message shortcut", async () => {
       const { deps, client } = setup();
       await handleMessageShortcut(
-        { shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "44.1", text: "Who leads?" } }, ack: async () => {}, respond: async () => undefined, client, context: { botUserId: "UBOT" } },
+        {
+          shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "44.1", text: "Who leads?" } },
+          ack: async () => {},
+          respond: async () => undefined,
+          client,
+          context: { botUserId: "UBOT" },
+        },
         deps,
       );
       await handleMessage({ ...edit("44.1", "Who follows?", "Who leads?"), client }, deps);
-      expect((client.updated[0]!.blocks as Block[])[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: ANSWER_REQUESTED_BY("U2") }] });
+      expect((client.updated[0]!.blocks as Block[])[0]).toEqual({
+        type: "context",
+        elements: [{ type: "mrkdwn", text: ANSWER_REQUESTED_BY("U2") }],
+      });
       expect(client.updated[0]!.text).toContain("About Who follows?");
     });
 
@@ -700,14 +1038,30 @@ describe("handlers", () => {
     const order: string[] = [];
     const responses: Array<Record<string, unknown>> = [];
     await handleAskCommand(
-      { command: { text: "who leads?", user_id: "U1", channel_id: "C1" }, ack: async () => void order.push("ack"), respond: async (m) => void (order.push("respond"), responses.push(m)) },
+      {
+        command: { text: "who leads?", user_id: "U1", channel_id: "C1" },
+        ack: async () => void order.push("ack"),
+        respond: async (m) => void (order.push("respond"), responses.push(m)),
+      },
       deps,
     );
     expect(order).toEqual(["ack", "respond"]);
     expect(responses[0]).toMatchObject({ response_type: "ephemeral" });
-    const actions = (responses[0]!.blocks as Block[]).find((b) => b.type === "actions")!.elements as Array<{ action_id: string; value: string }>;
+    const actions = (responses[0]!.blocks as Block[]).find((b) => b.type === "actions")!.elements as Array<{
+      action_id: string;
+      value: string;
+    }>;
     const share = actions.find((a) => a.action_id === "share_answer")!;
-    await handleShare({ ack: async () => {}, body: { user: { id: "U1" }, channel: { id: "C1" } }, action: share, respond: async (m) => void responses.push(m), client }, deps);
+    await handleShare(
+      {
+        ack: async () => {},
+        body: { user: { id: "U1" }, channel: { id: "C1" } },
+        action: share,
+        respond: async (m) => void responses.push(m),
+        client,
+      },
+      deps,
+    );
     expect(client.posted[0]).toMatchObject({ channel: "C1" });
     expect(JSON.stringify(client.posted[0]!.blocks)).toContain("Shared by <@U1>");
     expect(responses.at(-1)).toEqual({ delete_original: true });
@@ -720,7 +1074,14 @@ describe("handlers", () => {
   ])("answers /ask with %s with how to use /ask, not how to mention", async (_name, text, reply) => {
     const { deps } = setup();
     const responses: Array<Record<string, unknown>> = [];
-    await handleAskCommand({ command: { text, user_id: "U1", channel_id: "C1" }, ack: async () => {}, respond: async (m) => void responses.push(m) }, deps);
+    await handleAskCommand(
+      {
+        command: { text, user_id: "U1", channel_id: "C1" },
+        ack: async () => {},
+        respond: async (m) => void responses.push(m),
+      },
+      deps,
+    );
     expect(responses).toEqual([expect.objectContaining({ response_type: "ephemeral", text: reply })]);
     expect(reply).toContain("`/ask who leads the Chinese delegation?`");
     expect(reply).not.toContain("@CiteBot");
@@ -731,13 +1092,29 @@ describe("handlers", () => {
     deps.answersById.set("a1", answered("who leads?", ["He Lifeng."]));
     client.failPost = true;
     const responses: Array<Record<string, unknown>> = [];
-    await handleShare({ ack: async () => {}, body: { user: { id: "U1" }, channel: { id: "C1" } }, action: { action_id: "share_answer", value: '{"id":"a1"}' }, respond: async (m) => void responses.push(m), client }, deps);
+    await handleShare(
+      {
+        ack: async () => {},
+        body: { user: { id: "U1" }, channel: { id: "C1" } },
+        action: { action_id: "share_answer", value: '{"id":"a1"}' },
+        respond: async (m) => void responses.push(m),
+        client,
+      },
+      deps,
+    );
     expect(responses).toEqual([{ response_type: "ephemeral", replace_original: false, text: ERROR_REPLY }]);
-    expect(logger.messages(LogLevel.ERROR)).toEqual([expect.stringContaining("Sharing answer a1 failed: An API error occurred: ratelimited (ratelimited)")]);
+    expect(logger.messages(LogLevel.ERROR)).toEqual([
+      expect.stringContaining("Sharing answer a1 failed: An API error occurred: ratelimited (ratelimited)"),
+    ]);
   });
 
   describe("the message shortcut (Answer in thread)", () => {
-    const shortcutArgs = (client: FakeClient, message: Record<string, unknown>, responses: Array<Record<string, unknown>>, order: string[] = []) => ({
+    const shortcutArgs = (
+      client: FakeClient,
+      message: Record<string, unknown>,
+      responses: Array<Record<string, unknown>>,
+      order: string[] = [],
+    ) => ({
       shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "70.1", ...message } as { ts: string } },
       ack: async () => void order.push("ack"),
       respond: async (m: Record<string, unknown>) => void responses.push(m),
@@ -754,11 +1131,17 @@ describe("handlers", () => {
       const order: string[] = [];
       const responses: Array<Record<string, unknown>> = [];
       client.chat.postMessage = async (args) => (order.push("post"), client.posted.push(args), { ok: true });
-      await handleMessageShortcut(shortcutArgs(client, { text: "Who heads <@UBOT> China's delegation?", user: "U1", ...where }, responses, order), deps);
+      await handleMessageShortcut(
+        shortcutArgs(client, { text: "Who heads <@UBOT> China's delegation?", user: "U1", ...where }, responses, order),
+        deps,
+      );
       expect(order).toEqual(["ack", "post"]);
       expect(asked).toEqual(["Who heads China's delegation?"]);
       expect(client.posted[0]).toMatchObject({ channel: "C1", thread_ts: thread });
-      expect((client.posted[0]!.blocks as Block[])[0]).toEqual({ type: "context", elements: [{ type: "mrkdwn", text: ANSWER_REQUESTED_BY("U2") }] });
+      expect((client.posted[0]!.blocks as Block[])[0]).toEqual({
+        type: "context",
+        elements: [{ type: "mrkdwn", text: ANSWER_REQUESTED_BY("U2") }],
+      });
       expect(responses).toEqual([]);
       expect(deps.threads.has(`C1:${thread}`)).toBe(true);
       expect(logger.lines).toEqual([]);
@@ -791,7 +1174,8 @@ describe("handlers", () => {
       ["fatal_error", ERROR_REPLY],
     ])("tells the asker privately when Slack refuses the answer (%s), and logs it", async (code, notice) => {
       const { deps, client, logger } = setup();
-      client.chat.postMessage = async () => Promise.reject(Object.assign(new Error(`An API error occurred: ${code}`), { data: { error: code } }));
+      client.chat.postMessage = async () =>
+        Promise.reject(Object.assign(new Error(`An API error occurred: ${code}`), { data: { error: code } }));
       const responses: Array<Record<string, unknown>> = [];
       await handleMessageShortcut(shortcutArgs(client, { text: "Who leads?" }, responses), deps);
       expect(responses.map((r) => r.text)).toEqual([notice]);
@@ -801,8 +1185,20 @@ describe("handlers", () => {
     it("tells a user over the rate limit privately instead of posting in the thread", async () => {
       const { deps, client } = setup({}, 1);
       const responses: Array<Record<string, unknown>> = [];
-      await handleMessageShortcut({ ...shortcutArgs(client, { text: "Who leads?" }, responses), shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "71.1", text: "Who leads?" } } }, deps);
-      await handleMessageShortcut({ ...shortcutArgs(client, { text: "Who follows?" }, responses), shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "71.2", text: "Who follows?" } } }, deps);
+      await handleMessageShortcut(
+        {
+          ...shortcutArgs(client, { text: "Who leads?" }, responses),
+          shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "71.1", text: "Who leads?" } },
+        },
+        deps,
+      );
+      await handleMessageShortcut(
+        {
+          ...shortcutArgs(client, { text: "Who follows?" }, responses),
+          shortcut: { user: { id: "U2" }, channel: { id: "C1" }, message: { ts: "71.2", text: "Who follows?" } },
+        },
+        deps,
+      );
       expect(client.posted).toHaveLength(1);
       expect(responses.map((r) => r.text)).toEqual([RATE_LIMITED_REPLY]);
     });
@@ -811,29 +1207,61 @@ describe("handlers", () => {
   it("explains when a shared answer has expired", async () => {
     const { deps, client } = setup();
     const responses: Array<Record<string, unknown>> = [];
-    await handleShare({ ack: async () => {}, body: { user: { id: "U1" }, channel: { id: "C1" } }, action: { action_id: "share_answer", value: '{"id":"gone"}' }, respond: async (m) => void responses.push(m), client }, deps);
+    await handleShare(
+      {
+        ack: async () => {},
+        body: { user: { id: "U1" }, channel: { id: "C1" } },
+        action: { action_id: "share_answer", value: '{"id":"gone"}' },
+        respond: async (m) => void responses.push(m),
+        client,
+      },
+      deps,
+    );
     expect(responses[0]!.text).toBe(SHARE_EXPIRED);
   });
 
   it("records feedback before thanking, and says so when it cannot be saved", async () => {
     const { deps, records, client } = setup();
     await handleAppMention({ ...mention("<@UBOT> who leads?", "8.1"), client }, deps);
-    const value = ((client.posted[0]!.blocks as Block[]).find((b) => b.type === "actions")!.elements as Array<{ value: string }>)[0]!.value;
+    const value = (
+      (client.posted[0]!.blocks as Block[]).find((b) => b.type === "actions")!.elements as Array<{ value: string }>
+    )[0]!.value;
     const responses: Array<Record<string, unknown>> = [];
-    const click = { ack: async () => {}, body: { user: { id: "U2" }, channel: { id: "C1" } }, action: { action_id: "feedback_not_helpful", value }, respond: async (m: Record<string, unknown>) => void responses.push(m), client };
+    const click = {
+      ack: async () => {},
+      body: { user: { id: "U2" }, channel: { id: "C1" } },
+      action: { action_id: "feedback_not_helpful", value },
+      respond: async (m: Record<string, unknown>) => void responses.push(m),
+      client,
+    };
     await handleFeedback(click, deps);
     expect(records[0]).toMatchObject({ vote: "not_helpful", question: "who leads?", user: "U2", channel: "C1" });
     expect(records[0]!.citations[0]).toMatchObject({ n: 1, source: "corpus/a.txt" });
 
     // An answer no longer in memory is still logged with the question carried by the button.
-    await handleFeedback({ ...click, action: { action_id: "feedback_helpful", value: buttonValue("forgotten", "what about tariffs?") } }, deps);
-    expect(records[1]).toMatchObject({ answerId: "forgotten", question: "what about tariffs?", answer: null, citations: [] });
+    await handleFeedback(
+      { ...click, action: { action_id: "feedback_helpful", value: buttonValue("forgotten", "what about tariffs?") } },
+      deps,
+    );
+    expect(records[1]).toMatchObject({
+      answerId: "forgotten",
+      question: "what about tariffs?",
+      answer: null,
+      citations: [],
+    });
 
     const failing = setup();
     failing.deps.answersById.set("x", answered("q", ["A."]));
     const broken = { ...failing.deps, feedback: { append: async () => Promise.reject(new Error("disk full")) } };
     const failedResponses: Array<Record<string, unknown>> = [];
-    await handleFeedback({ ...click, action: { action_id: "feedback_helpful", value: '{"id":"x"}' }, respond: async (m) => void failedResponses.push(m) }, broken);
+    await handleFeedback(
+      {
+        ...click,
+        action: { action_id: "feedback_helpful", value: '{"id":"x"}' },
+        respond: async (m) => void failedResponses.push(m),
+      },
+      broken,
+    );
     expect(failedResponses[0]!.text).toBe(FEEDBACK_FAILED);
     expect(failing.logger.messages()).toContainEqual(expect.stringContaining("disk full"));
   });
@@ -842,29 +1270,53 @@ describe("handlers", () => {
     const { deps, logger } = setup();
     const said: string[] = [];
     const prompts: unknown[] = [];
-    await handleAssistantThreadStarted({ say: async (m) => void said.push(m), setSuggestedPrompts: async (p) => void prompts.push(p) }, deps);
+    await handleAssistantThreadStarted(
+      { say: async (m) => void said.push(m), setSuggestedPrompts: async (p) => void prompts.push(p) },
+      deps,
+    );
     expect(said).toEqual([USAGE_HINT(EXAMPLE_PROMPTS[0].message)]);
-    expect(prompts).toEqual([{ prompts: [EXAMPLE_PROMPTS[0], EXAMPLE_PROMPTS[1], SUMMARY_PROMPT, SOURCES_PROMPT].map((p) => ({ ...p })), title: PROMPTS_TITLE }]);
+    expect(prompts).toEqual([
+      {
+        prompts: [EXAMPLE_PROMPTS[0], EXAMPLE_PROMPTS[1], SUMMARY_PROMPT, SOURCES_PROMPT].map((p) => ({ ...p })),
+        title: PROMPTS_TITLE,
+      },
+    ]);
     expect(logger.lines).toEqual([]);
   });
 
   it("suggests no example the documents would refuse or answer only weakly, and asks the engine once per index build", async () => {
     const asked: string[] = [];
-    let sources: SourcesOverview = { files: [{ source: "corpus/faq.md", sentences: 4 }, { source: "corpus/release notes.md", sentences: 9 }], builtAt: "2026-11-29T17:00:00.000Z" };
+    let sources: SourcesOverview = {
+      files: [
+        { source: "corpus/faq.md", sentences: 4 },
+        { source: "corpus/release notes.md", sentences: 9 },
+      ],
+      builtAt: "2026-11-29T17:00:00.000Z",
+    };
     const { deps } = setup({
       answer: async (q) => {
         asked.push(q);
         if (q === EXAMPLE_PROMPTS[1].message) return { ...answered(q, ["Weakly."]), lowConfidence: true };
-        return q === EXAMPLE_PROMPTS[2].message ? answered(q, ["Plainly."]) : { question: q, answered: false, text: NOT_FOUND_TEXT, citations: [], related: [] };
+        return q === EXAMPLE_PROMPTS[2].message
+          ? answered(q, ["Plainly."])
+          : { question: q, answered: false, text: NOT_FOUND_TEXT, citations: [], related: [] };
       },
       sources: async () => sources,
     });
     const start = async () => {
       const shown: Array<{ prompts: Array<{ title: string; message: string }> }> = [];
-      await handleAssistantThreadStarted({ say: async () => undefined, setSuggestedPrompts: async (p) => void shown.push(p) }, deps);
+      await handleAssistantThreadStarted(
+        { say: async () => undefined, setSuggestedPrompts: async (p) => void shown.push(p) },
+        deps,
+      );
       return shown[0]!.prompts.map((p) => p.message);
     };
-    expect(await start()).toEqual([EXAMPLE_PROMPTS[2].message, SUMMARY_PROMPT.message, SOURCES_PROMPT.message, "Summarize faq.md"]);
+    expect(await start()).toEqual([
+      EXAMPLE_PROMPTS[2].message,
+      SUMMARY_PROMPT.message,
+      SOURCES_PROMPT.message,
+      "Summarize faq.md",
+    ]);
     expect(await start()).toHaveLength(MAX_PROMPTS);
     expect(asked).toHaveLength(EXAMPLE_PROMPTS.length);
     sources = { ...sources, builtAt: "2026-11-29T18:00:00.000Z" };
@@ -878,13 +1330,18 @@ describe("handlers", () => {
     const { deps, logger } = setup({ sources: () => loaded });
     const events: string[] = [];
     const started = handleAssistantThreadStarted(
-      { say: async (m) => void events.push(`say:${m}`), setSuggestedPrompts: async (p) => void events.push(`prompts:${p.prompts.map((x) => x.message).join("|")}`) },
+      {
+        say: async (m) => void events.push(`say:${m}`),
+        setSuggestedPrompts: async (p) => void events.push(`prompts:${p.prompts.map((x) => x.message).join("|")}`),
+      },
       { ...deps, engineWaitMs: 0 },
     );
     await vi.waitFor(() => expect(events).toEqual([`say:${USAGE_HINT(undefined)}`]));
     engineReady(SOURCES);
     await started;
-    expect(events[1]).toBe(`prompts:${[...EXAMPLE_PROMPTS.slice(0, 2), SUMMARY_PROMPT, SOURCES_PROMPT].map((p) => p.message).join("|")}`);
+    expect(events[1]).toBe(
+      `prompts:${[...EXAMPLE_PROMPTS.slice(0, 2), SUMMARY_PROMPT, SOURCES_PROMPT].map((p) => p.message).join("|")}`,
+    );
     expect(logger.lines).toEqual([]);
   });
 
@@ -905,19 +1362,25 @@ describe("handlers", () => {
         return answered(q, ["x"]);
       },
     });
-    const greet = () => handleAssistantThreadStarted({ say: async () => undefined, setSuggestedPrompts: async () => undefined }, deps);
+    const greet = () =>
+      handleAssistantThreadStarted({ say: async () => undefined, setSuggestedPrompts: async () => undefined }, deps);
     await Promise.all([handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps), greet()]);
     expect(asked).toHaveLength(EXAMPLE_PROMPTS.length);
     failing = false;
     await Promise.all([handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps), greet()]);
     expect(asked).toHaveLength(2 * EXAMPLE_PROMPTS.length);
-    expect(JSON.stringify(client.published.at(-1)!.view.blocks)).toContain("`@CiteBot who leads the Chinese delegation?`");
+    expect(JSON.stringify(client.published.at(-1)!.view.blocks)).toContain(
+      "`@CiteBot who leads the Chinese delegation?`",
+    );
   });
 
   it("suggests the prompts that always work when the documents cannot be read, and logs why", async () => {
     const { deps, logger } = setup({ sources: async () => Promise.reject(new Error("index/ is damaged")) });
     const shown: Array<{ prompts: unknown[] }> = [];
-    await handleAssistantThreadStarted({ say: async () => undefined, setSuggestedPrompts: async (p) => void shown.push(p) }, deps);
+    await handleAssistantThreadStarted(
+      { say: async () => undefined, setSuggestedPrompts: async (p) => void shown.push(p) },
+      deps,
+    );
     expect(shown[0]!.prompts).toEqual([{ ...SUMMARY_PROMPT }, { ...SOURCES_PROMPT }]);
     expect(logger.messages()).toEqual([expect.stringContaining("index/ is damaged")]);
   });
@@ -939,9 +1402,19 @@ describe("handlers", () => {
 
   it("reads a follow-up in an assistant thread with that thread's topic only", async () => {
     const topics: Array<string | undefined> = [];
-    const { deps } = setup({ answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])) });
+    const { deps } = setup({
+      answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])),
+    });
     const ask = (ts: string, thread: string, text: string) =>
-      handleAssistantMessage({ message: { channel: "D1", ts, thread_ts: thread, user: "U1", text }, eventId: `Ev${ts}`, say: async () => undefined, setStatus: async () => undefined }, deps);
+      handleAssistantMessage(
+        {
+          message: { channel: "D1", ts, thread_ts: thread, user: "U1", text },
+          eventId: `Ev${ts}`,
+          say: async () => undefined,
+          setStatus: async () => undefined,
+        },
+        deps,
+      );
     await ask("8.2", "8.1", "Who heads China's delegation?");
     await ask("8.3", "8.1", "What is his role?");
     await ask("9.2", "9.1", "What is his role?");
@@ -950,14 +1423,31 @@ describe("handlers", () => {
 
   it("after a restart, reads an assistant thread back for a follow-up's topic, and only for a follow-up", async () => {
     const topics: Array<string | undefined> = [];
-    const { deps, client } = setup({ answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])) });
+    const { deps, client } = setup({
+      answer: async (q, conversation) => (topics.push(conversation?.topic), answered(q, ["x"])),
+    });
     let reads = 0;
     client.conversations.replies = async () => {
       reads++;
-      return { messages: [{ user: "U1", ts: "8.2", text: "Who heads China's delegation?" }, { user: "UBOT", bot_id: "B1", ts: "8.25", text: "He Lifeng." }] };
+      return {
+        messages: [
+          { user: "U1", ts: "8.2", text: "Who heads China's delegation?" },
+          { user: "UBOT", bot_id: "B1", ts: "8.25", text: "He Lifeng." },
+        ],
+      };
     };
     const ask = (ts: string, thread: string, text: string) =>
-      handleAssistantMessage({ message: { channel: "D1", ts, thread_ts: thread, user: "U1", text }, eventId: `Ev${ts}`, say: async () => undefined, setStatus: async () => undefined, client, botUserId: "UBOT" }, deps);
+      handleAssistantMessage(
+        {
+          message: { channel: "D1", ts, thread_ts: thread, user: "U1", text },
+          eventId: `Ev${ts}`,
+          say: async () => undefined,
+          setStatus: async () => undefined,
+          client,
+          botUserId: "UBOT",
+        },
+        deps,
+      );
     await ask("8.3", "8.1", "What is his role?");
     expect([topics, reads]).toEqual([["Who heads China's delegation?"], 1]);
     await ask("9.3", "9.1", "Who is on the US team?");
@@ -974,10 +1464,16 @@ describe("handlers", () => {
   });
 
   it("reads the documents again at each opening, so an edited corpus shows", async () => {
-    let sources: SourcesOverview = { files: [{ source: "corpus/a.md", sentences: 3 }], builtAt: "2026-11-29T17:13:06.037Z" };
+    let sources: SourcesOverview = {
+      files: [{ source: "corpus/a.md", sentences: 3 }],
+      builtAt: "2026-11-29T17:13:06.037Z",
+    };
     const { deps, client } = setup({ sources: async () => sources });
     await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps);
-    sources = { files: [...sources.files, { source: "corpus/b.md", sentences: 4 }], builtAt: "2026-11-29T18:00:00.000Z" };
+    sources = {
+      files: [...sources.files, { source: "corpus/b.md", sentences: 4 }],
+      builtAt: "2026-11-29T18:00:00.000Z",
+    };
     await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps);
     expect(client.published.map((p) => JSON.stringify(p.view.blocks).includes("corpus/b.md"))).toEqual([false, true]);
   });
@@ -1002,7 +1498,9 @@ describe("handlers", () => {
     const { deps, client } = setup();
     await handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, { ...deps, engineWaitMs: 60_000 });
     expect(client.published).toHaveLength(1);
-    expect(JSON.stringify(client.published[0]!.view.blocks)).toContain(`\`@CiteBot ${EXAMPLE_PROMPTS[0].message.replace(/^W/, "w")}\``);
+    expect(JSON.stringify(client.published[0]!.view.blocks)).toContain(
+      `\`@CiteBot ${EXAMPLE_PROMPTS[0].message.replace(/^W/, "w")}\``,
+    );
   });
 
   it("lists the documents without an example question when the examples cannot be tried, and logs why", async () => {
@@ -1011,7 +1509,9 @@ describe("handlers", () => {
     const shown = JSON.stringify(client.published[0]!.view.blocks);
     expect(shown).toContain("• `corpus/trade.txt` (26 sentences)");
     expect(shown).toContain(JSON.stringify(HOME_INTRO(undefined)).slice(1, -1));
-    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([[LogLevel.WARN, expect.stringContaining("model crashed")]]);
+    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([
+      [LogLevel.WARN, expect.stringContaining("model crashed")],
+    ]);
   });
 
   it("leaves the Messages tab alone", async () => {
@@ -1026,13 +1526,17 @@ describe("handlers", () => {
     const shown = JSON.stringify(client.published[0]!.view.blocks);
     expect(shown).toContain(HOME_UNAVAILABLE);
     expect(shown).not.toContain("damaged");
-    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([[LogLevel.ERROR, expect.stringContaining("index/ is damaged")]]);
+    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([
+      [LogLevel.ERROR, expect.stringContaining("index/ is damaged")],
+    ]);
   });
 
   it("logs a Home tab that Slack refuses, and does not throw", async () => {
     const { deps, client, logger } = setup();
     client.failPublish = true;
     await expect(handleAppHomeOpened({ event: { user: "U7", tab: "home" }, client }, deps)).resolves.toBeUndefined();
-    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([[LogLevel.ERROR, expect.stringContaining("not_enabled")]]);
+    expect(logger.lines.map((e) => [e.level, e.message])).toEqual([
+      [LogLevel.ERROR, expect.stringContaining("not_enabled")],
+    ]);
   });
 });

@@ -28,11 +28,36 @@ beforeAll(async () => {
   wss.on("connection", (socket) => {
     sockets.push(socket);
     socket.on("message", (data) => acks.push(String(data)));
-    socket.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A1" } }));
+    socket.send(
+      JSON.stringify({
+        type: "hello",
+        num_connections: 1,
+        debug_info: { host: "fake", approximate_connection_time: 3600 },
+        connection_info: { app_id: "A1" },
+      }),
+    );
   });
   bot = await startSlackBot({
-    config: { mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" }, port: 0, slackApiUrl: fake.apiUrl, feedbackLog: path.join(tmpdir(), `citebot-socket-${process.pid}.jsonl`), rateLimitPerMinute: 0, redisUrl: undefined, fleetLockMs: 30_000, shutdownGraceMs: 2_000 },
-    engine: Promise.resolve({ answer: async (question: string) => ({ question, answered: true, text: "Yes. [1]", citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] }), manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" } }),
+    config: {
+      mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" },
+      port: 0,
+      slackApiUrl: fake.apiUrl,
+      feedbackLog: path.join(tmpdir(), `citebot-socket-${process.pid}.jsonl`),
+      rateLimitPerMinute: 0,
+      redisUrl: undefined,
+      fleetLockMs: 30_000,
+      shutdownGraceMs: 2_000,
+    },
+    engine: Promise.resolve({
+      answer: async (question: string) => ({
+        question,
+        answered: true,
+        text: "Yes. [1]",
+        citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }],
+        related: [],
+      }),
+      manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" },
+    }),
     logger: new FakeLogger(),
     port: 0,
   });
@@ -48,7 +73,13 @@ afterAll(async () => {
 describe("Socket Mode", () => {
   it("is ready once connected, says so for the mode, and answers an event delivered over the socket", async () => {
     await eventually(async () => (await fetch(healthUrl)).status === 200, "ready");
-    expect(await (await fetch(healthUrl)).json()).toEqual({ ready: true, engine: "ready", slackAuth: "ok", socketConnected: true, reasons: [] });
+    expect(await (await fetch(healthUrl)).json()).toEqual({
+      ready: true,
+      engine: "ready",
+      slackAuth: "ok",
+      socketConnected: true,
+      reasons: [],
+    });
     expect(fake.callsTo("apps.connections.open").length).toBeGreaterThanOrEqual(2); // the app token's check, then the socket
     sockets.at(-1)!.send(
       JSON.stringify({
@@ -56,13 +87,27 @@ describe("Socket Mode", () => {
         type: "events_api",
         accepts_response_payload: false,
         payload: {
-          type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: "EvSock1", event_time: 1,
+          type: "event_callback",
+          team_id: "T1",
+          api_app_id: "A1",
+          event_id: "EvSock1",
+          event_time: 1,
           authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-          event: { type: "app_mention", user: "U1", text: "<@UBOT> are you there?", ts: "10.1", event_ts: "10.1", channel: "C1" },
+          event: {
+            type: "app_mention",
+            user: "U1",
+            text: "<@UBOT> are you there?",
+            ts: "10.1",
+            event_ts: "10.1",
+            channel: "C1",
+          },
         },
       }),
     );
-    const [reply] = await eventually(() => fake.callsTo("chat.postMessage").length > 0 && fake.callsTo("chat.postMessage"), "the reply");
+    const [reply] = await eventually(
+      () => fake.callsTo("chat.postMessage").length > 0 && fake.callsTo("chat.postMessage"),
+      "the reply",
+    );
     expect(reply!.args).toMatchObject({ channel: "C1", thread_ts: "10.1" });
     expect(acks.some((a) => a.includes("env-1"))).toBe(true);
   });
@@ -97,7 +142,14 @@ describe.skipIf(!REDIS_AVAILABLE)("Socket Mode in a fleet: each replica holds it
     server.on("connection", (socket) => {
       connections.push(socket);
       socket.on("message", (data) => acked.push(String(data)));
-      socket.send(JSON.stringify({ type: "hello", num_connections: connections.length, debug_info: { host: "fake" }, connection_info: { app_id: "A1" } }));
+      socket.send(
+        JSON.stringify({
+          type: "hello",
+          num_connections: connections.length,
+          debug_info: { host: "fake" },
+          connection_info: { app_id: "A1" },
+        }),
+      );
     });
     const replicas: SlackBot[] = [];
     try {
@@ -105,8 +157,26 @@ describe.skipIf(!REDIS_AVAILABLE)("Socket Mode in a fleet: each replica holds it
         const fleet = createFleet({ redisUrl: redis.url, rateLimitPerMinute: 0, lockMs: 2_000 }, new FakeLogger());
         replicas.push(
           await startSlackBot({
-            config: { mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" }, port: 0, slackApiUrl: slack.apiUrl, feedbackLog: path.join(tmpdir(), `citebot-sf-${process.pid}.jsonl`), rateLimitPerMinute: 0, redisUrl: redis.url, fleetLockMs: 2_000, shutdownGraceMs: 1_000 },
-            engine: Promise.resolve({ answer: async (question: string) => ({ question, answered: true, text: "Yes. [1]", citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] }), manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" } }),
+            config: {
+              mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" },
+              port: 0,
+              slackApiUrl: slack.apiUrl,
+              feedbackLog: path.join(tmpdir(), `citebot-sf-${process.pid}.jsonl`),
+              rateLimitPerMinute: 0,
+              redisUrl: redis.url,
+              fleetLockMs: 2_000,
+              shutdownGraceMs: 1_000,
+            },
+            engine: Promise.resolve({
+              answer: async (question: string) => ({
+                question,
+                answered: true,
+                text: "Yes. [1]",
+                citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }],
+                related: [],
+              }),
+              manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" },
+            }),
             logger: new FakeLogger(),
             port: 0,
             fleet,
@@ -117,11 +187,26 @@ describe.skipIf(!REDIS_AVAILABLE)("Socket Mode in a fleet: each replica holds it
       for (const [i, socket] of connections.entries()) {
         socket.send(
           JSON.stringify({
-            envelope_id: `env-fleet-${i}`, type: "events_api", accepts_response_payload: false, retry_attempt: i, retry_reason: i ? "timeout" : "",
+            envelope_id: `env-fleet-${i}`,
+            type: "events_api",
+            accepts_response_payload: false,
+            retry_attempt: i,
+            retry_reason: i ? "timeout" : "",
             payload: {
-              type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: "EvSockFleet", event_time: 1,
+              type: "event_callback",
+              team_id: "T1",
+              api_app_id: "A1",
+              event_id: "EvSockFleet",
+              event_time: 1,
               authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-              event: { type: "app_mention", user: "U1", text: "<@UBOT> are you there?", ts: "20.1", event_ts: "20.1", channel: "CSF" },
+              event: {
+                type: "app_mention",
+                user: "U1",
+                text: "<@UBOT> are you there?",
+                ts: "20.1",
+                event_ts: "20.1",
+                channel: "CSF",
+              },
             },
           }),
         );

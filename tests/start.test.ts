@@ -11,7 +11,11 @@ import { eventually, FakeSlack } from "../src/bench/fake-slack.js";
 
 function start(env: Record<string, string>, input = "") {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SLACK_")));
-  return spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/main.ts")], { env: { ...clean, ...env }, input, encoding: "utf8" });
+  return spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/main.ts")], {
+    env: { ...clean, ...env },
+    input,
+    encoding: "utf8",
+  });
 }
 
 describe("npm start", () => {
@@ -34,7 +38,13 @@ describe("terminal chat", () => {
       manifest: {} as AnswerService["manifest"],
       answer: async (q) => {
         if (q === "boom") throw new CiteBotError(ErrorCode.QuestionTooLong, "The question is too long.");
-        return { question: q, answered: true, text: `About ${q}. [1]`, citations: [{ n: 1, text: `About ${q}.`, source: "corpus/a.txt", lineStart: 2, lineEnd: 2, score: 1 }], related: [] };
+        return {
+          question: q,
+          answered: true,
+          text: `About ${q}. [1]`,
+          citations: [{ n: 1, text: `About ${q}.`, source: "corpus/a.txt", lineStart: 2, lineEnd: 2, score: 1 }],
+          related: [],
+        };
       },
     };
     const done = runTerminalChat(Promise.resolve(service), input, output);
@@ -60,7 +70,14 @@ describe("terminal chat", () => {
       answer: async (q, conversation) => {
         topics.push(conversation?.topic);
         const followUpTo = q.startsWith("What is his") ? conversation?.topic : undefined;
-        return { question: q, answered: true, text: "A. [1]", citations: [{ n: 1, text: "A.", source: "a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [], ...(followUpTo ? { followUpTo } : {}) };
+        return {
+          question: q,
+          answered: true,
+          text: "A. [1]",
+          citations: [{ n: 1, text: "A.", source: "a.txt", lineStart: 1, lineEnd: 1, score: 1 }],
+          related: [],
+          ...(followUpTo ? { followUpTo } : {}),
+        };
       },
     };
     const done = runTerminalChat(Promise.resolve(service), input, output);
@@ -82,11 +99,20 @@ describe("terminal chat in a terminal: line editing, history and log lines", () 
       manifest: {} as AnswerService["manifest"],
       answer: async (q) => {
         asked.push(q);
-        return { question: q, answered: true, text: `About ${q}. [1]`, citations: [{ n: 1, text: `About ${q}.`, source: "a.txt", lineStart: 1, lineEnd: 1, score: 1 }], related: [] };
+        return {
+          question: q,
+          answered: true,
+          text: `About ${q}. [1]`,
+          citations: [{ n: 1, text: `About ${q}.`, source: "a.txt", lineStart: 1, lineEnd: 1, score: 1 }],
+          related: [],
+        };
       },
     };
     let sink: ((line: string) => void) | undefined;
-    const done = runTerminalChat(Promise.resolve(service), input, output, { terminal, log: { setSink: (s) => (sink = s) } });
+    const done = runTerminalChat(Promise.resolve(service), input, output, {
+      terminal,
+      log: { setSink: (s) => (sink = s) },
+    });
     // A terminal sends each key as it is pressed: one write per key (readline reads a burst as pasted text).
     const type = async (keys: string, answers: number) => {
       // Key sequences start with ESC, a control character.
@@ -97,7 +123,15 @@ describe("terminal chat in a terminal: line editing, history and log lines", () 
       }
       await eventually(() => asked.length >= answers, `answer ${answers}`);
     };
-    return { input, printed: () => printed, asked, done, type, log: (line: string) => sink?.(line), sinkSet: () => sink !== undefined };
+    return {
+      input,
+      printed: () => printed,
+      asked,
+      done,
+      type,
+      log: (line: string) => sink?.(line),
+      sinkSet: () => sink !== undefined,
+    };
   }
 
   it("sends Up + Enter as the last question again, and edits with the arrow keys; Ctrl-L is not typed into the question", async () => {
@@ -158,7 +192,14 @@ describe("npm start with Slack configured", () => {
     )}`;
     const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SLACK_")));
     const child = spawn(process.execPath, ["--import", inject, "--import", "tsx", path.resolve("src/main.ts")], {
-      env: { ...clean, SLACK_BOT_TOKEN: "xoxb-test", SLACK_SIGNING_SECRET: "secret", SLACK_API_URL: fake.apiUrl, PORT: "0", INDEX_DIR: indexDir },
+      env: {
+        ...clean,
+        SLACK_BOT_TOKEN: "xoxb-test",
+        SLACK_SIGNING_SECRET: "secret",
+        SLACK_API_URL: fake.apiUrl,
+        PORT: "0",
+        INDEX_DIR: indexDir,
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -166,15 +207,23 @@ describe("npm start with Slack configured", () => {
     let exited = false;
     child.on("exit", () => (exited = true));
     try {
-      await eventually(() => {
-        if (exited) throw new Error(`the bot exited:\n${stderr}`);
-        return stderr.includes("Unexpected error outside any handler (still serving): injected failure");
-      }, "the logged rejection", 2400);
+      await eventually(
+        () => {
+          if (exited) throw new Error(`the bot exited:\n${stderr}`);
+          return stderr.includes("Unexpected error outside any handler (still serving): injected failure");
+        },
+        "the logged rejection",
+        2400,
+      );
       const port = Number(/Listening for Slack events on port (\d+)/.exec(stderr)?.[1]);
-      const health = await eventually(async () => {
-        const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-        return res.status === 200 && res;
-      }, "a healthy bot after the rejection", 2400);
+      const health = await eventually(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+          return res.status === 200 && res;
+        },
+        "a healthy bot after the rejection",
+        2400,
+      );
       expect(health.status).toBe(200);
       expect(exited).toBe(false);
     } finally {

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { loadUseLitePieces } from "../src/embeddings/use-lite-pieces.js";
 import { readUseLiteWeights, readUseLiteWeight } from "../src/embeddings/use-lite-graph.js";
-import { dotProductSimilarities, isContentPiece, SubwordMatcher, type PieceVocabulary } from "../src/retrieval/subwords.js";
+import {
+  dotProductSimilarities,
+  isContentPiece,
+  SubwordMatcher,
+  type PieceVocabulary,
+} from "../src/retrieval/subwords.js";
 
 /**
  * A small vocabulary: words are cut greedily into the longest known pieces (a letter is its own
@@ -54,7 +59,7 @@ describe("SubwordMatcher", () => {
     ["a question of function words only scores 0 everywhere", "the", 2, 0],
     ["a word the sentence lacks scores its closest piece's cosine", "chips", 3, 0],
   ])("%s", (_name, question, sentence, expected) => {
-    expect((matcher.scores(question, ids))[sentence]).toBeCloseTo(expected, 5);
+    expect(matcher.scores(question, ids)[sentence]).toBeCloseTo(expected, 5);
   });
 
   it("ranks a sentence with related pieces above one with unrelated pieces", () => {
@@ -68,7 +73,10 @@ describe("SubwordMatcher", () => {
     const corpus = new SubwordMatcher(["chip", "tariff", "tariff", "tariff"], vocabulary);
     const [rare, common] = corpus.scores("tariff chip", [0, 1]);
     expect(rare).toBeGreaterThan(common!);
-    expect(new SubwordMatcher(["chip", "tariff"], vocabulary).scores("tariff chip", [0, 1])).toEqual([expect.closeTo(0.5, 5), expect.closeTo(0.5, 5)]);
+    expect(new SubwordMatcher(["chip", "tariff"], vocabulary).scores("tariff chip", [0, 1])).toEqual([
+      expect.closeTo(0.5, 5),
+      expect.closeTo(0.5, 5),
+    ]);
   });
 
   it("segments question words the corpus does not have", () => {
@@ -78,7 +86,7 @@ describe("SubwordMatcher", () => {
   it("scores only the sentences asked for, in their order", () => {
     const [tariffs, automakers] = matcher.scores("tariffs", [3, 0]);
     expect(tariffs).toBeCloseTo(1, 5);
-    expect(automakers).toBeCloseTo((matcher.scores("tariffs", [0]))[0]!, 5);
+    expect(automakers).toBeCloseTo(matcher.scores("tariffs", [0])[0]!, 5);
     expect(automakers).toBeLessThan(1);
     expect(matcher.scores("tariffs", [])).toEqual([]);
   });
@@ -115,7 +123,9 @@ describe("isContentPiece", () => {
 describe("USE lite pieces (the real vocabulary, offline)", () => {
   it("reads the piece table from its shards exactly as the full weight reader does", () => {
     const table = readUseLiteWeight("module/Embeddings_en");
-    const full = [...readUseLiteWeights().tensors.entries()].find(([name]) => name.endsWith("module/Embeddings_en"))![1];
+    const full = [...readUseLiteWeights().tensors.entries()].find(([name]) =>
+      name.endsWith("module/Embeddings_en"),
+    )![1];
     expect(table.shape).toEqual([8002, 256]);
     expect(Buffer.from(table.data.buffer).equals(Buffer.from(full.data.buffer))).toBe(true);
   });

@@ -1,10 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { formatAnswerText, summaryHeading } from "../src/answer/compose.js";
-import { composeSummary, filesToSummarize, openingSentence, summaryRequest, summarySentences } from "../src/answer/summary.js";
+import {
+  composeSummary,
+  filesToSummarize,
+  openingSentence,
+  summaryRequest,
+  summarySentences,
+} from "../src/answer/summary.js";
 import { answersQuestionBefore, isHeadingLike } from "../src/corpus/reference.js";
 import type { Sentence } from "../src/corpus/split.js";
 
-const sentence = (source: string, lineStart: number, text: string): Sentence => ({ text, source, lineStart, lineEnd: lineStart, charStart: 0, charEnd: text.length });
+const sentence = (source: string, lineStart: number, text: string): Sentence => ({
+  text,
+  source,
+  lineStart,
+  lineEnd: lineStart,
+  charStart: 0,
+  charEnd: text.length,
+});
 
 describe("summaryRequest", () => {
   it.each([
@@ -66,8 +79,19 @@ describe("summaryRequest", () => {
 
 describe("filesToSummarize", () => {
   const files = [
-    { source: "corpus/us-china-trade-talks-london.txt", sentences: [sentence("corpus/us-china-trade-talks-london.txt", 1, "Delegations aim to address restrictions on minerals.")] },
-    { source: "corpus/onboarding.md", sentences: [sentence("corpus/onboarding.md", 1, "Team handbook"), sentence("corpus/onboarding.md", 3, "Welcome to the company.")] },
+    {
+      source: "corpus/us-china-trade-talks-london.txt",
+      sentences: [
+        sentence("corpus/us-china-trade-talks-london.txt", 1, "Delegations aim to address restrictions on minerals."),
+      ],
+    },
+    {
+      source: "corpus/onboarding.md",
+      sentences: [
+        sentence("corpus/onboarding.md", 1, "Team handbook"),
+        sentence("corpus/onboarding.md", 3, "Welcome to the company."),
+      ],
+    },
     { source: "corpus/empty-ish.md", sentences: [] },
   ];
 
@@ -102,9 +126,14 @@ describe("filesToSummarize", () => {
   it("prefers the file a subject names by its file name over one that only has it in its title, in either order", () => {
     const handbook = { source: "docs/handbook.md", sentences: [sentence("docs/handbook.md", 1, "People handbook")] };
     const oncall = { source: "docs/oncall.md", sentences: [sentence("docs/oncall.md", 1, "On-call handbook")] };
-    for (const order of [[handbook, oncall], [oncall, handbook]]) {
+    for (const order of [
+      [handbook, oncall],
+      [oncall, handbook],
+    ]) {
       expect(filesToSummarize({ subject: "handbook" }, order)?.map((f) => f.source)).toEqual(["docs/handbook.md"]);
-      expect(filesToSummarize({ subject: "on-call handbook" }, order)?.map((f) => f.source)).toEqual(["docs/oncall.md"]);
+      expect(filesToSummarize({ subject: "on-call handbook" }, order)?.map((f) => f.source)).toEqual([
+        "docs/oncall.md",
+      ]);
     }
   });
 
@@ -178,11 +207,26 @@ describe("summarySentences", () => {
 
 describe("answersQuestionBefore", () => {
   it.each([
-    ["an answer under a bold question", { text: "They live in the docs folder." }, { text: "**Where are the diagrams?**" }, true],
+    [
+      "an answer under a bold question",
+      { text: "They live in the docs folder." },
+      { text: "**Where are the diagrams?**" },
+      true,
+    ],
     ["an answer under a question line", { text: "Go to Settings." }, { text: "How do I reset my password?" }, true],
-    ["a sentence after a statement", { text: "They live in the docs folder." }, { text: "Diagrams are drawn by hand." }, false],
+    [
+      "a sentence after a statement",
+      { text: "They live in the docs folder." },
+      { text: "Diagrams are drawn by hand." },
+      false,
+    ],
     ["a heading after a question", { text: "Billing", kind: "heading" as const }, { text: "Who owns billing?" }, false],
-    ["a line after code ending in a question mark", { text: "It prints yes.", kind: "item" as const }, { text: "echo 'ok?'", kind: "code" as const }, false],
+    [
+      "a line after code ending in a question mark",
+      { text: "It prints yes.", kind: "item" as const },
+      { text: "echo 'ok?'", kind: "code" as const },
+      false,
+    ],
     ["the first sentence", { text: "They live in the docs folder." }, undefined, false],
   ])("%s -> %s", (_name, passage, previous, expected) => {
     expect(answersQuestionBefore(passage, previous)).toBe(expected);
@@ -205,9 +249,18 @@ describe("isHeadingLike and openingSentence", () => {
   });
 
   it("finds the first sentence that is not a heading", () => {
-    expect(openingSentence([{ text: "Guide" }, { text: "Intro" }, { text: "It begins here." }])?.text).toBe("It begins here.");
+    expect(openingSentence([{ text: "Guide" }, { text: "Intro" }, { text: "It begins here." }])?.text).toBe(
+      "It begins here.",
+    );
     expect(openingSentence([{ text: "Guide" }])?.text).toBe("Guide");
-    expect(openingSentence([{ text: "Install it with:" }, { text: "npm ci", kind: "code" }, { text: "| a | b |", kind: "row" }, { text: "It runs anywhere." }])?.text).toBe("It runs anywhere.");
+    expect(
+      openingSentence([
+        { text: "Install it with:" },
+        { text: "npm ci", kind: "code" },
+        { text: "| a | b |", kind: "row" },
+        { text: "It runs anywhere." },
+      ])?.text,
+    ).toBe("It runs anywhere.");
     expect(openingSentence([])).toBeUndefined();
   });
 });
@@ -217,21 +270,42 @@ describe("composeSummary and its heading", () => {
 
   it("cites every sentence of a file's summary in order, with no scores to compare", () => {
     const summary = composeSummary("tl;dr", a, ["corpus/a.md"], 3);
-    expect(summary).toMatchObject({ answered: true, text: "Alpha opens. [1] Alpha goes on. [2]", summaryOf: ["corpus/a.md"], related: [] });
-    expect(summary.citations.map((c) => [c.n, c.lineStart, c.score])).toEqual([[1, 1, 0], [2, 7, 0]]);
+    expect(summary).toMatchObject({
+      answered: true,
+      text: "Alpha opens. [1] Alpha goes on. [2]",
+      summaryOf: ["corpus/a.md"],
+      related: [],
+    });
+    expect(summary.citations.map((c) => [c.n, c.lineStart, c.score])).toEqual([
+      [1, 1, 0],
+      [2, 7, 0],
+    ]);
     expect(summary.corpusFiles).toBeUndefined();
     expect(formatAnswerText(summary).split("\n")[0]).toBe("Summary of corpus/a.md:");
   });
 
   it("says how many files an overview lists out of how many", () => {
-    const overview = composeSummary("Summarize", [a[0]!, sentence("corpus/b.md", 1, "Beta opens.")], ["corpus/a.md", "corpus/b.md"], 12);
+    const overview = composeSummary(
+      "Summarize",
+      [a[0]!, sentence("corpus/b.md", 1, "Beta opens.")],
+      ["corpus/a.md", "corpus/b.md"],
+      12,
+    );
     expect(overview.corpusFiles).toBe(12);
-    expect(summaryHeading(overview.summaryOf!, overview.corpusFiles)).toBe("The sources hold 12 files. How the first 2 begin (ask me to summarize one by name):");
-    expect(summaryHeading(["x", "y"], 2)).toBe("The sources hold 2 files. How each begins (ask me to summarize one by name):");
+    expect(summaryHeading(overview.summaryOf!, overview.corpusFiles)).toBe(
+      "The sources hold 12 files. How the first 2 begin (ask me to summarize one by name):",
+    );
+    expect(summaryHeading(["x", "y"], 2)).toBe(
+      "The sources hold 2 files. How each begins (ask me to summarize one by name):",
+    );
   });
 
   it("heads a summary about a subject in the terminal", () => {
-    const about = { ...composeSummary("Summarize tariffs", a, ["corpus/a.md"], 1), summaryOf: undefined, summaryAbout: "tariffs" };
+    const about = {
+      ...composeSummary("Summarize tariffs", a, ["corpus/a.md"], 1),
+      summaryOf: undefined,
+      summaryAbout: "tariffs",
+    };
     expect(formatAnswerText(about).split("\n")[0]).toBe('What the sources say about "tariffs":');
   });
 });

@@ -23,10 +23,30 @@ function benchmarkStrings(): string[] {
 
 /** Deterministic random strings over ASCII, accents, CJK, emoji (outside the BMP) and spaces. */
 function randomStrings(count: number): string[] {
-  const alphabet = [..."abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,;:'\"()-–—%$€", "é", "ñ", "ü", "ß", "ﬁ", "中", "国", "日", "本", "😀", "👍🏽", "𝔘", "\u0301", "\t", "\n", "  "];
+  const alphabet = [
+    ..."abcdefghijklmnopqrstuvwxyz ABCXYZ0123456789.,;:'\"()-–—%$€",
+    "é",
+    "ñ",
+    "ü",
+    "ß",
+    "ﬁ",
+    "中",
+    "国",
+    "日",
+    "本",
+    "😀",
+    "👍🏽",
+    "𝔘",
+    "\u0301",
+    "\t",
+    "\n",
+    "  ",
+  ];
   let seed = 12345;
   const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
-  return Array.from({ length: count }, () => Array.from({ length: Math.floor(next() * 60) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(""));
+  return Array.from({ length: count }, () =>
+    Array.from({ length: Math.floor(next() * 60) }, () => alphabet[Math.floor(next() * alphabet.length)]).join(""),
+  );
 }
 
 describe("USE lite tokenizer", () => {
@@ -45,7 +65,9 @@ describe("USE lite tokenizer", () => {
   it("agrees with the package tokenizer on every benchmark string and 2,000 random strings", () => {
     const strings = [...benchmarkStrings(), ...randomStrings(2000)];
     expect(strings.length).toBeGreaterThan(5000);
-    const mismatches = strings.filter((text) => JSON.stringify(ours.encode(text)) !== JSON.stringify(reference.encode(text)));
+    const mismatches = strings.filter(
+      (text) => JSON.stringify(ours.encode(text)) !== JSON.stringify(reference.encode(text)),
+    );
     expect(mismatches).toEqual([]);
   });
 });

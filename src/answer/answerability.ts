@@ -31,7 +31,10 @@ export const ANSWERABILITY_FEATURES = [
 ] as const;
 
 /** What the model reads of a ranked sentence: the retriever's evidence about it and its fused score. */
-export type AnswerEvidence = Pick<Candidate, "dense" | "keyTermCoverage" | "coverage" | "answerType" | "phrase" | "novelty" | "pronounStart" | "lexical"> & {
+export type AnswerEvidence = Pick<
+  Candidate,
+  "dense" | "keyTermCoverage" | "coverage" | "answerType" | "phrase" | "novelty" | "pronounStart" | "lexical"
+> & {
   readonly score: number;
   readonly sentence: Sentence;
 };
@@ -100,8 +103,14 @@ export function trainAnswerability(
 ): Omit<AnswerabilityModel, "warnBelow"> {
   const dims = ANSWERABILITY_FEATURES.length;
   if (examples.length === 0) throw new Error("no examples to learn answerability from");
-  const mean = Array.from({ length: dims }, (_, j) => examples.reduce((sum, e) => sum + e.features[j]!, 0) / examples.length);
-  const scale = Array.from({ length: dims }, (_, j) => Math.sqrt(examples.reduce((sum, e) => sum + (e.features[j]! - mean[j]!) ** 2, 0) / examples.length) || 1);
+  const mean = Array.from(
+    { length: dims },
+    (_, j) => examples.reduce((sum, e) => sum + e.features[j]!, 0) / examples.length,
+  );
+  const scale = Array.from(
+    { length: dims },
+    (_, j) => Math.sqrt(examples.reduce((sum, e) => sum + (e.features[j]! - mean[j]!) ** 2, 0) / examples.length) || 1,
+  );
   const standardised = examples.map((e) => e.features.map((x, j) => (x - mean[j]!) / scale[j]!));
   const weights = new Array<number>(dims).fill(0);
   let bias = 0;
@@ -129,16 +138,23 @@ export function parseAnswerability(value: unknown): AnswerabilityModel | string 
   const raw = value as Record<string, unknown>;
   const numbers = (field: string) => {
     const list = raw[field];
-    return Array.isArray(list) && list.length === ANSWERABILITY_FEATURES.length && list.every((x) => typeof x === "number" && Number.isFinite(x)) ? (list as number[]) : undefined;
+    return Array.isArray(list) &&
+      list.length === ANSWERABILITY_FEATURES.length &&
+      list.every((x) => typeof x === "number" && Number.isFinite(x))
+      ? (list as number[])
+      : undefined;
   };
-  if (!Array.isArray(raw.features) || raw.features.join() !== ANSWERABILITY_FEATURES.join()) return "was learned over another set of features (an older CiteBot)";
+  if (!Array.isArray(raw.features) || raw.features.join() !== ANSWERABILITY_FEATURES.join())
+    return "was learned over another set of features (an older CiteBot)";
   const mean = numbers("mean");
   const scale = numbers("scale");
   const weights = numbers("weights");
-  if (!mean || !scale || !weights) return `needs "mean", "scale" and "weights" of ${ANSWERABILITY_FEATURES.length} numbers each`;
+  if (!mean || !scale || !weights)
+    return `needs "mean", "scale" and "weights" of ${ANSWERABILITY_FEATURES.length} numbers each`;
   if (scale.some((s) => s <= 0)) return 'has a "scale" that is not positive';
   if (typeof raw.bias !== "number" || !Number.isFinite(raw.bias)) return 'needs a number "bias"';
-  if (typeof raw.warnBelow !== "number" || !(raw.warnBelow >= 0 && raw.warnBelow <= 1)) return 'needs "warnBelow" from 0 to 1';
+  if (typeof raw.warnBelow !== "number" || !(raw.warnBelow >= 0 && raw.warnBelow <= 1))
+    return 'needs "warnBelow" from 0 to 1';
   return Object.freeze({ mean, scale, weights, bias: raw.bias, warnBelow: raw.warnBelow });
 }
 

@@ -1,7 +1,13 @@
 import { leadsIntoNext, opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { answerTypeMatch, answerTypeOf } from "../retrieval/answer-type.js";
-import { answerability, answerabilityFeatures, hasEvidence, parseAnswerability, type AnswerabilityModel } from "./answerability.js";
+import {
+  answerability,
+  answerabilityFeatures,
+  hasEvidence,
+  parseAnswerability,
+  type AnswerabilityModel,
+} from "./answerability.js";
 import useLiteAnswerability from "./use-lite-answerability.json" with { type: "json" };
 import { dropControlCharacters } from "../control-characters.js";
 
@@ -88,7 +94,8 @@ export const NOTHING_ELSE_TEXT = "That is all I found about it in the sources.";
 export const NO_SEARCH_TERMS_TEXT =
   'That question has no word to look for in the sources, only words like "who", "is" and "it". Ask about something by name: a person, a place, a number or an event.';
 /** A question of symbols or emoji only ("???", "🤖"), with no earlier question to lean on. */
-export const NO_WORDS_TEXT = "That question has no words in it to look for in the sources, only symbols. Ask about something by name: a person, a place, a number or an event.";
+export const NO_WORDS_TEXT =
+  "That question has no words in it to look for in the sources, only symbols. Ask about something by name: a person, a place, a number or an event.";
 /** "Tell me more" or "what else?" with no earlier question to go on (the first message, or `ask`). */
 export const NO_EARLIER_QUESTION_TEXT =
   'There is no earlier answer here to add to. Ask a question first; then "tell me more" quotes the passage around its answer, and "what else?" gives the next relevant sentences.';
@@ -133,13 +140,22 @@ export interface AbstentionRule {
 /** use-lite's answerability model, as `npm run eval -- --calibrate` wrote it; a broken file fails at start-up, in the tests first. */
 function shippedAnswerability(): AnswerabilityModel {
   const parsed = parseAnswerability(useLiteAnswerability);
-  if (typeof parsed === "string") throw new Error(`src/answer/use-lite-answerability.json ${parsed}; run npm run eval -- --calibrate`);
+  if (typeof parsed === "string")
+    throw new Error(`src/answer/use-lite-answerability.json ${parsed}; run npm run eval -- --calibrate`);
   return parsed;
 }
 
-export const ABSTENTION: AbstentionRule = Object.freeze({ denseWeight: 1.5, threshold: 0.305, lowConfidenceBelow: 0.399, answerability: shippedAnswerability() });
+export const ABSTENTION: AbstentionRule = Object.freeze({
+  denseWeight: 1.5,
+  threshold: 0.305,
+  lowConfidenceBelow: 0.399,
+  answerability: shippedAnswerability(),
+});
 
-export function relevance(top: Pick<RankedSentence, "dense" | "keyTermCoverage">, denseWeight: number = ABSTENTION.denseWeight): number {
+export function relevance(
+  top: Pick<RankedSentence, "dense" | "keyTermCoverage">,
+  denseWeight: number = ABSTENTION.denseWeight,
+): number {
   // A weighted mean, so thresholds for different weights are on one scale and can be compared.
   return (denseWeight * top.dense + top.keyTermCoverage) / (1 + denseWeight);
 }
@@ -191,7 +207,11 @@ export interface ComposeOptions<R extends RankedSentence = RankedSentence> {
   readonly relatedCount?: number;
 }
 
-export function composeAnswer<R extends RankedSentence>(question: string, ranked: readonly R[], options: ComposeOptions<R>): Answer {
+export function composeAnswer<R extends RankedSentence>(
+  question: string,
+  ranked: readonly R[],
+  options: ComposeOptions<R>,
+): Answer {
   const top = ranked[0];
   const { denseWeight, threshold, lowConfidenceBelow } = options.abstention ?? ABSTENTION;
   const topRelevance = top ? relevance(top, denseWeight) : -Infinity;
@@ -220,7 +240,11 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   if (leadsIntoNext(top.sentence) && topConfidence < lowConfidenceBelow) {
     const claims = ranked.filter((candidate) => !leadsIntoNext(candidate.sentence));
     const claim = claims[0];
-    if (claim && claim.keyTermCoverage > top.keyTermCoverage && relevance(claim, denseWeight) > Math.max(topConfidence, threshold)) {
+    if (
+      claim &&
+      claim.keyTermCoverage > top.keyTermCoverage &&
+      relevance(claim, denseWeight) > Math.max(topConfidence, threshold)
+    ) {
       return composeAnswer(question, claims, options);
     }
   }
@@ -230,7 +254,8 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   const scoreOf = (sentence: Sentence) => ranked.find((r) => r.sentence === sentence)?.score ?? 0;
   for (const candidate of ranked) {
     if (chosen.length >= options.maxSentences) break;
-    if (candidate !== top && (candidate.score < ratio * top.score || relevance(candidate, denseWeight) < threshold)) break;
+    if (candidate !== top && (candidate.score < ratio * top.score || relevance(candidate, denseWeight) < threshold))
+      break;
     // The same sentence in two files is one claim: cite it once.
     if (seenText.has(candidate.sentence.text)) continue;
     // A heading ("Data and licences"), a question in the text or a lead-in ending in ":" says where
@@ -244,7 +269,12 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
   // ("To install it, run:") introduces it: the sentences after it are the answer.
   const section = leadsIntoNext(top.sentence) ? (options.sectionAfter?.(top) ?? []) : [];
   if (section.length > 0) {
-    chosen.splice(0, chosen.length, top, ...section.slice(0, options.maxSentences).map((sentence) => ({ sentence, score: scoreOf(sentence) })));
+    chosen.splice(
+      0,
+      chosen.length,
+      top,
+      ...section.slice(0, options.maxSentences).map((sentence) => ({ sentence, score: scoreOf(sentence) })),
+    );
   }
   const continuation = section.length === 0 ? answeringNext(question, top.sentence, options.nextOf?.(top)) : undefined;
   if (continuation && !seenText.has(continuation.text)) {
@@ -269,14 +299,23 @@ export function composeAnswer<R extends RankedSentence>(question: string, ranked
     ...(context ? { context } : {}),
   }));
   const text = citedText(citations);
-  return { question, answered: true, text, citations, related: [], ...(topConfidence < lowConfidenceBelow || doubted ? { lowConfidence: true as const } : {}) };
+  return {
+    question,
+    answered: true,
+    text,
+    citations,
+    related: [],
+    ...(topConfidence < lowConfidenceBelow || doubted ? { lowConfidence: true as const } : {}),
+  };
 }
 
 /** Whether the rule's answerability model puts the best sentence below its bound (never without a model or the retriever's evidence). */
 function doubtedAnswer(question: string, ranked: readonly RankedSentence[], rule: AbstentionRule): boolean {
   const [top, second] = ranked;
   if (!rule.answerability || !top || !hasEvidence(top)) return false;
-  const features = answerabilityFeatures(question, top, second && hasEvidence(second) ? second : undefined, (r) => relevance(r, rule.denseWeight));
+  const features = answerabilityFeatures(question, top, second && hasEvidence(second) ? second : undefined, (r) =>
+    relevance(r, rule.denseWeight),
+  );
   return answerability(rule.answerability, features) < rule.answerability.warnBelow;
 }
 
@@ -289,7 +328,14 @@ function answeringNext(question: string, best: Sentence, next: Sentence | undefi
 
 /** An answer that quotes `sentences` in the order given, each cited: a summary, or the passage around an answer. */
 export function quoteSentences(question: string, sentences: readonly Sentence[]): Answer {
-  const citations: Citation[] = sentences.map((s, i) => ({ n: i + 1, text: s.text, source: s.source, lineStart: s.lineStart, lineEnd: s.lineEnd, score: 0 }));
+  const citations: Citation[] = sentences.map((s, i) => ({
+    n: i + 1,
+    text: s.text,
+    source: s.source,
+    lineStart: s.lineStart,
+    lineEnd: s.lineEnd,
+    score: 0,
+  }));
   return { question, answered: citations.length > 0, text: citedText(citations), citations, related: [] };
 }
 
@@ -299,7 +345,10 @@ export function quoteSentences(question: string, sentences: readonly Sentence[])
  * stay lines and a header sits above its row.
  * `show` renders each text (Slack escapes it and fences code).
  */
-export function citedText<C extends Pick<Citation, "text" | "n">>(citations: readonly C[], show: (citation: C) => string = (c) => c.text): string {
+export function citedText<C extends Pick<Citation, "text" | "n">>(
+  citations: readonly C[],
+  show: (citation: C) => string = (c) => c.text,
+): string {
   let text = "";
   citations.forEach((c, i) => {
     if (i > 0) text += standsOnOwnLines(c.text) || standsOnOwnLines(citations[i - 1]!.text) ? "\n" : " ";
@@ -337,7 +386,8 @@ export function formatAnswerText(answer: Answer): string {
   ];
   if (answer.citations.length > 0) {
     lines.push("", "Sources:");
-    for (const c of answer.citations) lines.push(`[${c.n}] ${formatLocation(c)}${c.context ? " (context)" : ""}  "${indentContinuation(c.text)}"`);
+    for (const c of answer.citations)
+      lines.push(`[${c.n}] ${formatLocation(c)}${c.context ? " (context)" : ""}  "${indentContinuation(c.text)}"`);
   } else if (answer.related.length > 0) {
     lines.push("", "Closest passages (not an answer):");
     for (const r of answer.related) lines.push(`- ${formatLocation(r)}  "${indentContinuation(r.text)}"`);

@@ -60,7 +60,8 @@ export function asksForMore(question: string): boolean {
 }
 
 /** "What else?", "Anything else?": the asker wants what the answer before left out. */
-const OTHERS = /^(?:and\s+)?(?:(?:what|who|which|where|when|how)\s+else|(?:is there\s+|are there\s+)?(?:anything|something|any(?:thing)? more)\s+else|anything\s+else(?:\s+(?:on|about)\s+(?:that|this|it))?)$/i;
+const OTHERS =
+  /^(?:and\s+)?(?:(?:what|who|which|where|when|how)\s+else|(?:is there\s+|are there\s+)?(?:anything|something|any(?:thing)? more)\s+else|anything\s+else(?:\s+(?:on|about)\s+(?:that|this|it))?)$/i;
 
 /** Whether the question asks for what the answer before left out ("What else?", "Anything else?"). */
 export function asksForOthers(question: string): boolean {
@@ -68,7 +69,8 @@ export function asksForOthers(question: string): boolean {
 }
 
 /** A bare question word ("Why?", "How much?", "Who else?") asks about whatever came before. */
-const BARE_QUESTION = /^(and\s+)?(why|when|where|who|what|which|how(\s+(much|many|long|often|so))?)(\s+(else|exactly|not|so|then|now))?$/i;
+const BARE_QUESTION =
+  /^(and\s+)?(why|when|where|who|what|which|how(\s+(much|many|long|often|so))?)(\s+(else|exactly|not|so|then|now))?$/i;
 
 /**
  * Pronouns that point back to something named earlier. Only near the start of the question: later
@@ -105,7 +107,14 @@ const POINTING_WORD =
 export function readsAsFollowUp(question: string): boolean {
   const text = question.trim().replace(/[?!.\s]+$/u, "");
   if (text === "") return false;
-  if (CONTINUATION.test(text) || BARE_QUESTION.test(text) || asksForMore(text) || asksForOthers(text) || !hasSearchTerms(text)) return true;
+  if (
+    CONTINUATION.test(text) ||
+    BARE_QUESTION.test(text) ||
+    asksForMore(text) ||
+    asksForOthers(text) ||
+    !hasSearchTerms(text)
+  )
+    return true;
   const placeholderIt = PLACEHOLDER_IT.test(text);
   const pronounNearStart = text
     .split(/\s+/u)
@@ -130,7 +139,10 @@ function namesSomething(text: string): boolean {
  * follow-up comes first because the encoder reads only the first 128 tokens: a long topic must not
  * push the follow-up's own words out.
  */
-export function retrievalText(question: string, topic: string | undefined): { readonly text: string; readonly followUpTo?: string } {
+export function retrievalText(
+  question: string,
+  topic: string | undefined,
+): { readonly text: string; readonly followUpTo?: string } {
   if (topic === undefined || topic === "" || !readsAsFollowUp(question)) return { text: question };
   return { text: withTopic(question, topic), followUpTo: topic };
 }
@@ -147,7 +159,13 @@ export function withTopic(question: string, topic: string): string {
  */
 export function nextTopic(topic: string | undefined, question: string): string | undefined {
   const trimmed = question.trim();
-  if (!hasSearchTerms(trimmed) || summaryRequest(trimmed)?.subject === "" || asksForMore(trimmed) || asksForOthers(trimmed)) return topic;
+  if (
+    !hasSearchTerms(trimmed) ||
+    summaryRequest(trimmed)?.subject === "" ||
+    asksForMore(trimmed) ||
+    asksForOthers(trimmed)
+  )
+    return topic;
   return topic !== undefined && readsAsFollowUp(trimmed) ? topic : trimmed;
 }
 

@@ -2,7 +2,13 @@ import { statSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import { describeError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import { createAnswerService, type Answer, type AnswerService, type AnswerServiceOptions, type Conversation } from "./service.js";
+import {
+  createAnswerService,
+  type Answer,
+  type AnswerService,
+  type AnswerServiceOptions,
+  type Conversation,
+} from "./service.js";
 
 export interface LiveAnswerService extends AnswerService {
   /** Re-reads the corpus and swaps in a new index when it changed; keeps the old one on any failure. */
@@ -17,7 +23,11 @@ export interface LiveAnswerService extends AnswerService {
  * good index keeps serving and the problem is logged in one line.
  */
 export async function createLiveAnswerService(
-  options: AnswerServiceOptions & { readonly watch?: boolean; readonly debounceMs?: number; readonly recheckMs?: number },
+  options: AnswerServiceOptions & {
+    readonly watch?: boolean;
+    readonly debounceMs?: number;
+    readonly recheckMs?: number;
+  },
 ): Promise<LiveAnswerService> {
   const logger: Logger = options.logger;
   let current = await createAnswerService(options);
@@ -27,9 +37,15 @@ export async function createLiveAnswerService(
   const reloadOnce = async (): Promise<boolean> => {
     try {
       const next = await createAnswerService({ ...options, rebuild: false });
-      if (next.manifest.corpusHash === current.manifest.corpusHash && next.manifest.builtAt === current.manifest.builtAt) return false;
+      if (
+        next.manifest.corpusHash === current.manifest.corpusHash &&
+        next.manifest.builtAt === current.manifest.builtAt
+      )
+        return false;
       current = next;
-      logger.info(`Corpus changed; now answering from ${next.manifest.sentenceCount} sentences in ${next.manifest.files.length} file(s).`);
+      logger.info(
+        `Corpus changed; now answering from ${next.manifest.sentenceCount} sentences in ${next.manifest.files.length} file(s).`,
+      );
       return true;
     } catch (error) {
       logger.error(`Corpus reload failed; still answering from the last good index: ${describeError(error)}`);
@@ -55,7 +71,13 @@ export async function createLiveAnswerService(
   };
 
   const watcher = options.watch
-    ? watchFolder(options.config.corpusDir, logger, () => void reload(), options.debounceMs ?? 500, options.recheckMs ?? 2_000)
+    ? watchFolder(
+        options.config.corpusDir,
+        logger,
+        () => void reload(),
+        options.debounceMs ?? 500,
+        options.recheckMs ?? 2_000,
+      )
     : undefined;
 
   return {
@@ -88,7 +110,13 @@ function identityOf(dir: string): string | undefined {
  * `recheckMs` catches the rest. Each change of state is logged once, and `onChange` runs after
  * re-arming, since edits made meanwhile were not seen.
  */
-export function watchFolder(dir: string, logger: Logger, onChange: () => void, debounceMs: number, recheckMs: number): { close(): void } {
+export function watchFolder(
+  dir: string,
+  logger: Logger,
+  onChange: () => void,
+  debounceMs: number,
+  recheckMs: number,
+): { close(): void } {
   let watcher: FSWatcher | undefined;
   let parentWatcher: FSWatcher | undefined;
   let watching: string | undefined;
@@ -133,7 +161,8 @@ export function watchFolder(dir: string, logger: Logger, onChange: () => void, d
     if (identity && identity === watching && !rearm) return;
     stop();
     if (!identity) {
-      if (!reportedGone) logger.warn(`The corpus folder ${dir} is gone; still answering from the last good index until it is back.`);
+      if (!reportedGone)
+        logger.warn(`The corpus folder ${dir} is gone; still answering from the last good index until it is back.`);
       reportedGone = true;
       return;
     }

@@ -67,7 +67,9 @@ export function serializeModelFit(fit: Omit<ModelFit, "source">, note: string): 
         denseWeight: fit.abstention.denseWeight,
         threshold: Number(fit.abstention.threshold.toFixed(4)),
         lowConfidenceBelow: Number(fit.abstention.lowConfidenceBelow.toFixed(4)),
-        ...(fit.abstention.answerability ? { answerability: serializeAnswerability(fit.abstention.answerability) } : {}),
+        ...(fit.abstention.answerability
+          ? { answerability: serializeAnswerability(fit.abstention.answerability) }
+          : {}),
       },
       ...(fit.queryWeights ? { queryWeights: round(fit.queryWeights) } : {}),
     },
@@ -81,7 +83,10 @@ export function serializeModelFit(fit: Omit<ModelFit, "source">, note: string): 
  * model, another feature set (written by an older CiteBot), weights of the wrong length, values
  * out of range. Pure; throws a ModelFitInvalid error naming the file and how to fix it.
  */
-export function parseModelFit(text: string, expected: { readonly modelId: string; readonly identity?: string; readonly file: string }): ModelFit {
+export function parseModelFit(
+  text: string,
+  expected: { readonly modelId: string; readonly identity?: string; readonly file: string },
+): ModelFit {
   const identity = expected.identity ?? expected.modelId;
   const fail = (problem: string): never => {
     throw new CiteBotError(
@@ -98,31 +103,53 @@ export function parseModelFit(text: string, expected: { readonly modelId: string
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail("is not a JSON object");
   const file = raw as Record<string, unknown>;
   if (file.modelId !== identity) {
-    const sameModel = typeof file.modelId === "string" && (file.modelId === expected.modelId || file.modelId.startsWith(`${expected.modelId} (`));
+    const sameModel =
+      typeof file.modelId === "string" &&
+      (file.modelId === expected.modelId || file.modelId.startsWith(`${expected.modelId} (`));
     // The same model run with other pooling or prefixes: setting those back is the other fix.
-    return fail(`was fitted for ${JSON.stringify(file.modelId)}, not ${identity}${sameModel ? " (set EMBEDDING_POOLING and the EMBEDDING_*_PREFIX variables as it was fitted with)" : ""}`);
+    return fail(
+      `was fitted for ${JSON.stringify(file.modelId)}, not ${identity}${sameModel ? " (set EMBEDDING_POOLING and the EMBEDDING_*_PREFIX variables as it was fitted with)" : ""}`,
+    );
   }
   const dimensions = file.dimensions;
-  if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions < 1) return fail("has no valid \"dimensions\" (a whole number)");
+  if (typeof dimensions !== "number" || !Number.isInteger(dimensions) || dimensions < 1)
+    return fail('has no valid "dimensions" (a whole number)');
   const names = file.featureNames;
-  if (!Array.isArray(names) || names.length !== FEATURE_NAMES.length || names.some((name, i) => name !== FEATURE_NAMES[i])) {
+  if (
+    !Array.isArray(names) ||
+    names.length !== FEATURE_NAMES.length ||
+    names.some((name, i) => name !== FEATURE_NAMES[i])
+  ) {
     return fail("was fitted for another set of ranking features (an older CiteBot)");
   }
   const numbers = (value: unknown, length: number, name: string): number[] => {
-    if (!Array.isArray(value) || value.length !== length || value.some((x) => typeof x !== "number" || !Number.isFinite(x))) {
+    if (
+      !Array.isArray(value) ||
+      value.length !== length ||
+      value.some((x) => typeof x !== "number" || !Number.isFinite(x))
+    ) {
       return fail(`has no valid "${name}" (${length} numbers)`);
     }
     return value as number[];
   };
   const fusionWeights = numbers(file.fusionWeights, FEATURE_NAMES.length, "fusionWeights");
   if (fusionWeights.every((w) => w === 0)) return fail("has fusion weights that are all zero");
-  const queryWeights = file.queryWeights === undefined ? undefined : numbers(file.queryWeights, dimensions, "queryWeights");
+  const queryWeights =
+    file.queryWeights === undefined ? undefined : numbers(file.queryWeights, dimensions, "queryWeights");
   const rule = file.abstention as Record<string, unknown> | null | undefined;
-  const inRange = (value: unknown, min: number, max: number): value is number => typeof value === "number" && value >= min && value <= max;
-  if (typeof rule !== "object" || rule === null || !inRange(rule.denseWeight, 0, 100) || !inRange(rule.threshold, -1, 1) || !inRange(rule.lowConfidenceBelow, -1, 1)) {
+  const inRange = (value: unknown, min: number, max: number): value is number =>
+    typeof value === "number" && value >= min && value <= max;
+  if (
+    typeof rule !== "object" ||
+    rule === null ||
+    !inRange(rule.denseWeight, 0, 100) ||
+    !inRange(rule.threshold, -1, 1) ||
+    !inRange(rule.lowConfidenceBelow, -1, 1)
+  ) {
     return fail('has no valid "abstention" (denseWeight 0-100, threshold and lowConfidenceBelow -1 to 1)');
   }
-  if (rule.lowConfidenceBelow < rule.threshold) return fail("has a weak-match bound (lowConfidenceBelow) below its threshold");
+  if (rule.lowConfidenceBelow < rule.threshold)
+    return fail("has a weak-match bound (lowConfidenceBelow) below its threshold");
   // Optional: a fit written before the answerability model warns by relevance alone.
   const answerability = rule.answerability === undefined ? undefined : parseAnswerability(rule.answerability);
   if (typeof answerability === "string") return fail(`has an "abstention.answerability" that ${answerability}`);
@@ -131,7 +158,12 @@ export function parseModelFit(text: string, expected: { readonly modelId: string
     dimensions,
     queryWeights,
     fusionWeights,
-    abstention: Object.freeze({ denseWeight: rule.denseWeight, threshold: rule.threshold, lowConfidenceBelow: rule.lowConfidenceBelow, ...(answerability ? { answerability } : {}) }),
+    abstention: Object.freeze({
+      denseWeight: rule.denseWeight,
+      threshold: rule.threshold,
+      lowConfidenceBelow: rule.lowConfidenceBelow,
+      ...(answerability ? { answerability } : {}),
+    }),
     source: expected.file,
   });
 }
@@ -140,7 +172,11 @@ export function parseModelFit(text: string, expected: { readonly modelId: string
  * The fit for the model EMBEDDING_MODEL names: built in for use-lite, else read from beside the
  * model; undefined when that model has none (it then ranks with use-lite's weights).
  */
-export async function readModelFit(config: { readonly embeddingModel: string; readonly modelsDir: string; readonly identity?: string }): Promise<ModelFit | undefined> {
+export async function readModelFit(config: {
+  readonly embeddingModel: string;
+  readonly modelsDir: string;
+  readonly identity?: string;
+}): Promise<ModelFit | undefined> {
   const builtIn = builtInFit(config.embeddingModel);
   if (builtIn) return builtIn;
   const file = fitFileOf(config.modelsDir, config.embeddingModel);
@@ -148,15 +184,26 @@ export async function readModelFit(config: { readonly embeddingModel: string; re
   try {
     // A fit is a few kilobytes (two numbers per dimension); anything far larger is not one, and is not read whole.
     if ((await stat(file)).size > MAX_FIT_BYTES) {
-      throw new CiteBotError(ErrorCode.ModelFitInvalid, `${file} is over ${MAX_FIT_BYTES / 1_000_000} MB, far larger than a fit; delete it or run EMBEDDING_MODEL=${config.embeddingModel} npm run eval -- --fit.`);
+      throw new CiteBotError(
+        ErrorCode.ModelFitInvalid,
+        `${file} is over ${MAX_FIT_BYTES / 1_000_000} MB, far larger than a fit; delete it or run EMBEDDING_MODEL=${config.embeddingModel} npm run eval -- --fit.`,
+      );
     }
     bytes = await readFile(file);
   } catch (error) {
     if (error instanceof CiteBotError) throw error;
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new CiteBotError(ErrorCode.ModelFitInvalid, `${file} could not be read (${(error as Error).message}); check its permissions.`, { cause: error });
+    throw new CiteBotError(
+      ErrorCode.ModelFitInvalid,
+      `${file} could not be read (${(error as Error).message}); check its permissions.`,
+      { cause: error },
+    );
   }
-  return parseModelFit(bytes.toString("utf8"), { modelId: config.embeddingModel, identity: config.identity ?? config.embeddingModel, file });
+  return parseModelFit(bytes.toString("utf8"), {
+    modelId: config.embeddingModel,
+    identity: config.identity ?? config.embeddingModel,
+    file,
+  });
 }
 
 /** Checks a fit against the loaded model's vector size; a fit made for another model's build of the same name would rank with nonsense. */
@@ -185,29 +232,62 @@ export async function writeModelFit(file: string, contents: string): Promise<voi
  * use-lite's. The answerability model is the model's whichever sets the bounds, with its warning
  * bound from ANSWERABILITY_WARN_BELOW when that is set (0: no warnings from it). Pure.
  */
-export function abstentionRuleOf(configured: AbstentionRule | undefined, fit: ModelFit | undefined, answerabilityWarnBelow?: number): AbstentionRule {
+export function abstentionRuleOf(
+  configured: AbstentionRule | undefined,
+  fit: ModelFit | undefined,
+  answerabilityWarnBelow?: number,
+): AbstentionRule {
   const learned = fit?.abstention ?? ABSTENTION;
-  const rule = configured ? { ...configured, answerability: configured.answerability ?? learned.answerability } : learned;
+  const rule = configured
+    ? { ...configured, answerability: configured.answerability ?? learned.answerability }
+    : learned;
   if (answerabilityWarnBelow === undefined || !rule.answerability) return rule;
-  return Object.freeze({ ...rule, answerability: answerabilityWarnBelow > 0 ? Object.freeze({ ...rule.answerability, warnBelow: answerabilityWarnBelow }) : undefined });
+  return Object.freeze({
+    ...rule,
+    answerability:
+      answerabilityWarnBelow > 0
+        ? Object.freeze({ ...rule.answerability, warnBelow: answerabilityWarnBelow })
+        : undefined,
+  });
 }
 
 /** One-line warnings for start-up: a model ranking and refusing with weights learned for another. Pure. */
-export function fitWarnings(modelId: string, fit: ModelFit | undefined, configured: AbstentionRule | undefined, file: string): string[] {
+export function fitWarnings(
+  modelId: string,
+  fit: ModelFit | undefined,
+  configured: AbstentionRule | undefined,
+  file: string,
+): string[] {
   if (fit) return [];
   const fix = `run EMBEDDING_MODEL=${modelId} npm run eval -- --fit (it writes ${file})`;
   return configured
     ? [`No fit for ${modelId}: it ranks with the fusion weights learned for ${DEFAULT_EMBEDDING_MODEL}; ${fix}.`]
-    : [`No fit for ${modelId}: it ranks, and says "not found", with the weights and threshold learned for ${DEFAULT_EMBEDDING_MODEL}, whose cosines sit on another scale; ${fix}.`];
+    : [
+        `No fit for ${modelId}: it ranks, and says "not found", with the weights and threshold learned for ${DEFAULT_EMBEDDING_MODEL}, whose cosines sit on another scale; ${fix}.`,
+      ];
 }
 
 /** Reads the model's fit at start-up and says in the log which weights rank and refuse: the file, or why there is none. */
 export async function readModelFitAndReport(
-  config: { readonly embeddingModel: string; readonly modelsDir: string; readonly abstention: AbstentionRule | undefined; readonly modelSettings?: ModelSettings },
+  config: {
+    readonly embeddingModel: string;
+    readonly modelsDir: string;
+    readonly abstention: AbstentionRule | undefined;
+    readonly modelSettings?: ModelSettings;
+  },
   logger: Pick<Logger, "info" | "warn">,
 ): Promise<ModelFit | undefined> {
-  const fit = await readModelFit({ ...config, identity: embeddingIdentity(config.embeddingModel, config.modelSettings ?? {}) });
+  const fit = await readModelFit({
+    ...config,
+    identity: embeddingIdentity(config.embeddingModel, config.modelSettings ?? {}),
+  });
   if (fit && fit.source !== "built in") logger.info(`Ranking with the fit for ${fit.modelId} from ${fit.source}.`);
-  for (const warning of fitWarnings(config.embeddingModel, fit, config.abstention, fitFileOf(config.modelsDir, config.embeddingModel))) logger.warn(warning);
+  for (const warning of fitWarnings(
+    config.embeddingModel,
+    fit,
+    config.abstention,
+    fitFileOf(config.modelsDir, config.embeddingModel),
+  ))
+    logger.warn(warning);
   return fit;
 }

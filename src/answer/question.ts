@@ -15,9 +15,13 @@ export function withoutInvisibles(text: string): string {
  */
 export function normalizeQuestion(raw: string): string {
   const question = withoutInvisibles(raw.normalize("NFKC")).replace(/\s+/g, " ").trim();
-  if (question === "") throw new CiteBotError(ErrorCode.QuestionEmpty, "The question is empty; ask something about the documents.");
+  if (question === "")
+    throw new CiteBotError(ErrorCode.QuestionEmpty, "The question is empty; ask something about the documents.");
   if (question.length > MAX_QUESTION_CHARS) {
-    throw new CiteBotError(ErrorCode.QuestionTooLong, `The question is ${question.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Ask a shorter question.`);
+    throw new CiteBotError(
+      ErrorCode.QuestionTooLong,
+      `The question is ${question.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Ask a shorter question.`,
+    );
   }
   return question;
 }

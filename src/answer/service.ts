@@ -7,10 +7,30 @@ import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import type { Logger } from "../logger.js";
 import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { buildHybridRetriever } from "../retrieval/build.js";
-import { composeAnswer, explainedNonAnswer, NO_EARLIER_QUESTION_TEXT, NO_SEARCH_TERMS_TEXT, NO_WORDS_TEXT, NOTHING_ELSE_TEXT, NOTHING_MORE_TEXT, quoteSentences, relevance, type Answer } from "./compose.js";
+import {
+  composeAnswer,
+  explainedNonAnswer,
+  NO_EARLIER_QUESTION_TEXT,
+  NO_SEARCH_TERMS_TEXT,
+  NO_WORDS_TEXT,
+  NOTHING_ELSE_TEXT,
+  NOTHING_MORE_TEXT,
+  quoteSentences,
+  relevance,
+  type Answer,
+} from "./compose.js";
 import { acronymAskedAbout } from "./definition.js";
 import { abstentionRuleOf, checkFitDimensions, readModelFit, type ModelFit } from "./model-fit.js";
-import { asksForMore, asksForOthers, contrastedSubject, contrastRetrievalText, hasSearchTerms, quotedKey, retrievalText, withTopic } from "./follow-up.js";
+import {
+  asksForMore,
+  asksForOthers,
+  contrastedSubject,
+  contrastRetrievalText,
+  hasSearchTerms,
+  quotedKey,
+  retrievalText,
+  withTopic,
+} from "./follow-up.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import {
@@ -52,7 +72,10 @@ export interface AnswerService {
 }
 
 export interface AnswerServiceOptions {
-  readonly config: Pick<EngineConfig, "corpusDir" | "indexDir" | "embeddingModel" | "modelsDir" | "allowModelDownload" | "maxAnswerSentences"> &
+  readonly config: Pick<
+    EngineConfig,
+    "corpusDir" | "indexDir" | "embeddingModel" | "modelsDir" | "allowModelDownload" | "maxAnswerSentences"
+  > &
     Partial<Pick<EngineConfig, "abstention" | "modelSettings" | "answerabilityWarnBelow">>;
   readonly logger: Logger;
   /** Defaults to the model EMBEDDING_MODEL names; tests pass a deterministic one. */
@@ -67,7 +90,9 @@ export interface AnswerServiceOptions {
  * Loads the corpus and opens the index, building or updating it when it no longer matches.
  * `npm run index` stops here: it needs no lexical index and no answers.
  */
-export async function prepareIndex(options: AnswerServiceOptions): Promise<LoadedIndex & { readonly skipped: Corpus["skipped"] }> {
+export async function prepareIndex(
+  options: AnswerServiceOptions,
+): Promise<LoadedIndex & { readonly skipped: Corpus["skipped"] }> {
   const { config, logger } = options;
   const embeddings = options.embeddings ?? createEmbeddings(config);
   // The model loads (in a worker, for the bot and `npm run index`) while the corpus is read and split.
@@ -88,7 +113,13 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   const { config } = options;
   const embeddings = options.embeddings ?? createEmbeddings(config);
   // Read first: a broken fit file stops start-up before any index is built for it.
-  const fit = options.fit ?? (await readModelFit({ embeddingModel: embeddings.modelId, identity: embeddings.identity, modelsDir: config.modelsDir }));
+  const fit =
+    options.fit ??
+    (await readModelFit({
+      embeddingModel: embeddings.modelId,
+      identity: embeddings.identity,
+      modelsDir: config.modelsDir,
+    }));
   const index = await prepareIndex({ ...options, embeddings });
   if (fit) checkFitDimensions(fit, embeddings.dimensions);
   const abstention = abstentionRuleOf(config.abstention, fit, config.answerabilityWarnBelow);
@@ -106,7 +137,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const sentence = index.sentences[id];
     return sentence?.source === source ? sentence : undefined;
   };
-  const previousOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id - 1);
+  const previousOf = (hit: { id: number; sentence: { source: string } }) =>
+    sentenceOfFile(hit.sentence.source, hit.id - 1);
   const nextOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id + 1);
   /** The header row of the table holding a body row. */
   const headerRowOf = (hit: { id: number; sentence: Sentence }) => {
@@ -178,7 +210,14 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return section;
   };
-  const composeOptions = { maxSentences: config.maxAnswerSentences, previousOf, nextOf, headerRowOf, sectionAfter, abstention };
+  const composeOptions = {
+    maxSentences: config.maxAnswerSentences,
+    previousOf,
+    nextOf,
+    headerRowOf,
+    sectionAfter,
+    abstention,
+  };
   const answerTo = async (question: string, text: string, candidates = Math.max(5, config.maxAnswerSentences)) => {
     const hits = await queue.run(() => retriever.retrieve(text, candidates));
     return { hits, answer: composeAnswer(question, hits, composeOptions) };
@@ -190,9 +229,15 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const summarized = filesToSummarize(request, corpusFiles());
     if (!summarized) return topicalSummary(question, request.subject);
     const all = corpusFiles().length;
-    if (summarized.length === 1) return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
+    if (summarized.length === 1)
+      return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
     const listed = summarized.slice(0, OVERVIEW_MAX_FILES);
-    return composeSummary(question, listed.map((f) => openingSentence(f.sentences)!), listed.map((f) => f.source), all);
+    return composeSummary(
+      question,
+      listed.map((f) => openingSentence(f.sentences)!),
+      listed.map((f) => f.source),
+      all,
+    );
   };
   /**
    * "Summarize the tariff changes": every sentence relevant to the subject by the "not found" rule,
@@ -201,10 +246,18 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
    */
   const topicalSummary = async (question: string, subject: string): Promise<Answer | undefined> => {
     const hits = await queue.run(() => retriever.retrieve(subject, SUMMARY_SENTENCES * 4));
-    const relevant = hits.filter((hit) => relevance(hit, abstention.denseWeight) >= abstention.threshold).slice(0, SUMMARY_SENTENCES);
+    const relevant = hits
+      .filter((hit) => relevance(hit, abstention.denseWeight) >= abstention.threshold)
+      .slice(0, SUMMARY_SENTENCES);
     if (relevant.length < 2) return undefined;
     relevant.sort((a, b) => a.id - b.id);
-    return { ...quoteSentences(question, relevant.map((hit) => hit.sentence)), summaryAbout: subject };
+    return {
+      ...quoteSentences(
+        question,
+        relevant.map((hit) => hit.sentence),
+      ),
+      summaryAbout: subject,
+    };
   };
   /**
    * "Tell me more": the passage around the earlier question's best sentence, which a re-run of
@@ -215,7 +268,10 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const earlier = await answerTo(topic, topic);
     if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
     // What the earlier answer cited counts as quoted even when the conversation's memory was lost.
-    const passage = passageAround(earlier.hits[0]!.id, new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]));
+    const passage = passageAround(
+      earlier.hits[0]!.id,
+      new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]),
+    );
     if (passage.length === 0) return { ...explainedNonAnswer(question, NOTHING_MORE_TEXT), followUpTo: topic };
     return { ...quoteSentences(question, passage), followUpTo: topic };
   };
@@ -232,12 +288,16 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     // A heading's section and an answer's context sentence must not bring back what was quoted
     // either; a heading whose section has all been quoted has nothing left to lead into.
     const freshSection = (hit: { id: number; sentence: Sentence }) => sectionAfter(hit).filter(fresh);
-    const freshOnly = (contextOf: (hit: { id: number; sentence: Sentence }) => Sentence | undefined) => (hit: { id: number; sentence: Sentence }) => {
-      const context = contextOf(hit);
-      return context && fresh(context) ? context : undefined;
-    };
+    const freshOnly =
+      (contextOf: (hit: { id: number; sentence: Sentence }) => Sentence | undefined) =>
+      (hit: { id: number; sentence: Sentence }) => {
+        const context = contextOf(hit);
+        return context && fresh(context) ? context : undefined;
+      };
     const allQuoted = (section: readonly Sentence[]) => section.length > 0 && !section.some(fresh);
-    const rest = earlier.hits.filter((hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && allQuoted(sectionAfter(hit))));
+    const rest = earlier.hits.filter(
+      (hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && allQuoted(sectionAfter(hit))),
+    );
     const others = composeAnswer(question, rest, {
       ...composeOptions,
       sectionAfter: freshSection,
@@ -257,7 +317,9 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
    */
   const contrastAnswer = async (question: string, text: string, subject: string, quoted: ReadonlySet<string>) => {
     const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences) + quoted.size));
-    const kept = hits.filter((hit) => !quoted.has(quotedKey(hit.sentence)) || retriever.mentionsEveryTerm(subject, hit.id));
+    const kept = hits.filter(
+      (hit) => !quoted.has(quotedKey(hit.sentence)) || retriever.mentionsEveryTerm(subject, hit.id),
+    );
     return { hits: kept, answer: composeAnswer(question, kept, composeOptions) };
   };
   return {
@@ -287,7 +349,12 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       const found =
         contrasted === undefined || followUpTo === undefined
           ? await answerTo(question, text)
-          : await contrastAnswer(question, contrastRetrievalText(question, contrasted, followUpTo), contrasted, new Set(conversation?.quoted ?? []));
+          : await contrastAnswer(
+              question,
+              contrastRetrievalText(question, contrasted, followUpTo),
+              contrasted,
+              new Set(conversation?.quoted ?? []),
+            );
       if (followUpTo !== undefined) {
         // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
         // "What is his role?" does. When the best sentence has none of the follow-up's own words, it
@@ -302,7 +369,8 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       // words. The match is the topic's more than the question's, so it always carries the
       // weak-match warning: a word of its own can be a common one ("U.S." in 10 of 26 sentences).
       const retried = await answerTo(question, withTopic(question, topic));
-      if (retried.answer.answered && retriever.mentionsAnyTerm(question, retried.hits[0]!.id)) return { ...retried.answer, followUpTo: topic, lowConfidence: true };
+      if (retried.answer.answered && retriever.mentionsAnyTerm(question, retried.hits[0]!.id))
+        return { ...retried.answer, followUpTo: topic, lowConfidence: true };
       return found.answer;
     },
   };

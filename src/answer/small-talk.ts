@@ -10,7 +10,8 @@ export type SmallTalk = "help" | "greeting" | "thanks";
 
 const HELP =
   /^(?:help|usage|commands|how (?:do i|to) use (?:this|you|it|citebot)|what (?:can|do) you do|how do(?:es)? (?:this|it|you) work|who are you|what are you)$/;
-const GREETING = /^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening))(?: there| all| everyone| citebot)?$/;
+const GREETING =
+  /^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening))(?: there| all| everyone| citebot)?$/;
 /** Thanks, and the acknowledgements people leave under an answer ("ok", "got it", "great", an emoji alone). */
 const THANKS =
   /^(?:(?:thanks|thank you|thx|ty|cheers|many thanks)(?: (?:so much|a lot|very much|again))?|ok|okay|k|got it|great|perfect|awesome|cool|nice|makes sense|understood)(?: thanks| citebot)?$/;

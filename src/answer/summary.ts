@@ -23,9 +23,13 @@ const SUMMARY_NOUN = String.raw`summary|overview|recap|rundown|synopsis|gist|tl;
 /** "summarize the article", "recap please". */
 const VERB_REQUEST = /^(?:summari[sz]e|sum up|recap|outline)\b(.*)$/;
 /** "a short summary of the report", "tl;dr", "key points". */
-const NOUN_REQUEST = new RegExp(String.raw`^(?:(?:a|an|the|your|any|some)\s+)?(?:(?:short|quick|brief|one[- ]line|high[- ]level)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
+const NOUN_REQUEST = new RegExp(
+  String.raw`^(?:(?:a|an|the|your|any|some)\s+)?(?:(?:short|quick|brief|one[- ]line|high[- ]level)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`,
+);
 /** "what's the gist", "what are the key points of the article". */
-const WHAT_REQUEST = new RegExp(String.raw`^what(?:'s| is| are| was| were)\s+(?:the\s+)?(?:(?:short|quick|brief)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`);
+const WHAT_REQUEST = new RegExp(
+  String.raw`^what(?:'s| is| are| was| were)\s+(?:the\s+)?(?:(?:short|quick|brief)\s+)?(?:${SUMMARY_NOUN})\b(.*)$`,
+);
 
 const DOCUMENT_NOUN = String.raw`article|document|doc|text|file|story|piece|report|page|post|source|corpus|content|material|paper|writeup|write-up`;
 /** "what is this article about", "what's in the docs", "what do the sources say": the subject is the document itself. */
@@ -61,7 +65,11 @@ export interface SummaryRequest {
 
 /** The request, when the question asks for a summary; undefined for an ordinary question. */
 export function summaryRequest(question: string): SummaryRequest | undefined {
-  let text = question.trim().toLowerCase().replace(/’/g, "'").replace(/[?!.\s]+$/u, "");
+  let text = question
+    .trim()
+    .toLowerCase()
+    .replace(/’/g, "'")
+    .replace(/[?!.\s]+$/u, "");
   for (let previous = ""; previous !== text; ) {
     previous = text;
     text = text.replace(PREAMBLE, "");
@@ -88,7 +96,10 @@ export interface CorpusFileSummary {
  * name and title hold most of the subject's words (at least half of them). undefined
  * when the subject names no file: the request is then a question about content.
  */
-export function filesToSummarize<F extends CorpusFileSummary>(request: SummaryRequest, files: readonly F[]): F[] | undefined {
+export function filesToSummarize<F extends CorpusFileSummary>(
+  request: SummaryRequest,
+  files: readonly F[],
+): F[] | undefined {
   const wanted = new Set(tokenize(request.subject));
   if (wanted.size === 0) return files.length > 0 ? [...files] : undefined;
   let best: F | undefined;
@@ -106,7 +117,8 @@ export function filesToSummarize<F extends CorpusFileSummary>(request: SummaryRe
     // Between files named as well by name or title, the name decides: "the handbook" is
     // handbook.md, not oncall.md titled "On-call handbook".
     const nameShare = shareOf(nameWords);
-    if (share > bestShare || (share === bestShare && share > 0 && nameShare > bestNameShare)) [best, bestShare, bestNameShare, tied] = [file, share, nameShare, false];
+    if (share > bestShare || (share === bestShare && share > 0 && nameShare > bestNameShare))
+      [best, bestShare, bestNameShare, tied] = [file, share, nameShare, false];
     else if (share === bestShare && share > 0 && nameShare === bestNameShare) tied = true;
   }
   return best && bestShare >= 0.5 && !tied ? [best] : undefined;
@@ -174,7 +186,8 @@ export function summarySentences(
   const choose = (picked: number) => {
     chosen.add(picked);
     redundancy.delete(picked);
-    for (const [i, similarity] of redundancy) redundancy.set(i, Math.max(similarity, dot(vectors[i]!, vectors[picked]!)));
+    for (const [i, similarity] of redundancy)
+      redundancy.set(i, Math.max(similarity, dot(vectors[i]!, vectors[picked]!)));
   };
   const limit = Math.min(count, n);
   const leadCompanion = limit > 1 ? companion(lead) : undefined;
@@ -212,6 +225,15 @@ export const OVERVIEW_MAX_FILES = 10;
  * The summary as an answer: the chosen sentences in document order, each cited. `summaryOf` lists
  * the files it covers: one for a file's summary, several for an overview (one sentence each).
  */
-export function composeSummary(question: string, sentences: readonly Sentence[], summaryOf: readonly string[], corpusFiles: number): Answer {
-  return { ...quoteSentences(question, sentences), summaryOf: [...summaryOf], ...(summaryOf.length > 1 ? { corpusFiles } : {}) };
+export function composeSummary(
+  question: string,
+  sentences: readonly Sentence[],
+  summaryOf: readonly string[],
+  corpusFiles: number,
+): Answer {
+  return {
+    ...quoteSentences(question, sentences),
+    summaryOf: [...summaryOf],
+    ...(summaryOf.length > 1 ? { corpusFiles } : {}),
+  };
 }

@@ -14,8 +14,17 @@ import { startSlackBot } from "../slack/app.js";
 
 async function main(): Promise<void> {
   const engineConfig = readEngineConfig();
-  const engine = await createAnswerService({ config: engineConfig, logger: new StderrLogger(engineConfig.logLevel), embeddings: createEmbeddings(engineConfig, { worker: true }) });
-  const bot = await startSlackBot({ config: readSlackConfig(), engine: Promise.resolve(engine), logger: new SilentLogger(), port: 0 });
+  const engine = await createAnswerService({
+    config: engineConfig,
+    logger: new StderrLogger(engineConfig.logLevel),
+    embeddings: createEmbeddings(engineConfig, { worker: true }),
+  });
+  const bot = await startSlackBot({
+    config: readSlackConfig(),
+    engine: Promise.resolve(engine),
+    logger: new SilentLogger(),
+    port: 0,
+  });
   process.stdout.write(`${JSON.stringify({ port: (bot.server!.address() as AddressInfo).port })}\n`);
   // "memory" on stdin: collect garbage (when run with --expose-gc) and report memory, so a soak can
   // tell a leak from a lazy collector.

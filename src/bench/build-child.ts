@@ -15,10 +15,17 @@ async function main(): Promise<void> {
   const rebuild = mode === "--rebuild";
   const config = { ...readEngineConfig({}), corpusDir, indexDir };
   const started = performance.now();
-  const index = await prepareIndex({ config, logger: new StderrLogger(LogLevel.WARN, "bench"), embeddings: createEmbeddings(config, { worker: true }), rebuild });
+  const index = await prepareIndex({
+    config,
+    logger: new StderrLogger(LogLevel.WARN, "bench"),
+    embeddings: createEmbeddings(config, { worker: true }),
+    rebuild,
+  });
   const seconds = (performance.now() - started) / 1000;
   // maxRSS is in KiB and covers the worker threads (they share the process).
-  process.stdout.write(`${JSON.stringify({ seconds, sentences: index.manifest.sentenceCount, built: index.built, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ seconds, sentences: index.manifest.sentenceCount, built: index.built, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
+  );
 }
 
 runCommand(main);

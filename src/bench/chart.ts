@@ -49,16 +49,25 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
   }
   for (const x of [...new Set(xs)].sort((a, b) => a - b)) {
     parts.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${margin.top}" y2="${margin.top + plotH}" stroke="#f0f0f0"/>`);
-    parts.push(`<text x="${px(x)}" y="${margin.top + plotH + 18}" text-anchor="middle">${x.toLocaleString("en-US")}</text>`);
+    parts.push(
+      `<text x="${px(x)}" y="${margin.top + plotH + 18}" text-anchor="middle">${x.toLocaleString("en-US")}</text>`,
+    );
   }
-  parts.push(`<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`);
-  parts.push(`<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`);
+  parts.push(
+    `<text x="${margin.left + plotW / 2}" y="${height - 10}" text-anchor="middle">${escapeXml(options.xLabel)}</text>`,
+  );
+  parts.push(
+    `<text transform="translate(16 ${margin.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel)}</text>`,
+  );
   series.forEach((s, i) => {
     const path = s.points.map(([x, y], j) => `${j === 0 ? "M" : "L"}${px(x).toFixed(1)} ${py(y).toFixed(1)}`).join(" ");
     parts.push(`<path d="${path}" fill="none" stroke="${s.color}" stroke-width="2.5"/>`);
-    for (const [x, y] of s.points) parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${s.color}"/>`);
+    for (const [x, y] of s.points)
+      parts.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${s.color}"/>`);
     const ly = margin.top + 10 + i * 20;
-    parts.push(`<line x1="${width - margin.right + 14}" x2="${width - margin.right + 34}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"/>`);
+    parts.push(
+      `<line x1="${width - margin.right + 14}" x2="${width - margin.right + 34}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="2.5"/>`,
+    );
     parts.push(`<text x="${width - margin.right + 40}" y="${ly + 4}">${escapeXml(s.name)}</text>`);
   });
   parts.push("</svg>");

@@ -20,17 +20,38 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   private server: Server | undefined;
   /** Per-method override: return a status and body instead of the default `{ok: true}` reply. */
-  readonly failures = new Map<string, Array<{ status: number; body: unknown; headers?: Record<string, string> } | { drop: true } | { hang: true; posted?: true }>>();
+  readonly failures = new Map<
+    string,
+    Array<
+      | { status: number; body: unknown; headers?: Record<string, string> }
+      | { drop: true }
+      | { hang: true; posted?: true }
+    >
+  >();
   threadReplies: Array<{ user?: string; bot_id?: string }> = [];
   /** Messages posted by a chat.postMessage whose response never came (`{hang: true, posted: true}`): conversations.* return them. */
-  readonly postedUnanswered: Array<{ channel: unknown; thread_ts?: unknown; ts: string; text: unknown; user: string; bot_id: string }> = [];
+  readonly postedUnanswered: Array<{
+    channel: unknown;
+    thread_ts?: unknown;
+    ts: string;
+    text: unknown;
+    user: string;
+    bot_id: string;
+  }> = [];
   /**
    * Like Slack: conversations.replies and conversations.history also return the messages posted
    * with chat.postMessage. Off by default (the older tests script the thread themselves).
    */
   realThreads = false;
   /** Every message posted successfully, in order. */
-  readonly posted: Array<{ channel: unknown; thread_ts?: unknown; ts: string; text: unknown; user: string; bot_id: string }> = [];
+  readonly posted: Array<{
+    channel: unknown;
+    thread_ts?: unknown;
+    ts: string;
+    text: unknown;
+    user: string;
+    bot_id: string;
+  }> = [];
   private sequence = 0;
   /** Every answer waits this long, as a real Web API call does (0 by default). */
   delayMs = 0;
@@ -49,7 +70,15 @@ export class FakeSlack {
       const failure = this.failures.get(method)?.shift();
       if (failure && "hang" in failure) {
         // Never answers: the client must time out. With `posted`, the message went out all the same.
-        if (failure.posted) this.postedUnanswered.push({ channel: args.channel, thread_ts: args.thread_ts, ts: `${Date.now() / 1000}`, text: args.text, user: "UBOT", bot_id: "BBOT" });
+        if (failure.posted)
+          this.postedUnanswered.push({
+            channel: args.channel,
+            thread_ts: args.thread_ts,
+            ts: `${Date.now() / 1000}`,
+            text: args.text,
+            user: "UBOT",
+            bot_id: "BBOT",
+          });
         return;
       }
       if (failure && "drop" in failure) {
@@ -90,19 +119,39 @@ export class FakeSlack {
       case "chat.postMessage": {
         // Unique and increasing, as Slack's are.
         const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.sequence).padStart(6, "0")}`;
-        this.posted.push({ channel: args.channel, ...(args.thread_ts !== undefined ? { thread_ts: args.thread_ts } : {}), ts, text: args.text, user: "UBOT", bot_id: "BBOT" });
+        this.posted.push({
+          channel: args.channel,
+          ...(args.thread_ts !== undefined ? { thread_ts: args.thread_ts } : {}),
+          ts,
+          text: args.text,
+          user: "UBOT",
+          bot_id: "BBOT",
+        });
         return { ok: true, channel: args.channel, ts, message: {} };
       }
       case "apps.connections.open":
         return { ok: true, url: this.socketUrl };
       case "conversations.replies": {
-        const inThread = (m: { channel: unknown; thread_ts?: unknown }) => m.channel === args.channel && m.thread_ts === args.ts;
+        const inThread = (m: { channel: unknown; thread_ts?: unknown }) =>
+          m.channel === args.channel && m.thread_ts === args.ts;
         const posted = this.realThreads ? this.posted.filter(inThread) : [];
-        return { ok: true, messages: [...this.threadReplies, ...posted, ...this.postedUnanswered.filter(inThread)], has_more: false };
+        return {
+          ok: true,
+          messages: [...this.threadReplies, ...posted, ...this.postedUnanswered.filter(inThread)],
+          has_more: false,
+        };
       }
       case "conversations.history": {
-        const topLevel = (m: { channel: unknown; thread_ts?: unknown }) => m.channel === args.channel && m.thread_ts === undefined;
-        return { ok: true, messages: [...(this.realThreads ? this.posted.filter(topLevel) : []), ...this.postedUnanswered.filter(topLevel)].reverse(), has_more: false };
+        const topLevel = (m: { channel: unknown; thread_ts?: unknown }) =>
+          m.channel === args.channel && m.thread_ts === undefined;
+        return {
+          ok: true,
+          messages: [
+            ...(this.realThreads ? this.posted.filter(topLevel) : []),
+            ...this.postedUnanswered.filter(topLevel),
+          ].reverse(),
+          has_more: false,
+        };
       }
       default:
         return { ok: true };
@@ -131,13 +180,21 @@ function parseArgs(raw: string, contentType: string): Record<string, unknown> {
 }
 
 /** Headers Slack sends: `v0=` HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret. */
-export function signedHeaders(secret: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+export function signedHeaders(
+  secret: string,
+  body: string,
+  timestamp = Math.floor(Date.now() / 1000),
+): Record<string, string> {
   const signature = createHmac("sha256", secret).update(`v0:${timestamp}:${body}`).digest("hex");
   return { "x-slack-request-timestamp": String(timestamp), "x-slack-signature": `v0=${signature}` };
 }
 
 /** Waits until `check` returns a value (polling); for effects that happen after Slack's ack. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, attempts = 400): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  attempts = 400,
+): Promise<T> {
   for (let i = 0; i < attempts; i++) {
     const value = await check();
     if (value) return value;

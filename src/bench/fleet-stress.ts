@@ -38,8 +38,13 @@ interface Replica {
 }
 
 async function startReplica(env: Record<string, string>, log: (line: string) => void): Promise<Replica> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SLACK_") && k !== "REDIS_URL"));
-  const child = spawn(process.execPath, launchArgs("main"), { env: { ...clean, ...env, PORT: "0", LOG_LEVEL: "info" }, stdio: ["ignore", "ignore", "pipe"] });
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith("SLACK_") && k !== "REDIS_URL"),
+  );
+  const child = spawn(process.execPath, launchArgs("main"), {
+    env: { ...clean, ...env, PORT: "0", LOG_LEVEL: "info" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let text = "";
   child.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString()));
   for (let i = 0; !text.includes("Ready:"); i++) {
@@ -51,7 +56,13 @@ async function startReplica(env: Record<string, string>, log: (line: string) => 
 }
 
 /** One run: `replicas` processes (0: one process without Redis), `questions` questions, a kill halfway when `kill`. */
-export async function runFleet(name: string, replicas: number, questions: readonly string[], kill: boolean, log: (line: string) => void): Promise<FleetRun> {
+export async function runFleet(
+  name: string,
+  replicas: number,
+  questions: readonly string[],
+  kill: boolean,
+  log: (line: string) => void,
+): Promise<FleetRun> {
   const fake = new FakeSlack();
   await fake.start();
   fake.realThreads = true;
@@ -81,9 +92,21 @@ export async function runFleet(name: string, replicas: number, questions: readon
       const ts = `${5000 + i}.000100`;
       const event = (type: string, id: string) =>
         JSON.stringify({
-          type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: id, event_time: Math.floor(Date.now() / 1000),
+          type: "event_callback",
+          team_id: "T1",
+          api_app_id: "A1",
+          event_id: id,
+          event_time: Math.floor(Date.now() / 1000),
           authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-          event: { type, user: `U${i % 50}`, text: `<@UBOT> ${questions[i]}`, ts, event_ts: ts, channel: "CFLEET", channel_type: "channel" },
+          event: {
+            type,
+            user: `U${i % 50}`,
+            text: `<@UBOT> ${questions[i]}`,
+            ts,
+            event_ts: ts,
+            channel: "CFLEET",
+            channel_type: "channel",
+          },
         });
       const targets = urls();
       sentAt.set(ts, performance.now());
@@ -117,12 +140,15 @@ export async function runFleet(name: string, replicas: number, questions: readon
         killed = true;
         restarted.push(killMidBatch());
       }
-      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, questions.length - start) }, (_, j) => ask(start + j)));
+      await Promise.all(
+        Array.from({ length: Math.min(IN_FLIGHT, questions.length - start) }, (_, j) => ask(start + j)),
+      );
     }
     await Promise.all(restarted);
     // Everything acknowledged is answered eventually (a dead replica's share after its lock lapses).
     const deadline = performance.now() + 60_000;
-    while (performance.now() < deadline && [...sentAt.keys()].some((ts) => !answered(ts))) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (performance.now() < deadline && [...sentAt.keys()].some((ts) => !answered(ts)))
+      await new Promise((resolve) => setTimeout(resolve, 100));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const counts = new Map<string, number>();
     const first = new Map<string, number>();
@@ -145,7 +171,11 @@ export async function runFleet(name: string, replicas: number, questions: readon
     };
   } finally {
     for (const node of nodes) node?.child.kill("SIGTERM");
-    await Promise.all(nodes.map((node) => (node && node.child.exitCode === null ? new Promise((resolve) => node.child.once("exit", resolve)) : undefined)));
+    await Promise.all(
+      nodes.map((node) =>
+        node && node.child.exitCode === null ? new Promise((resolve) => node.child.once("exit", resolve)) : undefined,
+      ),
+    );
     await fake.stop();
     await redis?.dispose();
     await rm(indexDir, { recursive: true, force: true });
@@ -153,12 +183,22 @@ export async function runFleet(name: string, replicas: number, questions: readon
 }
 
 /** The fleet section of bench/stress.md. */
-export async function fleetSection(replicas: number, questions: readonly string[], log: (line: string) => void): Promise<string> {
+export async function fleetSection(
+  replicas: number,
+  questions: readonly string[],
+  log: (line: string) => void,
+): Promise<string> {
   if (!REDIS_AVAILABLE) return "## Fleet\n\nNot measured: no redis-server on PATH (apt-get install -y redis-server).\n";
   const runs = [
     await runFleet("one process, no Redis", 0, questions, false, log),
     await runFleet("fleet of 1 (Redis)", 1, questions, false, log),
-    await runFleet(`fleet of ${replicas}, one replica killed (SIGKILL) halfway and restarted`, replicas, questions, true, log),
+    await runFleet(
+      `fleet of ${replicas}, one replica killed (SIGKILL) halfway and restarted`,
+      replicas,
+      questions,
+      true,
+      log,
+    ),
   ];
   const ms = (x: number) => `${x.toFixed(0)} ms`;
   const baseline = percentile(runs[0]!.replyMs, 95);

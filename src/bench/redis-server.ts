@@ -9,7 +9,10 @@ export const REDIS_AVAILABLE = spawnSync("redis-server", ["--version"], { stdio:
 
 /** Says, in one line, that the fleet tests or benchmark are skipped because there is no redis-server: never a silent skip. */
 export function announceMissingRedis(what: string): void {
-  if (!REDIS_AVAILABLE) process.stderr.write(`SKIPPED: ${what} need redis-server on PATH (apt-get install -y redis-server); CI installs it.\n`);
+  if (!REDIS_AVAILABLE)
+    process.stderr.write(
+      `SKIPPED: ${what} need redis-server on PATH (apt-get install -y redis-server); CI installs it.\n`,
+    );
 }
 
 export interface TestRedis {
@@ -28,7 +31,24 @@ export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--appendonly", "yes", "--save", "", "--protected-mode", "no"], { stdio: "ignore" });
+    child = spawn(
+      "redis-server",
+      [
+        "--port",
+        String(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        dir,
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--protected-mode",
+        "no",
+      ],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 200; i++) {
       if (spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout?.trim() === "PONG") return;
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -42,7 +62,13 @@ export async function startRedis(): Promise<TestRedis> {
     await exited;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, stop, start, dispose: async () => (await stop(true), await rm(dir, { recursive: true, force: true })) };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop,
+    start,
+    dispose: async () => (await stop(true), await rm(dir, { recursive: true, force: true })),
+  };
 }
 
 export async function freePort(): Promise<number> {

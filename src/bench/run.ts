@@ -67,13 +67,19 @@ async function main(): Promise<number | void> {
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
       const started = performance.now();
-      const run = spawnSync(process.execPath, [...command, "--json", "Who leads the Chinese delegation?"], { encoding: "utf8" });
+      const run = spawnSync(process.execPath, [...command, "--json", "Who leads the Chinese delegation?"], {
+        encoding: "utf8",
+      });
       if (run.status !== 0) throw new Error(`ask failed: ${run.stderr}`);
       times.push(performance.now() - started);
     }
     return times;
   };
-  const launcherRuntime = chooseEntry("cli/ask", newestMtime("src"), existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : undefined).runtime;
+  const launcherRuntime = chooseEntry(
+    "cli/ask",
+    newestMtime("src"),
+    existsSync(BUILD_STAMP) ? statSync(BUILD_STAMP).mtimeMs : undefined,
+  ).runtime;
   const cold = coldStart(launchArgs("cli/ask"));
   const coldFromSource = coldStart(["--import", "tsx", path.resolve("src/cli/ask.ts")]);
 
@@ -84,7 +90,9 @@ async function main(): Promise<number | void> {
   const exactlyOnce = (r: typeof sequential) => r.repliesPerQuestion.every((n) => n === 1);
 
   const sizes = (options.values["--sizes"] as number[] | undefined) ?? [1_000, 10_000, 100_000];
-  const scale = await measureScale(sizes, path.join(config.indexRoot, "cache", "eval-use-lite.bin"), (line) => process.stderr.write(`${line}\n`));
+  const scale = await measureScale(sizes, path.join(config.indexRoot, "cache", "eval-use-lite.bin"), (line) =>
+    process.stderr.write(`${line}\n`),
+  );
   const throughput = await measureThroughput([1, 8, 32], (line) => process.stderr.write(`${line}\n`));
   const buildSizes = (options.values["--build-sizes"] as number[] | undefined) ?? [1_000, 10_000];
   const builds = await measureBuilds(buildSizes, (line) => process.stderr.write(`${line}\n`));
@@ -99,7 +107,11 @@ async function main(): Promise<number | void> {
         { name: "HNSW search p95", color: "#2ca02c", points: scale.map((r) => [r.size, r.hnswMs.p95] as const) },
         { name: "exact search p95", color: "#d62728", points: scale.map((r) => [r.size, r.exactMs.p95] as const) },
       ],
-      { title: "Query latency vs corpus size (2 cores)", xLabel: "sentences in the index (log scale)", yLabel: "milliseconds" },
+      {
+        title: "Query latency vs corpus size (2 cores)",
+        xLabel: "sentences in the index (log scale)",
+        yLabel: "milliseconds",
+      },
     ),
   );
 

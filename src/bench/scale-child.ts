@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const dir = process.argv[2]!;
   const embeddings = new UseLiteEmbeddings();
   await embeddings.load();
-  const questions = (await loadXquadR("tests/data/xquad-r/en.json")).flatMap((a) => a.questions.map((q) => q.question)).slice(0, 200);
+  const questions = (await loadXquadR("tests/data/xquad-r/en.json"))
+    .flatMap((a) => a.questions.map((q) => q.question))
+    .slice(0, 200);
   const started = performance.now();
   const dense = new HnswDenseIndex(await HNSWLib.load(dir, embeddings));
   const sentences = dense.sentences();
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
   }
   (globalThis as { gc?: () => void }).gc?.();
   const { rss, heapUsed } = process.memoryUsage();
-  process.stdout.write(`${JSON.stringify({ loadSeconds, p50: median(times), p95: percentile(times, 95), rss, heapUsed })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ loadSeconds, p50: median(times), p95: percentile(times, 95), rss, heapUsed })}\n`,
+  );
 }
 
 runCommand(main);

@@ -60,9 +60,16 @@ const seconds = (since: number) => (performance.now() - since) / 1000;
 const mib = (bytes: number) => bytes / 2 ** 20;
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
-export async function measureScale(sizes: readonly number[], cacheFile: string, log: (line: string) => void): Promise<ScaleRow[]> {
+export async function measureScale(
+  sizes: readonly number[],
+  cacheFile: string,
+  log: (line: string) => void,
+): Promise<ScaleRow[]> {
   const articles = await loadXquadR("tests/data/xquad-r/en.json");
-  const trade = splitSentences(await readFile("corpus/us-china-trade-talks-london.txt", "utf8"), "corpus/us-china-trade-talks-london.txt");
+  const trade = splitSentences(
+    await readFile("corpus/us-china-trade-talks-london.txt", "utf8"),
+    "corpus/us-china-trade-talks-london.txt",
+  );
   const base = [...articles.flatMap((a) => a.sentences.map((s) => s.text)), ...trade.map((s) => s.text)];
   const questions = articles.flatMap((a) => a.questions.map((q) => q.question)).slice(0, 200);
   const embeddings = new CachingEmbeddings(new UseLiteEmbeddings());
@@ -81,7 +88,14 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
       const a = Math.floor(random() * base.length);
       const b = Math.floor(random() * base.length);
       const text = `${base[a]} ${base[b]}`;
-      sentences.push({ text, source: `synthetic/doc-${Math.floor(i / 30)}.txt`, lineStart: (i % 30) + 1, lineEnd: (i % 30) + 1, charStart: 0, charEnd: text.length });
+      sentences.push({
+        text,
+        source: `synthetic/doc-${Math.floor(i / 30)}.txt`,
+        lineStart: (i % 30) + 1,
+        lineEnd: (i % 30) + 1,
+        charStart: 0,
+        charEnd: text.length,
+      });
       const va = baseVectors[a]!;
       const vb = baseVectors[b]!;
       vectors.push(normalize(Array.from(va, (x, j) => 0.6 * x + 0.4 * vb[j]! + (random() - 0.5) * 0.02)));
@@ -95,7 +109,10 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
     const bm25Seconds = seconds(started);
     const pieceVocabulary = await loadUseLitePieces();
     started = performance.now();
-    const subwords = new SubwordMatcher(sentences.map((s) => s.text), pieceVocabulary);
+    const subwords = new SubwordMatcher(
+      sentences.map((s) => s.text),
+      pieceVocabulary,
+    );
     const piecesSeconds = seconds(started);
     gc();
     const after = process.memoryUsage();
@@ -115,7 +132,11 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
         for (let j = 0; j < 512; j++) dot += flat[offset + j]! * q[j]!;
         scores[i] = dot;
       }
-      const exact = new Set(Array.from(scores.keys()).sort((x, y) => scores[y]! - scores[x]!).slice(0, 10));
+      const exact = new Set(
+        Array.from(scores.keys())
+          .sort((x, y) => scores[y]! - scores[x]!)
+          .slice(0, 10),
+      );
       exactTimes.push(performance.now() - t);
       t = performance.now();
       const approx = await dense.search(q, 10);
@@ -125,7 +146,13 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
 
     // Retrieval (everything but embedding the question) through the shipped hybrid retriever.
     const byQuestion = new Map(questions.map((q, i) => [q, questionVectors[i]!]));
-    const retriever = new HybridRetriever(sentences, dense, lexical, { embedQuery: async (q) => byQuestion.get(q)! }, { subwords });
+    const retriever = new HybridRetriever(
+      sentences,
+      dense,
+      lexical,
+      { embedQuery: async (q) => byQuestion.get(q)! },
+      { subwords },
+    );
     const retrievalTimes: number[] = [];
     for (const q of questions) {
       const t = performance.now();
@@ -156,8 +183,16 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
     }
     let served: ScaleRow["served"];
     if (size === Math.max(...sizes)) {
-      const out = execFileSync(process.execPath, ["--expose-gc", ...launchArgs("bench/scale-child", dir)], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-      const r = JSON.parse(out.trim().split("\n").at(-1)!) as { loadSeconds: number; p50: number; p95: number; rss: number };
+      const out = execFileSync(process.execPath, ["--expose-gc", ...launchArgs("bench/scale-child", dir)], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      const r = JSON.parse(out.trim().split("\n").at(-1)!) as {
+        loadSeconds: number;
+        p50: number;
+        p95: number;
+        rss: number;
+      };
       served = { loadSeconds: r.loadSeconds, p50: r.p50, p95: r.p95, rssMiB: mib(r.rss) };
     }
     await rm(dir, { recursive: true, force: true });
@@ -179,7 +214,9 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
       ...(incrementalSeconds !== undefined ? { incrementalSeconds } : {}),
       ...(served ? { served } : {}),
     };
-    log(`Scale ${size}: build ${buildSeconds.toFixed(1)} s, recall@10 ${row.recallAt10.toFixed(3)}, retrieval p95 ${row.retrievalMs.p95.toFixed(1)} ms`);
+    log(
+      `Scale ${size}: build ${buildSeconds.toFixed(1)} s, recall@10 ${row.recallAt10.toFixed(3)}, retrieval p95 ${row.retrievalMs.p95.toFixed(1)} ms`,
+    );
     rows.push(row);
   }
   return rows;
@@ -189,11 +226,19 @@ export async function measureScale(sizes: readonly number[], cacheFile: string, 
  * Embedding throughput (sentences/s) of the default model by batch size, over real sentences, for
  * the shipped runtime (the ONNX graph in onnxruntime-node) and the package's own tfjs graph.
  */
-export async function measureThroughput(batchSizes: readonly number[], log: (line: string) => void): Promise<Array<{ runtime: string; batchSize: number; perSecond: number }>> {
-  const texts = (await loadXquadR("tests/data/xquad-r/en.json")).flatMap((a) => a.sentences.map((s) => s.text)).slice(0, 192);
+export async function measureThroughput(
+  batchSizes: readonly number[],
+  log: (line: string) => void,
+): Promise<Array<{ runtime: string; batchSize: number; perSecond: number }>> {
+  const texts = (await loadXquadR("tests/data/xquad-r/en.json"))
+    .flatMap((a) => a.sentences.map((s) => s.text))
+    .slice(0, 192);
   const runtimes = [
     { runtime: "onnxruntime-node (shipped)", make: (batchSize: number) => new UseLiteEmbeddings(batchSize) },
-    { runtime: "tfjs WASM (the package's own graph)", make: (batchSize: number) => new UseLiteTfjsEmbeddings(batchSize) },
+    {
+      runtime: "tfjs WASM (the package's own graph)",
+      make: (batchSize: number) => new UseLiteTfjsEmbeddings(batchSize),
+    },
   ];
   const out = [];
   for (const { runtime, make } of runtimes) {
@@ -217,8 +262,13 @@ export async function measureThroughput(batchSizes: readonly number[], log: (lin
  */
 export async function writeSyntheticCorpus(dir: string, size: number): Promise<void> {
   const articles = await loadXquadR("tests/data/xquad-r/en.json");
-  const trade = splitSentences(await readFile("corpus/us-china-trade-talks-london.txt", "utf8"), "corpus/us-china-trade-talks-london.txt");
-  const base = [...articles.flatMap((a) => a.sentences.map((s) => s.text)), ...trade.map((s) => s.text)].map((t) => t.split(" ")).filter((words) => words.length >= 4);
+  const trade = splitSentences(
+    await readFile("corpus/us-china-trade-talks-london.txt", "utf8"),
+    "corpus/us-china-trade-talks-london.txt",
+  );
+  const base = [...articles.flatMap((a) => a.sentences.map((s) => s.text)), ...trade.map((s) => s.text)]
+    .map((t) => t.split(" "))
+    .filter((words) => words.length >= 4);
   const random = seeded(size + 7);
   await mkdir(dir, { recursive: true });
   for (let doc = 0; doc * 30 < size; doc++) {
@@ -227,7 +277,10 @@ export async function writeSyntheticCorpus(dir: string, size: number): Promise<v
       const a = base[Math.floor(random() * base.length)]!;
       const b = base[Math.floor(random() * base.length)]!;
       // No sentence-ending punctuation inside the line, so the splitter keeps it as one sentence.
-      const head = a.slice(0, Math.ceil(a.length / 2)).join(" ").replace(/[.!?]+["'”’)]*$/, "");
+      const head = a
+        .slice(0, Math.ceil(a.length / 2))
+        .join(" ")
+        .replace(/[.!?]+["'”’)]*$/, "");
       const line = `${head} ${b.slice(Math.floor(b.length / 2)).join(" ")}`;
       // End every line with punctuation, or the splitter would join it to the next as a wrapped sentence.
       lines.push(/[.!?]["'”’)]*$/.test(line) ? line : `${line}.`);
@@ -245,11 +298,19 @@ export interface BuildRow {
   readonly addArticle?: { seconds: number; sentences: number; peakRssMiB: number };
 }
 
-function runBuildChild(corpusDir: string, indexDir: string, rebuild: boolean): { seconds: number; sentences: number; peakRssMiB: number } {
-  const out = execFileSync(process.execPath, launchArgs("bench/build-child", corpusDir, indexDir, ...(rebuild ? ["--rebuild"] : [])), {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+function runBuildChild(
+  corpusDir: string,
+  indexDir: string,
+  rebuild: boolean,
+): { seconds: number; sentences: number; peakRssMiB: number } {
+  const out = execFileSync(
+    process.execPath,
+    launchArgs("bench/build-child", corpusDir, indexDir, ...(rebuild ? ["--rebuild"] : [])),
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return JSON.parse(out.trim().split("\n").at(-1)!) as { seconds: number; sentences: number; peakRssMiB: number };
 }
 
@@ -274,7 +335,9 @@ export async function measureBuilds(sizes: readonly number[], log: (line: string
     }
     await rm(root, { recursive: true, force: true });
     rows.push({ requested: size, ...built, ...(addArticle ? { addArticle } : {}) });
-    log(`Full build ${built.sentences}: ${built.seconds.toFixed(1)} s, peak RSS ${built.peakRssMiB.toFixed(0)} MiB${addArticle ? `; add one article: ${addArticle.seconds.toFixed(2)} s` : ""}`);
+    log(
+      `Full build ${built.sentences}: ${built.seconds.toFixed(1)} s, peak RSS ${built.peakRssMiB.toFixed(0)} MiB${addArticle ? `; add one article: ${addArticle.seconds.toFixed(2)} s` : ""}`,
+    );
   }
   return rows;
 }

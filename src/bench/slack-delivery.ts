@@ -11,15 +11,29 @@ export interface Delivery {
  * and when it does not acknowledge (an error, a non-2xx status, or no answer within `ackWithinMs`),
  * again to the next, with `x-slack-retry-num` and a fresh signature, up to `retries` times.
  */
-export async function deliverLikeSlack(body: string, urls: readonly string[], secret: string, options: { first?: number; retries?: number; ackWithinMs?: number } = {}): Promise<Delivery> {
+export async function deliverLikeSlack(
+  body: string,
+  urls: readonly string[],
+  secret: string,
+  options: { first?: number; retries?: number; ackWithinMs?: number } = {},
+): Promise<Delivery> {
   const retries = options.retries ?? 3;
   for (let attempt = 0; attempt <= retries; attempt++) {
     const target = ((options.first ?? 0) + attempt) % urls.length;
     // Each attempt is signed anew (Slack re-signs its retries); a second apart, so never the same signature.
-    const headers: Record<string, string> = { "content-type": "application/json", ...signedHeaders(secret, body, Math.floor(Date.now() / 1000) - attempt) };
-    if (attempt > 0) Object.assign(headers, { "x-slack-retry-num": String(attempt), "x-slack-retry-reason": "http_error" });
+    const headers: Record<string, string> = {
+      "content-type": "application/json",
+      ...signedHeaders(secret, body, Math.floor(Date.now() / 1000) - attempt),
+    };
+    if (attempt > 0)
+      Object.assign(headers, { "x-slack-retry-num": String(attempt), "x-slack-retry-reason": "http_error" });
     try {
-      const res = await fetch(`${urls[target]}/slack/events`, { method: "POST", headers, body, signal: AbortSignal.timeout(options.ackWithinMs ?? 3_000) });
+      const res = await fetch(`${urls[target]}/slack/events`, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.timeout(options.ackWithinMs ?? 3_000),
+      });
       if (res.ok) return { ackedBy: target, attempts: attempt + 1 };
     } catch {
       // Refused, reset or too slow: Slack tries again.

@@ -30,7 +30,16 @@ export class BotUnderLoad {
   async start(): Promise<void> {
     await this.fake.start();
     this.child = spawn(process.execPath, ["--expose-gc", ...launchArgs("bench/bot-process")], {
-      env: { ...process.env, SLACK_BOT_TOKEN: "xoxb-bench", SLACK_SIGNING_SECRET: this.secret, SLACK_APP_TOKEN: "", SLACK_API_URL: this.fake.apiUrl, FEEDBACK_LOG: this.feedbackLog, RATE_LIMIT_PER_MINUTE: "0", LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        SLACK_BOT_TOKEN: "xoxb-bench",
+        SLACK_SIGNING_SECRET: this.secret,
+        SLACK_APP_TOKEN: "",
+        SLACK_API_URL: this.fake.apiUrl,
+        FEEDBACK_LOG: this.feedbackLog,
+        RATE_LIMIT_PER_MINUTE: "0",
+        LOG_LEVEL: "warn",
+      },
       stdio: ["pipe", "pipe", "inherit"],
     });
     this.lines = createInterface({ input: this.child.stdout! })[Symbol.asyncIterator]();
@@ -70,12 +79,20 @@ export class BotUnderLoad {
   async ask(question: string, i: number, user = `U${i % 50}`): Promise<{ ts: string; ackMs: number; replyMs: number }> {
     const ts = `${1000 + i}.000100`;
     const body = JSON.stringify({
-      type: "event_callback", team_id: "T1", api_app_id: "A1", event_id: `EvLoad${i}`, event_time: Math.floor(Date.now() / 1000),
+      type: "event_callback",
+      team_id: "T1",
+      api_app_id: "A1",
+      event_id: `EvLoad${i}`,
+      event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
       event: { type: "app_mention", user, text: `<@UBOT> ${question}`, ts, event_ts: ts, channel: "CLOAD" },
     });
     const sent = performance.now();
-    const res = await fetch(this.url, { method: "POST", headers: { "content-type": "application/json", ...signedHeaders(this.secret, body) }, body });
+    const res = await fetch(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...signedHeaders(this.secret, body) },
+      body,
+    });
     const ackMs = performance.now() - sent;
     await res.text();
     if (res.status !== 200) throw new Error(`event ${i} got HTTP ${res.status}`);
@@ -95,17 +112,27 @@ export class BotUnderLoad {
 }
 
 /** `concurrency` questions in flight at a time. */
-export async function measureSlackPath(questions: readonly string[], concurrency: number, feedbackLog: string): Promise<SlackPathResult> {
+export async function measureSlackPath(
+  questions: readonly string[],
+  concurrency: number,
+  feedbackLog: string,
+): Promise<SlackPathResult> {
   const bot = new BotUnderLoad(feedbackLog);
   await bot.start();
   try {
     await bot.ask("Who leads the Chinese delegation?", -1); // Warm-up: auth.test, JIT.
     const results = [];
     for (let start = 0; start < questions.length; start += concurrency) {
-      results.push(...(await Promise.all(questions.slice(start, start + concurrency).map((q, j) => bot.ask(q, start + j)))));
+      results.push(
+        ...(await Promise.all(questions.slice(start, start + concurrency).map((q, j) => bot.ask(q, start + j)))),
+      );
     }
     await new Promise((r) => setTimeout(r, 300)); // Time for any duplicate reply to show up.
-    return { ackMs: results.map((r) => r.ackMs), replyMs: results.map((r) => r.replyMs), repliesPerQuestion: results.map((r) => bot.repliesTo(r.ts)) };
+    return {
+      ackMs: results.map((r) => r.ackMs),
+      replyMs: results.map((r) => r.replyMs),
+      repliesPerQuestion: results.map((r) => bot.repliesTo(r.ts)),
+    };
   } finally {
     await bot.stop();
   }

@@ -26,10 +26,14 @@ async function main(): Promise<number | void> {
   const question = (i: number) => pool[i % pool.length]!;
   const fleet = options.values["--fleet"] as number | undefined;
   if (fleet !== undefined) {
-    const section = await fleetSection(fleet, Array.from({ length: 1_000 }, (_, i) => question(i)), (line) => process.stderr.write(`${line}\n`));
+    const section = await fleetSection(
+      fleet,
+      Array.from({ length: 1_000 }, (_, i) => question(i)),
+      (line) => process.stderr.write(`${line}\n`),
+    );
     const current = await readFile(REPORT, "utf8").catch(() => "# Stress\n");
     const at = current.indexOf("## Fleet");
-    await publishReport(REPORT, `${(at >= 0 ? current.slice(0, at) : `${current.trimEnd()}\n\n`)}${section}`);
+    await publishReport(REPORT, `${at >= 0 ? current.slice(0, at) : `${current.trimEnd()}\n\n`}${section}`);
     return;
   }
   const bot = new BotUnderLoad(path.join(os.tmpdir(), `citebot-stress-${process.pid}.jsonl`));
@@ -57,12 +61,18 @@ async function main(): Promise<number | void> {
     let afterWarmUp: { rss: number; heapUsed: number } | undefined;
     let peak = 0;
     for (let start = 0; start < soakSize; start += 20) {
-      await Promise.all(Array.from({ length: Math.min(20, soakSize - start) }, (_, j) => bot.ask(question(start + j), 10_000 + start + j)));
+      await Promise.all(
+        Array.from({ length: Math.min(20, soakSize - start) }, (_, j) =>
+          bot.ask(question(start + j), 10_000 + start + j),
+        ),
+      );
       if (start % 500 === 0 || (start >= warmUp && !afterWarmUp)) {
         const memory = await bot.memory();
         peak = Math.max(peak, memory.rss);
         if (start >= warmUp && !afterWarmUp) afterWarmUp = memory;
-        process.stderr.write(`Soak: ${start}/${soakSize}, RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB\n`);
+        process.stderr.write(
+          `Soak: ${start}/${soakSize}, RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB\n`,
+        );
       }
     }
     const end = await bot.memory();

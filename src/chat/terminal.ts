@@ -30,10 +30,22 @@ export interface TerminalChatOptions {
 }
 
 /** A local chat on the same engine as the bot, for trying CiteBot without Slack. */
-export async function runTerminalChat(service: Promise<AnswerService>, input: Readable, output: Writable, options: TerminalChatOptions = {}): Promise<void> {
+export async function runTerminalChat(
+  service: Promise<AnswerService>,
+  input: Readable,
+  output: Writable,
+  options: TerminalChatOptions = {},
+): Promise<void> {
   output.write(`${TERMINAL_BANNER}\n`);
   const terminal = options.terminal ?? false;
-  const lines = createInterface({ input, output: terminal ? output : undefined, terminal, prompt: "> ", historySize: 100, removeHistoryDuplicates: true });
+  const lines = createInterface({
+    input,
+    output: terminal ? output : undefined,
+    terminal,
+    prompt: "> ",
+    historySize: 100,
+    removeHistoryDuplicates: true,
+  });
   let prompting = false;
   const prompt = () => {
     prompting = true;
@@ -57,14 +69,19 @@ export async function runTerminalChat(service: Promise<AnswerService>, input: Re
       const question = line.replace(KEY_SEQUENCES, "").trim();
       if (question === "exit" || question === "quit") break;
       const talk = smallTalk(question);
-      if (talk !== undefined) output.write(`${talk === "thanks" ? TERMINAL_THANKS : talk === "greeting" ? `Hi! ${TERMINAL_HELP}` : TERMINAL_HELP}\n\n`);
+      if (talk !== undefined)
+        output.write(
+          `${talk === "thanks" ? TERMINAL_THANKS : talk === "greeting" ? `Hi! ${TERMINAL_HELP}` : TERMINAL_HELP}\n\n`,
+        );
       else if (question !== "") {
         try {
           const answer = await (await service).answer(question, conversation);
           output.write(`${formatAnswerText(answer)}\n\n`);
           conversation = nextConversation(conversation, question, answer);
         } catch (error) {
-          output.write(`${dropControlCharacters(isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`)}\n\n`);
+          output.write(
+            `${dropControlCharacters(isCiteBotError(error) ? error.message : `Something went wrong: ${describeError(error)}`)}\n\n`,
+          );
         }
       }
       prompt();

@@ -5,7 +5,12 @@ export type AskCommand =
   | { readonly kind: "question"; readonly question: string; readonly json: boolean }
   | { readonly kind: "jsonl" }
   | { readonly kind: "help" }
-  | { readonly kind: "usage-error"; readonly message: string; readonly code?: typeof ErrorCode.QuestionEmpty; readonly json?: boolean };
+  | {
+      readonly kind: "usage-error";
+      readonly message: string;
+      readonly code?: typeof ErrorCode.QuestionEmpty;
+      readonly json?: boolean;
+    };
 
 export const ASK_USAGE = `Usage:
   npm run --silent ask -- "question"           answer with numbered sources
@@ -28,11 +33,16 @@ export function parseAskArgs(argv: readonly string[]): AskCommand {
     else words.push(arg);
   }
   if (jsonl) {
-    if (words.length > 0 || json) return { kind: "usage-error", message: "--jsonl reads questions from standard input; do not pass a question or --json with it." };
+    if (words.length > 0 || json)
+      return {
+        kind: "usage-error",
+        message: "--jsonl reads questions from standard input; do not pass a question or --json with it.",
+      };
     return { kind: "jsonl" };
   }
   const question = words.join(" ").trim();
-  if (question === "") return { kind: "usage-error", message: EMPTY_QUESTION_MESSAGE, code: ErrorCode.QuestionEmpty, json };
+  if (question === "")
+    return { kind: "usage-error", message: EMPTY_QUESTION_MESSAGE, code: ErrorCode.QuestionEmpty, json };
   return { kind: "question", question, json };
 }
 
@@ -67,7 +77,11 @@ export function parseOptions(argv: readonly string[], spec: OptionSpec): ParsedO
       values[arg] = parsed.value;
       i++;
     } else if (spec.flags.includes(arg)) flags.add(arg);
-    else return { kind: "usage-error", message: arg.startsWith("-") ? `Unknown option ${arg}.` : `Unexpected argument "${arg}".` };
+    else
+      return {
+        kind: "usage-error",
+        message: arg.startsWith("-") ? `Unknown option ${arg}.` : `Unexpected argument "${arg}".`,
+      };
   }
   return { kind: "run", flags, values };
 }
@@ -77,7 +91,9 @@ export function wholeNumbers(min: number, max: number): (raw: string) => { value
   return (raw) => {
     const numbers = raw.split(",").map((part) => Number(part.trim()));
     if (raw.trim() === "" || numbers.some((n) => !Number.isInteger(n) || n < min || n > max)) {
-      return { error: `must be whole numbers from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, separated by commas` };
+      return {
+        error: `must be whole numbers from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, separated by commas`,
+      };
     }
     return { value: numbers };
   };
@@ -123,17 +139,24 @@ export const EVAL_OPTIONS: OptionSpec = {
   flags: ["--train-query", "--train", "--calibrate", "--fit"],
   values: { "--questions": (raw) => (raw.trim() === "" ? { error: "must name a file" } : { value: raw }) },
 };
-export const BENCH_OPTIONS: OptionSpec = { flags: [], values: { "--sizes": wholeNumbers(100, 1_000_000), "--build-sizes": wholeNumbers(100, 1_000_000) } };
+export const BENCH_OPTIONS: OptionSpec = {
+  flags: [],
+  values: { "--sizes": wholeNumbers(100, 1_000_000), "--build-sizes": wholeNumbers(100, 1_000_000) },
+};
 export const STRESS_OPTIONS: OptionSpec = {
   flags: [],
   values: {
     "--soak": (raw) => {
       const parsed = wholeNumbers(100, 1_000_000)(raw);
-      return "error" in parsed || parsed.value.length !== 1 ? { error: "must be one whole number from 100 to 1,000,000" } : { value: parsed.value[0] };
+      return "error" in parsed || parsed.value.length !== 1
+        ? { error: "must be one whole number from 100 to 1,000,000" }
+        : { value: parsed.value[0] };
     },
     "--fleet": (raw) => {
       const parsed = wholeNumbers(1, 10)(raw);
-      return "error" in parsed || parsed.value.length !== 1 ? { error: "must be one whole number from 1 to 10" } : { value: parsed.value[0] };
+      return "error" in parsed || parsed.value.length !== 1
+        ? { error: "must be one whole number from 1 to 10" }
+        : { value: parsed.value[0] };
     },
   },
 };

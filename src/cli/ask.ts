@@ -18,7 +18,8 @@ async function main(): Promise<number> {
     return 0;
   }
   if (command.kind === "usage-error") {
-    if (command.json && command.code) process.stdout.write(`${JSON.stringify(errorObject("", new CiteBotError(command.code, command.message)))}\n`);
+    if (command.json && command.code)
+      process.stdout.write(`${JSON.stringify(errorObject("", new CiteBotError(command.code, command.message)))}\n`);
     process.stderr.write(`${command.message}\n${ASK_USAGE}\n`);
     return 2;
   }
@@ -53,7 +54,11 @@ async function startService(): Promise<AnswerService> {
 /** What `--json` and `--jsonl` print for a question that got no answer: the failure's stable code and how to fix it. */
 function errorObject(question: string, error: unknown): object {
   const code = isCiteBotError(error) ? error.code : "ANSWER_FAILED";
-  return { question: question.slice(0, 200), answered: false, error: { code, message: describeError(error).replace(/^[A-Z_]+: /, "") } };
+  return {
+    question: question.slice(0, 200),
+    answered: false,
+    error: { code, message: describeError(error).replace(/^[A-Z_]+: /, "") },
+  };
 }
 
 /** One JSON object per input line, in order; a bad line gets an error object, not a crash. */

@@ -17,11 +17,20 @@ async function main(): Promise<number | void> {
   const rebuild = options.flags.has("--rebuild");
   // In a worker thread, the model embeds one batch while the main thread tokenizes the next.
   const embeddings = createEmbeddings(config, { worker: true });
-  const { manifest: m, built, updated, skipped } = await prepareIndex({ config, logger, embeddings, onProgress: stderrProgress(0), rebuild });
+  const {
+    manifest: m,
+    built,
+    updated,
+    skipped,
+  } = await prepareIndex({ config, logger, embeddings, onProgress: stderrProgress(0), rebuild });
   const state = !built ? "is current" : updated ? "updated" : rebuild ? "rebuilt from scratch" : "built";
-  process.stdout.write(`${displayPath(config.indexDir)}/ ${state}: ${m.sentenceCount} sentences from ${m.files.length} file(s), model ${m.embeddingModel} (${m.dimensions}-d), built ${m.builtAt}.\n`);
+  process.stdout.write(
+    `${displayPath(config.indexDir)}/ ${state}: ${m.sentenceCount} sentences from ${m.files.length} file(s), model ${m.embeddingModel} (${m.dimensions}-d), built ${m.builtAt}.\n`,
+  );
   if (skipped.length > 0 && options.flags.has("--strict")) {
-    process.stderr.write(`${skipped.length} file(s) could not be indexed (--strict): ${skipped.map((s) => s.source).join(", ")}; see the warnings above.\n`);
+    process.stderr.write(
+      `${skipped.length} file(s) could not be indexed (--strict): ${skipped.map((s) => s.source).join(", ")}; see the warnings above.\n`,
+    );
     return 1;
   }
 }

@@ -20,7 +20,11 @@ async function main(): Promise<number | void> {
       const count = await exportFeedback(redis, (line) => process.stdout.write(line));
       process.stderr.write(`${count} feedback record(s) from ${config.redisUrl.replace(/\/\/[^@/]*@/, "//***@")}.\n`);
     } catch (error) {
-      throw new CiteBotError(ErrorCode.FeedbackUnavailable, `Cannot read feedback from REDIS_URL (${(error as Error).message}); check that Redis is running and the URL is right.`, { cause: error });
+      throw new CiteBotError(
+        ErrorCode.FeedbackUnavailable,
+        `Cannot read feedback from REDIS_URL (${(error as Error).message}); check that Redis is running and the URL is right.`,
+        { cause: error },
+      );
     } finally {
       redis.disconnect();
     }
@@ -33,7 +37,11 @@ async function main(): Promise<number | void> {
       process.stderr.write(`No feedback yet (${config.feedbackLog} does not exist).\n`);
       return;
     }
-    throw new CiteBotError(ErrorCode.FeedbackUnavailable, `Cannot read ${config.feedbackLog} (${(error as NodeJS.ErrnoException).code ?? "error"}); check FEEDBACK_LOG.`, { cause: error });
+    throw new CiteBotError(
+      ErrorCode.FeedbackUnavailable,
+      `Cannot read ${config.feedbackLog} (${(error as NodeJS.ErrnoException).code ?? "error"}); check FEEDBACK_LOG.`,
+      { cause: error },
+    );
   }
 }
 

@@ -43,7 +43,9 @@ function decode(bytes: Buffer, overLong: boolean): InputLine {
  * characters never contain it, even when a character straddles two chunks. A last line without "\n"
  * counts; an empty input has no lines.
  */
-export async function* inputLines(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<InputLine> {
+export async function* inputLines(
+  chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>,
+): AsyncGenerator<InputLine> {
   let pending: Buffer[] = [];
   let held = 0;
   let started = false;

@@ -15,7 +15,8 @@ export function runCommand(main: () => Promise<number | void>, configExitCode = 
     (error: unknown) => {
       process.stderr.write(`${describeError(error)}\n`);
       // A questions file is input the command was given, like its options: a mistake in it is bad usage.
-      const usage = isCiteBotError(error, ErrorCode.ConfigInvalid) || isCiteBotError(error, ErrorCode.QuestionsFileInvalid);
+      const usage =
+        isCiteBotError(error, ErrorCode.ConfigInvalid) || isCiteBotError(error, ErrorCode.QuestionsFileInvalid);
       process.exitCode = usage ? configExitCode : 1;
     },
   );
@@ -32,7 +33,11 @@ export async function publishReport(file: string, report: string): Promise<void>
  * A command's options from its arguments, or the exit code when there is nothing to run: 0 after
  * printing the usage for --help, 2 after a usage error (with the usage).
  */
-export function readOptions(argv: readonly string[], spec: OptionSpec, usage: string): { flags: ReadonlySet<string>; values: Readonly<Record<string, unknown>> } | number {
+export function readOptions(
+  argv: readonly string[],
+  spec: OptionSpec,
+  usage: string,
+): { flags: ReadonlySet<string>; values: Readonly<Record<string, unknown>> } | number {
   const parsed = parseOptions(argv, spec);
   if (parsed.kind === "help") {
     process.stdout.write(`${usage}\n`);

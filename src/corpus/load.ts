@@ -57,7 +57,9 @@ async function listCorpusFiles(dir: string): Promise<{ texts: string[]; others: 
     if (visited.has(real)) return;
     visited.add(real);
     // In name order, so a folder reachable by two paths is always listed under the same one.
-    const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = (await readdir(folder, { withFileTypes: true })).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
     for (const entry of entries) {
       if (entry.name.startsWith(".")) continue;
       const full = path.join(folder, entry.name);
@@ -80,12 +82,22 @@ async function listCorpusFiles(dir: string): Promise<{ texts: string[]; others: 
     const code = (error as NodeJS.ErrnoException).code;
     const where = (error as NodeJS.ErrnoException).path ?? dir;
     if (where === dir && code === "ENOTDIR") {
-      throw new CiteBotError(ErrorCode.CorpusNotFound, `CORPUS_DIR is ${displayPath(dir)}, which is a file, not a folder; set CORPUS_DIR to the folder that holds your .txt or .md files.`);
+      throw new CiteBotError(
+        ErrorCode.CorpusNotFound,
+        `CORPUS_DIR is ${displayPath(dir)}, which is a file, not a folder; set CORPUS_DIR to the folder that holds your .txt or .md files.`,
+      );
     }
     if (where === dir && code === "ENOENT") {
-      throw new CiteBotError(ErrorCode.CorpusNotFound, `Corpus folder ${displayPath(dir)} does not exist; create it and add .txt or .md files, or set CORPUS_DIR.`);
+      throw new CiteBotError(
+        ErrorCode.CorpusNotFound,
+        `Corpus folder ${displayPath(dir)} does not exist; create it and add .txt or .md files, or set CORPUS_DIR.`,
+      );
     }
-    throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read ${where === dir ? "corpus folder" : "folder"} ${displayPath(where)} (${code ?? "error"}); check its permissions.`, { cause: error });
+    throw new CiteBotError(
+      ErrorCode.CorpusUnreadable,
+      `Cannot read ${where === dir ? "corpus folder" : "folder"} ${displayPath(where)} (${code ?? "error"}); check its permissions.`,
+      { cause: error },
+    );
   }
   return { texts: texts.sort(), others: others.sort(), broken: broken.sort() };
 }
@@ -103,13 +115,22 @@ function listOthers(others: readonly string[], cwd: string): string {
  * PowerShell's `>` write that, and it is text, however full of NUL bytes.
  */
 export function decodeCorpusFile(bytes: Uint8Array, source: string): string {
-  const utf16 = bytes[0] === 0xff && bytes[1] === 0xfe ? "utf-16le" : bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : undefined;
+  const utf16 =
+    bytes[0] === 0xff && bytes[1] === 0xfe
+      ? "utf-16le"
+      : bytes[0] === 0xfe && bytes[1] === 0xff
+        ? "utf-16be"
+        : undefined;
   if (utf16) {
     let text: string;
     try {
       text = new TextDecoder(utf16, { fatal: true }).decode(bytes);
     } catch (error) {
-      throw new CiteBotError(ErrorCode.CorpusNotUtf8, `${source} opens as UTF-16 but is not valid UTF-16; re-save it as UTF-8 text.`, { cause: error });
+      throw new CiteBotError(
+        ErrorCode.CorpusNotUtf8,
+        `${source} opens as UTF-16 but is not valid UTF-16; re-save it as UTF-8 text.`,
+        { cause: error },
+      );
     }
     if (text.includes("\0")) throw binaryFile(source);
     return text; // TextDecoder has already dropped the BOM.
@@ -119,13 +140,20 @@ export function decodeCorpusFile(bytes: Uint8Array, source: string): string {
   try {
     text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch (error) {
-    throw new CiteBotError(ErrorCode.CorpusNotUtf8, `${source} is not valid UTF-8; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).`, { cause: error });
+    throw new CiteBotError(
+      ErrorCode.CorpusNotUtf8,
+      `${source} is not valid UTF-8; re-save it as UTF-8 (e.g. iconv -f latin1 -t utf-8).`,
+      { cause: error },
+    );
   }
   return text; // TextDecoder has already dropped a leading BOM.
 }
 
 function binaryFile(source: string): CiteBotError {
-  return new CiteBotError(ErrorCode.CorpusBinary, `${source} looks like a binary file (it contains NUL bytes); remove it from the corpus or convert it to .txt/.md text.`);
+  return new CiteBotError(
+    ErrorCode.CorpusBinary,
+    `${source} looks like a binary file (it contains NUL bytes); remove it from the corpus or convert it to .txt/.md text.`,
+  );
 }
 
 /** One text file, read and decoded; throws a CiteBotError naming it when it cannot be used. */
@@ -134,13 +162,20 @@ async function readCorpusFile(absolute: string, source: string): Promise<CorpusF
   try {
     const info = await stat(absolute);
     if (info.size > MAX_CORPUS_FILE_BYTES) {
-      throw new CiteBotError(ErrorCode.CorpusTooLarge, `${source} is ${(info.size / 1024 / 1024).toFixed(0)} MiB, over the ${MAX_CORPUS_FILE_BYTES / 1024 / 1024} MiB limit for one file; split it into smaller files.`);
+      throw new CiteBotError(
+        ErrorCode.CorpusTooLarge,
+        `${source} is ${(info.size / 1024 / 1024).toFixed(0)} MiB, over the ${MAX_CORPUS_FILE_BYTES / 1024 / 1024} MiB limit for one file; split it into smaller files.`,
+      );
     }
     bytes = await readFile(absolute);
   } catch (error) {
     if (error instanceof CiteBotError) throw error;
     const code = (error as NodeJS.ErrnoException).code ?? "error";
-    throw new CiteBotError(ErrorCode.CorpusUnreadable, `Cannot read ${source} (${code}); check that it exists and is readable.`, { cause: error });
+    throw new CiteBotError(
+      ErrorCode.CorpusUnreadable,
+      `Cannot read ${source} (${code}); check that it exists and is readable.`,
+      { cause: error },
+    );
   }
   return { source, text: decodeCorpusFile(bytes, source), hash: createHash("sha256").update(bytes).digest("hex") };
 }
@@ -148,14 +183,22 @@ async function readCorpusFile(absolute: string, source: string): Promise<CorpusF
 export async function loadCorpus(dir: string, logger: Logger, cwd: string = process.cwd()): Promise<Corpus> {
   const { texts: paths, others, broken } = await listCorpusFiles(dir);
   if (broken.length > 0) {
-    logger.warn(`Not indexed: ${broken.length} link${broken.length === 1 ? "" : "s"} whose target is missing (${listOthers(broken, cwd)}); fix or remove ${broken.length === 1 ? "it" : "them"}.`);
+    logger.warn(
+      `Not indexed: ${broken.length} link${broken.length === 1 ? "" : "s"} whose target is missing (${listOthers(broken, cwd)}); fix or remove ${broken.length === 1 ? "it" : "them"}.`,
+    );
   }
   if (paths.length === 0) {
-    const found = others.length > 0 ? ` (only ${listOthers(others, cwd)}, which cannot be read: convert them to .txt or .md)` : "";
-    throw new CiteBotError(ErrorCode.CorpusEmpty, `Corpus folder ${displayPath(dir, cwd)} has no .txt or .md files${found}; add at least one, or set CORPUS_DIR.`);
+    const found =
+      others.length > 0 ? ` (only ${listOthers(others, cwd)}, which cannot be read: convert them to .txt or .md)` : "";
+    throw new CiteBotError(
+      ErrorCode.CorpusEmpty,
+      `Corpus folder ${displayPath(dir, cwd)} has no .txt or .md files${found}; add at least one, or set CORPUS_DIR.`,
+    );
   }
   if (others.length > 0) {
-    logger.warn(`Not indexed: ${others.length} file${others.length === 1 ? "" : "s"} that ${others.length === 1 ? "is" : "are"} not .txt or .md (${listOthers(others, cwd)}); convert ${others.length === 1 ? "it" : "them"} to .txt or .md text to include ${others.length === 1 ? "it" : "them"}.`);
+    logger.warn(
+      `Not indexed: ${others.length} file${others.length === 1 ? "" : "s"} that ${others.length === 1 ? "is" : "are"} not .txt or .md (${listOthers(others, cwd)}); convert ${others.length === 1 ? "it" : "them"} to .txt or .md text to include ${others.length === 1 ? "it" : "them"}.`,
+    );
   }
   const files: CorpusFile[] = [];
   const skipped: Array<{ source: string; error: CiteBotError }> = [];
@@ -179,10 +222,17 @@ export async function loadCorpus(dir: string, logger: Logger, cwd: string = proc
     if (skipped.length === 1) throw skipped[0]!.error;
     throw new CiteBotError(
       ErrorCode.CorpusEmpty,
-      `No file in ${displayPath(dir, cwd)} could be indexed: ${skipped.map((s) => s.error.message).join(" ")}`.slice(0, 2_000),
+      `No file in ${displayPath(dir, cwd)} could be indexed: ${skipped.map((s) => s.error.message).join(" ")}`.slice(
+        0,
+        2_000,
+      ),
     );
   }
-  const empty = () => new CiteBotError(ErrorCode.CorpusEmpty, `The corpus files in ${displayPath(dir, cwd)} contain no text; add prose to at least one .txt or .md file.`);
+  const empty = () =>
+    new CiteBotError(
+      ErrorCode.CorpusEmpty,
+      `The corpus files in ${displayPath(dir, cwd)} contain no text; add prose to at least one .txt or .md file.`,
+    );
   if (!files.some((file) => HAS_CONTENT.test(file.text))) throw empty();
   const hash = createHash("sha256");
   for (const file of files) hash.update(`${file.source}\0${file.hash}\n`);

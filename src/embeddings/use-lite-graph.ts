@@ -43,7 +43,10 @@ export function useLiteModelDir(): string {
  * One float32 weight, named by the end of its tfjs name (for the word-piece table, which only the
  * neighbour generator and tests read; answering uses the precomputed lists).
  */
-export function readUseLiteWeight(suffix: string, modelDir = useLiteModelDir()): { shape: number[]; data: Float32Array } {
+export function readUseLiteWeight(
+  suffix: string,
+  modelDir = useLiteModelDir(),
+): { shape: number[]; data: Float32Array } {
   const { shape, data } = weight(readUseLiteWeights(modelDir), suffix);
   if (!(data instanceof Float32Array)) throw new Error(`USE lite weight ${suffix} is not float32`);
   return { shape, data };
@@ -58,11 +61,15 @@ export function readUseLiteWeights(modelDir = useLiteModelDir()): UseLiteWeights
     let offset = 0;
     for (const weight of group.weights) {
       const count = weight.shape.reduce((a, b) => a * b, 1);
-      if (weight.dtype !== "float32" && weight.dtype !== "int32") throw new Error(`unsupported weight type ${weight.dtype} for ${weight.name}`);
+      if (weight.dtype !== "float32" && weight.dtype !== "int32")
+        throw new Error(`unsupported weight type ${weight.dtype} for ${weight.name}`);
       // Copy: the shard buffer's offset need not be 4-byte aligned for a typed-array view.
       const slice = bytes.subarray(offset, offset + count * 4);
       const aligned = new Uint8Array(slice).buffer;
-      tensors.set(weight.name, { shape: weight.shape, data: weight.dtype === "float32" ? new Float32Array(aligned) : new Int32Array(aligned) });
+      tensors.set(weight.name, {
+        shape: weight.shape,
+        data: weight.dtype === "float32" ? new Float32Array(aligned) : new Int32Array(aligned),
+      });
       offset += count * 4;
     }
   }
@@ -91,16 +98,31 @@ export function buildUseLiteOnnx(weights: UseLiteWeights): Uint8Array {
   const fresh = (hint: string) => `${hint}_${counter++}`;
 
   const floatTensor = (name: string, dims: number[], data: Float32Array) => {
-    initializers.push({ name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    initializers.push({
+      name,
+      dims,
+      dataType: onnx.TensorProto.DataType.FLOAT,
+      rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    });
     return name;
   };
   const int64Tensor = (name: string, values: number[]) => {
     const data = BigInt64Array.from(values.map(BigInt));
-    initializers.push({ name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(data.buffer) });
+    initializers.push({
+      name,
+      dims: [values.length],
+      dataType: onnx.TensorProto.DataType.INT64,
+      rawData: new Uint8Array(data.buffer),
+    });
     return name;
   };
   const int64Scalar = (name: string, value: number) => {
-    initializers.push({ name, dims: [], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(BigInt64Array.of(BigInt(value)).buffer) });
+    initializers.push({
+      name,
+      dims: [],
+      dataType: onnx.TensorProto.DataType.INT64,
+      rawData: new Uint8Array(BigInt64Array.of(BigInt(value)).buffer),
+    });
     return name;
   };
   const constant = (value: number) => floatTensor(fresh("const"), [], Float32Array.of(value));
@@ -131,9 +153,16 @@ export function buildUseLiteOnnx(weights: UseLiteWeights): Uint8Array {
 
   // Inputs: token ids [batch, time], padded with USE_LITE_PAD_ID.
   const ids = "ids";
-  const mask = op("Cast", [op("Greater", [ids, int64Tensor("pad_id", [USE_LITE_PAD_ID])])], [intAttr("to", onnx.TensorProto.DataType.FLOAT)]);
+  const mask = op(
+    "Cast",
+    [op("Greater", [ids, int64Tensor("pad_id", [USE_LITE_PAD_ID])])],
+    [intAttr("to", onnx.TensorProto.DataType.FLOAT)],
+  );
   const mask3 = op("Unsqueeze", [mask, int64Tensor("axis_2", [2])]);
-  const attentionBias = op("Unsqueeze", [op("Mul", [op("Sub", [constant(1), mask]), constant(-1e9)]), int64Tensor("axes_1_2", [1, 2])]);
+  const attentionBias = op("Unsqueeze", [
+    op("Mul", [op("Sub", [constant(1), mask]), constant(-1e9)]),
+    int64Tensor("axes_1_2", [1, 2]),
+  ]);
 
   // Token embedding plus the sinusoidal timing signal, zero at padding.
   const safeIds = op("Max", [ids, int64Tensor("zero_id", [0])]);
@@ -150,61 +179,124 @@ export function buildUseLiteOnnx(weights: UseLiteWeights): Uint8Array {
   }
   const time = op("Gather", [op("Shape", [ids]), int64Scalar("dim_1", 1)]);
   const positions = op("Range", [int64Scalar("range_start", 0), time, int64Scalar("range_step", 1)]);
-  const timingRows = op("Gather", [floatTensor("timing_signal", [USE_LITE_MAX_TOKENS, channels * 2], timing), positions]);
+  const timingRows = op("Gather", [
+    floatTensor("timing_signal", [USE_LITE_MAX_TOKENS, channels * 2], timing),
+    positions,
+  ]);
   // The tfjs graph adds the embedding twice: AddTimingSignal returns embedding + timing, and the
   // stack then adds that to the embedding again ("Layer_0/add"). Reproduced as is.
   const input = op("Mul", [op("Add", [op("Add", [embedded, embedded]), timingRows]), mask3]);
 
   // Both layers have this many heads; the tfjs converter folded the two equal constants into one.
-  const heads = scalar(weights, "TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/2");
+  const heads = scalar(
+    weights,
+    "TransformerStack/Layer_1/TransformerLayer/MultiheadAttention/split_heads/split_last_dimension/Reshape/shape/2",
+  );
   /** Self-attention over `width` channels (layer 0: 256, layer 1: 512), projected to 512. */
   const attention = (layer: number, x: string, width: number) => {
     const headSize = width / heads;
     const qkv = op("Add", [
-      op("MatMul", [x, param(scope(layer, "MultiheadAttention/qkv_transform_single/kernel/part_0"), [width, width * 3])]),
+      op("MatMul", [
+        x,
+        param(scope(layer, "MultiheadAttention/qkv_transform_single/kernel/part_0"), [width, width * 3]),
+      ]),
       param(scope(layer, "MultiheadAttention/qkv_transform_single/bias/ConcatPartitions/concat")),
     ]);
     const parts = [fresh("q"), fresh("k"), fresh("v")];
-    nodes.push({ opType: "Split", input: [qkv, int64Tensor(fresh("split"), [width, width, width])], output: parts, attribute: [intAttr("axis", 2)] });
+    nodes.push({
+      opType: "Split",
+      input: [qkv, int64Tensor(fresh("split"), [width, width, width])],
+      output: parts,
+      attribute: [intAttr("axis", 2)],
+    });
     const splitShape = int64Tensor(fresh("heads_shape"), [0, 0, heads, headSize]);
     const [q, k, v] = parts.map((part) => op("Reshape", [part, splitShape])) as [string, string, string];
     const scale = scalar(weights, `TransformerStack/Layer_${layer}/TransformerLayer/MultiheadAttention/mul/y`);
     const queries = op("Mul", [op("Transpose", [q], [intsAttr("perm", [0, 2, 1, 3])]), constant(scale)]);
     const keys = op("Transpose", [k], [intsAttr("perm", [0, 2, 3, 1])]);
     const values = op("Transpose", [v], [intsAttr("perm", [0, 2, 1, 3])]);
-    const weightsSoftmax = op("Softmax", [op("Add", [op("MatMul", [queries, keys]), attentionBias])], [intAttr("axis", -1)]);
-    const context = op("Reshape", [op("Transpose", [op("MatMul", [weightsSoftmax, values])], [intsAttr("perm", [0, 2, 1, 3])]), int64Tensor(fresh("merge_shape"), [0, 0, width])]);
+    const weightsSoftmax = op(
+      "Softmax",
+      [op("Add", [op("MatMul", [queries, keys]), attentionBias])],
+      [intAttr("axis", -1)],
+    );
+    const context = op("Reshape", [
+      op("Transpose", [op("MatMul", [weightsSoftmax, values])], [intsAttr("perm", [0, 2, 1, 3])]),
+      int64Tensor(fresh("merge_shape"), [0, 0, width]),
+    ]);
     return op("Add", [
-      op("MatMul", [context, param(scope(layer, "MultiheadAttention/output_transform_single/kernel/part_0"), [width, 512])]),
+      op("MatMul", [
+        context,
+        param(scope(layer, "MultiheadAttention/output_transform_single/kernel/part_0"), [width, 512]),
+      ]),
       param(scope(layer, "MultiheadAttention/output_transform_single/bias/ConcatPartitions/concat")),
     ]);
   };
   const feedForward = (layer: number, x: string) => {
-    const normed = layerNorm(x, scope(layer, "FFN/layer_prepostprocess/layer_norm/layer_norm_scale/ConcatPartitions/concat"), scope(layer, "FFN/layer_prepostprocess/layer_norm/layer_norm_bias/ConcatPartitions/concat"));
-    const hidden = op("Relu", [dense(normed, `Layer_${layer}/TransformerLayer/FFN/conv1/Tensordot/Reshape_1`, scope(layer, "FFN/conv1/bias/ConcatPartitions/concat"), 512, 1536)]);
-    const out = dense(hidden, `Layer_${layer}/TransformerLayer/FFN/conv2/Tensordot/Reshape_1`, scope(layer, "FFN/conv2/bias/ConcatPartitions/concat"), 1536, 512);
+    const normed = layerNorm(
+      x,
+      scope(layer, "FFN/layer_prepostprocess/layer_norm/layer_norm_scale/ConcatPartitions/concat"),
+      scope(layer, "FFN/layer_prepostprocess/layer_norm/layer_norm_bias/ConcatPartitions/concat"),
+    );
+    const hidden = op("Relu", [
+      dense(
+        normed,
+        `Layer_${layer}/TransformerLayer/FFN/conv1/Tensordot/Reshape_1`,
+        scope(layer, "FFN/conv1/bias/ConcatPartitions/concat"),
+        512,
+        1536,
+      ),
+    ]);
+    const out = dense(
+      hidden,
+      `Layer_${layer}/TransformerLayer/FFN/conv2/Tensordot/Reshape_1`,
+      scope(layer, "FFN/conv2/bias/ConcatPartitions/concat"),
+      1536,
+      512,
+    );
     return op("Add", [op("Mul", [out, mask3]), x]);
   };
   const preNorm = (layer: number, x: string) =>
-    layerNorm(x, scope(layer, "layer_prepostprocess/layer_norm/layer_norm_scale/ConcatPartitions/concat"), scope(layer, "layer_prepostprocess/layer_norm/layer_norm_bias/ConcatPartitions/concat"));
+    layerNorm(
+      x,
+      scope(layer, "layer_prepostprocess/layer_norm/layer_norm_scale/ConcatPartitions/concat"),
+      scope(layer, "layer_prepostprocess/layer_norm/layer_norm_bias/ConcatPartitions/concat"),
+    );
 
   // Layer 0 widens 256 -> 512; its residual goes through a dense projection (AdjustResidualInput).
-  const residual0 = op("Mul", [dense(input, scope(0, "dense/kernel/ConcatPartitions/concat"), scope(0, "dense/bias/ConcatPartitions/concat"), 256, 512), mask3]);
+  const residual0 = op("Mul", [
+    dense(
+      input,
+      scope(0, "dense/kernel/ConcatPartitions/concat"),
+      scope(0, "dense/bias/ConcatPartitions/concat"),
+      256,
+      512,
+    ),
+    mask3,
+  ]);
   const layer0 = feedForward(0, op("Add", [attention(0, preNorm(0, input), 256), residual0]));
   const layer1Input = layer0;
   const layer1 = feedForward(1, op("Add", [attention(1, preNorm(1, layer1Input), 512), layer1Input]));
 
   // Mean over real tokens, then the tanh layer and L2 normalisation.
   const summed = op("ReduceSum", [op("Mul", [layer1, mask3]), int64Tensor("axis_1", [1])], [intAttr("keepdims", 0)]);
-  const lengths = op("Max", [op("ReduceSum", [mask, int64Tensor("axis_1b", [1])], [intAttr("keepdims", 1)]), constant(1)]);
+  const lengths = op("Max", [
+    op("ReduceSum", [mask, int64Tensor("axis_1b", [1])], [intAttr("keepdims", 1)]),
+    constant(1),
+  ]);
   const pooled = op("Div", [summed, lengths]);
-  const tanh = op("Tanh", [dense(pooled, "hidden_layers/tanh_layer_0/weights", "hidden_layers/tanh_layer_0/bias", 512, 512)]);
+  const tanh = op("Tanh", [
+    dense(pooled, "hidden_layers/tanh_layer_0/weights", "hidden_layers/tanh_layer_0/bias", 512, 512),
+  ]);
   const squared = op("ReduceSum", [op("Mul", [tanh, tanh]), int64Tensor("axis_1c", [1])], [intAttr("keepdims", 1)]);
   const norm = op("Sqrt", [op("Max", [squared, constant(scalar(weights, "l2_normalize/Maximum/y"))])]);
   nodes.push({ opType: "Div", input: [tanh, norm], output: ["embeddings"] });
 
   const tensorType = (elemType: number, dims: (string | number)[]) => ({
-    tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) } },
+    tensorType: {
+      elemType,
+      shape: { dim: dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d })) },
+    },
   });
   const model = onnx.ModelProto.create({
     irVersion: 7,
@@ -215,7 +307,9 @@ export function buildUseLiteOnnx(weights: UseLiteWeights): Uint8Array {
       node: nodes,
       initializer: initializers,
       input: [{ name: ids, type: tensorType(onnx.TensorProto.DataType.INT64, ["batch", "time"]) }],
-      output: [{ name: "embeddings", type: tensorType(onnx.TensorProto.DataType.FLOAT, ["batch", USE_LITE_DIMENSIONS]) }],
+      output: [
+        { name: "embeddings", type: tensorType(onnx.TensorProto.DataType.FLOAT, ["batch", USE_LITE_DIMENSIONS]) },
+      ],
     },
   });
   return onnx.ModelProto.encode(model).finish();

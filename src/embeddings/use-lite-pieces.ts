@@ -32,7 +32,10 @@ export const loadUseLitePieces: () => Promise<PieceVocabulary> = loadOnce(async 
   const tokenizer = new UseLiteTokenizer(vocabulary);
   const neighbours = decodeNeighbours(neighbourFile as EncodedNeighbours);
   // The table has two rows more than the vocabulary has pieces; those ids are never produced.
-  if (neighbours.size < vocabulary.length) throw new Error(`the piece neighbour lists cover ${neighbours.size} pieces, the vocabulary has ${vocabulary.length}`);
+  if (neighbours.size < vocabulary.length)
+    throw new Error(
+      `the piece neighbour lists cover ${neighbours.size} pieces, the vocabulary has ${vocabulary.length}`,
+    );
   const texts = vocabulary.map(([piece]) => (piece.startsWith(WORD_START) ? piece.slice(1) : piece));
   return {
     segment: (word: string) => tokenizer.encode(word),

@@ -10,7 +10,10 @@ const DIMENSIONS = 512;
 /** @param {{ model: Uint8Array, threads?: number }} options */
 export async function createUseLiteRunner({ model, threads = 2 }) {
   // Note: onnxruntime-node 1.14 kept both cores busy (CPU/wall 1.99) whatever intraOpNumThreads said.
-  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: threads, graphOptimizationLevel: "all" });
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: threads,
+    graphOptimizationLevel: "all",
+  });
   return {
     /** @param {number[][]} tokens @returns {Promise<Float32Array[]>} unit vectors, input order */
     async embed(tokens) {

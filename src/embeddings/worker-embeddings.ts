@@ -42,7 +42,8 @@ export class WorkerUseLiteEmbeddings extends CiteBotEmbeddings {
   }
 
   load(): Promise<void> {
-    if (this.closed) return Promise.reject(new CiteBotError(ErrorCode.ModelLoadFailed, "the embedding workers were closed"));
+    if (this.closed)
+      return Promise.reject(new CiteBotError(ErrorCode.ModelLoadFailed, "the embedding workers were closed"));
     this.ready ??= (async () => {
       const model = (this.model = await loadUseLiteModel());
       for (let i = 0; i < this.poolSize; i++) this.workers.push(this.spawn(model.model));
@@ -96,7 +97,10 @@ export class WorkerUseLiteEmbeddings extends CiteBotEmbeddings {
       entry.jobId = this.nextJobId++;
       entry.worker.ref();
       // Tokenizing here (about 1 µs a character, ~1 ms a batch) keeps the worker plain JavaScript.
-      entry.worker.postMessage({ id: entry.jobId, tokens: job.texts.map((text) => this.model!.tokenizer.encode(text)) });
+      entry.worker.postMessage({
+        id: entry.jobId,
+        tokens: job.texts.map((text) => this.model!.tokenizer.encode(text)),
+      });
     }
   }
 

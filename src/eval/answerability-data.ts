@@ -1,5 +1,11 @@
 import { relevance, type AbstentionRule } from "../answer/compose.js";
-import { answerability, answerabilityFeatures, trainAnswerability, type AnswerabilityExample, type AnswerabilityModel } from "../answer/answerability.js";
+import {
+  answerability,
+  answerabilityFeatures,
+  trainAnswerability,
+  type AnswerabilityExample,
+  type AnswerabilityModel,
+} from "../answer/answerability.js";
 import type { RetrievedSentence } from "../retrieval/hybrid.js";
 import type { EvalArticle } from "./xquad.js";
 
@@ -26,14 +32,23 @@ export function withoutAnswer(q: QuestionHits): QuestionHits["hits"] {
  * Examples for the answerability model: each question as asked (the best sentence answers when it
  * is the gold one), and again with its answer sentence removed (it cannot). Pure.
  */
-export function answerabilityExamples(questions: readonly (QuestionHits & { readonly question: string })[], rule: AbstentionRule): AnswerabilityExample[] {
+export function answerabilityExamples(
+  questions: readonly (QuestionHits & { readonly question: string })[],
+  rule: AbstentionRule,
+): AnswerabilityExample[] {
   const relevanceOf = (r: Parameters<typeof relevance>[0]) => relevance(r, rule.denseWeight);
   const examples: AnswerabilityExample[] = [];
   for (const q of questions) {
-    for (const [hits, answerable] of [[q.hits, true], [withoutAnswer(q), false]] as const) {
+    for (const [hits, answerable] of [
+      [q.hits, true],
+      [withoutAnswer(q), false],
+    ] as const) {
       const [top, second] = hits;
       if (!top || relevanceOf(top) < rule.threshold) continue; // refused: no answer to warn about
-      examples.push({ features: answerabilityFeatures(q.question, top, second, relevanceOf), answers: answerable && top.id === q.gold });
+      examples.push({
+        features: answerabilityFeatures(q.question, top, second, relevanceOf),
+        answers: answerable && top.id === q.gold,
+      });
     }
   }
   return examples;
@@ -54,15 +69,32 @@ export function fitAnswerability(
   const byRelevance = answered.filter((q) => relevanceOf(q.hits[0]!) < rule.lowConfidenceBelow).length;
   const others = answered
     .filter((q) => relevanceOf(q.hits[0]!) >= rule.lowConfidenceBelow)
-    .map((q) => answerability({ ...learned, warnBelow: 0 }, answerabilityFeatures(q.question, q.hits[0]!, q.hits[1], relevanceOf)))
+    .map((q) =>
+      answerability(
+        { ...learned, warnBelow: 0 },
+        answerabilityFeatures(q.question, q.hits[0]!, q.hits[1], relevanceOf),
+      ),
+    )
     .sort((a, b) => a - b);
   const more = Math.max(0, Math.round(budget * answered.length) - byRelevance);
   // Strictly below: the `more` least likely answers are warned.
-  const warnBelow = more === 0 || others.length === 0 ? 0 : (others[Math.min(more, others.length) - 1]! + (others[Math.min(more, others.length)] ?? 1)) / 2;
+  const warnBelow =
+    more === 0 || others.length === 0
+      ? 0
+      : (others[Math.min(more, others.length) - 1]! + (others[Math.min(more, others.length)] ?? 1)) / 2;
   return { ...learned, warnBelow };
 }
 
 /** Every question of these articles with its ranked hits, as fitAnswerability and answerabilityExamples take them. */
-export function questionHits(articles: readonly EvalArticle[], outcomes: ReadonlyArray<ReadonlyArray<{ readonly hits: readonly RetrievedSentence[] }>>): Array<QuestionHits & { question: string }> {
-  return articles.flatMap((article, a) => article.questions.map((q, i) => ({ question: q.question, gold: q.gold, hits: outcomes[a]![i]!.hits as QuestionHits["hits"] })));
+export function questionHits(
+  articles: readonly EvalArticle[],
+  outcomes: ReadonlyArray<ReadonlyArray<{ readonly hits: readonly RetrievedSentence[] }>>,
+): Array<QuestionHits & { question: string }> {
+  return articles.flatMap((article, a) =>
+    article.questions.map((q, i) => ({
+      question: q.question,
+      gold: q.gold,
+      hits: outcomes[a]![i]!.hits as QuestionHits["hits"],
+    })),
+  );
 }

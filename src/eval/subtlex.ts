@@ -16,12 +16,18 @@ export function subtlexWords(): ReadonlyArray<{ readonly word: string; readonly 
 /** Counts by lower-cased word ("I" and "i" summed). */
 export function subtlexCounts(): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const { word, count } of subtlexWords()) counts.set(word.toLowerCase(), (counts.get(word.toLowerCase()) ?? 0) + count);
+  for (const { word, count } of subtlexWords())
+    counts.set(word.toLowerCase(), (counts.get(word.toLowerCase()) ?? 0) + count);
   return counts;
 }
 
 /** Writes `{ source, [key]: entries sorted by word }` as one line of JSON. */
-export async function writeWordList(output: string, source: string, key: string, entries: Record<string, string>): Promise<number> {
+export async function writeWordList(
+  output: string,
+  source: string,
+  key: string,
+  entries: Record<string, string>,
+): Promise<number> {
   const sorted = Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b)));
   await writeFile(output, `${JSON.stringify({ source, [key]: sorted })}\n`);
   return Object.keys(sorted).length;

@@ -5,7 +5,10 @@ import type { Sentence } from "../corpus/split.js";
 export interface EvalArticle {
   readonly title: string;
   /** Paragraph contexts, kept for running our own splitter and the chunking baseline. */
-  readonly paragraphs: readonly { readonly context: string; readonly breaks: ReadonlyArray<readonly [number, number]> }[];
+  readonly paragraphs: readonly {
+    readonly context: string;
+    readonly breaks: ReadonlyArray<readonly [number, number]>;
+  }[];
   readonly sentences: readonly Sentence[];
   readonly questions: readonly EvalQuestion[];
 }
@@ -73,7 +76,10 @@ export async function loadXquadR(file: string): Promise<EvalArticle[]> {
 /** Reads a question list: one per line, `#` comments and blank lines skipped. */
 export async function loadQuestionList(file: string): Promise<string[]> {
   const text = await readFile(file, "utf8");
-  return text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  return text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
 }
 
 /** A question with the corpus lines that answer it. */
@@ -87,7 +93,8 @@ export async function loadLabelledQuestions(file: string): Promise<LabelledQuest
   return (await loadQuestionList(file)).map((line) => {
     const [question, lines] = line.split("\t");
     const numbers = (lines ?? "").split(",").map((n) => Number(n.trim()));
-    if (!question || numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${file}: expected "question<TAB>line[,line...]", got: ${line}`);
+    if (!question || numbers.length === 0 || numbers.some((n) => !Number.isInteger(n) || n < 1))
+      throw new Error(`${file}: expected "question<TAB>line[,line...]", got: ${line}`);
     return { question: question.trim(), lines: numbers };
   });
 }
@@ -104,7 +111,8 @@ export async function loadDocumentQuestions(file: string): Promise<DocumentQuest
   return (await loadQuestionList(file)).map((line) => {
     const [question, source, lines] = line.split("\t").map((field) => field.trim());
     const numbers = (lines ?? "").split(",").map((n) => Number(n.trim()));
-    if (!question || !source || numbers.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`${file}: expected "question<TAB>file<TAB>line[,line...]", got: ${line}`);
+    if (!question || !source || numbers.some((n) => !Number.isInteger(n) || n < 1))
+      throw new Error(`${file}: expected "question<TAB>file<TAB>line[,line...]", got: ${line}`);
     return { question, file: source, lines: numbers };
   });
 }
@@ -134,7 +142,9 @@ export async function loadConversationTurns(file: string): Promise<ConversationT
     const numbers = unanswered ? [] : (lines ?? "").split(",").map((n) => Number(n.trim()));
     const linesOk = unanswered ? lines === "-" : numbers.every((n) => Number.isInteger(n) && n >= 1);
     if (!earlier || !question || !linesOk || kind === undefined || !TURN_KINDS.has(kind)) {
-      throw new Error(`${file}: expected "earlier question<TAB>question<TAB>line[,line...] or -<TAB>follow-up|new topic|not answered", got: ${line}`);
+      throw new Error(
+        `${file}: expected "earlier question<TAB>question<TAB>line[,line...] or -<TAB>follow-up|new topic|not answered", got: ${line}`,
+      );
     }
     return { earlier, question, lines: numbers, kind: kind as ConversationTurn["kind"] };
   });

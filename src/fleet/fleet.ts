@@ -45,7 +45,10 @@ export function createFleet(options: FleetOptions, logger: Logger): Fleet {
   };
   const connection = connectRedis(options.redisUrl, onState);
   const workerConnection = connectRedis(options.redisUrl, () => undefined, { forQueue: true });
-  const queue = bullWorkQueue(connection, workerConnection, logger, { lockMs: options.lockMs, concurrency: options.concurrency ?? 4 });
+  const queue = bullWorkQueue(connection, workerConnection, logger, {
+    lockMs: options.lockMs,
+    concurrency: options.concurrency ?? 4,
+  });
   return {
     decisions: { seen: redisClaims(connection), rateLimiter: redisRateLimits(connection, options.rateLimitPerMinute) },
     replays: redisClaims(connection),

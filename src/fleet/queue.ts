@@ -39,10 +39,17 @@ export interface QueueOptions {
 
 /** BullMQ job ids may not hold ":"; Slack's event ids ("Ev0123ABC") never do, but nothing else is trusted. */
 export function jobIdOf(body: EventBody): string | undefined {
-  return typeof body.event_id === "string" && body.event_id !== "" ? `ev-${body.event_id.replace(/[^\w-]/g, "_")}` : undefined;
+  return typeof body.event_id === "string" && body.event_id !== ""
+    ? `ev-${body.event_id.replace(/[^\w-]/g, "_")}`
+    : undefined;
 }
 
-export function bullWorkQueue(connection: Redis, workerConnection: Redis, logger: Logger, options: QueueOptions): WorkQueue {
+export function bullWorkQueue(
+  connection: Redis,
+  workerConnection: Redis,
+  logger: Logger,
+  options: QueueOptions,
+): WorkQueue {
   const keep = options.keepFinishedSeconds ?? 3600;
   const queue = new Queue<EventBody>(QUEUE_NAME, {
     connection,
@@ -68,13 +75,26 @@ export function bullWorkQueue(connection: Redis, workerConnection: Redis, logger
         async (job: Job<EventBody>) => {
           // Started before: by a replica that died (stalled) or a failed attempt.
           const redelivered = job.attemptsStarted > 1 || job.stalledCounter > 0;
-          if (redelivered) logger.info(`Taking over event ${job.data.event_id ?? job.id} (a replica died holding it, or it failed before).`);
+          if (redelivered)
+            logger.info(
+              `Taking over event ${job.data.event_id ?? job.id} (a replica died holding it, or it failed before).`,
+            );
           await run(job.data, redelivered);
         },
-        { connection: workerConnection, concurrency: options.concurrency, lockDuration: options.lockMs, stalledInterval: Math.max(1_000, Math.floor(options.lockMs / 2)), maxStalledCount: 3 },
+        {
+          connection: workerConnection,
+          concurrency: options.concurrency,
+          lockDuration: options.lockMs,
+          stalledInterval: Math.max(1_000, Math.floor(options.lockMs / 2)),
+          maxStalledCount: 3,
+        },
       );
       worker.on("error", (error) => logger.warn(`Work queue worker: ${error.message}`));
-      worker.on("failed", (job, error) => logger.error(`Event ${job?.data.event_id ?? job?.id ?? "?"} failed (${error.message}); ${job && job.attemptsMade < (job.opts.attempts ?? 1) ? "it will be tried again" : "giving up"}.`));
+      worker.on("failed", (job, error) =>
+        logger.error(
+          `Event ${job?.data.event_id ?? job?.id ?? "?"} failed (${error.message}); ${job && job.attemptsMade < (job.opts.attempts ?? 1) ? "it will be tried again" : "giving up"}.`,
+        ),
+      );
     },
     waiting: () => queue.getWaitingCount(),
     close: async (graceMs) => {
@@ -83,7 +103,9 @@ export function bullWorkQueue(connection: Redis, workerConnection: Redis, logger
         const closed = worker.close();
         const timer = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), graceMs).unref());
         if ((await Promise.race([closed.then(() => "done" as const), timer])) === "late") {
-          logger.warn(`Shutting down with work in hand after ${graceMs} ms; another replica takes it when its lock lapses.`);
+          logger.warn(
+            `Shutting down with work in hand after ${graceMs} ms; another replica takes it when its lock lapses.`,
+          );
           await worker.close(true);
         }
       }

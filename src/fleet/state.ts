@@ -50,7 +50,15 @@ return n`;
 
 export function redisClaims(redis: Redis, ttlMs = CLAIM_TTL_MS): Claims {
   return {
-    firstTime: async (key, owner) => (await redis.eval(CLAIM_SCRIPT, 1, `${KEY_PREFIX}claim:${key}`, owner ?? "-", String(ttlMs), owner ? "1" : "0")) === 1,
+    firstTime: async (key, owner) =>
+      (await redis.eval(
+        CLAIM_SCRIPT,
+        1,
+        `${KEY_PREFIX}claim:${key}`,
+        owner ?? "-",
+        String(ttlMs),
+        owner ? "1" : "0",
+      )) === 1,
   };
 }
 
@@ -72,7 +80,11 @@ export function redisRateLimits(redis: Redis, perMinute: number): RateLimits {
  * A Redis connection for CiteBot's state: commands wait while Redis is away (up to a bound) rather
  * than failing at once, and reconnect with backoff. `onState` hears each change, for readiness.
  */
-export function connectRedis(url: string, onState: (up: boolean, detail: string) => void, options: { forQueue?: boolean } = {}): Redis {
+export function connectRedis(
+  url: string,
+  onState: (up: boolean, detail: string) => void,
+  options: { forQueue?: boolean } = {},
+): Redis {
   const redis = new Redis(url, {
     // BullMQ's blocking worker connection must not give up on a command.
     maxRetriesPerRequest: options.forQueue ? null : 2,

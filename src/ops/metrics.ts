@@ -39,7 +39,12 @@ export interface MetricsSources {
 export function createMetrics(sources: MetricsSources): { readonly metrics: BotMetrics; readonly registry: Registry } {
   const registry = new Registry();
   const registers = [registry];
-  const questions = new Counter({ name: "citebot_questions_total", help: "Questions handled, by outcome.", labelNames: ["outcome"] as const, registers });
+  const questions = new Counter({
+    name: "citebot_questions_total",
+    help: "Questions handled, by outcome.",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
   for (const outcome of ["answered", "refused", "failed"] as const) questions.inc({ outcome }, 0);
   const latency = new Histogram({
     name: "citebot_event_to_reply_seconds",
@@ -47,11 +52,30 @@ export function createMetrics(sources: MetricsSources): { readonly metrics: BotM
     buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
     registers,
   });
-  const duplicates = new Counter({ name: "citebot_duplicates_dropped_total", help: "Events and messages dropped as already handled (Slack retries, app_mention + message pairs).", registers });
-  const limited = new Counter({ name: "citebot_rate_limited_total", help: "Questions over RATE_LIMIT_PER_MINUTE (warned or dropped).", registers });
-  const replays = new Counter({ name: "citebot_replays_refused_total", help: "Signed requests refused because the same signature was already accepted.", registers });
+  const duplicates = new Counter({
+    name: "citebot_duplicates_dropped_total",
+    help: "Events and messages dropped as already handled (Slack retries, app_mention + message pairs).",
+    registers,
+  });
+  const limited = new Counter({
+    name: "citebot_rate_limited_total",
+    help: "Questions over RATE_LIMIT_PER_MINUTE (warned or dropped).",
+    registers,
+  });
+  const replays = new Counter({
+    name: "citebot_replays_refused_total",
+    help: "Signed requests refused because the same signature was already accepted.",
+    registers,
+  });
   let inFlight = 0;
-  new Gauge({ name: "citebot_work_in_flight", help: "Questions being answered by this replica now.", registers, collect() { this.set(inFlight); } });
+  new Gauge({
+    name: "citebot_work_in_flight",
+    help: "Questions being answered by this replica now.",
+    registers,
+    collect() {
+      this.set(inFlight);
+    },
+  });
   new Gauge({
     name: "citebot_work_queued",
     help: "Questions acknowledged and waiting for a replica (fleet mode; 0 for one process, which answers at once).",
@@ -60,7 +84,14 @@ export function createMetrics(sources: MetricsSources): { readonly metrics: BotM
       this.set(sources.queued ? await sources.queued().catch(() => 0) : 0);
     },
   });
-  new Gauge({ name: "citebot_index_sentences", help: "Sentences in the index (0 while it loads).", registers, collect() { this.set(sources.index()?.sentences ?? 0); } });
+  new Gauge({
+    name: "citebot_index_sentences",
+    help: "Sentences in the index (0 while it loads).",
+    registers,
+    collect() {
+      this.set(sources.index()?.sentences ?? 0);
+    },
+  });
   new Gauge({
     name: "citebot_index_age_seconds",
     help: "Seconds since the index in use was built (0 while it loads).",

@@ -57,7 +57,8 @@ export function acronymDefinitions(texts: Iterable<string>): AcronymDefinition[]
       const key = `${definition.acronym} ${definition.expansion.join(" ")}`;
       const known = found.get(key);
       if (!known) found.set(key, { ...definition, definedIn: [position] });
-      else if (known.definedIn.length < MAX_MEANINGS && known.definedIn.at(-1) !== position) known.definedIn.push(position);
+      else if (known.definedIn.length < MAX_MEANINGS && known.definedIn.at(-1) !== position)
+        known.definedIn.push(position);
       if (found.size >= MAX_DEFINITIONS) return [...found.values()];
     }
   }
@@ -149,7 +150,9 @@ export class AcronymAliases {
 
   /** Positions of the texts that spell out an acronym (its index term), each meaning's first ones. */
   definedIn(acronym: string): number[] {
-    return [...new Set((this.byAcronym.get(acronym) ?? NONE).flatMap((definition) => definition.definedIn))].sort((a, b) => a - b);
+    return [...new Set((this.byAcronym.get(acronym) ?? NONE).flatMap((definition) => definition.definedIn))].sort(
+      (a, b) => a - b,
+    );
   }
 
   /** Terms to index with a sentence of these tokens, besides its own; none it already has. */
@@ -159,9 +162,11 @@ export class AcronymAliases {
     let extra: Set<string> | undefined;
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i]!;
-      for (const definition of this.byAcronym.get(token) ?? NONE) for (const term of definition.expansion) (extra ??= new Set()).add(term);
+      for (const definition of this.byAcronym.get(token) ?? NONE)
+        for (const term of definition.expansion) (extra ??= new Set()).add(term);
       for (const definition of this.byFirstWord.get(token) ?? NONE) {
-        if (definition.expansion.every((term, k) => tokens[i + k] === term)) (extra ??= new Set()).add(definition.acronym);
+        if (definition.expansion.every((term, k) => tokens[i + k] === term))
+          (extra ??= new Set()).add(definition.acronym);
       }
     }
     if (!extra) return [];

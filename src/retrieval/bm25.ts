@@ -43,7 +43,10 @@ export class Bm25Index {
   private readonly acronyms: AcronymAliases;
   readonly size: number;
 
-  constructor(texts: readonly string[], private readonly params: Bm25Params = DEFAULT_BM25) {
+  constructor(
+    texts: readonly string[],
+    private readonly params: Bm25Params = DEFAULT_BM25,
+  ) {
     this.size = texts.length;
     this.lengths = new Float64Array(texts.length);
     this.docTokens = new Array<string[]>(texts.length);
@@ -79,7 +82,9 @@ export class Bm25Index {
         list.tfs.push(tf);
       }
     });
-    this.spelling = params.correctTypos ? new SpellingIndex(words, (term) => this.postings.get(term)?.ids.length ?? 0) : undefined;
+    this.spelling = params.correctTypos
+      ? new SpellingIndex(words, (term) => this.postings.get(term)?.ids.length ?? 0)
+      : undefined;
     // Sparse input (an updated index has holes where sentences were removed) counts only real documents.
     const documents = texts.reduce((n) => n + 1, 0);
     this.averageLength = documents === 0 ? 0 : total / documents || 1;
@@ -117,7 +122,9 @@ export class Bm25Index {
     for (const { compound, words } of adjacentCompounds(query)) {
       const term = tokenize(compound)[0];
       if (term === undefined || !this.postings.has(term)) continue;
-      const missing = words.map((word) => tokenize(word)[0]).filter((part): part is string => part !== undefined && !this.postings.has(part));
+      const missing = words
+        .map((word) => tokenize(word)[0])
+        .filter((part): part is string => part !== undefined && !this.postings.has(part));
       if (missing.length === 0) continue;
       for (const part of missing) terms.delete(part);
       terms.add(term);

@@ -16,7 +16,11 @@ const OTHER_WORDS = new Set(["prised", "prises", "prising"]);
  * `{ british: american }` for each word of `words` (an American English list, with `count(word)` its
  * frequency) that occurs at least `minCount` times and ends in an "-ize" or "-yze" form.
  */
-export function britishSpellings(words: readonly string[], count: (word: string) => number, minCount: number): Record<string, string> {
+export function britishSpellings(
+  words: readonly string[],
+  count: (word: string) => number,
+  minCount: number,
+): Record<string, string> {
   const spellings: Record<string, string> = {};
   for (const american of words) {
     if (!/^[a-z]+$/.test(american) || count(american) < minCount) continue;

@@ -18,13 +18,23 @@ export async function buildHybridRetriever(
   sentences: readonly Sentence[],
   dense: DenseIndex,
   embeddings: { readonly modelId: string; embedQuery(text: string): Promise<number[]> },
-  options: { readonly fusion?: FusionParams; readonly queryWeights?: readonly number[] | undefined; readonly bm25?: Bm25Params } = {},
+  options: {
+    readonly fusion?: FusionParams;
+    readonly queryWeights?: readonly number[] | undefined;
+    readonly bm25?: Bm25Params;
+  } = {},
 ): Promise<HybridRetriever> {
   // A table row is read with its column names (Sentence.searchText), as it was embedded.
   const texts = sentences.map(searchTextOf);
   const subwords = new SubwordMatcher(texts, await loadUseLitePieces());
-  return new HybridRetriever(sentences, dense, new Bm25Index(texts, options.bm25 ?? DEFAULT_BM25), adaptedQueryEmbedder(embeddings, options.queryWeights ?? builtInQueryWeights(embeddings.modelId)), {
-    subwords,
-    ...(options.fusion ? { fusion: options.fusion } : {}),
-  });
+  return new HybridRetriever(
+    sentences,
+    dense,
+    new Bm25Index(texts, options.bm25 ?? DEFAULT_BM25),
+    adaptedQueryEmbedder(embeddings, options.queryWeights ?? builtInQueryWeights(embeddings.modelId)),
+    {
+      subwords,
+      ...(options.fusion ? { fusion: options.fusion } : {}),
+    },
+  );
 }

@@ -9,7 +9,9 @@
 
 /** Look-alikes the rules would take for degree forms: verbs and nouns that happen to fit. */
 const NOT_DEGREE_FORMS = new Set(
-  "attest atter chest cher commoner detest deter divest diver earnest earner eldest elder flatter infer infest livest liver sayest sayer stranger tempest temper".split(" "),
+  "attest atter chest cher commoner detest deter divest diver earnest earner eldest elder flatter infer infest livest liver sayest sayer stranger tempest temper".split(
+    " ",
+  ),
 );
 
 const DOUBLED_FINAL = /([b-df-hj-km-np-rt-vz])\1$/; // "bigg" of "biggest"; not "ll"/"ss" ("fullest", "crossest")
@@ -19,7 +21,11 @@ const ENDS_CVC = /[^aeiou][aeiou][^aeiouwxy]$/;
  * `{ form: base }` for each superlative in `words` (with `count(word)` its frequency) and its
  * comparative, when base, comparative and superlative all occur at least `minCount` times.
  */
-export function degreeForms(words: readonly string[], count: (word: string) => number, minCount: number): Record<string, string> {
+export function degreeForms(
+  words: readonly string[],
+  count: (word: string) => number,
+  minCount: number,
+): Record<string, string> {
   const known = (word: string) => count(word) >= minCount;
   const forms: Record<string, string> = {};
   for (const superlative of words) {

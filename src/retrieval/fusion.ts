@@ -51,8 +51,20 @@ export interface FusedCandidate extends Candidate {
 }
 
 export const FEATURE_NAMES = [
-  "dense", "denseRelative", "lexicalRelative", "coverage", "prevLexical", "nextLexical", "prevDense", "nextDense",
-  "answerType", "phrase", "novelty", "logLength", "pronounStart", "pieceMatchRelative",
+  "dense",
+  "denseRelative",
+  "lexicalRelative",
+  "coverage",
+  "prevLexical",
+  "nextLexical",
+  "prevDense",
+  "nextDense",
+  "answerType",
+  "phrase",
+  "novelty",
+  "logLength",
+  "pronounStart",
+  "pieceMatchRelative",
 ] as const;
 
 export type FusionParams =
@@ -61,7 +73,9 @@ export type FusionParams =
   | { readonly method: "rrf"; readonly k: number };
 
 /** Learned by `npm run eval -- --train` on the XQuAD-R development half (even-numbered articles). */
-export const LEARNED_WEIGHTS: readonly number[] = [2.851, 2.949, 1.674, 2.561, 1.321, 0.430, 0.124, 0.657, 1.737, 0.575, 0.131, -0.978, -0.107, 1.494];
+export const LEARNED_WEIGHTS: readonly number[] = [
+  2.851, 2.949, 1.674, 2.561, 1.321, 0.43, 0.124, 0.657, 1.737, 0.575, 0.131, -0.978, -0.107, 1.494,
+];
 
 export const DEFAULT_FUSION: FusionParams = { method: "linear", weights: LEARNED_WEIGHTS };
 
@@ -100,7 +114,9 @@ export function fuse(candidates: readonly Candidate[], params: FusionParams = DE
   if (params.method === "rrf") {
     const denseRank = rankOf(candidates, (c) => c.dense);
     const lexicalRank = rankOf(candidates, (c) => c.lexical);
-    scores = candidates.map((c) => 1 / (params.k + denseRank.get(c.id)!) + (c.lexical > 0 ? 1 / (params.k + lexicalRank.get(c.id)!) : 0));
+    scores = candidates.map(
+      (c) => 1 / (params.k + denseRank.get(c.id)!) + (c.lexical > 0 ? 1 / (params.k + lexicalRank.get(c.id)!) : 0),
+    );
   } else {
     const features = featureVectors(candidates);
     const weights = params.method === "linear" ? params.weights : [0, params.denseWeight, 1 - params.denseWeight];

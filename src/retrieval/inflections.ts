@@ -31,7 +31,8 @@ const VERBS =
   "foresee foresaw foreseen|foretell foretold|outgrow outgrew outgrown|rebuild rebuilt|redraw redrew redrawn|" +
   "retake retook retaken|rewrite rewrote rewritten|overthrow overthrew overthrown|oversee oversaw overseen";
 
-const NOUNS = "man men|woman women|child children|foot feet|tooth teeth|mouse mice|goose geese|wife wives|knife knives|wolf wolves|half halves|" +
+const NOUNS =
+  "man men|woman women|child children|foot feet|tooth teeth|mouse mice|goose geese|wife wives|knife knives|wolf wolves|half halves|" +
   "chairman chairmen|businessman businessmen|spokesman spokesmen|fisherman fishermen|congressman congressmen";
 
 function build(): Map<string, string> {

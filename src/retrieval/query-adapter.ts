@@ -23,6 +23,9 @@ export function adaptQuery(weights: readonly number[] | undefined, vector: reado
 }
 
 /** What the retriever embeds questions with: the model, then adaptQuery. */
-export function adaptedQueryEmbedder(embeddings: { embedQuery(text: string): Promise<number[]> }, weights: readonly number[] | undefined): QueryEmbedder {
+export function adaptedQueryEmbedder(
+  embeddings: { embedQuery(text: string): Promise<number[]> },
+  weights: readonly number[] | undefined,
+): QueryEmbedder {
   return { embedQuery: async (text) => adaptQuery(weights, await embeddings.embedQuery(text)) };
 }

@@ -11,7 +11,8 @@ import derived from "./british-spellings.json" with { type: "json" };
  */
 
 /** "-our" roots: colour -> color, favourite -> favorite. */
-const OUR = "colour flavour favour honour humour labour neighbour rumour savour vapour behaviour harbour armour endeavour rigour vigour valour odour parlour saviour splendour tumour";
+const OUR =
+  "colour flavour favour honour humour labour neighbour rumour savour vapour behaviour harbour armour endeavour rigour vigour valour odour parlour saviour splendour tumour";
 /** "-ise" roots (also "-isation", "-iser"): organise -> organize. Never the bare root: "emphasis" is a noun in both. */
 const ISE =
   "organis realis recognis apologis authoris capitalis categoris characteris civilis criticis emphasis finalis generalis globalis harmonis " +
@@ -55,7 +56,8 @@ function build(): Map<string, string> {
   const add = (british: string, american: string) => map.set(british, american);
   for (const root of OUR.split(" ")) {
     const us = root.replace(/our$/, "or");
-    for (const suffix of ["", "s", "ed", "ing", "ite", "ites", "able", "ably", "ful", "less", "er", "ers"]) add(root + suffix, us + suffix);
+    for (const suffix of ["", "s", "ed", "ing", "ite", "ites", "able", "ably", "ful", "less", "er", "ers"])
+      add(root + suffix, us + suffix);
   }
   for (const root of ISE.split(" ")) {
     const us = root.replace(/is$/, "iz");

@@ -36,7 +36,11 @@ export interface PieceVocabulary {
  * `similarities` by plain dot products of unit vectors (`dimensions` values per piece, in id order).
  * For small vocabularies; USE lite's 8,002 pieces use precomputed neighbour lists instead.
  */
-export function dotProductSimilarities(vectors: Float32Array, dimensions: number, ids: readonly number[]): Float32Array {
+export function dotProductSimilarities(
+  vectors: Float32Array,
+  dimensions: number,
+  ids: readonly number[],
+): Float32Array {
   const size = vectors.length / dimensions;
   const result = new Float32Array(ids.length * size);
   ids.forEach((id, row) => {

@@ -48,7 +48,10 @@ function termOf(raw: string): string {
 function withoutLatinAccents(word: string): string {
   // Most words are plain ASCII; they skip the two normalisations.
   if (!/[^\p{ASCII}]/u.test(word)) return word;
-  return word.normalize("NFD").replace(/(\p{Script=Latin})\p{Mn}+/gu, "$1").normalize("NFC");
+  return word
+    .normalize("NFD")
+    .replace(/(\p{Script=Latin})\p{Mn}+/gu, "$1")
+    .normalize("NFC");
 }
 
 /**
@@ -102,4 +105,3 @@ export function tokenize(text: string): string[] {
   forEachTerm(text, (_raw, term) => tokens.push(term));
   return tokens;
 }
-

@@ -60,7 +60,8 @@ export class SpellingIndex {
       for (const candidate of this.byShape.get(shape(word[0]!, length)) ?? []) {
         if (!withinOneEdit(word, candidate)) continue;
         const frequency = this.frequency(this.words.get(candidate)!);
-        if (frequency > bestFrequency || (frequency === bestFrequency && best !== undefined && candidate < best)) [best, bestFrequency] = [candidate, frequency];
+        if (frequency > bestFrequency || (frequency === bestFrequency && best !== undefined && candidate < best))
+          [best, bestFrequency] = [candidate, frequency];
       }
     }
     return best === undefined ? undefined : this.words.get(best);

@@ -1,5 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { App, defaultBodyLimit, HTTPModuleFunctions, HTTPReceiver, SocketModeReceiver, webApi, type Receiver, type ReceiverEvent } from "@slack/bolt";
+import {
+  App,
+  defaultBodyLimit,
+  HTTPModuleFunctions,
+  HTTPReceiver,
+  SocketModeReceiver,
+  webApi,
+  type Receiver,
+  type ReceiverEvent,
+} from "@slack/bolt";
 import { normalizeQuestion } from "../answer/question.js";
 import type { SlackConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
@@ -55,10 +64,25 @@ export interface StartOptions {
  * Web API retries: 429s wait for Retry-After and 5xx/network errors back off, for about two
  * minutes in all; then the reply is logged as failed and the process keeps serving.
  */
-const RETRY_CONFIG = { retries: 6, factor: 2, minTimeout: 500, maxTimeout: 30_000, randomize: true, onFailedAttempt: retryUnlessUnconfirmedPost };
+const RETRY_CONFIG = {
+  retries: 6,
+  factor: 2,
+  minTimeout: 500,
+  maxTimeout: 30_000,
+  randomize: true,
+  onFailedAttempt: retryUnlessUnconfirmedPost,
+};
 
 /** Slack's answers to a token it will never accept: start-up stops and names the variable. */
-const REJECTED_TOKEN = new Set(["invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "not_allowed_token_type", "invalid_token"]);
+const REJECTED_TOKEN = new Set([
+  "invalid_auth",
+  "not_authed",
+  "token_revoked",
+  "token_expired",
+  "account_inactive",
+  "not_allowed_token_type",
+  "invalid_token",
+]);
 
 /**
  * The one App of the bot. In fleet mode an Events API event is stored in the fleet's queue before
@@ -76,7 +100,10 @@ class CiteBotApp extends App {
 
   /** A queued event, acknowledged long ago: no ack is due. */
   processQueued(body: Record<string, unknown>, redelivered: boolean): Promise<void> {
-    return super.processEvent({ body: redelivered ? { ...body, [REDELIVERED]: true } : body, ack: async () => undefined });
+    return super.processEvent({
+      body: redelivered ? { ...body, [REDELIVERED]: true } : body,
+      ack: async () => undefined,
+    });
   }
 }
 
@@ -87,11 +114,19 @@ class CiteBotApp extends App {
  * already accepted (a replay, here or on another replica) gets 401; signed requests whose body is
  * not what Slack sends get 400 (see `bodyShapeProblem`).
  */
-function guardedReceiver(receiver: HTTPReceiver, signingSecret: string, replays: Claims, logger: Logger, onReplay: () => void): HTTPReceiver {
+function guardedReceiver(
+  receiver: HTTPReceiver,
+  signingSecret: string,
+  replays: Claims,
+  logger: Logger,
+  onReplay: () => void,
+): HTTPReceiver {
   const bolt = receiver.requestListener;
   receiver.requestListener = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method !== "POST") return bolt(req, res);
-    const problem = timestampProblem(req.headers["x-slack-request-timestamp"], Math.floor(Date.now() / 1000)) ?? signatureProblem(req.headers["x-slack-signature"]);
+    const problem =
+      timestampProblem(req.headers["x-slack-request-timestamp"], Math.floor(Date.now() / 1000)) ??
+      signatureProblem(req.headers["x-slack-signature"]);
     if (problem) {
       logger.warn(`Refused a request to ${req.url ?? "?"}: ${problem}.`);
       res.writeHead(401).end();
@@ -109,13 +144,23 @@ function guardedReceiver(receiver: HTTPReceiver, signingSecret: string, replays:
  * requests Bolt would fail on without a response. True: hand the request to Bolt, which answers
  * a bad signature (401) or unparsable body (400) itself.
  */
-async function screenBody(req: IncomingMessage, res: ServerResponse, signingSecret: string, replays: Claims, logger: Logger, onReplay: () => void): Promise<boolean> {
+async function screenBody(
+  req: IncomingMessage,
+  res: ServerResponse,
+  signingSecret: string,
+  replays: Claims,
+  logger: Logger,
+  onReplay: () => void,
+): Promise<boolean> {
   let buffered: Awaited<ReturnType<typeof HTTPModuleFunctions.bufferIncomingMessage>>;
   try {
     buffered = await HTTPModuleFunctions.bufferIncomingMessage(req, defaultBodyLimit);
   } catch (error) {
-    const tooLarge = HTTPModuleFunctions.isRawBodyError(error) && (error.type === "entity.too.large" || error.statusCode === 413);
-    logger.warn(`Refused a request to ${req.url ?? "?"}: ${tooLarge ? `its body is over ${defaultBodyLimit} bytes` : "its body could not be read"}.`);
+    const tooLarge =
+      HTTPModuleFunctions.isRawBodyError(error) && (error.type === "entity.too.large" || error.statusCode === 413);
+    logger.warn(
+      `Refused a request to ${req.url ?? "?"}: ${tooLarge ? `its body is over ${defaultBodyLimit} bytes` : "its body could not be read"}.`,
+    );
     // The rest of the body is left unread, so the connection cannot carry another request.
     res.writeHead(tooLarge ? 413 : 400, { connection: "close" }).end();
     return false;
@@ -132,7 +177,9 @@ async function screenBody(req: IncomingMessage, res: ServerResponse, signingSecr
   try {
     fresh = await replays.firstTime(`signature:${String(req.headers["x-slack-signature"])}`);
   } catch (error) {
-    logger.warn(`Refused a request to ${req.url ?? "?"} for now: replays cannot be checked (${describe(error)}); Slack retries it.`);
+    logger.warn(
+      `Refused a request to ${req.url ?? "?"} for now: replays cannot be checked (${describe(error)}); Slack retries it.`,
+    );
     res.writeHead(503).end();
     return false;
   }
@@ -155,7 +202,10 @@ function rejectedToken(variable: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", code: st
     variable === "SLACK_BOT_TOKEN"
       ? "copy the Bot User OAuth Token (xoxb-...) from your app's OAuth & Permissions page, reinstalling the app if it was revoked"
       : "create an App-Level Token (xapp-...) with the connections:write scope on your app's Basic Information page";
-  return new CiteBotError(ErrorCode.SlackAuthRejected, `${variable} was rejected by Slack (${code}); ${where}, and put it in .env.`);
+  return new CiteBotError(
+    ErrorCode.SlackAuthRejected,
+    `${variable} was rejected by Slack (${code}); ${where}, and put it in .env.`,
+  );
 }
 
 /**
@@ -172,8 +222,18 @@ async function verifyTokens(
 ): Promise<{ botUserId?: string; botId?: string }> {
   if (config.mode.kind === "terminal") return {};
   const slackApiUrl = (config.slackApiUrl ?? "https://slack.com/api/").replace(/\/?$/, "/");
-  const check = async (variable: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN", token: string, method: "auth.test" | "apps.connections.open"): Promise<Record<string, unknown>> => {
-    const client = new webApi.WebClient(token, { slackApiUrl, timeout: 10_000, retryConfig: { retries: 0 }, logger, logLevel: webApi.LogLevel.ERROR });
+  const check = async (
+    variable: "SLACK_BOT_TOKEN" | "SLACK_APP_TOKEN",
+    token: string,
+    method: "auth.test" | "apps.connections.open",
+  ): Promise<Record<string, unknown>> => {
+    const client = new webApi.WebClient(token, {
+      slackApiUrl,
+      timeout: 10_000,
+      retryConfig: { retries: 0 },
+      logger,
+      logLevel: webApi.LogLevel.ERROR,
+    });
     for (let attempt = 1, delay = delays.first; ; attempt++, delay = Math.min(delays.max, delay * 2)) {
       try {
         return { ...(await client.apiCall(method)) };
@@ -193,14 +253,27 @@ async function verifyTokens(
   // apps.connections.open hands out a one-off socket URL; asking for one is the app token's only test.
   if (config.mode.kind === "socket") await check("SLACK_APP_TOKEN", config.mode.appToken, "apps.connections.open");
   health.slackAuth = "ok";
-  return { ...(typeof auth.user_id === "string" ? { botUserId: auth.user_id } : {}), ...(typeof auth.bot_id === "string" ? { botId: auth.bot_id } : {}) };
+  return {
+    ...(typeof auth.user_id === "string" ? { botUserId: auth.user_id } : {}),
+    ...(typeof auth.bot_id === "string" ? { botId: auth.bot_id } : {}),
+  };
 }
 
 /** The error start-up stops with when the port is taken, or the error itself. */
 function listenError(error: unknown, port: number): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "EADDRINUSE") return new CiteBotError(ErrorCode.PortInUse, `PORT ${port} is already in use (EADDRINUSE); stop the other process or set PORT to a free port.`, { cause: error });
-  if (code === "EACCES") return new CiteBotError(ErrorCode.PortInUse, `PORT ${port} may not be opened by this user (EACCES); set PORT to 1024 or above.`, { cause: error });
+  if (code === "EADDRINUSE")
+    return new CiteBotError(
+      ErrorCode.PortInUse,
+      `PORT ${port} is already in use (EADDRINUSE); stop the other process or set PORT to a free port.`,
+      { cause: error },
+    );
+  if (code === "EACCES")
+    return new CiteBotError(
+      ErrorCode.PortInUse,
+      `PORT ${port} may not be opened by this user (EACCES); set PORT to 1024 or above.`,
+      { cause: error },
+    );
   return error;
 }
 
@@ -249,7 +322,14 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     index: () => (manifest ? { sentences: manifest.sentenceCount ?? 0, builtAt: manifest.builtAt } : undefined),
     ...(fleet ? { queued: () => fleet.queue.waiting() } : {}),
   });
-  const deps = createBotDeps(answers, fleet?.feedback ?? new FeedbackLog(config.feedbackLog), logger, config.rateLimitPerMinute, fleet?.decisions, metrics);
+  const deps = createBotDeps(
+    answers,
+    fleet?.feedback ?? new FeedbackLog(config.feedbackLog),
+    logger,
+    config.rateLimitPerMinute,
+    fleet?.decisions,
+    metrics,
+  );
   // Slack signs each request once; a signature seen again is a replay. Kept past the 5-minute window it is valid in.
   const replays = fleet?.replays ?? memoryClaims(new RecentKeys(2 * MAX_CLOCK_SKEW_SECONDS * 1000 + 60_000, 200_000));
 
@@ -284,7 +364,12 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   const slackApiUrl = config.slackApiUrl ? config.slackApiUrl.replace(/\/?$/, "/") : undefined;
   // A Web API call that hangs is abandoned after 10 s and retried like any other failure, except a
   // reply whose post may have gone through (see post-once.ts).
-  const clientOptions = { retryConfig: RETRY_CONFIG, timeout: options.apiTimeoutMs ?? 10_000, fetch: markUnconfirmedPosts(), ...(slackApiUrl ? { slackApiUrl } : {}) };
+  const clientOptions = {
+    retryConfig: RETRY_CONFIG,
+    timeout: options.apiTimeoutMs ?? 10_000,
+    fetch: markUnconfirmedPosts(),
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+  };
   const port = options.port ?? config.port;
   let server: Server | undefined;
   let receiver: Receiver;
@@ -332,7 +417,14 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   identity.catch(() => undefined);
   const botToken = config.mode.botToken;
   // logLevel: Bolt sets its logger to INFO unless told, which silenced LOG_LEVEL=debug in Slack mode.
-  const app = new CiteBotApp({ authorize: async () => ({ botToken, ...(await identity) }), logger, logLevel: logger.getLevel(), clientOptions, receiver, ignoreSelf: true });
+  const app = new CiteBotApp({
+    authorize: async () => ({ botToken, ...(await identity) }),
+    logger,
+    logLevel: logger.getLevel(),
+    clientOptions,
+    receiver,
+    ignoreSelf: true,
+  });
 
   let inFlight = 0;
   app.use(async ({ next }) => {
@@ -370,7 +462,8 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     // "close" is the socket dropping; the client then waits a few seconds and emits "reconnecting".
     for (const event of ["close", "disconnected", "reconnecting"]) {
       socketReceiver.client.on(event, () => {
-        if (health.socketConnected || event !== "close") logger.warn(`Socket Mode ${event}; Bolt reconnects automatically.`);
+        if (health.socketConnected || event !== "close")
+          logger.warn(`Socket Mode ${event}; Bolt reconnects automatically.`);
         health.socketConnected = false;
       });
     }
@@ -386,7 +479,9 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   const address = server!.address();
   const shownPort = typeof address === "object" && address ? address.port : port;
   logger.info(
-    socketReceiver ? `Health on port ${shownPort} (GET /healthz, /readyz, /metrics).` : `Listening for Slack events on port ${shownPort} (POST /slack/events, GET /healthz, /readyz, /metrics).`,
+    socketReceiver
+      ? `Health on port ${shownPort} (GET /healthz, /readyz, /metrics).`
+      : `Listening for Slack events on port ${shownPort} (POST /slack/events, GET /healthz, /readyz, /metrics).`,
   );
 
   const verified = (async () => {

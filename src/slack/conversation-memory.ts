@@ -36,7 +36,12 @@ export function conversationMetadata(state: ConversationState): ConversationMeta
  * carries this conversation's metadata for the same topic. Anything else (another app's metadata,
  * a reply about an earlier topic, a malformed payload) gives none: the answer then starts afresh.
  */
-export function quotedFromMessages(messages: readonly MessageWithMetadata[], beforeTs: string, botUserId: string | undefined, topic: string): string[] {
+export function quotedFromMessages(
+  messages: readonly MessageWithMetadata[],
+  beforeTs: string,
+  botUserId: string | undefined,
+  topic: string,
+): string[] {
   let quoted: string[] = [];
   for (const m of messages) {
     if (!botUserId || m.user !== botUserId || m.ts === undefined || Number(m.ts) >= Number(beforeTs)) continue;
@@ -54,7 +59,9 @@ export function quotedFromMessages(messages: readonly MessageWithMetadata[], bef
 function parseQuoted(text: string): string[] {
   try {
     const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.filter((key): key is string => typeof key === "string" && key.length <= 1000).slice(-MAX_QUOTED) : [];
+    return Array.isArray(value)
+      ? value.filter((key): key is string => typeof key === "string" && key.length <= 1000).slice(-MAX_QUOTED)
+      : [];
   } catch {
     return [];
   }

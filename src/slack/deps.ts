@@ -39,8 +39,19 @@ export interface SlackClient {
     publish(args: { user_id: string; view: { type: "home"; blocks: Block[] } }): Promise<unknown>;
   };
   conversations: {
-    replies(args: { channel: string; ts: string; limit?: number; include_all_metadata?: boolean }): Promise<{ messages?: ThreadMessage[] }>;
-    history(args: { channel: string; latest: string; oldest: string; limit: number; include_all_metadata?: boolean }): Promise<{ messages?: ThreadMessage[] }>;
+    replies(args: {
+      channel: string;
+      ts: string;
+      limit?: number;
+      include_all_metadata?: boolean;
+    }): Promise<{ messages?: ThreadMessage[] }>;
+    history(args: {
+      channel: string;
+      latest: string;
+      oldest: string;
+      limit: number;
+      include_all_metadata?: boolean;
+    }): Promise<{ messages?: ThreadMessage[] }>;
   };
 }
 
@@ -193,7 +204,9 @@ export async function exampleQuestion(deps: BotDeps): Promise<string | undefined
     try {
       return (await answeredExamples(deps, (await deps.answers.sources()).builtAt))[0]?.message;
     } catch (error) {
-      deps.logger.warn(`Giving the usage hint without an example, as the documents could not be read: ${describe(error)}`);
+      deps.logger.warn(
+        `Giving the usage hint without an example, as the documents could not be read: ${describe(error)}`,
+      );
       return undefined;
     }
   })();

@@ -13,10 +13,28 @@ import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
 import { conversationMetadata, quotedFromMessages, type ConversationMetadata } from "./conversation-memory.js";
 import { slackToPlain, stripMention } from "./escape.js";
-import { ASK_COMMAND_HINT, ERROR_REPLY, GREETING_REPLY, RATE_LIMITED_REPLY, THANKS_REACTION, THANKS_REPLY, TOO_LONG_REPLY, USAGE_HINT, WORKING_REACTION, WORKING_STATUS } from "./messages.js";
+import {
+  ASK_COMMAND_HINT,
+  ERROR_REPLY,
+  GREETING_REPLY,
+  RATE_LIMITED_REPLY,
+  THANKS_REACTION,
+  THANKS_REPLY,
+  TOO_LONG_REPLY,
+  USAGE_HINT,
+  WORKING_REACTION,
+  WORKING_STATUS,
+} from "./messages.js";
 import { postOnce } from "./post-once.js";
 import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./render.js";
-import { type SlackClient, type ThreadMessage, type BotDeps, TOPIC_LIFETIME_MS, describe, exampleQuestion } from "./deps.js";
+import {
+  type SlackClient,
+  type ThreadMessage,
+  type BotDeps,
+  TOPIC_LIFETIME_MS,
+  describe,
+  exampleQuestion,
+} from "./deps.js";
 
 /** A DM's topic is rebuilt from at most this many of its latest messages. */
 const DM_HISTORY_MESSAGES = 20;
@@ -58,7 +76,8 @@ export async function composeReply(
     return { message: renderAnswer(answer, { answerId, shareable }), answer };
   } catch (error) {
     if (isCiteBotError(error, ErrorCode.QuestionTooLong)) return { message: renderNotice(TOO_LONG_REPLY) };
-    if (isCiteBotError(error, ErrorCode.QuestionEmpty)) return { message: renderNotice(hint(await exampleQuestion(deps))) };
+    if (isCiteBotError(error, ErrorCode.QuestionEmpty))
+      return { message: renderNotice(hint(await exampleQuestion(deps))) };
     deps.logger.error(`Answering failed (${context}): ${describe(error)}`);
     deps.metrics.question("failed");
     return { message: renderNotice(ERROR_REPLY) };
@@ -99,7 +118,13 @@ interface PrivateNotices {
 }
 
 /** Runs the whole reply cycle for one question in a channel, DM or thread. Never throws. */
-export async function answerQuestion(q: Question, client: SlackClient, botUserId: string | undefined, deps: BotDeps, notices?: PrivateNotices): Promise<void> {
+export async function answerQuestion(
+  q: Question,
+  client: SlackClient,
+  botUserId: string | undefined,
+  deps: BotDeps,
+  notices?: PrivateNotices,
+): Promise<void> {
   // Embedding a question holds the event loop for tens of milliseconds; let Bolt's ack (already
   // written) reach the socket first, so Slack sees it well inside its 3 s budget.
   await setImmediate();
@@ -115,12 +140,23 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
         unfurl_media: false,
         ...(conversation ? { metadata: conversationMetadata(conversation) } : {}),
       };
-      const posted = await postOnce(client, args, { channel: q.channel, threadTs: q.threadTs, after: q.ts, botUserId, checkFirst: deps.redelivered === true }, deps.logger);
+      const posted = await postOnce(
+        client,
+        args,
+        { channel: q.channel, threadTs: q.threadTs, after: q.ts, botUserId, checkFirst: deps.redelivered === true },
+        deps.logger,
+      );
       deps.metrics.replied(Math.max(0, Date.now() / 1000 - Number(q.ts)));
       if (q.threadTs) deps.threads.add(`${q.channel}:${q.threadTs}`);
       const replyTs = (posted as { ts?: unknown } | undefined)?.ts;
       if (typeof replyTs === "string") {
-        deps.replies.set(`${q.channel}:${q.ts}`, { replyTs, conversationKey: `${q.channel}:${q.threadTs ?? ""}`, before, after: conversation, ...(q.requestedBy ? { requestedBy: q.requestedBy } : {}) });
+        deps.replies.set(`${q.channel}:${q.ts}`, {
+          replyTs,
+          conversationKey: `${q.channel}:${q.threadTs ?? ""}`,
+          before,
+          after: conversation,
+          ...(q.requestedBy ? { requestedBy: q.requestedBy } : {}),
+        });
       }
     } catch (error) {
       deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`);
@@ -131,7 +167,8 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
   const decision = await deps.rateLimiter.check(q.user);
   if (decision !== "allow") deps.metrics.rateLimited();
   if (decision === "drop") return;
-  if (decision === "warn") return notices ? notices.rateLimited().catch(() => undefined) : post(renderNotice(RATE_LIMITED_REPLY));
+  if (decision === "warn")
+    return notices ? notices.rateLimited().catch(() => undefined) : post(renderNotice(RATE_LIMITED_REPLY));
 
   const question = slackToPlain(stripMention(q.text, botUserId)).trim();
   const talk = smallTalk(question);
@@ -143,11 +180,19 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
     return;
   }
   const reaction = { channel: q.channel, timestamp: q.ts, name: WORKING_REACTION };
-  const working = question !== "" && talk === undefined ? client.reactions.add(reaction).then(() => true, () => false) : Promise.resolve(false);
+  const working =
+    question !== "" && talk === undefined
+      ? client.reactions.add(reaction).then(
+          () => true,
+          () => false,
+        )
+      : Promise.resolve(false);
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const { message, before, next } = await replyInConversation(conversationKey, question, deps, context, () => forgottenConversation(client, q, isReply, question, botUserId, deps));
+  const { message, before, next } = await replyInConversation(conversationKey, question, deps, context, () =>
+    forgottenConversation(client, q, isReply, question, botUserId, deps),
+  );
   await post(message, next, before);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
@@ -157,7 +202,12 @@ export async function answerQuestion(q: Question, client: SlackClient, botUserId
  * here or, in a fleet, on another replica. The event id owns its claims, so the same event run again
  * after its replica died is not taken for a duplicate of itself.
  */
-export async function isDuplicate(deps: BotDeps, eventId: string | undefined, channel: string, ts: string): Promise<boolean> {
+export async function isDuplicate(
+  deps: BotDeps,
+  eventId: string | undefined,
+  channel: string,
+  ts: string,
+): Promise<boolean> {
   const byEvent = eventId ? await deps.seen.firstTime(`event:${eventId}`, eventId) : true;
   const byMessage = await deps.seen.firstTime(`message:${channel}:${ts}`, eventId);
   const duplicate = !(byEvent && byMessage);
@@ -182,12 +232,22 @@ export interface EventArgs<E> {
 }
 
 /** `@CiteBot question` in a channel: answered in a thread under the question. */
-export async function handleAppMention({ event, client, context, body }: EventArgs<MentionEvent>, deps: BotDeps): Promise<void> {
+export async function handleAppMention(
+  { event, client, context, body }: EventArgs<MentionEvent>,
+  deps: BotDeps,
+): Promise<void> {
   // The bot's own messages never get here: Bolt's ignoreSelf drops them. Other apps' are dropped here.
   if (event.bot_id || !event.user) return;
   if (await isDuplicate(deps, body.event_id, event.channel, event.ts)) return;
   await answerQuestion(
-    { channel: event.channel, ts: event.ts, threadTs: event.thread_ts ?? event.ts, user: event.user, text: event.text ?? "", eventId: body.event_id },
+    {
+      channel: event.channel,
+      ts: event.ts,
+      threadTs: event.thread_ts ?? event.ts,
+      user: event.user,
+      text: event.text ?? "",
+      eventId: body.event_id,
+    },
     client,
     context.botUserId,
     deps,
@@ -207,7 +267,10 @@ interface MessageEvent extends MentionEvent {
  * answered updates the answer. Everything else (other channels' chatter, other edits, joins,
  * bots, the bot itself) is ignored.
  */
-export async function handleMessage({ event, client, context, body }: EventArgs<MessageEvent>, deps: BotDeps): Promise<void> {
+export async function handleMessage(
+  { event, client, context, body }: EventArgs<MessageEvent>,
+  deps: BotDeps,
+): Promise<void> {
   if (event.subtype === "message_changed") return handleEdit({ event, client, context, body }, deps);
   // The bot's own messages never get here (Bolt's ignoreSelf); other apps' and system messages are dropped here.
   if (event.subtype !== undefined || event.bot_id || !event.user) return;
@@ -227,7 +290,7 @@ export async function handleMessage({ event, client, context, body }: EventArgs<
     {
       channel: event.channel,
       ts: event.ts,
-      threadTs: isDm ? event.thread_ts : event.thread_ts ?? event.ts,
+      threadTs: isDm ? event.thread_ts : (event.thread_ts ?? event.ts),
       user: event.user,
       text: event.text ?? "",
       eventId: body.event_id,
@@ -265,12 +328,19 @@ async function handleEdit({ event, client, context, body }: EventArgs<MessageEve
   const { message, answer } = await composeReply(question, deps, where, false, reply.before);
   const next = answer ? nextConversation(reply.before, question, answer) : undefined;
   try {
-    await client.chat.update({ channel: event.channel, ts: reply.replyTs, text: message.text, blocks: withRequester(message.blocks, reply.requestedBy), ...(next ? { metadata: conversationMetadata(next) } : {}) });
+    await client.chat.update({
+      channel: event.channel,
+      ts: reply.replyTs,
+      text: message.text,
+      blocks: withRequester(message.blocks, reply.requestedBy),
+      ...(next ? { metadata: conversationMetadata(next) } : {}),
+    });
   } catch (error) {
     deps.logger.error(`Updated answer could not be delivered (${where}): ${describe(error)}`);
     return;
   }
-  if (deps.conversations.get(reply.conversationKey) === reply.after && next) deps.conversations.set(reply.conversationKey, next);
+  if (deps.conversations.get(reply.conversationKey) === reply.after && next)
+    deps.conversations.set(reply.conversationKey, next);
   deps.replies.set(key, { ...reply, after: next });
 }
 
@@ -282,23 +352,57 @@ async function handleEdit({ event, client, context, body }: EventArgs<MessageEve
  * messages) only when the question reads as a follow-up, so a restart does not add a Web API call
  * to every DM. A conversation that cannot be read has no topic.
  */
-async function forgottenConversation(client: SlackClient, q: Question, isReply: boolean, question: string, botUserId: string | undefined, deps: BotDeps): Promise<ConversationState | undefined> {
+async function forgottenConversation(
+  client: SlackClient,
+  q: Question,
+  isReply: boolean,
+  question: string,
+  botUserId: string | undefined,
+  deps: BotDeps,
+): Promise<ConversationState | undefined> {
   const isDm = q.threadTs === undefined;
   if (!isReply && !(isDm && readsAsFollowUp(question))) return undefined;
   try {
     const messages = isDm
-      ? ((await client.conversations.history({ channel: q.channel, latest: q.ts, oldest: String(Number(q.ts) - TOPIC_LIFETIME_MS / 1000), limit: DM_HISTORY_MESSAGES, include_all_metadata: true })).messages ?? []).slice().reverse()
-      : (q.threadMessages ?? (await client.conversations.replies({ channel: q.channel, ts: q.threadTs!, limit: 200, include_all_metadata: true })).messages ?? []);
+      ? (
+          (
+            await client.conversations.history({
+              channel: q.channel,
+              latest: q.ts,
+              oldest: String(Number(q.ts) - TOPIC_LIFETIME_MS / 1000),
+              limit: DM_HISTORY_MESSAGES,
+              include_all_metadata: true,
+            })
+          ).messages ?? []
+        )
+          .slice()
+          .reverse()
+      : (q.threadMessages ??
+        (
+          await client.conversations.replies({
+            channel: q.channel,
+            ts: q.threadTs!,
+            limit: 200,
+            include_all_metadata: true,
+          })
+        ).messages ??
+        []);
     const topic = topicOfMessages(messages, q.ts, botUserId);
     return topic === undefined ? undefined : { topic, quoted: quotedFromMessages(messages, q.ts, botUserId, topic) };
   } catch (error) {
-    deps.logger.warn(`Could not read ${isDm ? `DM ${q.channel}` : `thread ${q.channel}:${q.threadTs}`} for its earlier questions: ${describe(error)}`);
+    deps.logger.warn(
+      `Could not read ${isDm ? `DM ${q.channel}` : `thread ${q.channel}:${q.threadTs}`} for its earlier questions: ${describe(error)}`,
+    );
     return undefined;
   }
 }
 
 /** The topic after the people's messages before `beforeTs`, oldest first; the bot's own and other bots' messages are skipped. */
-function topicOfMessages(messages: readonly ThreadMessage[], beforeTs: string, botUserId: string | undefined): string | undefined {
+function topicOfMessages(
+  messages: readonly ThreadMessage[],
+  beforeTs: string,
+  botUserId: string | undefined,
+): string | undefined {
   let topic: string | undefined;
   for (const m of messages) {
     if (m.bot_id || !m.user || m.user === botUserId || m.ts === undefined || Number(m.ts) >= Number(beforeTs)) continue;
@@ -322,7 +426,9 @@ async function botIsInThread(
   if (deps.threads.has(key)) return { answered: true };
   if (!botUserId) return { answered: false };
   try {
-    const messages = (await client.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true })).messages ?? [];
+    const messages =
+      (await client.conversations.replies({ channel, ts: threadTs, limit: 200, include_all_metadata: true }))
+        .messages ?? [];
     const answered = messages.some((m) => m.user === botUserId);
     if (answered) deps.threads.add(key);
     return { answered, messages };
@@ -333,7 +439,14 @@ async function botIsInThread(
 }
 
 export interface AssistantMessageArgs {
-  readonly message: { readonly channel: string; readonly ts: string; readonly thread_ts?: string; readonly text?: string; readonly user?: string; readonly bot_id?: string };
+  readonly message: {
+    readonly channel: string;
+    readonly ts: string;
+    readonly thread_ts?: string;
+    readonly text?: string;
+    readonly user?: string;
+    readonly bot_id?: string;
+  };
   readonly eventId: string | undefined;
   readonly say: (message: { text: string; blocks: Block[]; metadata?: ConversationMetadata }) => Promise<unknown>;
   readonly setStatus: (status: string) => Promise<unknown>;
@@ -343,7 +456,10 @@ export interface AssistantMessageArgs {
 }
 
 /** A question in an assistant thread: the status shows work in progress, then the answer is posted there. */
-export async function handleAssistantMessage({ message, eventId, say, setStatus, client, botUserId }: AssistantMessageArgs, deps: BotDeps): Promise<void> {
+export async function handleAssistantMessage(
+  { message, eventId, say, setStatus, client, botUserId }: AssistantMessageArgs,
+  deps: BotDeps,
+): Promise<void> {
   if (message.bot_id || !message.user) return;
   if (await isDuplicate(deps, eventId, message.channel, message.ts)) return;
   const decision = await deps.rateLimiter.check(message.user);
@@ -362,12 +478,20 @@ export async function handleAssistantMessage({ message, eventId, say, setStatus,
     const user = message.user;
     const composed = await replyInConversation(conversationKey, question, deps, context, async () =>
       client && inThread && readsAsFollowUp(question)
-        ? forgottenConversation(client, { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user, text: question, eventId }, true, question, botUserId, deps)
+        ? forgottenConversation(
+            client,
+            { channel: message.channel, ts: message.ts, threadTs: message.thread_ts, user, text: question, eventId },
+            true,
+            question,
+            botUserId,
+            deps,
+          )
         : undefined,
     );
     reply = composed.message;
     if (composed.next !== undefined) metadata = conversationMetadata(composed.next);
   }
-  await say({ text: reply.text, blocks: reply.blocks, ...(metadata ? { metadata } : {}) }).catch((error: unknown) => deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`));
+  await say({ text: reply.text, blocks: reply.blocks, ...(metadata ? { metadata } : {}) }).catch((error: unknown) =>
+    deps.logger.error(`Reply could not be delivered (${context}): ${describe(error)}`),
+  );
 }
-

@@ -24,7 +24,11 @@ export interface Readiness {
   readonly reasons: readonly string[];
 }
 
-export function readiness(health: Health, mode: "http" | "socket", redis: { readonly up: boolean; readonly detail: string } | undefined): Readiness {
+export function readiness(
+  health: Health,
+  mode: "http" | "socket",
+  redis: { readonly up: boolean; readonly detail: string } | undefined,
+): Readiness {
   const reasons: string[] = [];
   if (health.shuttingDown) reasons.push("shutting down");
   if (health.engine === "loading") reasons.push("the index is loading");

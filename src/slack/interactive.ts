@@ -5,7 +5,19 @@
  */
 import { setImmediate } from "node:timers/promises";
 import { slackToPlain, stripMention } from "./escape.js";
-import { ANSWER_REQUESTED_BY, ERROR_REPLY, FEEDBACK_FAILED, FEEDBACK_THANKS, RATE_LIMITED_REPLY, SHARE_EXPIRED, SHARED_BY, SHORTCUT_ALREADY_ANSWERED, SHORTCUT_BOT_MESSAGE, SHORTCUT_CANNOT_POST, SHORTCUT_NO_TEXT } from "./messages.js";
+import {
+  ANSWER_REQUESTED_BY,
+  ERROR_REPLY,
+  FEEDBACK_FAILED,
+  FEEDBACK_THANKS,
+  RATE_LIMITED_REPLY,
+  SHARE_EXPIRED,
+  SHARED_BY,
+  SHORTCUT_ALREADY_ANSWERED,
+  SHORTCUT_BOT_MESSAGE,
+  SHORTCUT_CANNOT_POST,
+  SHORTCUT_NO_TEXT,
+} from "./messages.js";
 import { renderAnswer, renderNotice, type Block, type RenderedMessage } from "./render.js";
 import { describe, slackErrorCode, type BotDeps, type Respond, type SlackClient } from "./deps.js";
 import { composeReply, answerQuestion } from "./handlers.js";
@@ -38,7 +50,12 @@ export interface MessageShortcutArgs {
   readonly shortcut: {
     readonly user: { readonly id: string };
     readonly channel: { readonly id: string };
-    readonly message: { readonly ts: string; readonly thread_ts?: string; readonly text?: string; readonly bot_id?: string };
+    readonly message: {
+      readonly ts: string;
+      readonly thread_ts?: string;
+      readonly text?: string;
+      readonly bot_id?: string;
+    };
   };
   readonly ack: () => Promise<void>;
   readonly respond: Respond;
@@ -54,18 +71,31 @@ const CANNOT_POST = new Set(["not_in_channel", "channel_not_found", "is_archived
  * answered in its thread as if CiteBot had been mentioned there (follow-ups in the thread are then
  * answered too). Whatever cannot be answered that way is explained to the one who asked, privately.
  */
-export async function handleMessageShortcut({ shortcut, ack, respond, client, context }: MessageShortcutArgs, deps: BotDeps): Promise<void> {
+export async function handleMessageShortcut(
+  { shortcut, ack, respond, client, context }: MessageShortcutArgs,
+  deps: BotDeps,
+): Promise<void> {
   await ack();
   const { message, channel, user } = shortcut;
   const tell = async (text: string): Promise<void> => {
-    await respond({ response_type: "ephemeral", replace_original: false, text }).catch((error: unknown) => deps.logger.warn(`Could not tell ${user.id} about a message shortcut: ${describe(error)}`));
+    await respond({ response_type: "ephemeral", replace_original: false, text }).catch((error: unknown) =>
+      deps.logger.warn(`Could not tell ${user.id} about a message shortcut: ${describe(error)}`),
+    );
   };
   if (message.bot_id) return tell(SHORTCUT_BOT_MESSAGE);
   if (slackToPlain(stripMention(message.text ?? "", context.botUserId)).trim() === "") return tell(SHORTCUT_NO_TEXT);
   // A double click, or two people at once: one answer per message.
   if (!(await deps.seen.firstTime(`shortcut:${channel.id}:${message.ts}`))) return tell(SHORTCUT_ALREADY_ANSWERED);
   await answerQuestion(
-    { channel: channel.id, ts: message.ts, threadTs: message.thread_ts ?? message.ts, user: user.id, text: message.text ?? "", eventId: undefined, requestedBy: ANSWER_REQUESTED_BY(user.id) },
+    {
+      channel: channel.id,
+      ts: message.ts,
+      threadTs: message.thread_ts ?? message.ts,
+      user: user.id,
+      text: message.text ?? "",
+      eventId: undefined,
+      requestedBy: ANSWER_REQUESTED_BY(user.id),
+    },
     client,
     context.botUserId,
     deps,
@@ -90,7 +120,10 @@ export interface ActionArgs {
 function parseValue(value: string | undefined): { id: string | undefined; question: string | undefined } {
   try {
     const parsed = JSON.parse(value ?? "") as { id?: unknown; q?: unknown };
-    return { id: typeof parsed.id === "string" ? parsed.id : undefined, question: typeof parsed.q === "string" ? parsed.q : undefined };
+    return {
+      id: typeof parsed.id === "string" ? parsed.id : undefined,
+      question: typeof parsed.q === "string" ? parsed.q : undefined,
+    };
   } catch {
     return { id: undefined, question: undefined };
   }
@@ -113,17 +146,25 @@ export async function handleFeedback({ ack, body, action, respond }: ActionArgs,
       answerId,
       question: answer?.question ?? clicked.question ?? null,
       answer: answer?.text ?? null,
-      citations: (answer?.citations ?? []).map(({ n, text, source, lineStart, lineEnd }) => ({ n, text, source, lineStart, lineEnd })),
+      citations: (answer?.citations ?? []).map(({ n, text, source, lineStart, lineEnd }) => ({
+        n,
+        text,
+        source,
+        lineStart,
+        lineEnd,
+      })),
       user: body.user.id,
       channel: body.channel?.id ?? null,
     });
   } catch (error) {
     deps.logger.error(`Feedback could not be saved (answer ${answerId}, user ${body.user.id}): ${describe(error)}`);
-    await respond({ response_type: "ephemeral", replace_original: false, text: FEEDBACK_FAILED }).catch(() => undefined);
+    await respond({ response_type: "ephemeral", replace_original: false, text: FEEDBACK_FAILED }).catch(
+      () => undefined,
+    );
     return;
   }
-  await respond({ response_type: "ephemeral", replace_original: false, text: FEEDBACK_THANKS }).catch((error: unknown) =>
-    deps.logger.warn(`Feedback saved but the thank-you could not be shown: ${describe(error)}`),
+  await respond({ response_type: "ephemeral", replace_original: false, text: FEEDBACK_THANKS }).catch(
+    (error: unknown) => deps.logger.warn(`Feedback saved but the thank-you could not be shown: ${describe(error)}`),
   );
 }
 
@@ -137,9 +178,18 @@ export async function handleShare({ ack, body, action, respond, client }: Action
     return;
   }
   const message = renderAnswer(answer, { answerId });
-  const blocks: Block[] = [{ type: "context", elements: [{ type: "mrkdwn", text: SHARED_BY(body.user.id) }] }, ...message.blocks];
+  const blocks: Block[] = [
+    { type: "context", elements: [{ type: "mrkdwn", text: SHARED_BY(body.user.id) }] },
+    ...message.blocks,
+  ];
   try {
-    await client.chat.postMessage({ channel: body.channel.id, text: message.text, blocks, unfurl_links: false, unfurl_media: false });
+    await client.chat.postMessage({
+      channel: body.channel.id,
+      text: message.text,
+      blocks,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
     await respond({ delete_original: true });
   } catch (error) {
     deps.logger.error(`Sharing answer ${answerId} failed: ${describe(error)}`);

@@ -15,8 +15,19 @@ import {
 } from "@slack/bolt";
 import type { BotDeps, SlackClient } from "./deps.js";
 import { handleAppMention, handleAssistantMessage, handleMessage } from "./handlers.js";
-import { handleAskCommand, handleFeedback, handleMessageShortcut, handleShare, type ActionArgs } from "./interactive.js";
-import { ACTION_FEEDBACK_HELPFUL, ACTION_FEEDBACK_NOT_HELPFUL, ACTION_SHARE, SHORTCUT_ANSWER_IN_THREAD } from "./render.js";
+import {
+  handleAskCommand,
+  handleFeedback,
+  handleMessageShortcut,
+  handleShare,
+  type ActionArgs,
+} from "./interactive.js";
+import {
+  ACTION_FEEDBACK_HELPFUL,
+  ACTION_FEEDBACK_NOT_HELPFUL,
+  ACTION_SHARE,
+  SHORTCUT_ANSWER_IN_THREAD,
+} from "./render.js";
 import { handleAppHomeOpened, handleAssistantThreadStarted } from "./surfaces.js";
 
 /**
@@ -37,11 +48,17 @@ function depsFor(deps: BotDeps, body: unknown): BotDeps {
 type EventListener<E extends string> = (args: SlackEventMiddlewareArgs<E> & AllMiddlewareArgs) => Promise<void>;
 
 export interface ListenerTable {
-  readonly events: { readonly app_mention: EventListener<"app_mention">; readonly message: EventListener<"message">; readonly app_home_opened: EventListener<"app_home_opened"> };
+  readonly events: {
+    readonly app_mention: EventListener<"app_mention">;
+    readonly message: EventListener<"message">;
+    readonly app_home_opened: EventListener<"app_home_opened">;
+  };
   /** Slack's assistant surface: `assistant_thread_started`, and messages in assistant threads. */
   readonly assistant: Assistant;
   readonly commands: Readonly<Record<string, (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs) => Promise<void>>>;
-  readonly messageShortcuts: Readonly<Record<string, (args: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs) => Promise<void>>>;
+  readonly messageShortcuts: Readonly<
+    Record<string, (args: SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs) => Promise<void>>
+  >;
   readonly actions: Readonly<Record<string, (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) => Promise<void>>>;
 }
 
@@ -49,21 +66,54 @@ export interface ListenerTable {
 export const ASSISTANT_EVENTS = ["assistant_thread_started"] as const;
 
 export function listenerTable(deps: BotDeps): ListenerTable {
-  const action = (handler: (args: ActionArgs, deps: BotDeps) => Promise<void>) => async (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) =>
-    handler({ ack: () => args.ack(), body: args.body as ActionArgs["body"], action: args.action as ActionArgs["action"], respond: args.respond, client: narrow(args.client) }, deps);
+  const action =
+    (handler: (args: ActionArgs, deps: BotDeps) => Promise<void>) =>
+    async (args: SlackActionMiddlewareArgs & AllMiddlewareArgs) =>
+      handler(
+        {
+          ack: () => args.ack(),
+          body: args.body as ActionArgs["body"],
+          action: args.action as ActionArgs["action"],
+          respond: args.respond,
+          client: narrow(args.client),
+        },
+        deps,
+      );
   return {
     events: {
-      app_mention: async ({ event, client, context, body }) => handleAppMention({ event, client: narrow(client), context, body }, depsFor(deps, body)),
+      app_mention: async ({ event, client, context, body }) =>
+        handleAppMention({ event, client: narrow(client), context, body }, depsFor(deps, body)),
       message: async ({ event, client, context, body }) =>
-        handleMessage({ event: event as Parameters<typeof handleMessage>[0]["event"], client: narrow(client), context, body }, depsFor(deps, body)),
+        handleMessage(
+          { event: event as Parameters<typeof handleMessage>[0]["event"], client: narrow(client), context, body },
+          depsFor(deps, body),
+        ),
       app_home_opened: async ({ event, client }) => handleAppHomeOpened({ event, client: narrow(client) }, deps),
     },
     assistant: new Assistant({
-      threadStarted: async ({ say, setSuggestedPrompts }) => handleAssistantThreadStarted({ say, setSuggestedPrompts }, deps),
+      threadStarted: async ({ say, setSuggestedPrompts }) =>
+        handleAssistantThreadStarted({ say, setSuggestedPrompts }, deps),
       userMessage: async ({ message, say, setStatus, body, client, context }) => {
         if (!("ts" in message)) return;
-        const m = message as { channel: string; ts: string; thread_ts?: string; text?: string; user?: string; bot_id?: string };
-        await handleAssistantMessage({ message: m, eventId: (body as { event_id?: string }).event_id, say, setStatus, client: narrow(client), botUserId: context.botUserId }, depsFor(deps, body));
+        const m = message as {
+          channel: string;
+          ts: string;
+          thread_ts?: string;
+          text?: string;
+          user?: string;
+          bot_id?: string;
+        };
+        await handleAssistantMessage(
+          {
+            message: m,
+            eventId: (body as { event_id?: string }).event_id,
+            say,
+            setStatus,
+            client: narrow(client),
+            botUserId: context.botUserId,
+          },
+          depsFor(deps, body),
+        );
       },
     }),
     commands: {
@@ -88,6 +138,7 @@ export function register(app: App, table: ListenerTable): void {
   app.event("message", table.events.message);
   app.event("app_home_opened", table.events.app_home_opened);
   for (const [name, listener] of Object.entries(table.commands)) app.command(name, listener);
-  for (const [callback_id, listener] of Object.entries(table.messageShortcuts)) app.shortcut<MessageShortcut>({ callback_id, type: "message_action" }, listener);
+  for (const [callback_id, listener] of Object.entries(table.messageShortcuts))
+    app.shortcut<MessageShortcut>({ callback_id, type: "message_action" }, listener);
   for (const [action_id, listener] of Object.entries(table.actions)) app.action(action_id, listener);
 }

@@ -13,14 +13,18 @@ export const USAGE_HINT = (example?: string) =>
 export const ASK_COMMAND_HINT = (example?: string) =>
   `Type \`/ask\` and your question${example ? `, e.g. \`/ask ${asTyped(example)}\`` : ""}. Only you see the answer, and you can share it in the channel. \`/ask summarize\` gives a short summary.`;
 /** To "hi" and "hello": the usage hint, greeted. */
-export const GREETING_REPLY = (example?: string, hint: (example?: string) => string = USAGE_HINT) => `Hi! ${hint(example)}`;
+export const GREETING_REPLY = (example?: string, hint: (example?: string) => string = USAGE_HINT) =>
+  `Hi! ${hint(example)}`;
 /** To "thanks" where a reaction cannot be left (/ask, assistant threads). */
 export const THANKS_REPLY = "You're welcome! Ask me anything else about the documents.";
 /** To "thanks" in a channel, thread or DM: a reaction, not another message. */
 export const THANKS_REACTION = "slightly_smiling_face";
-export const ERROR_REPLY = "Sorry, something went wrong while answering. The problem has been logged; please try again in a moment.";
-export const TOO_LONG_REPLY = "That question is too long for me (the limit is 2,000 characters). Could you ask a shorter one?";
-export const RATE_LIMITED_REPLY = "You're asking faster than I can keep up. Please wait a minute before the next question.";
+export const ERROR_REPLY =
+  "Sorry, something went wrong while answering. The problem has been logged; please try again in a moment.";
+export const TOO_LONG_REPLY =
+  "That question is too long for me (the limit is 2,000 characters). Could you ask a shorter one?";
+export const RATE_LIMITED_REPLY =
+  "You're asking faster than I can keep up. Please wait a minute before the next question.";
 export const FEEDBACK_THANKS = "Thanks for the feedback!";
 export const FEEDBACK_FAILED = "Sorry, I couldn't record that feedback. Please try again.";
 export const SHARED_NOTE = "Shared from /ask";
@@ -48,19 +52,25 @@ export const EXAMPLE_PROMPTS = [
 export const SUMMARY_PROMPT = { title: "Summarize", message: "Give me a short summary" } as const;
 export const SOURCES_PROMPT = { title: "What's in here?", message: "What documents do you have?" } as const;
 /** For a corpus of several files: a summary of one of them, named by its file name. */
-export const SUMMARIZE_FILE_PROMPT = (fileName: string) => ({ title: `Summarize ${fileName}`, message: `Summarize ${fileName}` });
+export const SUMMARIZE_FILE_PROMPT = (fileName: string) => ({
+  title: `Summarize ${fileName}`,
+  message: `Summarize ${fileName}`,
+});
 export const PROMPTS_TITLE = "Try asking";
 export const WORKING_STATUS = "is reading the sources...";
 export const WORKING_REACTION = "hourglass_flowing_sand";
 /** To "Answer in thread" (the message shortcut), privately, when it cannot answer. */
 /** Above an answer given through the message shortcut: who asked for it (the message's author may not have). */
-export const ANSWER_REQUESTED_BY = (userId: string) => (/^[UW][A-Z0-9]+$/.test(userId) ? `Answered at <@${userId}>'s request` : "Answered on request");
+export const ANSWER_REQUESTED_BY = (userId: string) =>
+  /^[UW][A-Z0-9]+$/.test(userId) ? `Answered at <@${userId}>'s request` : "Answered on request";
 export const SHORTCUT_NO_TEXT = "That message has no text for me to answer. Pick a message with a question in it.";
 export const SHORTCUT_BOT_MESSAGE = "That message was posted by an app; pick a question a person asked.";
 export const SHORTCUT_ALREADY_ANSWERED = "I have already answered that message; see its thread.";
-export const SHORTCUT_CANNOT_POST = "I can't post in this conversation. Invite me first (`/invite @CiteBot`), then try again.";
+export const SHORTCUT_CANNOT_POST =
+  "I can't post in this conversation. Invite me first (`/invite @CiteBot`), then try again.";
 export const SHARE_EXPIRED = "That answer is no longer available to share; please ask again.";
-export const SHARED_BY = (userId: string | undefined) => (userId && /^[UW][A-Z0-9]+$/.test(userId) ? `Shared by <@${userId}> from /ask` : SHARED_NOTE);
+export const SHARED_BY = (userId: string | undefined) =>
+  userId && /^[UW][A-Z0-9]+$/.test(userId) ? `Shared by <@${userId}> from /ask` : SHARED_NOTE;
 /** The Home tab (App Home), above the list of documents. */
 export const HOME_INTRO = (example?: string) =>
   `I answer questions about the documents below and cite the exact sentences I quote, with file and line. Mention me in a channel ${example ? `(${mentionWith(example)})` : "with your question"}, send me a direct message, use \`/ask\` for an answer only you see, or pick *Answer in thread* from a message's menu to answer someone's question where they asked it. In a thread where I have answered, just reply: I read follow-ups with the question before.`;
@@ -70,8 +80,10 @@ export const HOME_LOADING = "_Reading the documents… this page updates by itse
 export const HOME_DOCUMENTS_HEADING = (files: number, sentences: number, indexed: string) =>
   `*Documents* · ${files.toLocaleString("en-US")} file${files === 1 ? "" : "s"}, ${sentences.toLocaleString("en-US")} sentence${sentences === 1 ? "" : "s"} · indexed ${indexed}`;
 /** After the listed documents when there are more than fit. */
-export const HOME_MORE_FILES = (more: number) => `_…and ${more.toLocaleString("en-US")} more file${more === 1 ? "" : "s"}._`;
+export const HOME_MORE_FILES = (more: number) =>
+  `_…and ${more.toLocaleString("en-US")} more file${more === 1 ? "" : "s"}._`;
 export const HOME_FOOTER =
   "Answers quote these files word for word; nothing is generated. When the files do not answer a question I say so, and a weak match comes with a warning. Edits to the files show up here by themselves.";
 /** In place of the documents when the index could not be read. */
-export const HOME_UNAVAILABLE = "The documents are not available right now. The problem has been logged; please try again later.";
+export const HOME_UNAVAILABLE =
+  "The documents are not available right now. The problem has been logged; please try again later.";

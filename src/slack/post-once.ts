@@ -20,7 +20,8 @@ export const UNCONFIRMED_POST = "citebotUnconfirmedPost";
 
 /** True for an error (or a Web API error wrapping one) from a chat.postMessage that may have posted. */
 export function isUnconfirmedPost(error: unknown): boolean {
-  const marked = (e: unknown) => typeof e === "object" && e !== null && (e as Record<string, unknown>)[UNCONFIRMED_POST] === true;
+  const marked = (e: unknown) =>
+    typeof e === "object" && e !== null && (e as Record<string, unknown>)[UNCONFIRMED_POST] === true;
   return marked(error) || marked((error as { original?: unknown } | undefined)?.original);
 }
 
@@ -36,7 +37,9 @@ export function markUnconfirmedPosts(inner: typeof fetch = fetch): typeof fetch 
     } catch (error) {
       const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
       if (!/\/chat\.postMessage$/.test(url) || !mayHaveBeenSent(error)) throw error;
-      throw Object.assign(new Error(`chat.postMessage got no response (${describe(error)})`, { cause: error }), { [UNCONFIRMED_POST]: true });
+      throw Object.assign(new Error(`chat.postMessage got no response (${describe(error)})`, { cause: error }), {
+        [UNCONFIRMED_POST]: true,
+      });
     }
   };
 }
@@ -46,7 +49,12 @@ function mayHaveBeenSent(error: unknown): boolean {
   const name = (error as { name?: string } | undefined)?.name;
   if (name === "TimeoutError" || name === "AbortError") return true;
   const code = (error as { cause?: { code?: string } } | undefined)?.cause?.code;
-  return code === "UND_ERR_SOCKET" || code === "ECONNRESET" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT";
+  return (
+    code === "UND_ERR_SOCKET" ||
+    code === "ECONNRESET" ||
+    code === "UND_ERR_HEADERS_TIMEOUT" ||
+    code === "UND_ERR_BODY_TIMEOUT"
+  );
 }
 
 /** p-retry's hook: throwing here stops the client's retries, so an unconfirmed post comes back to postOnce. */
@@ -66,11 +74,18 @@ export interface ReplyPlace {
 }
 
 /** Posts `args` (a reply at `place`), unless a try whose response was lost already posted it. */
-export async function postOnce(client: SlackClient, args: Record<string, unknown> & { text: string }, place: ReplyPlace, logger: Logger): Promise<unknown> {
+export async function postOnce(
+  client: SlackClient,
+  args: Record<string, unknown> & { text: string },
+  place: ReplyPlace,
+  logger: Logger,
+): Promise<unknown> {
   if (place.checkFirst) {
     const found = await findReply(client, args.text, place).catch(() => undefined);
     if (found) {
-      logger.warn(`A re-delivered question in ${place.channel} was already answered (ts ${found.ts ?? "?"}); not posting it again.`);
+      logger.warn(
+        `A re-delivered question in ${place.channel} was already answered (ts ${found.ts ?? "?"}); not posting it again.`,
+      );
       return { ok: true, ts: found.ts, channel: place.channel };
     }
   }
@@ -82,10 +97,14 @@ export async function postOnce(client: SlackClient, args: Record<string, unknown
       // If the conversation cannot be read, whether it was posted is unknown: report it rather than risk a second copy.
       const found = await findReply(client, args.text, place);
       if (found) {
-        logger.warn(`A reply in ${place.channel} got no response from Slack but was posted (ts ${found.ts ?? "?"}); not posting it again.`);
+        logger.warn(
+          `A reply in ${place.channel} got no response from Slack but was posted (ts ${found.ts ?? "?"}); not posting it again.`,
+        );
         return { ok: true, ts: found.ts, channel: place.channel };
       }
-      logger.warn(`A reply in ${place.channel} got no response from Slack and is not in the conversation; posting it again (try ${attempt + 1} of ${POST_ATTEMPTS}).`);
+      logger.warn(
+        `A reply in ${place.channel} got no response from Slack and is not in the conversation; posting it again (try ${attempt + 1} of ${POST_ATTEMPTS}).`,
+      );
     }
   }
 }
@@ -94,8 +113,19 @@ export async function postOnce(client: SlackClient, args: Record<string, unknown
 async function findReply(client: SlackClient, text: string, place: ReplyPlace): Promise<ThreadMessage | undefined> {
   const messages = place.threadTs
     ? (await client.conversations.replies({ channel: place.channel, ts: place.threadTs, limit: 200 })).messages
-    : (await client.conversations.history({ channel: place.channel, oldest: place.after, latest: String(Date.now() / 1000 + 60), limit: 50 })).messages;
+    : (
+        await client.conversations.history({
+          channel: place.channel,
+          oldest: place.after,
+          latest: String(Date.now() / 1000 + 60),
+          limit: 50,
+        })
+      ).messages;
   return (messages ?? []).find(
-    (m) => m.text === text && typeof m.ts === "string" && Number(m.ts) > Number(place.after) && (m.bot_id !== undefined || (place.botUserId !== undefined && m.user === place.botUserId)),
+    (m) =>
+      m.text === text &&
+      typeof m.ts === "string" &&
+      Number(m.ts) > Number(place.after) &&
+      (m.bot_id !== undefined || (place.botUserId !== undefined && m.user === place.botUserId)),
   );
 }

@@ -22,7 +22,13 @@ import {
  * 3,000 characters per section text, 50 blocks, about 12,000 characters of block text in all,
  * 40,000 characters of fallback text. What does not fit is cut cleanly with a note.
  */
-export const LIMITS = { sectionText: 3_000, blocks: 50, totalBlockText: 12_000, text: 40_000, buttonValue: 2_000 } as const;
+export const LIMITS = {
+  sectionText: 3_000,
+  blocks: 50,
+  totalBlockText: 12_000,
+  text: 40_000,
+  buttonValue: 2_000,
+} as const;
 /** A follow-up note quotes at most this much of the earlier question. */
 const FOLLOW_UP_TOPIC_CHARS = 300;
 
@@ -60,8 +66,14 @@ function clip(text: string, max: number): string {
   return `${head}…`;
 }
 
-const section = (text: string): Block => ({ type: "section", text: { type: "mrkdwn", text: clip(text, LIMITS.sectionText) } });
-const context = (text: string): Block => ({ type: "context", elements: [{ type: "mrkdwn", text: clip(text, LIMITS.sectionText) }] });
+const section = (text: string): Block => ({
+  type: "section",
+  text: { type: "mrkdwn", text: clip(text, LIMITS.sectionText) },
+});
+const context = (text: string): Block => ({
+  type: "context",
+  elements: [{ type: "mrkdwn", text: clip(text, LIMITS.sectionText) }],
+});
 
 /** A file name as inline code: escaped, and a backtick in it cannot end the code span. */
 function code(text: string): string {
@@ -94,14 +106,24 @@ function passage(text: string): string {
  * (a code block) is shown as a code block so that its lines and indentation survive.
  */
 function answerMrkdwn(answer: Answer): string {
-  if (!answer.answered || !answer.citations.some((c) => c.text.includes("\n")) || answer.text !== citedText(answer.citations)) {
+  if (
+    !answer.answered ||
+    !answer.citations.some((c) => c.text.includes("\n")) ||
+    answer.text !== citedText(answer.citations)
+  ) {
     return escapeMrkdwn(answer.text);
   }
   return citedText(answer.citations, (c) => (c.text.includes("\n") ? codeBlock(c.text) : escapeMrkdwn(c.text)));
 }
 
 function button(text: string, actionId: string, value: string, style?: "primary"): Block {
-  return { type: "button", text: { type: "plain_text", text, emoji: true }, action_id: actionId, value, ...(style ? { style } : {}) };
+  return {
+    type: "button",
+    text: { type: "plain_text", text, emoji: true },
+    action_id: actionId,
+    value,
+    ...(style ? { style } : {}),
+  };
 }
 
 /**
@@ -127,7 +149,13 @@ export function buttonValue(answerId: string, question: string): string {
  */
 export function fallbackText(answer: Answer): string {
   const claim = answer.citations.findIndex((c) => !c.context);
-  const first = answer.answered && claim >= 0 ? answer.citations.slice(0, claim + 1).map((c) => c.text).join(" ") : answer.text;
+  const first =
+    answer.answered && claim >= 0
+      ? answer.citations
+          .slice(0, claim + 1)
+          .map((c) => c.text)
+          .join(" ")
+      : answer.text;
   const sources = answer.citations.length;
   const suffix = answer.answered ? ` (${sources} source${sources === 1 ? "" : "s"})` : "";
   return (answer.lowConfidence ? WEAK_MATCH_PREFIX : "") + clip(escapeMrkdwn(first), LIMITS.text - 100) + suffix;
@@ -139,20 +167,32 @@ function blockTextLength(block: Block): number {
 
 export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMessage {
   const body: Block[] = [
-    ...(answer.followUpTo !== undefined ? [context(FOLLOW_UP_NOTE(clip(escapeMrkdwn(answer.followUpTo), FOLLOW_UP_TOPIC_CHARS)))] : []),
+    ...(answer.followUpTo !== undefined
+      ? [context(FOLLOW_UP_NOTE(clip(escapeMrkdwn(answer.followUpTo), FOLLOW_UP_TOPIC_CHARS)))]
+      : []),
     ...(answer.lowConfidence ? [context(LOW_CONFIDENCE_NOTE)] : []),
     // The same heading as in the terminal (summaryHeading), with the file names escaped.
-    ...(answer.summaryOf !== undefined ? [context(summaryHeading(answer.summaryOf.map(code), answer.corpusFiles))] : []),
-    ...(answer.summaryAbout !== undefined ? [context(SUMMARY_ABOUT_TEXT(clip(escapeMrkdwn(answer.summaryAbout), FOLLOW_UP_TOPIC_CHARS)))] : []),
+    ...(answer.summaryOf !== undefined
+      ? [context(summaryHeading(answer.summaryOf.map(code), answer.corpusFiles))]
+      : []),
+    ...(answer.summaryAbout !== undefined
+      ? [context(SUMMARY_ABOUT_TEXT(clip(escapeMrkdwn(answer.summaryAbout), FOLLOW_UP_TOPIC_CHARS)))]
+      : []),
     section(answerMrkdwn(answer)),
   ];
   const detail: Block[] = [];
   if (answer.citations.length > 0) {
     detail.push(context(SOURCES_HEADING));
-    for (const c of answer.citations) detail.push(section(`*[${c.n}]* ${location(c.source, c.lineStart, c.lineEnd)}${c.context ? ` ${CONTEXT_LABEL}` : ""}\n${passage(c.text)}`));
+    for (const c of answer.citations)
+      detail.push(
+        section(
+          `*[${c.n}]* ${location(c.source, c.lineStart, c.lineEnd)}${c.context ? ` ${CONTEXT_LABEL}` : ""}\n${passage(c.text)}`,
+        ),
+      );
   } else if (answer.related.length > 0) {
     detail.push(context(RELATED_HEADING));
-    for (const r of answer.related) detail.push(section(`${location(r.source, r.lineStart, r.lineEnd)}\n${passage(r.text)}`));
+    for (const r of answer.related)
+      detail.push(section(`${location(r.source, r.lineStart, r.lineEnd)}\n${passage(r.text)}`));
   }
   const value = buttonValue(options.answerId, answer.question);
   const actions: Block = {
@@ -166,7 +206,8 @@ export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMe
 
   // Budget: keep the answer, the actions and room for the note; add sources while they fit.
   const note = context(TRUNCATED_NOTE);
-  let used = body.reduce((sum, block) => sum + blockTextLength(block), 0) + blockTextLength(actions) + blockTextLength(note);
+  let used =
+    body.reduce((sum, block) => sum + blockTextLength(block), 0) + blockTextLength(actions) + blockTextLength(note);
   const blocks = [...body];
   let truncated = answer.text.length > LIMITS.sectionText;
   for (const block of detail) {
@@ -214,14 +255,21 @@ function slackDate(iso: string): string {
 }
 
 /** What the Home tab knows of the documents: still being indexed, could not be read, or these. */
-export type HomeDocuments = { readonly state: "loading" } | { readonly state: "unavailable" } | { readonly state: "ready"; readonly overview: SourcesOverview };
+export type HomeDocuments =
+  | { readonly state: "loading" }
+  | { readonly state: "unavailable" }
+  | { readonly state: "ready"; readonly overview: SourcesOverview };
 
 /**
  * The Home tab (App Home) blocks: how to ask, and which documents answers come from. `example` is a
  * question the documents answer plainly, shown in the instructions when there is one.
  */
 export function renderHome(documents: HomeDocuments, example?: string): Block[] {
-  const blocks: Block[] = [{ type: "header", text: { type: "plain_text", text: "CiteBot" } }, section(HOME_INTRO(example)), { type: "divider" }];
+  const blocks: Block[] = [
+    { type: "header", text: { type: "plain_text", text: "CiteBot" } },
+    section(HOME_INTRO(example)),
+    { type: "divider" },
+  ];
   if (documents.state === "loading") return [...blocks, section(HOME_LOADING)];
   if (documents.state === "unavailable") return [...blocks, section(HOME_UNAVAILABLE)];
   const { overview } = documents;
@@ -239,7 +287,8 @@ export function renderHome(documents: HomeDocuments, example?: string): Block[] 
     lines = lines === "" ? line : `${lines}\n${line}`;
   }
   if (lines !== "") blocks.push(section(lines));
-  if (overview.files.length > listed.length) blocks.push(context(HOME_MORE_FILES(overview.files.length - listed.length)));
+  if (overview.files.length > listed.length)
+    blocks.push(context(HOME_MORE_FILES(overview.files.length - listed.length)));
   blocks.push(context(HOME_FOOTER));
   return blocks;
 }

@@ -9,11 +9,17 @@ import { answeredExamples, describe, within, type BotDeps, type SlackClient } fr
 
 export interface AssistantStartArgs {
   readonly say: (message: string) => Promise<unknown>;
-  readonly setSuggestedPrompts: (args: { prompts: Array<{ title: string; message: string }>; title?: string }) => Promise<unknown>;
+  readonly setSuggestedPrompts: (args: {
+    prompts: Array<{ title: string; message: string }>;
+    title?: string;
+  }) => Promise<unknown>;
 }
 
 /** Slack's assistant surface: a new thread gets the usage hint and prompts that suit the documents. */
-export async function handleAssistantThreadStarted({ say, setSuggestedPrompts }: AssistantStartArgs, deps: BotDeps): Promise<void> {
+export async function handleAssistantThreadStarted(
+  { say, setSuggestedPrompts }: AssistantStartArgs,
+  deps: BotDeps,
+): Promise<void> {
   try {
     // The greeting goes out at once; only its example waits for an engine that is still loading.
     const prompts = promptsForDocuments(deps);
@@ -32,7 +38,13 @@ async function promptsForDocuments(deps: BotDeps): Promise<{ suggested: Prompt[]
   try {
     const { files, builtAt } = await deps.answers.sources();
     const examples = await answeredExamples(deps, builtAt);
-    return { suggested: suggestedPrompts(examples, files.map((f) => f.source)), example: examples[0]?.message };
+    return {
+      suggested: suggestedPrompts(
+        examples,
+        files.map((f) => f.source),
+      ),
+      example: examples[0]?.message,
+    };
   } catch (error) {
     deps.logger.warn(`Suggesting prompts without the documents, which could not be read: ${describe(error)}`);
     return { suggested: suggestedPrompts([], []), example: undefined };
@@ -54,7 +66,9 @@ export async function handleAppHomeOpened({ event, client }: AppHomeArgs, deps: 
   const publish = (blocks: Block[]) =>
     client.views
       .publish({ user_id: event.user, view: { type: "home", blocks } })
-      .catch((error: unknown) => deps.logger.error(`The Home tab could not be published for ${event.user}: ${describe(error)}`));
+      .catch((error: unknown) =>
+        deps.logger.error(`The Home tab could not be published for ${event.user}: ${describe(error)}`),
+      );
   const home = homeBlocks(deps);
   const first = await within(home, deps.engineWaitMs);
   if (first === undefined) await publish(renderHome({ state: "loading" }));
@@ -72,7 +86,10 @@ async function homeBlocks(deps: BotDeps): Promise<Block[]> {
   }
   const example = await answeredExamples(deps, overview.builtAt).then(
     (examples) => examples[0]?.message,
-    (error: unknown) => void deps.logger.warn(`The Home tab shows no example question, as the examples could not be tried: ${describe(error)}`),
+    (error: unknown) =>
+      void deps.logger.warn(
+        `The Home tab shows no example question, as the examples could not be tried: ${describe(error)}`,
+      ),
   );
   return renderHome({ state: "ready", overview }, example);
 }
