@@ -100,6 +100,14 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
       body,
     });
   const repliesIn = (channel: string) => fake.posted.filter((m) => m.channel === channel);
+  /** Every replica idle and no event waiting in the queue: whatever was acknowledged has been dealt with. */
+  const settled = async () => {
+    await eventually(
+      async () => (await Promise.all(fleets.map((f) => f.queue.waiting()))).every((n) => n === 0),
+      "an empty queue",
+    );
+    await Promise.all(bots.map((b) => b.idle()));
+  };
 
   it("is ready on every replica, reporting Redis", async () => {
     for (const url of urls) {
@@ -129,11 +137,7 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
         ).status,
       ).toBe(200);
     await eventually(() => repliesIn("CF1").length > 0, "the answer");
-    await eventually(
-      async () => (await Promise.all(fleets.map((f) => f.queue.waiting()))).every((n) => n === 0),
-      "an empty queue",
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled();
     expect(repliesIn("CF1")).toHaveLength(1);
     expect(String(repliesIn("CF1")[0]!.text)).toContain("He Lifeng");
   });
@@ -149,7 +153,7 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
     await post(0, event({ type: "message", ...fields }));
     await post(1, event({ type: "app_mention", ...fields }));
     await eventually(() => repliesIn("DF2").length > 0, "the answer");
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await settled();
     expect(repliesIn("DF2")).toHaveLength(1);
   });
 
@@ -198,7 +202,7 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
       );
     }
     await eventually(() => repliesIn("DF4").length >= 21, "the answers");
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await settled();
     const texts = repliesIn("DF4").map((m) => String(m.text));
     expect(texts).toHaveLength(21);
     expect(texts.filter((t) => t === RATE_LIMITED_REPLY)).toHaveLength(1);
@@ -248,7 +252,7 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
     const taken = await deliverLikeSlack(body, urls, SECRET, { first: 1 });
     expect(taken.ackedBy).toBeDefined();
     await eventually(() => repliesIn("CF6").length > 0, "the answer", 800);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await settled();
     expect(repliesIn("CF6")).toHaveLength(1);
   });
 });

@@ -316,7 +316,7 @@ describe("Slack bot over HTTP against a fake Slack", () => {
         channel: "C2",
       }),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await bot.idle();
     expect(replies()).toHaveLength(2);
   });
 
@@ -348,7 +348,7 @@ describe("Slack bot over HTTP against a fake Slack", () => {
       }),
     );
     await eventually(() => replies().length > 0, "the answer");
-    await new Promise((r) => setTimeout(r, 300));
+    await bot.idle();
     expect(replies()).toHaveLength(1);
   });
 
@@ -408,7 +408,7 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     await post(
       eventBody({ type: "message", subtype: "message_changed", channel_type: "im", channel: "D1", ts: "600.3" }),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    await bot.idle();
     expect(replies()).toHaveLength(0);
   });
 
@@ -639,7 +639,7 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     });
     const res = await post(body, "application/json", headers(body));
     expect(res.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await bot.idle();
     expect(fake.calls).toEqual([]);
   });
 
@@ -724,7 +724,7 @@ describe("Slack bot over HTTP against a fake Slack", () => {
       return ok.length === 2 && ok;
     }, "the retried reply");
     expect(delivered.map((c) => c.args.thread_ts)).toEqual([`900.${tag}`, `900.${tag}`]);
-    await new Promise((r) => setTimeout(r, 300));
+    await bot.idle();
     expect(replies()).toHaveLength(2); // the failed attempt and the delivered one
   });
 

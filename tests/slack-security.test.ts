@@ -180,7 +180,7 @@ describe("request authenticity (HTTP mode)", () => {
       body: payload,
     });
     expect(res.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 50));
+    await bot.idle();
     expect(answered).toBe(0);
     expect(fake.calls).toEqual([]);
   });

@@ -37,6 +37,11 @@ export interface SlackBot {
   readonly verified: Promise<void>;
   /** Readiness goes 503, no new work is taken, work in hand finishes (up to `graceMs`), then everything closes. */
   stop(graceMs?: number): Promise<void>;
+  /**
+   * Resolves once this process handles no event, command or action: every request acknowledged so
+   * far has been dealt with. What tests wait for before asserting that nothing (more) happened.
+   */
+  idle(): Promise<void>;
 }
 
 /** The answer service as the bot needs it: answers, and the index manifest's list of documents. */
@@ -500,6 +505,11 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
     health,
     server,
     verified,
+    idle: async () => {
+      // Handlers run after the acknowledgement; let the ones just acknowledged start first.
+      await new Promise((resolve) => setImmediate(resolve));
+      while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    },
     stop: async (graceMs = config.shutdownGraceMs) => {
       if (stopped) return;
       stopped = true;
