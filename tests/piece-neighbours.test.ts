@@ -55,7 +55,7 @@ describe("the committed USE lite neighbour lists", () => {
   });
 
   it.each([6, 100, 1234, 4321, 7999])(
-    "match the model's table for piece %i (run npm run make:piece-neighbours if not)",
+    "match the model's table for piece %i (run npm run make:data if not)",
     (piece) => {
       const expected = nearestOf(vectors, dimensions, piece, neighbours.perPiece);
       const ids = Array.from(neighbours.ids.subarray(piece * 32, piece * 32 + 32));

@@ -1,6 +1,6 @@
 /**
  * Nearest neighbours of every word piece in USE lite's input embedding table, precomputed
- * (`npm run make:piece-neighbours` writes use-lite-neighbours.json) so that soft piece matching
+ * (`npm run make:data` writes use-lite-neighbours.json) so that soft piece matching
  * needs no matrix product at answer time.
  *
  * Why precomputed: a question's pieces compared with all 8,002 pieces is ~14M multiply-adds, about

