@@ -84,7 +84,7 @@ function build(): Map<string, string> {
 }
 
 const BRITISH_TO_AMERICAN = build();
-/** Every "-ise"/"-yse" twin of an American "-ize"/"-yze" word, by `npm run make:british-spellings` (british.ts). */
+/** Every "-ise"/"-yse" twin of an American "-ize"/"-yze" word, by `npm run make:data` (british.ts). */
 const DERIVED = new Map<string, string>(Object.entries(derived.spellings as Record<string, string>));
 
 /** The American spelling of a lower-cased word, or the word itself. */
