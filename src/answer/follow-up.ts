@@ -1,3 +1,4 @@
+import { alternation, THIRD_PERSON_PRONOUNS } from "../language/english.js";
 import { createHash } from "node:crypto";
 import { tokenize } from "../retrieval/tokenize.js";
 import { summaryRequest } from "./summary.js";
@@ -77,7 +78,7 @@ const BARE_QUESTION =
  * on, their antecedent is usually in the question itself ("How many nations contain X in their
  * names?").
  */
-const PRONOUN = /^(he|she|him|his|her|hers|it|its|they|them|their|theirs)$/i;
+const PRONOUN = new RegExp(`^(${alternation(THIRD_PERSON_PRONOUNS)})$`, "i");
 const PRONOUN_WITHIN_WORDS = 4;
 
 /**

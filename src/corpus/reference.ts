@@ -1,3 +1,4 @@
+import { alternation, BACK_REFERENCE_OPENERS } from "../language/english.js";
 import type { Sentence } from "./split.js";
 
 /**
@@ -5,7 +6,7 @@ import type { Sentence } from "./split.js";
  * the oldest...", "These materials are vital..."): its subject is named elsewhere. Pure.
  * Used by retrieval (a ranking feature) and by answer composition (cite the sentence it points to).
  */
-const BACK_REFERENCE_START = /^["'“(]*(he|she|it|they|his|her|its|their|this|these|those|that)\b/i;
+const BACK_REFERENCE_START = new RegExp(`^["'“(]*(${alternation(BACK_REFERENCE_OPENERS)})\\b`, "i");
 
 export function opensWithBackReference(text: string): boolean {
   return BACK_REFERENCE_START.test(text);

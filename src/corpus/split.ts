@@ -17,6 +17,8 @@
  *     "The"), which is how "the U.S. Instead" splits while "U.S. President" does not.
  */
 
+import { SENTENCE_OPENERS } from "../language/english.js";
+
 /** Bump when the rules change: the index manifest records it so stale indexes rebuild. */
 export const SPLITTER_VERSION = 14;
 
@@ -131,22 +133,6 @@ const CONTINUING = new Set([
 
 /** Abbreviations that may end a sentence; they do when the next word is a common sentence opener. */
 const SENTENCE_FINAL = new Set(["inc", "ltd", "corp", "co", "llc", "plc", "etc", "bros"]);
-
-/**
- * Words that start sentences far more often than they follow an abbreviation inside one. Used only
- * to decide whether an initialism ("U.S.") or company suffix ("Inc.") ends its sentence.
- */
-const SENTENCE_OPENERS = new Set(
-  (
-    "a an the this that these those it its there here he she they we i you his her their our my your " +
-    "but and or so yet still instead however meanwhile moreover furthermore nevertheless nonetheless conversely " +
-    "also then thus hence therefore otherwise indeed in on at by for from with without after before during since " +
-    "until when while where if as although though because despite some many most all both each every several " +
-    "few no none one two three such what which who whom whose why how today yesterday tomorrow now later " +
-    "earlier last next first finally overall similarly likewise accordingly still according under over " +
-    "about among between into through across against within"
-  ).split(" "),
-);
 
 // Markdown emphasis and code spans open sentences too: "... (Apache-2.0). `index/` is rebuilt ...".
 const OPENING_PUNCT = `"'“‘([\`*_`;

@@ -16,6 +16,7 @@
  * dimensions (0.828).
  */
 
+import { STOP_PIECES } from "../language/english.js";
 import { inverseDocumentFrequency } from "./bm25.js";
 
 export interface PieceVocabulary {
@@ -52,13 +53,6 @@ export function dotProductSimilarities(
   });
   return result;
 }
-
-/** Pieces that carry no content of their own; the list the measurement above used. */
-const STOP_PIECES = new Set(
-  "a an the of in on at to for by with from and or is are was were be been what which who whom whose when where why how did does do many much that this it its as into than then there their they he she his her".split(
-    " ",
-  ),
-);
 
 /** Words with many pieces (hostile input, long numbers) add little; the cap keeps scoring bounded. */
 const MAX_QUESTION_PIECES = 64;

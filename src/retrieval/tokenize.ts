@@ -1,3 +1,4 @@
+import { STOP_WORDS } from "../language/english.js";
 import porter2 from "wink-porter2-stemmer";
 import { baseForm } from "./inflections.js";
 import { americanSpelling } from "./spelling.js";
@@ -14,21 +15,6 @@ import { unclipped } from "./clippings.js";
  * "news" with "new" and "generous" with "general". On XQuAD-R that took BM25 alone from R@1 0.782
  * to 0.786 ("What year did Tesla die?" now meets "Tesla died on 7 January 1943.").
  */
-const STOP_WORDS = new Set(
-  (
-    "a about above after again against all am an and any are aren't as at be because been before being below " +
-    "between both but by can can't cannot could couldn't did didn't do does doesn't doing don't down during each " +
-    "few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers " +
-    "herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more " +
-    "most mustn't my myself no nor not of off on once only or other ought our ours ourselves out over own same " +
-    "shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs them " +
-    "themselves then there there's these they they'd they'll they're they've this those through to too under " +
-    "until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which " +
-    "while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours yourself " +
-    "yourselves us also did does many much whose whats"
-  ).split(" "),
-);
-
 const TOKEN = /(?:\p{L}\.){2,}|\p{N}+(?:[.,]\p{N}+)*|\p{L}[\p{L}\p{N}]*(?:['’]\p{L}+)*/gu;
 
 /** The index term for one matched word, or "" when it is dropped (stop word, empty). */
