@@ -52,7 +52,7 @@ export default tseslint.config(
               message: "src/slack talks to the engine only through the answer service.",
             },
             {
-              group: ["**/index/*", "**/embeddings/*", "**/retrieval/*"],
+              group: ["**/index/**", "**/embeddings/**", "**/retrieval/**"],
               message: "src/slack talks to the engine only through the answer service.",
             },
           ],

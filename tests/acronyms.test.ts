@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { splitSentences } from "../src/corpus/split.js";
 import { buildArticleRetriever } from "../src/eval/evaluate.js";
 import { acronymAskedAbout } from "../src/answer/definition.js";
-import { AcronymAliases, acronymDefinitions } from "../src/retrieval/acronyms.js";
+import { AcronymAliases, acronymDefinitions } from "../src/retrieval/rewriting/acronyms.js";
 import { DEFAULT_FUSION } from "../src/retrieval/fusion.js";
-import { tokenize } from "../src/retrieval/tokenize.js";
+import { tokenize } from "../src/retrieval/terms/tokenize.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
 
 describe("acronymDefinitions", () => {

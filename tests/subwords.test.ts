@@ -6,7 +6,7 @@ import {
   isContentPiece,
   SubwordMatcher,
   type PieceVocabulary,
-} from "../src/retrieval/subwords.js";
+} from "../src/retrieval/features/subwords.js";
 
 /**
  * A small vocabulary: words are cut greedily into the longest known pieces (a letter is its own

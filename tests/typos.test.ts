@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { misspell } from "../src/eval/evaluate.js";
 import { Bm25Index, DEFAULT_BM25 } from "../src/retrieval/bm25.js";
-import { SpellingIndex, withinOneEdit } from "../src/retrieval/typos.js";
+import { SpellingIndex, withinOneEdit } from "../src/retrieval/rewriting/typos.js";
 
 describe("withinOneEdit", () => {
   it.each([

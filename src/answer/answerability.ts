@@ -12,7 +12,7 @@
  * whose best sentence is the answer; negatives are those whose best sentence is not, and every
  * question again with its answer sentence removed. Pure.
  */
-import { answerTypeOf } from "../retrieval/answer-type.js";
+import { answerTypeOf } from "../retrieval/features/answer-type.js";
 import type { Candidate } from "../retrieval/fusion.js";
 import type { Sentence } from "../corpus/split.js";
 

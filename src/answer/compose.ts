@@ -1,6 +1,6 @@
 import { leadsIntoNext, opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
-import { answerTypeMatch, answerTypeOf } from "../retrieval/answer-type.js";
+import { answerTypeMatch, answerTypeOf } from "../retrieval/features/answer-type.js";
 import {
   answerability,
   answerabilityFeatures,

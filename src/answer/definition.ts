@@ -1,4 +1,4 @@
-import { isAcronym } from "../retrieval/acronyms.js";
+import { isAcronym } from "../retrieval/rewriting/acronyms.js";
 
 /**
  * The acronym a question asks the meaning of: "What does SSO stand for?", "What is PTO?", "What's an

@@ -1,6 +1,6 @@
 import { alternation, THIRD_PERSON_PRONOUNS } from "../language/english.js";
 import { createHash } from "node:crypto";
-import { tokenize } from "../retrieval/tokenize.js";
+import { tokenize } from "../retrieval/terms/tokenize.js";
 import { summaryRequest } from "./summary.js";
 
 /**

@@ -1,6 +1,6 @@
 import { isHeading, standsAlone, type Passage } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
-import { tokenize } from "../retrieval/tokenize.js";
+import { tokenize } from "../retrieval/terms/tokenize.js";
 import { quoteSentences, type Answer } from "./compose.js";
 
 /**

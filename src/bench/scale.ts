@@ -22,7 +22,7 @@ import { HnswDenseIndex } from "../index/dense.js";
 import { median, percentile } from "../eval/metrics.js";
 import { loadXquadR } from "../eval/xquad.js";
 import { Bm25Index } from "../retrieval/bm25.js";
-import { SubwordMatcher } from "../retrieval/subwords.js";
+import { SubwordMatcher } from "../retrieval/features/subwords.js";
 import { loadUseLitePieces } from "../embeddings/use-lite-pieces.js";
 import { HybridRetriever } from "../retrieval/hybrid.js";
 import { launchArgs } from "./launch-args.js";
@@ -31,7 +31,7 @@ export interface ScaleRow {
   readonly size: number;
   readonly buildSeconds: number;
   readonly bm25Seconds: number;
-  /** Building the word-piece matcher (src/retrieval/subwords.ts) over the same sentences. */
+  /** Building the word-piece matcher (src/retrieval/features/subwords.ts) over the same sentences. */
   readonly piecesSeconds: number;
   readonly rssMiB: number;
   readonly heapMiB: number;

@@ -104,7 +104,7 @@ export function decodeNeighbours(encoded: EncodedNeighbours): PieceNeighbours {
   };
 }
 
-/** `PieceVocabulary.similarities` (src/retrieval/subwords.ts) from neighbour lists: a piece's cosines with its neighbours, 0 elsewhere. */
+/** `PieceVocabulary.similarities` (src/retrieval/features/subwords.ts) from neighbour lists: a piece's cosines with its neighbours, 0 elsewhere. */
 export function neighbourSimilarities(neighbours: PieceNeighbours, pieces: readonly number[]): Float32Array {
   const { size, perPiece } = neighbours;
   const result = new Float32Array(pieces.length * size);

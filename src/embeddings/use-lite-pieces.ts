@@ -1,4 +1,4 @@
-import type { PieceVocabulary } from "../retrieval/subwords.js";
+import type { PieceVocabulary } from "../retrieval/features/subwords.js";
 import { loadOnce } from "./load-once.js";
 import { decodeNeighbours, neighbourSimilarities, type EncodedNeighbours } from "./piece-neighbours.js";
 import { useLiteLoadError } from "./use-lite.js";

@@ -1,7 +1,7 @@
-import { AcronymAliases, acronymDefinitions } from "./acronyms.js";
-import { acronymTerm, forEachTerm, tokenize } from "./tokenize.js";
-import { isEnglishWord } from "./specificity.js";
-import { MIN_CORRECTED_LENGTH, SpellingIndex } from "./typos.js";
+import { AcronymAliases, acronymDefinitions } from "./rewriting/acronyms.js";
+import { acronymTerm, forEachTerm, tokenize } from "./terms/tokenize.js";
+import { isEnglishWord } from "./features/specificity.js";
+import { MIN_CORRECTED_LENGTH, SpellingIndex } from "./rewriting/typos.js";
 
 export interface Bm25Params {
   readonly k1: number;

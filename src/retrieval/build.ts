@@ -5,7 +5,7 @@ import { Bm25Index, DEFAULT_BM25, type Bm25Params } from "./bm25.js";
 import type { FusionParams } from "./fusion.js";
 import { HybridRetriever } from "./hybrid.js";
 import { adaptedQueryEmbedder, builtInQueryWeights } from "./query-adapter.js";
-import { SubwordMatcher } from "./subwords.js";
+import { SubwordMatcher } from "./features/subwords.js";
 
 /**
  * The shipped retriever over `sentences`: the dense index, BM25 and word pieces built over the same

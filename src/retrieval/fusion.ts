@@ -17,7 +17,7 @@ export interface Candidate {
   readonly coverage: number;
   /**
    * The same share with each term's IDF also weighted by how specific the word is in everyday
-   * English (src/retrieval/specificity.ts), 0..1. Not a ranking feature: the abstention signal.
+   * English (src/retrieval/features/specificity.ts), 0..1. Not a ranking feature: the abstention signal.
    */
   readonly keyTermCoverage: number;
   /**
@@ -40,7 +40,7 @@ export interface Candidate {
   /** Content words in the sentence. */
   readonly length: number;
   /**
-   * How well the sentence's word pieces cover the question's, softly (src/retrieval/subwords.ts),
+   * How well the sentence's word pieces cover the question's, softly (src/retrieval/features/subwords.ts),
    * -1..1; scaled within the candidate pool as a feature.
    */
   readonly pieceMatch: number;

@@ -1,11 +1,11 @@
 import { opensWithBackReference } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import type { DenseIndex } from "../index/dense.js";
-import { answerTypeMatch, answerTypeOf } from "./answer-type.js";
+import { answerTypeMatch, answerTypeOf } from "./features/answer-type.js";
 import type { Bm25Index } from "./bm25.js";
-import { tokenize } from "./tokenize.js";
-import { englishSpecificity } from "./specificity.js";
-import type { SubwordMatcher } from "./subwords.js";
+import { tokenize } from "./terms/tokenize.js";
+import { englishSpecificity } from "./features/specificity.js";
+import type { SubwordMatcher } from "./features/subwords.js";
 import { fuse, DEFAULT_FUSION, type Candidate, type FusedCandidate, type FusionParams } from "./fusion.js";
 
 export interface QueryEmbedder {

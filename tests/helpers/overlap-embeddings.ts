@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { CiteBotEmbeddings, normalize } from "../../src/embeddings/types.js";
-import { tokenize } from "../../src/retrieval/tokenize.js";
+import { tokenize } from "../../src/retrieval/terms/tokenize.js";
 
 /**
  * A deterministic test embedder that behaves like a (weak) real one: each content word is hashed

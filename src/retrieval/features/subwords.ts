@@ -16,8 +16,8 @@
  * dimensions (0.828).
  */
 
-import { STOP_PIECES } from "../language/english.js";
-import { inverseDocumentFrequency } from "./bm25.js";
+import { STOP_PIECES } from "../../language/english.js";
+import { inverseDocumentFrequency } from "../bm25.js";
 
 export interface PieceVocabulary {
   /** Piece ids of one word (no spaces in it), as the tokenizer segments it. */

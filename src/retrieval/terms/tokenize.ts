@@ -1,4 +1,4 @@
-import { STOP_WORDS } from "../language/english.js";
+import { STOP_WORDS } from "../../language/english.js";
 import porter2 from "wink-porter2-stemmer";
 import { baseForm } from "./inflections.js";
 import { americanSpelling } from "./spelling.js";

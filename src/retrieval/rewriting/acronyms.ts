@@ -1,4 +1,4 @@
-import { acronymTerm, tokenize } from "./tokenize.js";
+import { acronymTerm, tokenize } from "../terms/tokenize.js";
 
 /**
  * Acronyms the corpus defines, so that a question can use either form: "How do I request paid time
