@@ -1,0 +1,22 @@
+/** Where the evaluation reads its data sets and writes what it learns. */
+export const DATASET = "tests/data/xquad-r/en.json";
+export const OFF_TOPIC_CALIBRATION = "tests/data/off-topic-calibration.txt";
+export const OFF_TOPIC_HELDOUT = "tests/data/off-topic-heldout.txt";
+export const OFF_TOPIC_NEAR_MISS = "tests/data/off-topic-near-miss.txt";
+export const TRADE_SHORT_QUESTIONS = "tests/data/trade-short-questions.txt";
+export const TRADE_SHORT_QUESTIONS_2 = "tests/data/trade-short-questions-2.txt";
+export const TRADE_CONVERSATIONS = "tests/data/trade-conversations.txt";
+export const TRADE_CONVERSATIONS_BLIND = "tests/data/trade-conversations-blind.txt";
+export const TRADE_CONTRASTS = "tests/data/trade-conversations-contrast.txt";
+export const TRADE_CONTRASTS_HELDOUT = "tests/data/trade-conversations-contrast-heldout.txt";
+export const TRADE_CONTRASTS_3 = "tests/data/trade-conversations-contrast-3.txt";
+export const DOCS_CORPUS = "tests/data/docs";
+export const DOCS_QUESTIONS = "tests/data/docs-questions.txt";
+export const DOCS_QUESTIONS_2 = "tests/data/docs-questions-2.txt";
+export const DOCS_QUESTIONS_3 = "tests/data/docs-questions-3.txt";
+export const DOCS_NEAR_MISS = "tests/data/docs-near-miss.txt";
+export const DOCS_NEAR_MISS_2 = "tests/data/docs-near-miss-2.txt";
+export const OFF_TOPIC_CORPUS = "corpus/us-china-trade-talks-london.txt";
+export const REPORT = "bench/eval-report.md";
+export const QUERY_WEIGHTS_FILE = "src/retrieval/use-lite-query-weights.json";
+export const ANSWERABILITY_FILE = "src/answer/use-lite-answerability.json";
