@@ -102,7 +102,7 @@ async function serviceOver(corpusDir: string): Promise<{ service: AnswerService;
 
 describe.each([
   ["the trade article", "corpus"],
-  ["the team documents", "tests/data/docs"],
+  ["the team documents", "eval-data/docs"],
 ])("the answer contract over random questions about %s", (_name, dir) => {
   it("holds for single questions and for conversations", async () => {
     const corpusDir = path.resolve(dir);

@@ -67,7 +67,7 @@ describe("the held-out question sets for the trade article", () => {
         Array.from({ length: s.lineEnd - s.lineStart + 1 }, (_, i) => s.lineStart + i),
       ),
     );
-    for (const file of ["tests/data/trade-short-questions.txt", "tests/data/trade-short-questions-2.txt"]) {
+    for (const file of ["eval-data/trade-short-questions.txt", "eval-data/trade-short-questions-2.txt"]) {
       const questions = await loadLabelledQuestions(file);
       expect(questions.length).toBeGreaterThanOrEqual(30);
       for (const q of questions)
@@ -82,7 +82,7 @@ describe("the held-out question sets for the trade article", () => {
         Array.from({ length: s.lineEnd - s.lineStart + 1 }, (_, i) => s.lineStart + i),
       ),
     );
-    for (const file of ["tests/data/trade-conversations.txt", "tests/data/trade-conversations-blind.txt"]) {
+    for (const file of ["eval-data/trade-conversations.txt", "eval-data/trade-conversations-blind.txt"]) {
       const turns = await loadConversationTurns(file);
       expect(new Set(turns.map((t) => t.kind))).toEqual(new Set(["follow-up", "new topic", "not answered"]));
       for (const t of turns)
@@ -91,7 +91,7 @@ describe("the held-out question sets for the trade article", () => {
     // The contrasting follow-ups: only follow-ups, answered or not, and the sets share no pair.
     const contrastSets = await Promise.all(
       ["trade-conversations-contrast", "trade-conversations-contrast-heldout", "trade-conversations-contrast-3"].map(
-        (name) => loadConversationTurns(`tests/data/${name}.txt`),
+        (name) => loadConversationTurns(`eval-data/${name}.txt`),
       ),
     );
     for (const turns of contrastSets) {
@@ -106,7 +106,7 @@ describe("the held-out question sets for the trade article", () => {
   it("ask the two short-question sets different questions", async () => {
     const [first, second] = await Promise.all(
       ["trade-short-questions", "trade-short-questions-2"].map((name) =>
-        loadLabelledQuestions(`tests/data/${name}.txt`),
+        loadLabelledQuestions(`eval-data/${name}.txt`),
       ),
     );
     const asked = new Set(first!.map((q) => q.question.toLowerCase()));
@@ -116,7 +116,7 @@ describe("the held-out question sets for the trade article", () => {
   it("keep the off-topic sets disjoint from each other", async () => {
     const sets = await Promise.all(
       ["off-topic-calibration", "off-topic-heldout", "off-topic-near-miss"].map((name) =>
-        loadQuestionList(`tests/data/${name}.txt`),
+        loadQuestionList(`eval-data/${name}.txt`),
       ),
     );
     const all = sets.flat().map((q) => q.toLowerCase());
@@ -138,13 +138,13 @@ describe("the documents question set", () => {
     }
   });
 
-  it.each(["tests/data/docs-questions.txt", "tests/data/docs-questions-2.txt", "tests/data/docs-questions-3.txt"])(
+  it.each(["eval-data/docs-questions.txt", "eval-data/docs-questions-2.txt", "eval-data/docs-questions-3.txt"])(
     "%s labels only lines of its files that hold a sentence, which is no heading",
     async (set) => {
       const questions = await loadDocumentQuestions(set);
       expect(questions.length).toBeGreaterThanOrEqual(15);
       for (const q of questions) {
-        const sentences = splitSentences(await readFile(path.join("tests/data/docs", q.file), "utf8"), q.file);
+        const sentences = splitSentences(await readFile(path.join("eval-data/docs", q.file), "utf8"), q.file);
         const answering = sentences.filter((s) => q.lines.some((line) => line >= s.lineStart && line <= s.lineEnd));
         expect(answering.length, q.question).toBeGreaterThan(0);
         expect(

@@ -174,9 +174,9 @@ describe("judgeAnswer, verdictOf and summarizeChecks", () => {
 
 describe("corpusPaths", () => {
   it("maps a questions file's paths to the sources citations carry, and back", () => {
-    const paths = corpusPaths("tests/data/docs");
-    expect(paths.sourceOf("it-help.md")).toBe("tests/data/docs/it-help.md");
-    expect(paths.fileOf("tests/data/docs/sub/a.md")).toBe("sub/a.md");
+    const paths = corpusPaths("eval-data/docs");
+    expect(paths.sourceOf("it-help.md")).toBe("eval-data/docs/it-help.md");
+    expect(paths.fileOf("eval-data/docs/sub/a.md")).toBe("sub/a.md");
   });
 });
 

@@ -17,7 +17,7 @@ function benchmarkStrings(): string[] {
     else if (Array.isArray(value)) value.forEach(walk);
     else if (value && typeof value === "object") Object.values(value).forEach(walk);
   };
-  walk(JSON.parse(readFileSync(new URL("./data/xquad-r/en.json", import.meta.url), "utf8")));
+  walk(JSON.parse(readFileSync(new URL("../eval-data/xquad-r/en.json", import.meta.url), "utf8")));
   return strings;
 }
 

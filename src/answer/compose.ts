@@ -121,7 +121,7 @@ export function summaryHeading(files: readonly string[], corpusFiles: number | u
 /**
  * Whether the corpus answers the question at all, from the best sentence's cosine similarity and
  * key-term coverage: relevance = (w * cosine + keyTermCoverage) / (1 + w). Calibrated by `npm run eval` on the
- * XQuAD-R development half (answerable) and tests/data/off-topic-calibration.txt (unanswerable)
+ * XQuAD-R development half (answerable) and eval-data/off-topic-calibration.txt (unanswerable)
  * with the default model, at 1% false abstention on the development half. Answers below
  * `lowConfidenceBelow` (the development half's 10th percentile) are given with a warning: near
  * misses (questions the text does not answer but shares words with) mostly land there.

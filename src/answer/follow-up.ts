@@ -13,7 +13,7 @@ import { summaryRequest } from "./summary.js";
  * the subject in a thread is not dragged back to the old one.
  *
  * Why rules and not a model: no offline model here rewrites questions, and the rules are cheap and
- * predictable. On the follow-up sets in tests/data (`npm run eval`), reading follow-ups with their
+ * predictable. On the follow-up sets in eval-data (`npm run eval`), reading follow-ups with their
  * topic beats both answering every question alone and always adding the previous question.
  */
 

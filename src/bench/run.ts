@@ -38,10 +38,10 @@ async function main(): Promise<number | void> {
   const logger = new StderrLogger(config.logLevel, "bench");
   const service = await createAnswerService({ config, logger });
   // Questions unseen by the corpus's own wording: benchmark questions (off-domain) and off-topic ones.
-  const articles = await loadXquadR("tests/data/xquad-r/en.json");
+  const articles = await loadXquadR("eval-data/xquad-r/en.json");
   const questions = [
     ...articles.flatMap((a) => a.questions.map((q) => q.question)).slice(0, 300),
-    ...(await loadQuestionList("tests/data/off-topic-heldout.txt")),
+    ...(await loadQuestionList("eval-data/off-topic-heldout.txt")),
   ];
   for (const q of questions.slice(0, 20)) await service.answer(q);
   const warm: number[] = [];

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const dir = process.argv[2]!;
   const embeddings = new UseLiteEmbeddings();
   await embeddings.load();
-  const questions = (await loadXquadR("tests/data/xquad-r/en.json"))
+  const questions = (await loadXquadR("eval-data/xquad-r/en.json"))
     .flatMap((a) => a.questions.map((q) => q.question))
     .slice(0, 200);
   const started = performance.now();

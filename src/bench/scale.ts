@@ -65,7 +65,7 @@ export async function measureScale(
   cacheFile: string,
   log: (line: string) => void,
 ): Promise<ScaleRow[]> {
-  const articles = await loadXquadR("tests/data/xquad-r/en.json");
+  const articles = await loadXquadR("eval-data/xquad-r/en.json");
   const trade = splitSentences(
     await readFile("corpus/us-china-trade-talks-london.txt", "utf8"),
     "corpus/us-china-trade-talks-london.txt",
@@ -230,7 +230,7 @@ export async function measureThroughput(
   batchSizes: readonly number[],
   log: (line: string) => void,
 ): Promise<Array<{ runtime: string; batchSize: number; perSecond: number }>> {
-  const texts = (await loadXquadR("tests/data/xquad-r/en.json"))
+  const texts = (await loadXquadR("eval-data/xquad-r/en.json"))
     .flatMap((a) => a.sentences.map((s) => s.text))
     .slice(0, 192);
   const runtimes = [
@@ -261,7 +261,7 @@ export async function measureThroughput(
  * distribution and vocabulary, so embedding them costs what embedding real sentences costs.
  */
 export async function writeSyntheticCorpus(dir: string, size: number): Promise<void> {
-  const articles = await loadXquadR("tests/data/xquad-r/en.json");
+  const articles = await loadXquadR("eval-data/xquad-r/en.json");
   const trade = splitSentences(
     await readFile("corpus/us-china-trade-talks-london.txt", "utf8"),
     "corpus/us-china-trade-talks-london.txt",

@@ -22,7 +22,7 @@ async function main(): Promise<number | void> {
   const options = readOptions(process.argv.slice(2), STRESS_OPTIONS, STRESS_USAGE);
   if (typeof options === "number") return options;
   const soakSize = (options.values["--soak"] as number | undefined) ?? 10_000;
-  const pool = (await loadXquadR("tests/data/xquad-r/en.json")).flatMap((a) => a.questions.map((q) => q.question));
+  const pool = (await loadXquadR("eval-data/xquad-r/en.json")).flatMap((a) => a.questions.map((q) => q.question));
   const question = (i: number) => pool[i % pool.length]!;
   const fleet = options.values["--fleet"] as number | undefined;
   if (fleet !== undefined) {
