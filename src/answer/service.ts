@@ -19,18 +19,9 @@ import {
   relevance,
   type Answer,
 } from "./compose.js";
-import { acronymAskedAbout } from "./definition.js";
 import { abstentionRuleOf, checkFitDimensions, readModelFit, type ModelFit } from "./model-fit.js";
-import {
-  asksForMore,
-  asksForOthers,
-  contrastedSubject,
-  contrastRetrievalText,
-  hasSearchTerms,
-  quotedKey,
-  retrievalText,
-  withTopic,
-} from "./follow-up.js";
+import { contrastRetrievalText, quotedKey, withTopic } from "./follow-up.js";
+import { classify, type Intent } from "./intent.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
 import {
@@ -38,9 +29,9 @@ import {
   filesToSummarize,
   openingSentence,
   OVERVIEW_MAX_FILES,
-  summaryRequest,
   summarySentences,
   type CorpusFileSummary,
+  type SummaryRequest,
 } from "./summary.js";
 
 export type { Answer };
@@ -223,9 +214,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     return { hits, answer: composeAnswer(question, hits, composeOptions) };
   };
   /** A summary request's answer, or undefined when the question is not one (see summary.ts). */
-  const summaryAnswer = async (question: string, topic: string | undefined): Promise<Answer | undefined> => {
-    const request = summaryRequest(question);
-    if (!request || (request.onlyWithoutTopic && topic !== undefined)) return undefined;
+  const summaryAnswer = async (question: string, request: SummaryRequest): Promise<Answer | undefined> => {
     const summarized = filesToSummarize(request, corpusFiles());
     if (!summarized) return topicalSummary(question, request.subject);
     const all = corpusFiles().length;
@@ -326,52 +315,66 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     manifest: index.manifest,
     async answer(raw: string, conversation?: Conversation): Promise<Answer> {
       const question = normalizeQuestion(raw);
-      const topic = topicOf(conversation);
-      const summary = await summaryAnswer(question, topic);
-      if (summary) return summary;
-      // "What is PTO?": the sentences that spell it out, not those that use it most.
-      const acronym = acronymAskedAbout(question);
-      const definitions = acronym === undefined ? [] : retriever.definitionsOf(acronym);
-      if (definitions.length > 0) return quoteSentences(question, definitions.slice(0, config.maxAnswerSentences));
-      const { text, followUpTo } = retrievalText(question, topic);
-      const wantsMore = asksForMore(question);
-      if (wantsMore || asksForOthers(question)) {
-        // Searching the sources for the words "tell me more" would only find something unrelated.
-        if (followUpTo === undefined) return explainedNonAnswer(question, NO_EARLIER_QUESTION_TEXT);
-        const quoted = new Set(conversation?.quoted ?? []);
-        return wantsMore ? passageAnswer(question, followUpTo, quoted) : othersAnswer(question, followUpTo, quoted);
-      }
-      // Without a word of its own or a topic to lean on, a search would only list unrelated passages.
-      if (followUpTo === undefined && !hasSearchTerms(question)) {
-        return explainedNonAnswer(question, /[\p{L}\p{N}]/u.test(question) ? NO_SEARCH_TERMS_TEXT : NO_WORDS_TEXT);
-      }
-      const contrasted = followUpTo === undefined ? undefined : contrastedSubject(question);
-      const found =
-        contrasted === undefined || followUpTo === undefined
-          ? await answerTo(question, text)
-          : await contrastAnswer(
-              question,
-              contrastRetrievalText(question, contrasted, followUpTo),
-              contrasted,
-              new Set(conversation?.quoted ?? []),
-            );
-      if (followUpTo !== undefined) {
-        // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
-        // "What is his role?" does. When the best sentence has none of the follow-up's own words, it
-        // may not answer the follow-up at all: say so with the weak-match warning.
-        const ownWordsMissing = found.answer.answered && !retriever.mentionsAnyTerm(question, found.hits[0]!.id);
-        return { ...found.answer, followUpTo, ...(ownWordsMissing ? { lowConfidence: true as const } : {}) };
-      }
-      if (found.answer.answered || topic === undefined) return found.answer;
-      // A question can lean on the one before without a telltale word ("Which parts were
-      // included?" after "What did the US suspend?"). One that finds nothing on its own is tried
-      // once more with the topic, and answered so only if the sentence found holds one of its own
-      // words. The match is the topic's more than the question's, so it always carries the
-      // weak-match warning: a word of its own can be a common one ("U.S." in 10 of 26 sentences).
-      const retried = await answerTo(question, withTopic(question, topic));
-      if (retried.answer.answered && retriever.mentionsAnyTerm(question, retried.hits[0]!.id))
-        return { ...retried.answer, followUpTo: topic, lowConfidence: true };
-      return found.answer;
+      const quoted = () => new Set(conversation?.quoted ?? []);
+      // classify -> handle: one case per kind of intent (intent.ts); the type checker proves none is missed.
+      const handle = async (intent: Intent): Promise<Answer> => {
+        switch (intent.kind) {
+          case "summary":
+            return (await summaryAnswer(question, intent.request)) ?? handle(intent.otherwise);
+          case "definition": {
+            // "What is PTO?": the sentences that spell it out, not those that use it most.
+            const definitions = retriever.definitionsOf(intent.acronym);
+            if (definitions.length === 0) return handle(intent.otherwise);
+            return quoteSentences(question, definitions.slice(0, config.maxAnswerSentences));
+          }
+          case "no-earlier-question":
+            return explainedNonAnswer(question, NO_EARLIER_QUESTION_TEXT);
+          case "more":
+            return passageAnswer(question, intent.topic, quoted());
+          case "others":
+            return othersAnswer(question, intent.topic, quoted());
+          case "no-search-terms":
+            return explainedNonAnswer(question, intent.hasLetters ? NO_SEARCH_TERMS_TEXT : NO_WORDS_TEXT);
+          case "follow-up":
+          case "contrast": {
+            const found =
+              intent.kind === "follow-up"
+                ? await answerTo(question, intent.text)
+                : await contrastAnswer(
+                    question,
+                    contrastRetrievalText(question, intent.subject, intent.topic),
+                    intent.subject,
+                    quoted(),
+                  );
+            // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
+            // "What is his role?" does. When the best sentence has none of the follow-up's own words, it
+            // may not answer the follow-up at all: say so with the weak-match warning.
+            const ownWordsMissing = found.answer.answered && !retriever.mentionsAnyTerm(question, found.hits[0]!.id);
+            return {
+              ...found.answer,
+              followUpTo: intent.topic,
+              ...(ownWordsMissing ? { lowConfidence: true as const } : {}),
+            };
+          }
+          case "question": {
+            const found = await answerTo(question, intent.text);
+            if (found.answer.answered || intent.topic === undefined) return found.answer;
+            // A question can lean on the one before without a telltale word ("Which parts were
+            // included?" after "What did the US suspend?"). One that finds nothing on its own is tried
+            // once more with the topic, and answered so only if the sentence found holds one of its own
+            // words. The match is the topic's more than the question's, so it always carries the
+            // weak-match warning: a word of its own can be a common one ("U.S." in 10 of 26 sentences).
+            const retried = await answerTo(question, withTopic(question, intent.topic));
+            if (retried.answer.answered && retriever.mentionsAnyTerm(question, retried.hits[0]!.id)) {
+              return { ...retried.answer, followUpTo: intent.topic, lowConfidence: true };
+            }
+            return found.answer;
+          }
+          default:
+            return unhandled(intent);
+        }
+      };
+      return handle(classify(question, topicOf(conversation)));
     },
   };
 }
@@ -396,4 +399,9 @@ function topicOf(conversation: Conversation | undefined): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A kind of intent without a case in the switch fails to compile here. */
+function unhandled(intent: never): never {
+  throw new Error(`no handler for intent ${JSON.stringify(intent)}`);
 }
