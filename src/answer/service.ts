@@ -1,6 +1,6 @@
 import type { EngineConfig } from "../config.js";
-import { answersQuestionBefore, isLeadIn, leadsIntoNext, standsAlone, startsSection } from "../corpus/reference.js";
-import { continuesTable, type Sentence } from "../corpus/split.js";
+import { answersQuestionBefore, standsAlone, startsSection } from "../corpus/reference.js";
+import type { Sentence } from "../corpus/split.js";
 import { loadCorpus, type Corpus } from "../corpus/load.js";
 import { createEmbeddings } from "../embeddings/factory.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
@@ -21,6 +21,7 @@ import {
 } from "./compose.js";
 import { abstentionRuleOf, checkFitDimensions, readModelFit, type ModelFit } from "./model-fit.js";
 import { contrastRetrievalText, quotedKey, withTopic } from "./follow-up.js";
+import { DocumentView } from "./document-view.js";
 import { classify, type Intent } from "./intent.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
@@ -35,10 +36,6 @@ import {
 } from "./summary.js";
 
 export type { Answer };
-
-/** "Tell me more" quotes the best sentence for the earlier question with this many before and after it. */
-const PASSAGE_BEFORE = 1;
-const PASSAGE_AFTER = 2;
 
 /** "What else?" looks this many candidates past the earlier answer's sentences. */
 const OTHERS_CANDIDATES = 5;
@@ -121,51 +118,10 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     fit ? { fusion: { method: "linear", weights: fit.fusionWeights }, queryWeights: fit.queryWeights } : {},
   );
   const queue = new SerialQueue();
-  // A file's sentences keep consecutive ids in document order, also after incremental updates
-  // (a changed file is re-added as one block), so a sentence's neighbours are the ids next to it
-  // that belong to the same file.
-  const sentenceOfFile = (source: string, id: number) => {
-    const sentence = index.sentences[id];
-    return sentence?.source === source ? sentence : undefined;
-  };
-  const previousOf = (hit: { id: number; sentence: { source: string } }) =>
-    sentenceOfFile(hit.sentence.source, hit.id - 1);
-  const nextOf = (hit: { id: number; sentence: { source: string } }) => sentenceOfFile(hit.sentence.source, hit.id + 1);
-  /** The header row of the table holding a body row. */
-  const headerRowOf = (hit: { id: number; sentence: Sentence }) => {
-    for (let id = hit.id - 1, below = hit.sentence; ; id--) {
-      const above = sentenceOfFile(hit.sentence.source, id);
-      if (!above || !continuesTable(above, below)) return undefined;
-      if (above.kind === "header-row") return above;
-      below = above;
-    }
-  };
-  /**
-   * The sentence before `id` and the ones after it, as far as they are in the same file. Once the
-   * ones after it have all been quoted (an answer that cited a list or a heading's section, or an
-   * earlier "tell me more"), the passage reads on from where that quoted run ends, as long again:
-   * re-quoting the run would tell nothing new. It does not end on a heading, an FAQ's question or a
-   * lead-in: cut off from what it introduces, that says nothing, and it opens the next passage instead.
-   * Empty at the end of the file.
-   */
-  const passageAround = (id: number, quoted: ReadonlySet<string>): Sentence[] => {
-    const source = index.sentences[id]!.source;
-    let runEnd = id;
-    while (sentenceOfFile(source, runEnd + 1) && quoted.has(quotedKey(index.sentences[runEnd + 1]!))) runEnd++;
-    const readOn = runEnd >= id + PASSAGE_AFTER;
-    const start = readOn ? runEnd + 1 : sentenceOfFile(source, id - PASSAGE_BEFORE) ? id - PASSAGE_BEFORE : id;
-    const passage: Sentence[] = [];
-    for (let other = start; other <= start + PASSAGE_BEFORE + PASSAGE_AFTER; other++) {
-      const sentence = sentenceOfFile(source, other);
-      if (sentence) passage.push(sentence);
-    }
-    while (passage.length > 1 && leadsIntoNext(passage[passage.length - 1]!)) passage.pop();
-    return passage;
-  };
-  // Each file's sentences (in document order) and summary, worked out on first request; a service
-  // serves one build of the index, so neither goes stale.
-  let files: Array<CorpusFileSummary & { readonly ids: readonly number[] }> | undefined;
-  const corpusFiles = () => (files ??= sentencesByFile(index.sentences));
+  const view = new DocumentView(index.sentences, config.maxAnswerSentences);
+  // Each file's sentences (in document order, view.files()) and summary, worked out on first request;
+  // a service serves one build of the index, so neither goes stale.
+  const corpusFiles = () => view.files();
   const summaries = new Map<string, readonly Sentence[]>();
   const summaryOf = (file: CorpusFileSummary & { readonly ids: readonly number[] }) => {
     let picked = summaries.get(file.source);
@@ -182,31 +138,12 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     }
     return picked;
   };
-  /**
-   * The sentences after a heading, an FAQ question or a lead-in ("To install it, run:"), up to the
-   * next heading or question or the end of its file; after a table's header row, its rows.
-   */
-  const sectionAfter = (hit: { id: number; sentence: Sentence }) => {
-    const section: Sentence[] = [];
-    // What a lead-in introduces comes right after it, whatever it looks like: in a plain-text file a
-    // command line has no closing punctuation and would otherwise pass for a heading.
-    let afterLeadIn = isLeadIn(hit.sentence);
-    // A table's header row leads into its rows, and no further.
-    const rowsOnly = hit.sentence.kind === "header-row";
-    for (let id = hit.id + 1; section.length < config.maxAnswerSentences; id++) {
-      const sentence = sentenceOfFile(hit.sentence.source, id);
-      if (!sentence || (startsSection(sentence) && !afterLeadIn) || (rowsOnly && sentence.kind !== "row")) break;
-      section.push(sentence);
-      afterLeadIn = isLeadIn(sentence);
-    }
-    return section;
-  };
   const composeOptions = {
     maxSentences: config.maxAnswerSentences,
-    previousOf,
-    nextOf,
-    headerRowOf,
-    sectionAfter,
+    previousOf: view.previousOf,
+    nextOf: view.nextOf,
+    headerRowOf: view.headerRowOf,
+    sectionAfter: view.sectionAfter,
     abstention,
   };
   const answerTo = async (question: string, text: string, candidates = Math.max(5, config.maxAnswerSentences)) => {
@@ -257,7 +194,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const earlier = await answerTo(topic, topic);
     if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
     // What the earlier answer cited counts as quoted even when the conversation's memory was lost.
-    const passage = passageAround(
+    const passage = view.passageAround(
       earlier.hits[0]!.id,
       new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]),
     );
@@ -276,7 +213,7 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     const fresh = (sentence: Sentence) => !cited.has(quotedKey(sentence));
     // A heading's section and an answer's context sentence must not bring back what was quoted
     // either; a heading whose section has all been quoted has nothing left to lead into.
-    const freshSection = (hit: { id: number; sentence: Sentence }) => sectionAfter(hit).filter(fresh);
+    const freshSection = (hit: { id: number; sentence: Sentence }) => view.sectionAfter(hit).filter(fresh);
     const freshOnly =
       (contextOf: (hit: { id: number; sentence: Sentence }) => Sentence | undefined) =>
       (hit: { id: number; sentence: Sentence }) => {
@@ -285,14 +222,14 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       };
     const allQuoted = (section: readonly Sentence[]) => section.length > 0 && !section.some(fresh);
     const rest = earlier.hits.filter(
-      (hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && allQuoted(sectionAfter(hit))),
+      (hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && allQuoted(view.sectionAfter(hit))),
     );
     const others = composeAnswer(question, rest, {
       ...composeOptions,
       sectionAfter: freshSection,
-      previousOf: freshOnly(previousOf),
-      nextOf: freshOnly(nextOf),
-      headerRowOf: freshOnly(headerRowOf),
+      previousOf: freshOnly(view.previousOf),
+      nextOf: freshOnly(view.nextOf),
+      headerRowOf: freshOnly(view.headerRowOf),
     });
     // Nothing further is relevant: the closest of the rest would be unrelated, so none is listed.
     return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT, related: [] }), followUpTo: topic };
@@ -377,18 +314,6 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
       return handle(classify(question, topicOf(conversation)));
     },
   };
-}
-
-/** The live sentences grouped by file, in document order (a file's sentences have consecutive ids), files by name. */
-function sentencesByFile(sentences: readonly Sentence[]): Array<CorpusFileSummary & { readonly ids: number[] }> {
-  const byFile = new Map<string, { source: string; sentences: Sentence[]; ids: number[] }>();
-  sentences.forEach((sentence, id) => {
-    let file = byFile.get(sentence.source);
-    if (!file) byFile.set(sentence.source, (file = { source: sentence.source, sentences: [], ids: [] }));
-    file.sentences.push(sentence);
-    file.ids.push(id);
-  });
-  return [...byFile.values()].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
 }
 
 /** The topic as a question of its own; an earlier question that was refused as empty or too long is no topic. */

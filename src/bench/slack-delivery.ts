@@ -18,12 +18,14 @@ export async function deliverLikeSlack(
   options: { first?: number; retries?: number; ackWithinMs?: number } = {},
 ): Promise<Delivery> {
   const retries = options.retries ?? 3;
+  // One clock reading: attempts seconds apart in their timestamps, so never the same signature (a replay).
+  const first = Math.floor(Date.now() / 1000);
   for (let attempt = 0; attempt <= retries; attempt++) {
     const target = ((options.first ?? 0) + attempt) % urls.length;
-    // Each attempt is signed anew (Slack re-signs its retries); a second apart, so never the same signature.
+    // Each attempt is signed anew, as Slack re-signs its retries.
     const headers: Record<string, string> = {
       "content-type": "application/json",
-      ...signedHeaders(secret, body, Math.floor(Date.now() / 1000) - attempt),
+      ...signedHeaders(secret, body, first - attempt),
     };
     if (attempt > 0)
       Object.assign(headers, { "x-slack-retry-num": String(attempt), "x-slack-retry-reason": "http_error" });
