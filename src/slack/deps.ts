@@ -142,7 +142,7 @@ export function createBotDeps(
     answers,
     feedback,
     logger,
-    rateLimiter: shared?.rateLimiter ?? memoryRateLimits(new RateLimiter(rateLimitPerMinute)),
+    rateLimiter: countingLimited(shared?.rateLimiter ?? memoryRateLimits(new RateLimiter(rateLimitPerMinute)), metrics),
     seen: shared?.seen ?? memoryClaims(new RecentKeys()),
     threads: new RecentKeys(7 * 24 * 60 * 60_000, 100_000),
     // Enough for feedback on recent answers; older clicks are still logged with their question (from the button).
@@ -156,6 +156,17 @@ export function createBotDeps(
     examplePrompts: {},
     engineWaitMs: ENGINE_WAIT_MS,
     newId: randomUUID,
+  };
+}
+
+/** Every question over the limit (warned or dropped) is counted, whichever handler asked. */
+function countingLimited(limits: RateLimits, metrics: BotMetrics): RateLimits {
+  return {
+    check: async (user) => {
+      const decision = await limits.check(user);
+      if (decision !== "allow") metrics.rateLimited();
+      return decision;
+    },
   };
 }
 

@@ -165,7 +165,6 @@ export async function answerQuestion(
   };
 
   const decision = await deps.rateLimiter.check(q.user);
-  if (decision !== "allow") deps.metrics.rateLimited();
   if (decision === "drop") return;
   if (decision === "warn")
     return notices ? notices.rateLimited().catch(() => undefined) : post(renderNotice(RATE_LIMITED_REPLY));
@@ -463,7 +462,6 @@ export async function handleAssistantMessage(
   if (message.bot_id || !message.user) return;
   if (await isDuplicate(deps, eventId, message.channel, message.ts)) return;
   const decision = await deps.rateLimiter.check(message.user);
-  if (decision !== "allow") deps.metrics.rateLimited();
   if (decision === "drop") return;
   const context = `event ${eventId ?? "?"}, assistant thread in ${message.channel}`;
   let reply: RenderedMessage;

@@ -34,7 +34,6 @@ export async function handleAskCommand({ command, ack, respond }: CommandArgs, d
   await setImmediate();
   const context = `/ask by ${command.user_id} in ${command.channel_id}`;
   const decision = await deps.rateLimiter.check(command.user_id);
-  if (decision !== "allow") deps.metrics.rateLimited();
   let message: RenderedMessage;
   if (decision === "drop") return;
   if (decision === "warn") message = renderNotice(RATE_LIMITED_REPLY);
