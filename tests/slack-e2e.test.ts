@@ -74,7 +74,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.calls.length = 0;
   fake.threadReplies = [];
-  fake.postedUnanswered.length = 0;
+  fake.posted.length = 0;
 });
 
 let eventCounter = 0;
@@ -746,7 +746,7 @@ describe("Slack bot over HTTP against a fake Slack", () => {
     expect(fake.callsTo("conversations.replies").map((c) => c.args)).toContainEqual(
       expect.objectContaining({ channel: "C10", ts: "910.1" }),
     );
-    expect(fake.postedUnanswered.filter((m) => m.channel === "C10")).toHaveLength(1);
+    expect(fake.posted.filter((m) => m.responseLost && m.channel === "C10")).toHaveLength(1);
     // Nothing else goes out, however long we wait for the client's retries (minTimeout 500 ms).
     await new Promise((r) => setTimeout(r, 1_500));
     expect(replies().filter((c) => c.args.channel === "C10")).toHaveLength(1);

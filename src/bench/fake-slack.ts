@@ -2,6 +2,17 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
+/** A message as the fake Slack keeps it after chat.postMessage. */
+export interface PostedMessage {
+  readonly channel: unknown;
+  readonly thread_ts?: unknown;
+  readonly ts: string;
+  readonly text: unknown;
+  readonly user: string;
+  readonly bot_id: string;
+  readonly responseLost?: true;
+}
+
 export interface RecordedCall {
   readonly method: string;
   readonly args: Record<string, unknown>;
@@ -29,29 +40,14 @@ export class FakeSlack {
     >
   >();
   threadReplies: Array<{ user?: string; bot_id?: string }> = [];
-  /** Messages posted by a chat.postMessage whose response never came (`{hang: true, posted: true}`): conversations.* return them. */
-  readonly postedUnanswered: Array<{
-    channel: unknown;
-    thread_ts?: unknown;
-    ts: string;
-    text: unknown;
-    user: string;
-    bot_id: string;
-  }> = [];
   /**
    * Like Slack: conversations.replies and conversations.history also return the messages posted
-   * with chat.postMessage. Off by default (the older tests script the thread themselves).
+   * with chat.postMessage. Off by default (the older tests script the thread themselves); a message
+   * whose response was lost (`{hang: true, posted: true}`) is returned either way.
    */
   realThreads = false;
-  /** Every message posted successfully, in order. */
-  readonly posted: Array<{
-    channel: unknown;
-    thread_ts?: unknown;
-    ts: string;
-    text: unknown;
-    user: string;
-    bot_id: string;
-  }> = [];
+  /** Every message posted, in order; `responseLost` when its chat.postMessage never got an answer. */
+  readonly posted: PostedMessage[] = [];
   private sequence = 0;
   /** Every answer waits this long, as a real Web API call does (0 by default). */
   delayMs = 0;
@@ -70,15 +66,7 @@ export class FakeSlack {
       const failure = this.failures.get(method)?.shift();
       if (failure && "hang" in failure) {
         // Never answers: the client must time out. With `posted`, the message went out all the same.
-        if (failure.posted)
-          this.postedUnanswered.push({
-            channel: args.channel,
-            thread_ts: args.thread_ts,
-            ts: `${Date.now() / 1000}`,
-            text: args.text,
-            user: "UBOT",
-            bot_id: "BBOT",
-          });
+        if (failure.posted) this.post(args, true);
         return;
       }
       if (failure && "drop" in failure) {
@@ -112,47 +100,50 @@ export class FakeSlack {
     return this.calls.filter((c) => c.method === method);
   }
 
+  /** Records a posted message; returns its ts, unique and increasing as Slack's are. */
+  private post(args: Record<string, unknown>, responseLost: boolean): string {
+    const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.sequence).padStart(6, "0")}`;
+    this.posted.push({
+      channel: args.channel,
+      ...(args.thread_ts !== undefined ? { thread_ts: args.thread_ts } : {}),
+      ts,
+      text: args.text,
+      user: "UBOT",
+      bot_id: "BBOT",
+      ...(responseLost ? { responseLost: true as const } : {}),
+    });
+    return ts;
+  }
+
+  /** The posted messages conversations.* show: all of them with realThreads, else those whose response was lost. */
+  private visible(where: (m: PostedMessage) => boolean): PostedMessage[] {
+    return this.posted.filter((m) => (this.realThreads || m.responseLost) && where(m));
+  }
+
   private reply(method: string, args: Record<string, unknown>): unknown {
     switch (method) {
       case "auth.test":
         return { ok: true, user_id: "UBOT", bot_id: "BBOT", team_id: "T1", user: "citebot" };
-      case "chat.postMessage": {
-        // Unique and increasing, as Slack's are.
-        const ts = `${Math.floor(Date.now() / 1000)}.${String(++this.sequence).padStart(6, "0")}`;
-        this.posted.push({
-          channel: args.channel,
-          ...(args.thread_ts !== undefined ? { thread_ts: args.thread_ts } : {}),
-          ts,
-          text: args.text,
-          user: "UBOT",
-          bot_id: "BBOT",
-        });
-        return { ok: true, channel: args.channel, ts, message: {} };
-      }
+      case "chat.postMessage":
+        return { ok: true, channel: args.channel, ts: this.post(args, false), message: {} };
       case "apps.connections.open":
         return { ok: true, url: this.socketUrl };
-      case "conversations.replies": {
-        const inThread = (m: { channel: unknown; thread_ts?: unknown }) =>
-          m.channel === args.channel && m.thread_ts === args.ts;
-        const posted = this.realThreads ? this.posted.filter(inThread) : [];
-        return {
-          ok: true,
-          messages: [...this.threadReplies, ...posted, ...this.postedUnanswered.filter(inThread)],
-          has_more: false,
-        };
-      }
-      case "conversations.history": {
-        const topLevel = (m: { channel: unknown; thread_ts?: unknown }) =>
-          m.channel === args.channel && m.thread_ts === undefined;
+      case "conversations.replies":
         return {
           ok: true,
           messages: [
-            ...(this.realThreads ? this.posted.filter(topLevel) : []),
-            ...this.postedUnanswered.filter(topLevel),
-          ].reverse(),
+            ...this.threadReplies,
+            ...this.visible((m) => m.channel === args.channel && m.thread_ts === args.ts),
+          ],
           has_more: false,
         };
-      }
+      case "conversations.history":
+        // Newest first, as Slack lists a channel.
+        return {
+          ok: true,
+          messages: this.visible((m) => m.channel === args.channel && m.thread_ts === undefined).reverse(),
+          has_more: false,
+        };
       default:
         return { ok: true };
     }

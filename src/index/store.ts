@@ -3,7 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
-import type { Corpus } from "../corpus/load.js";
+import { displayPath, type Corpus } from "../corpus/load.js";
 import { searchTextOf, SPLITTER_VERSION, type Sentence } from "../corpus/split.js";
 import { cacheStemOf, CachingEmbeddings } from "../embeddings/cache.js";
 import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
@@ -112,10 +112,10 @@ export async function openIndex(options: OpenIndexOptions): Promise<LoadedIndex>
   return { ...(await writeIndex(options, undefined)), built: true };
 }
 
-/** "index/use-lite-1a2b3c4d/" inside the working directory; the folder's own name outside it (tests' temporary folders). */
+/** "index/corpus-1a2b3c4d/" inside the working directory; the folder's own name outside it (tests' temporary folders). */
 function shownName(indexDir: string): string {
-  const relative = path.relative(process.cwd(), indexDir);
-  return (relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative.split(path.sep).join("/") : path.basename(indexDir)) + "/";
+  const shown = displayPath(indexDir);
+  return `${path.isAbsolute(shown) ? path.basename(indexDir) : shown}/`;
 }
 
 /** Permission errors are the operator's to fix: rebuilding over them would fail the same way. */
