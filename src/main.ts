@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       terminal: process.stdin.isTTY === true && process.stdout.isTTY === true,
       log: logger,
     });
-    (await service.catch(() => undefined))?.close();
+    await (await service.catch(() => undefined))?.close();
     return;
   }
   // A promise a library leaves without a handler stops Node by default, and with it every conversation

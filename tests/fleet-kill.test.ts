@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventually, FakeSlack } from "../src/bench/fake-slack.js";
+import { eventCallback, eventually, FakeSlack } from "../src/bench/fake-slack.js";
 import { announceMissingRedis, REDIS_AVAILABLE, startRedis, type TestRedis } from "../src/bench/redis-server.js";
 import { deliverLikeSlack } from "../src/bench/slack-delivery.js";
 import { tempDir } from "./helpers/temp.js";
@@ -71,23 +71,16 @@ describe.skipIf(!REDIS_AVAILABLE)("a replica killed with SIGKILL while it holds 
   }
 
   const mention = (i: number) =>
-    JSON.stringify({
-      token: "legacy",
-      team_id: "T1",
-      api_app_id: "A1",
-      type: "event_callback",
-      event_id: `EvKill${i}`,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-      event: {
+    eventCallback(
+      {
         type: "app_mention",
         user: `U${i}`,
         text: `<@UBOT> who heads the Chinese delegation? (${i})`,
         ts: `7000.${String(i).padStart(4, "0")}`,
-        event_ts: `7000.${i}`,
         channel: "CK",
       },
-    });
+      `EvKill${i}`,
+    );
   const answersPer = () => {
     const counts = new Map<string, number>();
     for (const m of fake.posted)

@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createAnswerService } from "../src/answer/service.js";
-import { eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
+import { eventCallback, eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
 import { createFleet, type Fleet } from "../src/fleet/fleet.js";
 import { RATE_LIMITED_REPLY } from "../src/slack/messages.js";
 import { startSlackBot, type SlackBot } from "../src/slack/app.js";
@@ -11,6 +11,7 @@ import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
 import { announceMissingRedis, REDIS_AVAILABLE, startRedis, type TestRedis } from "../src/bench/redis-server.js";
 import { deliverLikeSlack } from "../src/bench/slack-delivery.js";
 import { tempDir } from "./helpers/temp.js";
+import { testSlackConfig } from "./helpers/slack-config.js";
 
 /**
  * Three replicas of the real bot (HTTP mode, in this process) sharing one real Redis, the real
@@ -49,16 +50,12 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
       const fleet = createFleet({ redisUrl: redis.url, rateLimitPerMinute: RATE_LIMIT, lockMs: 2_000 }, logger);
       fleets.push(fleet);
       const bot = await startSlackBot({
-        config: {
-          mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET },
-          port: 0,
-          slackApiUrl: fake.apiUrl,
-          feedbackLog: path.join(root, "unused.jsonl"),
-          rateLimitPerMinute: RATE_LIMIT,
-          redisUrl: redis.url,
-          fleetLockMs: 2_000,
-          shutdownGraceMs: 2_000,
-        },
+        config: testSlackConfig(
+          { kind: "http", botToken: "xoxb-test", signingSecret: SECRET },
+          fake.apiUrl,
+          path.join(root, "unused.jsonl"),
+          { rateLimitPerMinute: RATE_LIMIT, redisUrl: redis.url, fleetLockMs: 2_000 },
+        ),
         engine,
         logger,
         port: 0,
@@ -82,17 +79,7 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
   });
 
   let counter = 0;
-  const event = (fields: Record<string, unknown>, eventId = `EvF${++counter}`) =>
-    JSON.stringify({
-      token: "legacy",
-      team_id: "T1",
-      api_app_id: "A1",
-      type: "event_callback",
-      event_id: eventId,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-      event: { event_ts: fields.ts, ...fields },
-    });
+  const event = (fields: Record<string, unknown>, eventId = `EvF${++counter}`) => eventCallback(fields, eventId);
   const post = (replica: number, body: string, headers: Record<string, string> = signedHeaders(SECRET, body)) =>
     fetch(`${urls[replica]}/slack/events`, {
       method: "POST",

@@ -9,7 +9,8 @@ import { tempDir } from "./helpers/temp.js";
 
 const ARTICLE = await readFile(new URL("../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
 
-async function setup(watch = false) {
+/** A live service over the trade article; `recheckMs` is how often the watcher checks the folder is still the one watched. */
+async function setup(watch = false, recheckMs?: number) {
   const root = await tempDir();
   const corpusDir = path.join(root, "corpus");
   await mkdir(corpusDir);
@@ -28,6 +29,7 @@ async function setup(watch = false) {
     embeddings: new OverlapEmbeddings(),
     watch,
     debounceMs: 50,
+    ...(recheckMs !== undefined ? { recheckMs } : {}),
   });
   return { service, logger, corpusDir };
 }
@@ -41,7 +43,7 @@ describe("live corpus reload", () => {
     expect(during.citations[0]?.lineStart).toBe(11);
     expect(await reloading).toBe(true);
     expect((await service.answer("What does the orchard grow?")).citations[0]?.source).toMatch(/orchard\.txt$/);
-    service.close();
+    await service.close();
   });
 
   it.each([
@@ -55,7 +57,7 @@ describe("live corpus reload", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^Corpus reload failed; still answering from the last good index: CORPUS_/);
     expect((await service.answer("Who heads the Chinese delegation?")).citations[0]?.lineStart).toBe(11);
-    service.close();
+    await service.close();
   });
 
   it("skips a binary file that appears, saying so, and keeps answering from the rest", async () => {
@@ -68,7 +70,7 @@ describe("live corpus reload", () => {
     );
     expect(logger.messages(LogLevel.ERROR)).toEqual([]);
     expect((await service.answer("What does the orchard grow?")).citations[0]?.source).toMatch(/orchard\.txt$/);
-    service.close();
+    await service.close();
   });
 
   it("folds reloads asked for while one runs into one more pass, which sees the latest edit", async () => {
@@ -89,7 +91,7 @@ describe("live corpus reload", () => {
     ]);
     expect((await service.answer("What does the garden grow?")).citations[0]?.source).toMatch(/garden\.txt$/);
     expect(logger.messages(LogLevel.ERROR)).toEqual([]);
-    service.close();
+    await service.close();
   });
 
   it("does nothing when the corpus has not changed", async () => {
@@ -98,7 +100,7 @@ describe("live corpus reload", () => {
     expect(await service.reload()).toBe(false);
     expect(service.manifest.builtAt).toBe(before);
     expect(logger.messages(LogLevel.ERROR)).toEqual([]);
-    service.close();
+    await service.close();
   });
 
   it("watches the folder and swaps in the new index by itself", async () => {
@@ -108,34 +110,12 @@ describe("live corpus reload", () => {
     for (let i = 0; i < 400 && service.manifest.corpusHash === before; i++) await new Promise((r) => setTimeout(r, 25));
     expect(service.manifest.corpusHash).not.toBe(before);
     expect((await service.answer("When does the ferry leave?")).citations[0]?.text).toBe("The ferry leaves at noon.");
-    service.close();
+    await service.close();
   });
 });
 
 describe("watching the corpus folder when it is moved, removed or replaced", () => {
-  async function watched(recheckMs = 100) {
-    const root = await tempDir();
-    const corpusDir = path.join(root, "corpus");
-    await mkdir(corpusDir);
-    await writeFile(path.join(corpusDir, "trade.txt"), ARTICLE);
-    const logger = new FakeLogger();
-    const service = await createLiveAnswerService({
-      config: {
-        corpusDir,
-        indexDir: path.join(root, "index"),
-        embeddingModel: "x",
-        modelsDir: root,
-        allowModelDownload: false,
-        maxAnswerSentences: 3,
-      },
-      logger,
-      embeddings: new OverlapEmbeddings(),
-      watch: true,
-      debounceMs: 50,
-      recheckMs,
-    });
-    return { service, logger, corpusDir, root };
-  }
+  const watched = (recheckMs = 100) => setup(true, recheckMs);
   const until = async (done: () => boolean) => {
     for (let i = 0; i < 400 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
   };
@@ -175,7 +155,7 @@ describe("watching the corpus folder when it is moved, removed or replaced", () 
     await until(() => service.manifest.files.some((f) => f.source.endsWith("late.md")));
     expect(service.manifest.corpusHash).not.toBe(before);
     expect((await service.answer("When does the ferry leave?")).citations[0]?.text).toBe("The ferry leaves at noon.");
-    service.close();
+    await service.close();
   });
 
   it("says once that the folder is gone, keeps answering, and picks it up when it is back", async () => {
@@ -191,6 +171,6 @@ describe("watching the corpus folder when it is moved, removed or replaced", () 
     await rename(`${corpusDir}.away`, corpusDir);
     await until(() => service.manifest.files.some((f) => f.source.endsWith("late.md")));
     expect((await service.answer("When does the ferry leave?")).citations[0]?.text).toBe("The ferry leaves at noon.");
-    service.close();
+    await service.close();
   });
 });

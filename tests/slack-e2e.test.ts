@@ -8,8 +8,9 @@ import { bodyShapeProblem } from "../src/slack/verify.js";
 import { FEEDBACK_THANKS, SOURCES_PROMPT, SUMMARY_PROMPT, TOO_LONG_REPLY } from "../src/slack/messages.js";
 import { LogLevel } from "../src/logger.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
-import { eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
+import { eventCallback, eventually, FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
+import { testSlackConfig } from "./helpers/slack-config.js";
 
 /**
  * The real Bolt app in HTTP mode on an ephemeral port, the real answer service (with the
@@ -45,16 +46,9 @@ beforeAll(async () => {
     embeddings: new OverlapEmbeddings(),
   });
   bot = await startSlackBot({
-    config: {
-      mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET },
-      port: 0,
-      slackApiUrl: fake.apiUrl,
-      feedbackLog: feedbackFile,
+    config: testSlackConfig({ kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, fake.apiUrl, feedbackFile, {
       rateLimitPerMinute: 1000,
-      redisUrl: undefined,
-      fleetLockMs: 30_000,
-      shutdownGraceMs: 2_000,
-    },
+    }),
     engine,
     logger,
     port: 0,
@@ -78,18 +72,8 @@ beforeEach(() => {
 });
 
 let eventCounter = 0;
-function eventBody(event: Record<string, unknown>, eventId = `Ev${++eventCounter}`): string {
-  return JSON.stringify({
-    token: "legacy",
-    team_id: "T1",
-    api_app_id: "A1",
-    type: "event_callback",
-    event_id: eventId,
-    event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-    event: { event_ts: event.ts, ...event },
-  });
-}
+const eventBody = (event: Record<string, unknown>, eventId = `Ev${++eventCounter}`): string =>
+  eventCallback(event, eventId);
 
 async function post(
   body: string,
@@ -365,16 +349,12 @@ describe("Slack bot over HTTP against a fake Slack", () => {
       setLevel: (l: LogLevel) => void (level = l),
     };
     const other = await startSlackBot({
-      config: {
-        mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET },
-        port: 0,
-        slackApiUrl: fake.apiUrl,
-        feedbackLog: feedbackFile,
-        rateLimitPerMinute: 0,
-        redisUrl: undefined,
-        fleetLockMs: 30_000,
-        shutdownGraceMs: 500,
-      },
+      config: testSlackConfig(
+        { kind: "http", botToken: "xoxb-test", signingSecret: SECRET },
+        fake.apiUrl,
+        feedbackFile,
+        { shutdownGraceMs: 500 },
+      ),
       engine: new Promise(() => undefined),
       logger: quiet,
       port: 0,
@@ -869,16 +849,11 @@ describe("before the index is loaded", () => {
     let ready!: (engine: AnswerEngine) => void;
     const engine = new Promise<AnswerEngine>((resolve) => (ready = resolve));
     const early = await startSlackBot({
-      config: {
-        mode: { kind: "http", botToken: "xoxb-test", signingSecret: SECRET },
-        port: 0,
-        slackApiUrl: fake.apiUrl,
-        feedbackLog: feedbackFile,
-        rateLimitPerMinute: 0,
-        redisUrl: undefined,
-        fleetLockMs: 30_000,
-        shutdownGraceMs: 2_000,
-      },
+      config: testSlackConfig(
+        { kind: "http", botToken: "xoxb-test", signingSecret: SECRET },
+        fake.apiUrl,
+        feedbackFile,
+      ),
       engine,
       logger: new FakeLogger(),
       port: 0,

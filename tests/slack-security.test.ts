@@ -7,6 +7,7 @@ import { bodyShapeProblem, signatureProblem, timestampProblem } from "../src/sla
 import { startSlackBot, type SlackBot } from "../src/slack/app.js";
 import { FakeSlack, signedHeaders } from "../src/bench/fake-slack.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
+import { testSlackConfig } from "./helpers/slack-config.js";
 
 /** Request authenticity in HTTP mode: every forged or stale request is refused before any handler runs. */
 const SECRET = "8f14e45fceea167a5a36dedd4bea2543";
@@ -20,16 +21,11 @@ let answered = 0;
 beforeAll(async () => {
   await fake.start();
   bot = await startSlackBot({
-    config: {
-      mode: { kind: "http", botToken: TOKEN, signingSecret: SECRET },
-      port: 0,
-      slackApiUrl: fake.apiUrl,
-      feedbackLog: path.join("/tmp", `citebot-sec-${process.pid}.jsonl`),
-      rateLimitPerMinute: 0,
-      redisUrl: undefined,
-      fleetLockMs: 30_000,
-      shutdownGraceMs: 2_000,
-    },
+    config: testSlackConfig(
+      { kind: "http", botToken: TOKEN, signingSecret: SECRET },
+      fake.apiUrl,
+      path.join("/tmp", `citebot-sec-${process.pid}.jsonl`),
+    ),
     engine: Promise.resolve({
       answer: async (question: string) => {
         answered++;

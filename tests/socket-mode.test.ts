@@ -8,6 +8,7 @@ import { eventually, FakeSlack } from "../src/bench/fake-slack.js";
 import { announceMissingRedis, REDIS_AVAILABLE, startRedis } from "../src/bench/redis-server.js";
 import { createFleet } from "../src/fleet/fleet.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
+import { testSlackConfig } from "./helpers/slack-config.js";
 
 /**
  * Socket Mode against a local fake: apps.connections.open (fake Web API) hands out a local
@@ -38,16 +39,11 @@ beforeAll(async () => {
     );
   });
   bot = await startSlackBot({
-    config: {
-      mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" },
-      port: 0,
-      slackApiUrl: fake.apiUrl,
-      feedbackLog: path.join(tmpdir(), `citebot-socket-${process.pid}.jsonl`),
-      rateLimitPerMinute: 0,
-      redisUrl: undefined,
-      fleetLockMs: 30_000,
-      shutdownGraceMs: 2_000,
-    },
+    config: testSlackConfig(
+      { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" },
+      fake.apiUrl,
+      path.join(tmpdir(), `citebot-socket-${process.pid}.jsonl`),
+    ),
     engine: Promise.resolve({
       answer: async (question: string) => ({
         question,
@@ -157,16 +153,12 @@ describe.skipIf(!REDIS_AVAILABLE)("Socket Mode in a fleet: each replica holds it
         const fleet = createFleet({ redisUrl: redis.url, rateLimitPerMinute: 0, lockMs: 2_000 }, new FakeLogger());
         replicas.push(
           await startSlackBot({
-            config: {
-              mode: { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" },
-              port: 0,
-              slackApiUrl: slack.apiUrl,
-              feedbackLog: path.join(tmpdir(), `citebot-sf-${process.pid}.jsonl`),
-              rateLimitPerMinute: 0,
-              redisUrl: redis.url,
-              fleetLockMs: 2_000,
-              shutdownGraceMs: 1_000,
-            },
+            config: testSlackConfig(
+              { kind: "socket", botToken: "xoxb-test", appToken: "xapp-test" },
+              slack.apiUrl,
+              path.join(tmpdir(), `citebot-sf-${process.pid}.jsonl`),
+              { redisUrl: redis.url, fleetLockMs: 2_000, shutdownGraceMs: 1_000 },
+            ),
             engine: Promise.resolve({
               answer: async (question: string) => ({
                 question,

@@ -13,7 +13,8 @@ import {
 export interface LiveAnswerService extends AnswerService {
   /** Re-reads the corpus and swaps in a new index when it changed; keeps the old one on any failure. */
   reload(): Promise<boolean>;
-  close(): void;
+  /** Stops watching, and resolves once a reload already under way has finished writing its index. */
+  close(): Promise<void>;
 }
 
 /**
@@ -86,7 +87,10 @@ export async function createLiveAnswerService(
     },
     answer: (question: string, conversation?: Conversation): Promise<Answer> => current.answer(question, conversation),
     reload,
-    close: () => watcher?.close(),
+    close: async () => {
+      watcher?.close();
+      await running;
+    },
   };
 }
 

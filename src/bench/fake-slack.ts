@@ -170,6 +170,23 @@ function parseArgs(raw: string, contentType: string): Record<string, unknown> {
   return args;
 }
 
+/**
+ * An Events API request body as Slack posts it: `event` (its `event_ts` defaulting to its `ts`) in
+ * an event_callback for app A1 in team T1, whose bot user is UBOT.
+ */
+export function eventCallback(event: Record<string, unknown>, eventId: string): string {
+  return JSON.stringify({
+    token: "legacy",
+    team_id: "T1",
+    api_app_id: "A1",
+    type: "event_callback",
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
+    event: { event_ts: event.ts, ...event },
+  });
+}
+
 /** Headers Slack sends: `v0=` HMAC-SHA256 over `v0:{timestamp}:{raw body}` with the signing secret. */
 export function signedHeaders(
   secret: string,

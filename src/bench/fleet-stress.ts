@@ -12,7 +12,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { median, percentile } from "../eval/metrics.js";
-import { FakeSlack } from "./fake-slack.js";
+import { eventCallback, FakeSlack } from "./fake-slack.js";
 import { launchArgs } from "./launch-args.js";
 import { REDIS_AVAILABLE, startRedis, type TestRedis } from "./redis-server.js";
 import { deliverLikeSlack } from "./slack-delivery.js";
@@ -91,23 +91,10 @@ export async function runFleet(
     const ask = async (i: number) => {
       const ts = `${5000 + i}.000100`;
       const event = (type: string, id: string) =>
-        JSON.stringify({
-          type: "event_callback",
-          team_id: "T1",
-          api_app_id: "A1",
-          event_id: id,
-          event_time: Math.floor(Date.now() / 1000),
-          authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-          event: {
-            type,
-            user: `U${i % 50}`,
-            text: `<@UBOT> ${questions[i]}`,
-            ts,
-            event_ts: ts,
-            channel: "CFLEET",
-            channel_type: "channel",
-          },
-        });
+        eventCallback(
+          { type, user: `U${i % 50}`, text: `<@UBOT> ${questions[i]}`, ts, channel: "CFLEET", channel_type: "channel" },
+          id,
+        );
       const targets = urls();
       sentAt.set(ts, performance.now());
       const mention = event("app_mention", `EvM${i}`);

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
-import { FakeSlack, signedHeaders } from "./fake-slack.js";
+import { eventCallback, FakeSlack, signedHeaders } from "./fake-slack.js";
 import { launchArgs } from "./launch-args.js";
 
 export interface SlackPathResult {
@@ -78,15 +78,10 @@ export class BotUnderLoad {
   /** Sends one question; resolves with ack and reply latency once the reply reaches the fake Slack. */
   async ask(question: string, i: number, user = `U${i % 50}`): Promise<{ ts: string; ackMs: number; replyMs: number }> {
     const ts = `${1000 + i}.000100`;
-    const body = JSON.stringify({
-      type: "event_callback",
-      team_id: "T1",
-      api_app_id: "A1",
-      event_id: `EvLoad${i}`,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: "T1", user_id: "UBOT", is_bot: true }],
-      event: { type: "app_mention", user, text: `<@UBOT> ${question}`, ts, event_ts: ts, channel: "CLOAD" },
-    });
+    const body = eventCallback(
+      { type: "app_mention", user, text: `<@UBOT> ${question}`, ts, channel: "CLOAD" },
+      `EvLoad${i}`,
+    );
     const sent = performance.now();
     const res = await fetch(this.url, {
       method: "POST",
