@@ -25,26 +25,44 @@ export interface GeneratedFile {
   build(): string;
 }
 
+/** A word list derived from the SUBTLEX-US words seen at least MIN_WORD_COUNT times, by `derive` (in `by`). */
+function subtlexWordList(
+  file: string,
+  what: string,
+  by: string,
+  key: string,
+  derive: (words: string[], countOf: (word: string) => number, minCount: number) => Record<string, string>,
+): GeneratedFile {
+  return {
+    file,
+    what,
+    build: () => {
+      const counts = subtlexCounts();
+      return wordListFile(
+        `${SUBTLEX_SOURCE}, by ${by}`,
+        key,
+        derive([...counts.keys()], (word) => counts.get(word) ?? 0, MIN_WORD_COUNT),
+      );
+    },
+  };
+}
+
 /** In the order they must be built. */
 export const GENERATED_FILES: readonly GeneratedFile[] = [
-  {
-    file: "src/retrieval/terms/british-spellings.json",
-    what: "British spellings (the -ise twin of each -ize word)",
-    build: () => {
-      const counts = subtlexCounts();
-      const spellings = britishSpellings([...counts.keys()], (word) => counts.get(word) ?? 0, MIN_WORD_COUNT);
-      return wordListFile(`${SUBTLEX_SOURCE}, by src/retrieval/terms/british.ts`, "spellings", spellings);
-    },
-  },
-  {
-    file: "src/retrieval/terms/degree-forms.json",
-    what: "comparative and superlative forms",
-    build: () => {
-      const counts = subtlexCounts();
-      const forms = degreeForms([...counts.keys()], (word) => counts.get(word) ?? 0, MIN_WORD_COUNT);
-      return wordListFile(`${SUBTLEX_SOURCE}, by src/retrieval/terms/degree.ts`, "forms", forms);
-    },
-  },
+  subtlexWordList(
+    "src/retrieval/terms/british-spellings.json",
+    "British spellings (the -ise twin of each -ize word)",
+    "src/retrieval/terms/british.ts",
+    "spellings",
+    britishSpellings,
+  ),
+  subtlexWordList(
+    "src/retrieval/terms/degree-forms.json",
+    "comparative and superlative forms",
+    "src/retrieval/terms/degree.ts",
+    "forms",
+    degreeForms,
+  ),
   {
     file: "src/retrieval/features/english-frequencies.json",
     what: "how often each index term occurs in everyday English",
