@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, FakeSlack } from "../src/bench/fake-slack.js";
+import { freePort } from "../src/bench/redis-server.js";
 import { tempDir } from "./helpers/temp.js";
 
 /**
@@ -107,11 +108,3 @@ describe("npm start fails loudly", () => {
     expect(bot.stderr()).toContain("Stopped.");
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
