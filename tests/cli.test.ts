@@ -23,7 +23,7 @@ describe("the README's examples, produced by the code", () => {
     const readme = await readFile("README.md", "utf8");
     const command = /npm ci && npm run ask -- "([^"]+)"/.exec(readme);
     expect(command).not.toBeNull();
-    const shown = /and prints:\n\n```\n([^]*?)```/.exec(readme)![1]!;
+    const shown = /prints after npm's own lines[^\n]*:\n\n```\n([^]*?)```/.exec(readme)![1]!;
     const indexDir = path.join(await tempDir(), "index");
     const text = ask([command![1]!], indexDir);
     expect(text.code).toBe(0);
