@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { SMALL_TALK_TEXT } from "../src/answer/handlers/small-talk.js";
 import { describe, expect, it } from "vitest";
 import { fitFileOf, serializeModelFit } from "../src/answer/model-fit.js";
 import { INDEX_USAGE } from "../src/cli/args.js";
@@ -61,7 +62,7 @@ describe("ask CLI", () => {
         ["Who leads the Chinese delegation?", "", "What is the best recipe for banana bread?", "tl;dr", ""].join("\n"),
       ),
       latin1,
-      Buffer.from(`\n${"why ".repeat(50_000)}`),
+      Buffer.from(`\n${"why ".repeat(50_000)}\nthanks!`),
     ]);
     const { code, stdout } = ask(["--jsonl"], indexDir, input);
     expect(code).toBe(0);
@@ -69,11 +70,12 @@ describe("ask CLI", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     expect(lines[0]).toMatchObject({ question: "Who leads the Chinese delegation?", answered: true });
     expect(lines[1]).toMatchObject({ answered: false, error: { code: "QUESTION_EMPTY" } });
     expect(lines[2]).toMatchObject({ answered: false, citations: [] });
     expect(lines[3]).toMatchObject({
+      kind: "summary",
       question: "tl;dr",
       answered: true,
       summaryOf: ["corpus/us-china-trade-talks-london.txt"],
@@ -91,6 +93,16 @@ describe("ask CLI", () => {
         code: "QUESTION_TOO_LONG",
         message: expect.stringMatching(/^Line 6 is over \d+ bytes long; a question is at most 2000 characters/),
       },
+    });
+    // Small talk is answered in kind, with nothing searched.
+    expect(lines[6]).toEqual({
+      kind: "small-talk",
+      question: "thanks!",
+      answered: false,
+      text: SMALL_TALK_TEXT.thanks,
+      citations: [],
+      related: [],
+      talk: "thanks",
     });
   });
 

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
-import {
-  ABSTENTION,
-  citedText,
-  composeAnswer,
-  formatAnswerText,
-  formatLocation,
-  LOW_CONFIDENCE_TEXT,
-  NOT_FOUND_TEXT,
-  type RankedSentence,
-} from "../src/answer/compose.js";
+import { kindFields } from "./helpers/answers.js";
+import { ABSTENTION, citedText, composeAnswer, NOT_FOUND_TEXT, type RankedSentence } from "../src/answer/compose.js";
+import { formatAnswerText, formatLocation } from "../src/cli/render.js";
+import { LOW_CONFIDENCE_TEXT } from "../src/answer/wording.js";
 import { leadsIntoNext } from "../src/corpus/reference.js";
 import type { Sentence } from "../src/corpus/split.js";
 
@@ -112,7 +106,7 @@ describe("composeAnswer", () => {
     const hit: RankedSentence = { sentence: sentence("A sentence.", 1), score: 1, dense: 0.5, keyTermCoverage: 0.2 };
     const answer = composeAnswer("q", [hit], { maxSentences: 1, abstention });
     expect(answer.answered).toBe(answered);
-    expect(answer.lowConfidence === true).toBe(weak);
+    expect(kindFields(answer).lowConfidence === true).toBe(weak);
   });
 
   it.each([
@@ -129,7 +123,7 @@ describe("composeAnswer", () => {
       abstention: { denseWeight: 1, threshold: 0.3, lowConfidenceBelow: 0.4 },
     });
     expect(answer.answered).toBe(true);
-    expect(answer.lowConfidence === true).toBe(weak);
+    expect(kindFields(answer).lowConfidence === true).toBe(weak);
   });
 
   it("marks only answers, not refusals, as weak matches, and says so first in the terminal", () => {
@@ -309,7 +303,7 @@ describe("composeAnswer: a weak heading gives way to a sentence that answers", (
       abstention: rule,
     });
     expect(answer.citations[0]!.text).toBe(first);
-    expect(answer.lowConfidence === true).toBe(weak);
+    expect(kindFields(answer).lowConfidence === true).toBe(weak);
   });
 });
 

@@ -1,9 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { nextConversation, type ConversationState } from "../src/answer/follow-up.js";
+import { nextConversation, type Conversation } from "../src/answer/follow-up.js";
 import { createAnswerService, type AnswerService } from "../src/answer/service.js";
-import type { Answer } from "../src/answer/compose.js";
+import type { Answer } from "../src/answer/answer.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
 import { tempDir } from "./helpers/temp.js";
@@ -112,7 +112,7 @@ describe.each([
     const lines = (source: string) => texts.get(path.basename(source)) ?? [];
     const words = [...new Set([...texts.values()].flat().join(" ").split(/\s+/).filter(Boolean))];
     const { service, logger } = await serviceOver(corpusDir);
-    let conversation: ConversationState | undefined;
+    let conversation: Conversation | undefined;
     for (const [i, question] of questions(words, 300, dir.length).entries()) {
       // Every third question starts afresh; the others continue the conversation so far.
       if (i % 3 === 0) conversation = undefined;

@@ -10,7 +10,7 @@ import {
   quotedKey,
   readsAsFollowUp,
   retrievalText,
-  type ConversationState,
+  type Conversation,
 } from "../src/answer/follow-up.js";
 
 describe("readsAsFollowUp", () => {
@@ -200,13 +200,21 @@ describe("nextTopic", () => {
     ]);
   });
 
-  it.each(["Tell me more", "What else?", "Anything else?", "go on", "Who?", "What is it?", "Why not?"])(
-    "never takes %j, which names no subject, as the topic",
-    (question) => {
-      expect(nextTopic(undefined, question)).toBeUndefined();
-      expect(nextTopic("Who leads?", question)).toBe("Who leads?");
-    },
-  );
+  it.each([
+    "Tell me more",
+    "What else?",
+    "Anything else?",
+    "go on",
+    "Who?",
+    "What is it?",
+    "Why not?",
+    "thanks!",
+    "hello",
+    "Got it.",
+  ])("never takes %j, which names no subject, as the topic", (question) => {
+    expect(nextTopic(undefined, question)).toBeUndefined();
+    expect(nextTopic("Who leads?", question)).toBe("Who leads?");
+  });
 
   it("takes a first question as the topic even when it reads as a follow-up, and ignores empty text", () => {
     expect(nextTopic(undefined, "What is his role?")).toBe("What is his role?");
@@ -225,15 +233,15 @@ describe("nextConversation", () => {
   const cite = (...texts: string[]) => texts.map((text) => ({ source: "corpus/a.txt", text }));
   const topic = "Who heads China's delegation?";
   const keys = (...texts: string[]) => cite(...texts).map(quotedKey);
-  const start: ConversationState = { topic, quoted: keys("He Lifeng heads it.") };
+  const start: Conversation = { topic, quoted: keys("He Lifeng heads it.") };
 
   it.each<
     [
       string,
-      ConversationState | undefined,
+      Conversation | undefined,
       string,
       { citations: ReturnType<typeof cite>; followUpTo?: string },
-      ConversationState | undefined,
+      Conversation | undefined,
     ]
   >([
     [
@@ -272,7 +280,7 @@ describe("nextConversation", () => {
   });
 
   it("keeps at most the 50 latest quoted sentences, as short keys", () => {
-    let state: ConversationState | undefined = nextConversation(undefined, topic, { citations: cite("s0") });
+    let state: Conversation | undefined = nextConversation(undefined, topic, { citations: cite("s0") });
     for (let i = 1; i < 300; i++)
       state = nextConversation(state, "Tell me more", { citations: cite(`s${i}`.repeat(500)), followUpTo: topic });
     expect(state!.quoted).toHaveLength(50);

@@ -2,10 +2,10 @@ import { readFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { createAnswerService, type Answer } from "../src/answer/service.js";
-import { formatAnswerText } from "../src/answer/compose.js";
+import { formatAnswerText } from "../src/cli/render.js";
 import { dropControlCharacters } from "../src/control-characters.js";
 import { isCiteBotError, ErrorCode } from "../src/errors.js";
-import { renderAnswer, LIMITS } from "../src/slack/render.js";
+import { renderAnswer, renderNotice, LIMITS } from "../src/slack/render.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
 import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
 import { tempDir } from "./helpers/temp.js";
@@ -66,7 +66,9 @@ describe("hostile and odd questions", () => {
       return;
     }
     expect(typeof outcome.answered).toBe("boolean");
-    const message = renderAnswer(outcome, { answerId: "id" });
+    // Small talk ("👍", "???") is a plain reply in Slack (handlers.ts), the rest an answer with sources.
+    const message =
+      outcome.kind === "small-talk" ? renderNotice(outcome.text) : renderAnswer(outcome, { answerId: "id" });
     expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
     // What Slack shows (text fields); button values are opaque data returned to us, never rendered.
     for (const text of shownText(message)) expect(text).not.toMatch(/<[!@]|<https?:/);
@@ -95,6 +97,7 @@ describe("hostile corpus text", () => {
     });
     const answer = await service.answer("What is the launch code?");
     expect(answer.citations[0]?.text).toContain("launch code");
+    if (answer.kind === "small-talk") expect.unreachable("a question, not small talk");
     const rendered = shownText(renderAnswer(answer, { answerId: "id" })).join("\n");
     expect(rendered).not.toMatch(/<[!@#]|<https?:/);
     expect(rendered).toContain("&lt;@U999&gt;");

@@ -17,8 +17,9 @@ describe("classify", () => {
     ["tell me more", "Tell me more", TOPIC, { kind: "more", topic: TOPIC }],
     ["what else", "What else?", TOPIC, { kind: "others", topic: TOPIC }],
     ["tell me more with nothing before it", "Tell me more", undefined, { kind: "no-earlier-question" }],
-    ["only question words", "Who is it?", undefined, { kind: "no-search-terms", hasLetters: true }],
-    ["no words at all", "???", undefined, { kind: "no-search-terms", hasLetters: false }],
+    ["only question words", "Who is it?", undefined, { kind: "no-search-terms" }],
+    ["no words at all, asked", "???", TOPIC, { kind: "small-talk", talk: "help" }],
+    ["thanks, in a conversation", "thanks!", TOPIC, { kind: "small-talk", talk: "thanks" }],
     ["a summary request", "Summarize the article", undefined, { kind: "summary" }],
     ["an acronym", "What is PTO?", undefined, { kind: "definition", acronym: "PTO" }],
   ])("%s", (_name, question, topic, expected) => {

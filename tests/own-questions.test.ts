@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Answer, Citation } from "../src/answer/compose.js";
+import type { Answer, Citation, CitedAnswer } from "../src/answer/answer.js";
 import { corpusPaths, MAX_QUESTIONS_FILE_BYTES } from "../src/eval/check-questions.js";
 import {
   formatChecks,
@@ -74,7 +74,8 @@ describe("judgeAnswer, verdictOf and summarizeChecks", () => {
     score: 1,
     ...extra,
   });
-  const answer = (citations: Citation[], extra: Partial<Answer> = {}): Answer => ({
+  const answer = (citations: Citation[], extra: Partial<CitedAnswer> = {}): CitedAnswer => ({
+    kind: "answer",
     question: "q",
     answered: true,
     text: "t",
@@ -82,7 +83,14 @@ describe("judgeAnswer, verdictOf and summarizeChecks", () => {
     related: [],
     ...extra,
   });
-  const refused: Answer = { question: "q", answered: false, text: "not found", citations: [], related: [] };
+  const refused: Answer = {
+    kind: "not-found",
+    question: "q",
+    answered: false,
+    text: "not found",
+    citations: [],
+    related: [],
+  };
   const answerable: QuestionCheck = { question: "q", line: 1, file: "it.md", lines: [7, 8] };
   const unanswerable: QuestionCheck = { question: "q", line: 2, lines: [] };
 

@@ -1,16 +1,18 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { nextConversation, withTopic, type ConversationState } from "../src/answer/follow-up.js";
+import { kindFields } from "./helpers/answers.js";
+import { SMALL_TALK_TEXT } from "../src/answer/handlers/small-talk.js";
+import { nextConversation, withTopic, type Conversation } from "../src/answer/follow-up.js";
 import {
   NO_EARLIER_QUESTION_TEXT,
   NO_SEARCH_TERMS_TEXT,
-  NO_WORDS_TEXT,
   NOT_FOUND_TEXT,
   NOTHING_ELSE_TEXT,
   NOTHING_MORE_TEXT,
 } from "../src/answer/compose.js";
-import { createAnswerService, SUMMARY_SENTENCES, type AnswerService } from "../src/answer/service.js";
+import { createAnswerService, type AnswerService } from "../src/answer/service.js";
+import { SUMMARY_SENTENCES } from "../src/answer/summary.js";
 import { ErrorCode } from "../src/errors.js";
 import { LogLevel } from "../src/logger.js";
 import { FakeLogger } from "./helpers/fake-logger.js";
@@ -87,27 +89,36 @@ describe("answer service", () => {
     const { service } = await open();
     const topic = "Who heads China's delegation?";
     const alone = await service.answer("What is his role?");
-    const followUp = await service.answer("What is his role?", { topic });
+    const followUp = await service.answer("What is his role?", { topic, quoted: [] });
     expect(alone.followUpTo).toBeUndefined();
     expect(alone.citations[0]?.lineStart).not.toBe(11);
-    expect(followUp).toMatchObject({ question: "What is his role?", answered: true, followUpTo: topic });
+    expect(followUp).toMatchObject({
+      kind: "answer",
+      question: "What is his role?",
+      answered: true,
+      followUpTo: topic,
+    });
     expect(followUp.citations[0]).toMatchObject({ lineStart: 11 });
-    const switched = await service.answer("What happened to the 145% tariffs?", { topic });
+    const switched = await service.answer("What happened to the 145% tariffs?", { topic, quoted: [] });
     expect(switched).toEqual(await service.answer("What happened to the 145% tariffs?"));
   });
 
   it("warns on a follow-up whose own words the best sentence lacks, not on one whose words it has", async () => {
     const { open } = await setup();
     const { service } = await open();
-    const food = await service.answer("What is his favourite food?", { topic: "Who heads China's delegation?" });
+    const food = await service.answer("What is his favourite food?", {
+      topic: "Who heads China's delegation?",
+      quoted: [],
+    });
     expect(food).toMatchObject({ answered: true, followUpTo: "Who heads China's delegation?", lowConfidence: true });
     expect(food.citations[0]).toMatchObject({ lineStart: 11 });
     const discussed = await service.answer("What was discussed there?", {
       topic: "Where was the previous round held, in Geneva?",
+      quoted: [],
     });
     expect(discussed).toMatchObject({ answered: true, followUpTo: "Where was the previous round held, in Geneva?" });
     expect(discussed.citations.find((c) => !c.context)).toMatchObject({ lineStart: 3 });
-    expect(discussed.lowConfidence).toBeUndefined();
+    expect(kindFields(discussed).lowConfidence).toBeUndefined();
   });
 
   it("answers a contrasting follow-up ('And the fentanyl tariff?') without the sentence quoted for the question before, unless it holds the new words", async () => {
@@ -183,13 +194,13 @@ describe("answer service", () => {
     const topic = "What did the committee suspend?";
     const question = "Was the engine maker named?";
     expect((await service.answer(question)).answered).toBe(false);
-    const retried = await service.answer(question, { topic });
+    const retried = await service.answer(question, { topic, quoted: [] });
     // Found through the topic's words more than its own: a weak match.
     expect(retried).toMatchObject({ answered: true, followUpTo: topic, lowConfidence: true });
     expect(retried.citations[0]!.text).toContain("jet engine parts");
     // Found with the topic, but without any of its own words: the refusal stands.
     expect((await service.answer(withTopic("Were salaries named?", topic))).answered).toBe(true);
-    const unanswered = await service.answer("Were salaries named?", { topic });
+    const unanswered = await service.answer("Were salaries named?", { topic, quoted: [] });
     expect(unanswered).toMatchObject({ answered: false });
     expect(unanswered.followUpTo).toBeUndefined();
   });
@@ -199,13 +210,17 @@ describe("answer service", () => {
     const { service } = await open();
     const topic = "Who heads China's delegation?";
     expect((await service.answer(topic)).citations[0]!.lineStart).toBe(11);
-    const more = await service.answer("Tell me more", { topic });
-    expect(more).toMatchObject({ question: "Tell me more", answered: true, followUpTo: topic });
+    const more = await service.answer("Tell me more", { topic, quoted: [] });
+    expect(more).toMatchObject({ kind: "answer", question: "Tell me more", answered: true, followUpTo: topic });
     expect(more.citations.map((c) => c.lineStart)).toEqual([10, 11, 12, 13]);
     expect(more.text).toBe(more.citations.map((c) => `${c.text} [${c.n}]`).join(" "));
     // Nothing to expand on: the earlier question's "not found", said for this one.
-    const nothing = await service.answer("Tell me more", { topic: "What is the best recipe for banana bread?" });
+    const nothing = await service.answer("Tell me more", {
+      topic: "What is the best recipe for banana bread?",
+      quoted: [],
+    });
     expect(nothing).toMatchObject({
+      kind: "not-found",
       question: "Tell me more",
       answered: false,
       followUpTo: "What is the best recipe for banana bread?",
@@ -224,8 +239,8 @@ describe("answer service", () => {
     const { service } = await open();
     const topic = "Where do apples grow?";
     const first = (await service.answer(topic)).citations.map((c) => c.text);
-    const others = await service.answer("What else?", { topic });
-    expect(others).toMatchObject({ question: "What else?", answered: true, followUpTo: topic });
+    const others = await service.answer("What else?", { topic, quoted: [] });
+    expect(others).toMatchObject({ kind: "answer", question: "What else?", answered: true, followUpTo: topic });
     const more = others.citations.map((c) => c.text);
     expect(more.length).toBeGreaterThan(0);
     expect(more.filter((t) => first.includes(t))).toEqual([]);
@@ -236,7 +251,7 @@ describe("answer service", () => {
     });
     const small = (await openSmall()).service;
     expect((await small.answer("Where do apples grow?")).citations[0]!.text).toContain("Apples");
-    const nothing = await small.answer("Anything else?", { topic: "Where do apples grow?" });
+    const nothing = await small.answer("Anything else?", { topic: "Where do apples grow?", quoted: [] });
     expect(nothing).toMatchObject({
       answered: false,
       text: NOTHING_ELSE_TEXT,
@@ -245,7 +260,7 @@ describe("answer service", () => {
       followUpTo: "Where do apples grow?",
     });
     // When the earlier question found nothing, neither does this: not "that is all".
-    expect(await small.answer("What else?", { topic: "Who won the cup final?" })).toMatchObject({
+    expect(await small.answer("What else?", { topic: "Who won the cup final?", quoted: [] })).toMatchObject({
       answered: false,
       text: NOT_FOUND_TEXT,
     });
@@ -270,7 +285,9 @@ describe("answer service", () => {
       followUpTo: "Where do apples grow?",
     });
     // Without the conversation's memory (a restart), the first passage again.
-    expect(linesOf(await service.answer("Tell me more", { topic: "Where do apples grow?" }))).toEqual([1, 3, 5, 7]);
+    expect(linesOf(await service.answer("Tell me more", { topic: "Where do apples grow?", quoted: [] }))).toEqual([
+      1, 3, 5, 7,
+    ]);
   });
 
   it("reads on past a list the answer already quoted when asked 'tell me more', with or without the conversation's memory", async () => {
@@ -290,7 +307,7 @@ describe("answer service", () => {
     ]);
     const after = ["Laptop", "Install the toolchain first.", "It takes ten minutes.", "Then clone the repository."];
     expect((await ask("Tell me more")).citations.map((c) => c.text)).toEqual(after);
-    expect((await service.answer("Tell me more", { topic })).citations.map((c) => c.text)).toEqual(after);
+    expect((await service.answer("Tell me more", { topic, quoted: [] })).citations.map((c) => c.text)).toEqual(after);
   });
 
   it("leaves out what the conversation already quoted when 'what else?' is asked again", async () => {
@@ -337,6 +354,7 @@ describe("answer service", () => {
     const { service } = await open();
     for (const question of ["Tell me more", "What else?", "Anything else?", "elaborate please"]) {
       expect(await service.answer(question)).toEqual({
+        kind: "nothing-to-search",
         question,
         answered: false,
         text: NO_EARLIER_QUESTION_TEXT,
@@ -351,6 +369,7 @@ describe("answer service", () => {
     const { service } = await open();
     for (const question of ["Who?", "What is it?", "Why did they do that?"]) {
       expect(await service.answer(question)).toEqual({
+        kind: "nothing-to-search",
         question,
         answered: false,
         text: NO_SEARCH_TERMS_TEXT,
@@ -358,17 +377,27 @@ describe("answer service", () => {
         related: [],
       });
     }
-    for (const question of ["???", "🤖🤖🤖?", "→ ← !"]) {
+    // With no words at all it is small talk: a call for help when asked, an acknowledgement otherwise.
+    for (const [question, talk] of [
+      ["???", "help"],
+      ["🤖🤖🤖?", "help"],
+      ["→ ← !", "thanks"],
+    ] as const) {
       expect(await service.answer(question)).toEqual({
+        kind: "small-talk",
         question,
         answered: false,
-        text: NO_WORDS_TEXT,
+        text: SMALL_TALK_TEXT[talk],
         citations: [],
         related: [],
+        talk,
       });
     }
     const topic = "Who heads China's delegation?";
-    expect(await service.answer("Who is he?", { topic })).toMatchObject({ answered: true, followUpTo: topic });
+    expect(await service.answer("Who is he?", { topic, quoted: [] })).toMatchObject({
+      answered: true,
+      followUpTo: topic,
+    });
   });
 
   it("does not end a 'tell me more' passage on a heading: the heading opens the next one", async () => {
@@ -415,7 +444,7 @@ describe("answer service", () => {
       "b.txt": "Beta one. Beta two. Beta three.\n",
     });
     const { service } = await open();
-    const more = await service.answer("Tell me more", { topic: "Where do apples grow?" });
+    const more = await service.answer("Tell me more", { topic: "Where do apples grow?", quoted: [] });
     expect(more.citations.map((c) => [c.source.split("/").pop(), c.lineStart])).toEqual([
       ["a.txt", 1],
       ["a.txt", 3],
@@ -425,10 +454,10 @@ describe("answer service", () => {
   it("ignores a topic that is not a usable question", async () => {
     const { open } = await setup();
     const { service } = await open();
-    expect(await service.answer("What is his role?", { topic: "   " })).toEqual(
+    expect(await service.answer("What is his role?", { topic: "   ", quoted: [] })).toEqual(
       await service.answer("What is his role?"),
     );
-    expect(await service.answer("What is his role?", { topic: "x".repeat(5_000) })).toEqual(
+    expect(await service.answer("What is his role?", { topic: "x".repeat(5_000), quoted: [] })).toEqual(
       await service.answer("What is his role?"),
     );
   });
@@ -443,8 +472,8 @@ describe("answer service", () => {
       "Give me a summary of the trade talks",
     ]) {
       const summary = await service.answer(request);
-      expect(summary).toMatchObject({ question: request, answered: true, related: [] });
-      expect(summary.summaryOf).toEqual([expect.stringMatching(/corpus\/trade\.txt$/)]);
+      expect(summary).toMatchObject({ kind: "summary", question: request, answered: true, related: [] });
+      expect(kindFields(summary).summaryOf).toEqual([expect.stringMatching(/corpus\/trade\.txt$/)]);
       const lines = summary.citations.map((c) => c.lineStart);
       expect(lines[0]).toBe(1);
       expect(lines).toHaveLength(SUMMARY_SENTENCES);
@@ -453,14 +482,14 @@ describe("answer service", () => {
       expect(summary.text).toBe(summary.citations.map((c) => `${c.text} [${c.n}]`).join(" "));
     }
     // In a conversation, "What is this about?" asks about what came before.
-    expect((await service.answer("What is this about?")).summaryOf).toHaveLength(1);
-    const inThread = await service.answer("What is this about?", { topic: "What is the fentanyl tariff?" });
+    expect(kindFields(await service.answer("What is this about?")).summaryOf).toHaveLength(1);
+    const inThread = await service.answer("What is this about?", { topic: "What is the fentanyl tariff?", quoted: [] });
     expect(inThread).toMatchObject({ followUpTo: "What is the fentanyl tariff?" });
-    expect(inThread.summaryOf).toBeUndefined();
+    expect(kindFields(inThread).summaryOf).toBeUndefined();
     // A request about something that is not a file: what the sources say about it, in document order.
     const focused = await service.answer("Summarize the fentanyl tariff");
-    expect(focused.summaryOf).toBeUndefined();
-    expect(focused.summaryAbout).toBe("fentanyl tariff");
+    expect(kindFields(focused).summaryOf).toBeUndefined();
+    expect(kindFields(focused).summaryAbout).toBe("fentanyl tariff");
     const lines = focused.citations.map((c) => c.lineStart);
     expect(lines).toContain(14);
     expect([...lines].sort((a, b) => a - b)).toEqual(lines);
@@ -468,7 +497,7 @@ describe("answer service", () => {
     expect(lines.length).toBeLessThanOrEqual(SUMMARY_SENTENCES);
     // About something the sources barely mention: an ordinary answer (here "not found").
     const barely = await service.answer("Summarize the weather in Geneva");
-    expect(barely.summaryAbout).toBeUndefined();
+    expect(kindFields(barely).summaryAbout).toBeUndefined();
   });
 
   it("summarizes the file a request names, or says how each file begins", async () => {
@@ -479,8 +508,12 @@ describe("answer service", () => {
     });
     const { service } = await open();
     const overview = await service.answer("Summarize the docs");
-    expect(overview.summaryOf?.map((s) => s.split("/").pop())).toEqual(["fruit-guide.md", "trade.txt", "veg.txt"]);
-    expect(overview.corpusFiles).toBe(3);
+    expect(kindFields(overview).summaryOf?.map((s) => s.split("/").pop())).toEqual([
+      "fruit-guide.md",
+      "trade.txt",
+      "veg.txt",
+    ]);
+    expect(kindFields(overview).corpusFiles).toBe(3);
     // How each file begins: its first sentence that is not a heading.
     expect(overview.citations.map((c) => [c.source.split("/").pop(), c.lineStart])).toEqual([
       ["fruit-guide.md", 3],
@@ -488,7 +521,7 @@ describe("answer service", () => {
       ["veg.txt", 1],
     ]);
     const fruit = await service.answer("Could you summarize the fruit guide?");
-    expect(fruit.summaryOf?.map((s) => s.split("/").pop())).toEqual(["fruit-guide.md"]);
+    expect(kindFields(fruit).summaryOf?.map((s) => s.split("/").pop())).toEqual(["fruit-guide.md"]);
     expect(fruit.citations.map((c) => c.text)).toEqual([
       "Pears ripen in September.",
       "Apples keep for months in a cold store.",
@@ -998,7 +1031,7 @@ describe("answer service", () => {
 
 /** Asks questions in one conversation, carrying its state from answer to answer as the chat and the bot do. */
 function conversation(service: AnswerService) {
-  let current: ConversationState | undefined;
+  let current: Conversation | undefined;
   return {
     ask: async (question: string) => {
       const reply = await service.answer(question, current);

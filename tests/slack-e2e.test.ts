@@ -919,7 +919,14 @@ describe("before the index is loaded", () => {
       await eventually(() => views().length === 1, "the Home tab while the documents are read");
       expect(views()[0]).toContain("Reading the documents");
       ready({
-        answer: async (question) => ({ question, answered: false, text: "", citations: [], related: [] }),
+        answer: async (question) => ({
+          kind: "not-found" as const,
+          question,
+          answered: false as const,
+          text: "",
+          citations: [],
+          related: [],
+        }),
         manifest: MANIFEST,
       });
       await eventually(() => views().length === 2, "the Home tab with the documents");

@@ -29,7 +29,14 @@ beforeAll(async () => {
     engine: Promise.resolve({
       answer: async (question: string) => {
         answered++;
-        return { question, answered: false, text: "none", citations: [], related: [] };
+        return {
+          kind: "not-found" as const,
+          question,
+          answered: false as const,
+          text: "none",
+          citations: [],
+          related: [],
+        };
       },
       manifest: { files: [{ source: "corpus/a.txt", sentences: 1 }], builtAt: "2026-11-29T17:13:06.037Z" },
     }),

@@ -1,10 +1,12 @@
 import { quotedKey } from "../src/answer/follow-up.js";
 import { describe, expect, it, vi } from "vitest";
-import type { Answer } from "../src/answer/service.js";
+import type { CitedAnswer } from "../src/answer/answer.js";
+import type { RenderedAnswer } from "../src/slack/render.js";
 import { NOT_FOUND_TEXT } from "../src/answer/compose.js";
 import { CiteBotError, ErrorCode } from "../src/errors.js";
 import { RateLimiter, RecentKeys, RecentValues } from "../src/slack/dedup.js";
 import { escapeMrkdwn, slackToPlain, stripMention } from "../src/slack/escape.js";
+import { answerWithoutSearch } from "../src/answer/without-search.js";
 import { createBotDeps, type AnswerPort, type SlackClient, type ThreadMessage } from "../src/slack/deps.js";
 import { handleAppMention, handleAssistantMessage, handleMessage } from "../src/slack/handlers.js";
 import { handleAskCommand, handleFeedback, handleMessageShortcut, handleShare } from "../src/slack/interactive.js";
@@ -63,7 +65,8 @@ const citation = (n: number, text: string, lineStart = n, lineEnd = lineStart) =
   lineEnd,
   score: 0.9,
 });
-const answered = (question: string, texts: string[]): Answer => ({
+const answered = (question: string, texts: string[]): CitedAnswer => ({
+  kind: "answer",
   question,
   answered: true,
   text: texts.map((t, i) => `${t} [${i + 1}]`).join(" "),
@@ -158,7 +161,7 @@ describe("renderAnswer", () => {
 
   it("heads a summary with the file it covers, escaped, or with the size of the corpus for an overview", () => {
     const summary = renderAnswer(
-      { ...answered("tl;dr", ["A.", "B."]), summaryOf: ["corpus/<!here>`notes`.md"] },
+      { ...answered("tl;dr", ["A.", "B."]), kind: "summary", summaryOf: ["corpus/<!here>`notes`.md"] },
       { answerId: "s1" },
     );
     expect(summary.blocks[0]).toEqual({
@@ -166,7 +169,12 @@ describe("renderAnswer", () => {
       elements: [{ type: "mrkdwn", text: "Summary of `corpus/&lt;!here&gt;'notes'.md`:" }],
     });
     const overview = renderAnswer(
-      { ...answered("Summarize", ["A.", "B."]), summaryOf: ["corpus/a.md", "corpus/b.md"], corpusFiles: 14 },
+      {
+        ...answered("Summarize", ["A.", "B."]),
+        kind: "summary",
+        summaryOf: ["corpus/a.md", "corpus/b.md"],
+        corpusFiles: 14,
+      },
       { answerId: "s2" },
     );
     expect(allText(overview.blocks)[0]).toBe(
@@ -176,14 +184,19 @@ describe("renderAnswer", () => {
       /Summary|sources hold|sources say/,
     );
     const about = renderAnswer(
-      { ...answered("Summarize <!here> tariffs", ["A.", "B."]), summaryAbout: "<!here> tariffs" },
+      {
+        ...answered("Summarize <!here> tariffs", ["A.", "B."]),
+        kind: "subject-summary",
+        summaryAbout: "<!here> tariffs",
+      },
       { answerId: "s4" },
     );
     expect(allText(about.blocks)[0]).toBe('What the sources say about "&lt;!here&gt; tariffs":');
   });
 
   it("renders a not-found answer with closest passages, not sources", () => {
-    const answer: Answer = {
+    const answer: RenderedAnswer = {
+      kind: "not-found",
       question: "q",
       answered: false,
       text: NOT_FOUND_TEXT,
@@ -227,7 +240,7 @@ describe("renderAnswer", () => {
 
   it("leads the notification with the context a claim points back to, then the claim: the two say what either alone does not", () => {
     const answer = answered("q", ["U.S. officials expect rare earth exports.", "These materials are vital.", "Other."]);
-    const withContext: Answer = {
+    const withContext: RenderedAnswer = {
       ...answer,
       citations: [{ ...answer.citations[0]!, context: true }, answer.citations[1]!, answer.citations[2]!],
     };
@@ -244,7 +257,8 @@ describe("renderAnswer", () => {
 
   it("shows a cited code block as a code block in the answer, escaped and unable to close early", () => {
     const code = "npm ci\n  npm run migrate <!here> ``` done";
-    const answer: Answer = {
+    const answer: RenderedAnswer = {
+      kind: "answer",
       question: "q",
       answered: true,
       text: citedText([
@@ -309,9 +323,10 @@ describe("renderAnswer", () => {
     for (let i = 0; i < 2000; i++) {
       const n = Math.floor(rand() * 12);
       const texts = Array.from({ length: n }, () => randomText(rand() < 0.1 ? 3000 : 200));
-      const answer: Answer =
+      const answer: RenderedAnswer =
         n === 0
           ? {
+              kind: "not-found",
               question: "q",
               answered: false,
               text: NOT_FOUND_TEXT,
@@ -323,10 +338,15 @@ describe("renderAnswer", () => {
               text: randomText(5000),
               ...(rand() < 0.5 ? { lowConfidence: true as const } : {}),
               ...(rand() < 0.3 ? { followUpTo: randomText(2500) } : {}),
-              ...(rand() < 0.2 ? { summaryOf: [randomText(3500) || "f"] } : {}),
-              ...(rand() < 0.2 ? { summaryAbout: randomText(3500) } : {}),
             };
-      const { text, blocks } = renderAnswer(answer, { answerId: `id-${i}`, shareable: rand() < 0.5 });
+      const kind = rand();
+      const rendered: RenderedAnswer =
+        answer.kind !== "answer" || kind < 0.6
+          ? answer
+          : kind < 0.8
+            ? { ...answer, kind: "summary", summaryOf: [randomText(3500) || "f"] }
+            : { ...answer, kind: "subject-summary", summaryAbout: randomText(3500) };
+      const { text, blocks } = renderAnswer(rendered, { answerId: `id-${i}`, shareable: rand() < 0.5 });
       expect(blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
       expect(text.length).toBeLessThanOrEqual(LIMITS.text);
       const texts2 = allText(blocks);
@@ -558,10 +578,12 @@ function setup(engine: Partial<AnswerPort> = {}, perMinute = 100) {
   const logger = new FakeLogger();
   const records: FeedbackRecord[] = [];
   const feedback = { append: async (r: FeedbackRecord) => void records.push(r) };
+  const answer = engine.answer ?? (async (q: string) => answered(q, [`About ${q}.`]));
   const answers: AnswerPort = {
-    answer: async (q) => answered(q, [`About ${q}.`]),
     sources: async () => SOURCES,
     ...engine,
+    // As the bot's port to the engine does (app.ts): small talk is answered without the engine.
+    answer: async (q, conversation) => answerWithoutSearch(q) ?? answer(q, conversation),
   };
   const deps = createBotDeps(answers, feedback, logger, perMinute);
   return { deps, logger, records, client: new FakeClient() };
@@ -1299,7 +1321,7 @@ describe("handlers", () => {
         if (q === EXAMPLE_PROMPTS[1].message) return { ...answered(q, ["Weakly."]), lowConfidence: true };
         return q === EXAMPLE_PROMPTS[2].message
           ? answered(q, ["Plainly."])
-          : { question: q, answered: false, text: NOT_FOUND_TEXT, citations: [], related: [] };
+          : { kind: "not-found", question: q, answered: false, text: NOT_FOUND_TEXT, citations: [], related: [] };
       },
       sources: async () => sources,
     });

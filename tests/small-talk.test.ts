@@ -22,6 +22,9 @@ describe("smallTalk", () => {
     ["great!", "thanks"],
     ["👍", "thanks"],
     [":+1:", "thanks"],
+    ["→ ← !", "thanks"],
+    ["🤖🤖🤖?", "help"],
+    ["??? ", "help"],
   ])("%j -> %s", (message, kind) => {
     expect(smallTalk(message)).toBe(kind);
   });

@@ -46,8 +46,9 @@ beforeAll(async () => {
     ),
     engine: Promise.resolve({
       answer: async (question: string) => ({
+        kind: "answer" as const,
         question,
-        answered: true,
+        answered: true as const,
         text: "Yes. [1]",
         citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }],
         related: [],
@@ -161,8 +162,9 @@ describe.skipIf(!REDIS_AVAILABLE)("Socket Mode in a fleet: each replica holds it
             ),
             engine: Promise.resolve({
               answer: async (question: string) => ({
+                kind: "answer" as const,
                 question,
-                answered: true,
+                answered: true as const,
                 text: "Yes. [1]",
                 citations: [{ n: 1, text: "Yes.", source: "corpus/a.txt", lineStart: 1, lineEnd: 1, score: 1 }],
                 related: [],

@@ -39,6 +39,7 @@ describe("terminal chat", () => {
       answer: async (q) => {
         if (q === "boom") throw new CiteBotError(ErrorCode.QuestionTooLong, "The question is too long.");
         return {
+          kind: "answer",
           question: q,
           answered: true,
           text: `About ${q}. [1]`,
@@ -71,6 +72,7 @@ describe("terminal chat", () => {
         topics.push(conversation?.topic);
         const followUpTo = q.startsWith("What is his") ? conversation?.topic : undefined;
         return {
+          kind: "answer",
           question: q,
           answered: true,
           text: "A. [1]",
@@ -100,6 +102,7 @@ describe("terminal chat in a terminal: line editing, history and log lines", () 
       answer: async (q) => {
         asked.push(q);
         return {
+          kind: "answer",
           question: q,
           answered: true,
           text: `About ${q}. [1]`,

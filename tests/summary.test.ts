@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { formatAnswerText, summaryHeading } from "../src/answer/compose.js";
+import type { SubjectSummary } from "../src/answer/answer.js";
+import { formatAnswerText } from "../src/cli/render.js";
+import { summaryHeading } from "../src/answer/wording.js";
 import {
   composeSummary,
   filesToSummarize,
@@ -301,11 +303,8 @@ describe("composeSummary and its heading", () => {
   });
 
   it("heads a summary about a subject in the terminal", () => {
-    const about = {
-      ...composeSummary("Summarize tariffs", a, ["corpus/a.md"], 1),
-      summaryOf: undefined,
-      summaryAbout: "tariffs",
-    };
+    const { summaryOf: _, corpusFiles: __, ...cited } = composeSummary("Summarize tariffs", a, ["corpus/a.md"], 1);
+    const about: SubjectSummary = { ...cited, kind: "subject-summary", summaryAbout: "tariffs" };
     expect(formatAnswerText(about).split("\n")[0]).toBe('What the sources say about "tariffs":');
   });
 });

@@ -9,71 +9,11 @@ import {
   type AnswerabilityModel,
 } from "./answerability.js";
 import useLiteAnswerability from "./use-lite-answerability.json" with { type: "json" };
-import { dropControlCharacters } from "../control-characters.js";
+import type { Citation, CitedAnswer, NothingToSearch, NotFound } from "./answer.js";
 
 /**
  * Answer composition: from ranked sentences to an extractive answer with numbered citations. Pure.
  */
-
-export interface Citation {
-  /** 1..N in order of first appearance in the answer text. */
-  readonly n: number;
-  /** The cited sentence as in the source (wrapped lines joined with a space; a code block keeps its lines). */
-  readonly text: string;
-  readonly source: string;
-  readonly lineStart: number;
-  readonly lineEnd: number;
-  /**
-   * Fusion score of the sentence for this question; comparable within one answer only. 0 for a
-   * context sentence that was not among the retrieved candidates, and in a summary.
-   */
-  readonly score: number;
-  /**
-   * Present (true) on a sentence cited only as context: the answer's first sentence opens with a
-   * reference to it ("These materials are vital...") and would not make sense alone.
-   */
-  readonly context?: true;
-}
-
-export interface RelatedPassage {
-  readonly text: string;
-  readonly source: string;
-  readonly lineStart: number;
-  readonly lineEnd: number;
-  readonly score: number;
-}
-
-export interface Answer {
-  readonly question: string;
-  readonly answered: boolean;
-  /** The answer with [n] markers, or the plain not-found message. */
-  readonly text: string;
-  readonly citations: readonly Citation[];
-  /** When not answered: the closest passages, shown separately and never cited as an answer. */
-  readonly related: readonly RelatedPassage[];
-  /**
-   * Present (true) on an answer whose best sentence only just passed the "not found" rule: shown
-   * with a warning that it may not answer the question, rather than refused.
-   */
-  readonly lowConfidence?: true;
-  /**
-   * Present on a follow-up ("What is his role?") that was read together with this earlier question
-   * of the conversation, so the asker can see how it was understood.
-   */
-  readonly followUpTo?: string;
-  /**
-   * Present on a summary ("Summarize the article"): the files it covers. One file for a file's
-   * summary; several for an overview of the corpus, which cites how each file opens.
-   */
-  readonly summaryOf?: readonly string[];
-  /** On an overview: how many files the corpus holds (an overview lists at most 10). */
-  readonly corpusFiles?: number;
-  /**
-   * Present on a summary of what the sources say about a subject ("Summarize the tariff
-   * changes"): the subject. Its sentences are every one relevant to it, in document order.
-   */
-  readonly summaryAbout?: string;
-}
 
 export interface RankedSentence {
   readonly sentence: Sentence;
@@ -84,39 +24,25 @@ export interface RankedSentence {
 
 export const NOT_FOUND_TEXT = "I couldn't find an answer to that in the sources.";
 
-/** An answer that cites nothing and says why in `text` (no closest passages either). */
-export function explainedNonAnswer(question: string, text: string): Answer {
-  return { question, answered: false, text, citations: [], related: [] };
+/** The sources were searched and nothing answers; `text` says so, `related` lists the closest passages if any. */
+export function notFound(question: string, text: string, related: NotFound["related"] = []): NotFound {
+  return { kind: "not-found", question, answered: false, text, citations: [], related };
+}
+
+/** Nothing was searched; `text` says why. */
+export function nothingToSearch(question: string, text: string): NothingToSearch {
+  return { kind: "nothing-to-search", question, answered: false, text, citations: [], related: [] };
 }
 /** To "What else?" when no further sentence is relevant to the earlier question. */
 export const NOTHING_ELSE_TEXT = "That is all I found about it in the sources.";
 /** A question with no word to search for ("Who?", "What is it?") and no earlier question to lean on. */
 export const NO_SEARCH_TERMS_TEXT =
   'That question has no word to look for in the sources, only words like "who", "is" and "it". Ask about something by name: a person, a place, a number or an event.';
-/** A question of symbols or emoji only ("???", "🤖"), with no earlier question to lean on. */
-export const NO_WORDS_TEXT =
-  "That question has no words in it to look for in the sources, only symbols. Ask about something by name: a person, a place, a number or an event.";
 /** "Tell me more" or "what else?" with no earlier question to go on (the first message, or `ask`). */
 export const NO_EARLIER_QUESTION_TEXT =
   'There is no earlier answer here to add to. Ask a question first; then "tell me more" quotes the passage around its answer, and "what else?" gives the next relevant sentences.';
 /** "Tell me more" when the conversation has already quoted the passage up to the end of its file. */
 export const NOTHING_MORE_TEXT = "That is where the passage ends: the source says nothing more after it.";
-export const LOW_CONFIDENCE_TEXT = "Weak match: the sources may not answer this question. The closest they come:";
-export const FOLLOW_UP_TEXT = (topic: string): string => `(Read as a follow-up to: "${topic}")`;
-
-/** Above a summary of what the sources say about a subject. */
-export const SUMMARY_ABOUT_TEXT = (subject: string): string => `What the sources say about "${subject}":`;
-
-/**
- * What a summary covers, shown above it. `files` are the sources as the caller shows them (Slack
- * escapes and code-formats them).
- */
-export function summaryHeading(files: readonly string[], corpusFiles: number | undefined): string {
-  if (files.length === 1) return `Summary of ${files[0]!}:`;
-  const total = corpusFiles ?? files.length;
-  const which = files.length < total ? `the first ${files.length} begin` : "each begins";
-  return `The sources hold ${total} files. How ${which} (ask me to summarize one by name):`;
-}
 
 /**
  * Whether the corpus answers the question at all, from the best sentence's cosine similarity and
@@ -211,24 +137,22 @@ export function composeAnswer<R extends RankedSentence>(
   question: string,
   ranked: readonly R[],
   options: ComposeOptions<R>,
-): Answer {
+): CitedAnswer | NotFound {
   const top = ranked[0];
   const { denseWeight, threshold, lowConfidenceBelow } = options.abstention ?? ABSTENTION;
   const topRelevance = top ? relevance(top, denseWeight) : -Infinity;
   if (!top || topRelevance < threshold) {
-    return {
+    return notFound(
       question,
-      answered: false,
-      text: NOT_FOUND_TEXT,
-      citations: [],
-      related: ranked.slice(0, options.relatedCount ?? 3).map(({ sentence, score }) => ({
+      NOT_FOUND_TEXT,
+      ranked.slice(0, options.relatedCount ?? 3).map(({ sentence, score }) => ({
         text: sentence.text,
         source: sentence.source,
         lineStart: sentence.lineStart,
         lineEnd: sentence.lineEnd,
         score: round(score),
       })),
-    };
+    );
   }
   const ratio = options.supportRatio ?? 0.85;
   // A heading, FAQ question or lead-in that would only give a weak match (see confidenceOf) is a
@@ -300,6 +224,7 @@ export function composeAnswer<R extends RankedSentence>(
   }));
   const text = citedText(citations);
   return {
+    kind: "answer",
     question,
     answered: true,
     text,
@@ -326,8 +251,12 @@ function answeringNext(question: string, best: Sentence, next: Sentence | undefi
   return opensWithBackReference(next.text) && answerTypeMatch(type, question, next.text) === 1 ? next : undefined;
 }
 
-/** An answer that quotes `sentences` in the order given, each cited: a summary, or the passage around an answer. */
-export function quoteSentences(question: string, sentences: readonly Sentence[]): Answer {
+/**
+ * An answer that quotes `sentences` (at least one) in the order given, each cited: a summary, a
+ * definition, or the passage around an answer.
+ */
+export function quoteSentences(question: string, sentences: readonly Sentence[]): CitedAnswer {
+  if (sentences.length === 0) throw new Error("quoteSentences needs at least one sentence");
   const citations: Citation[] = sentences.map((s, i) => ({
     n: i + 1,
     text: s.text,
@@ -336,7 +265,7 @@ export function quoteSentences(question: string, sentences: readonly Sentence[])
     lineEnd: s.lineEnd,
     score: 0,
   }));
-  return { question, answered: citations.length > 0, text: citedText(citations), citations, related: [] };
+  return { kind: "answer", question, answered: true, text: citedText(citations), citations, related: [] };
 }
 
 /**
@@ -363,34 +292,4 @@ function standsOnOwnLines(text: string): boolean {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
-}
-
-/** "corpus/file.txt:7-8" or "corpus/file.txt:11". */
-export function formatLocation(c: Pick<Citation, "source" | "lineStart" | "lineEnd">): string {
-  return c.lineEnd > c.lineStart ? `${c.source}:${c.lineStart}-${c.lineEnd}` : `${c.source}:${c.lineStart}`;
-}
-
-/** A quoted passage of several lines, its later lines indented under the source line. */
-function indentContinuation(text: string): string {
-  return text.replace(/\n/g, "\n    ");
-}
-
-/** Plain-text rendering for terminals. */
-export function formatAnswerText(answer: Answer): string {
-  const lines = [
-    ...(answer.followUpTo !== undefined ? [FOLLOW_UP_TEXT(answer.followUpTo)] : []),
-    ...(answer.lowConfidence ? [LOW_CONFIDENCE_TEXT, ""] : []),
-    ...(answer.summaryOf !== undefined ? [summaryHeading(answer.summaryOf, answer.corpusFiles)] : []),
-    ...(answer.summaryAbout !== undefined ? [SUMMARY_ABOUT_TEXT(answer.summaryAbout)] : []),
-    answer.text,
-  ];
-  if (answer.citations.length > 0) {
-    lines.push("", "Sources:");
-    for (const c of answer.citations)
-      lines.push(`[${c.n}] ${formatLocation(c)}${c.context ? " (context)" : ""}  "${indentContinuation(c.text)}"`);
-  } else if (answer.related.length > 0) {
-    lines.push("", "Closest passages (not an answer):");
-    for (const r of answer.related) lines.push(`- ${formatLocation(r)}  "${indentContinuation(r.text)}"`);
-  }
-  return dropControlCharacters(lines.join("\n"));
 }

@@ -2,6 +2,7 @@ import { alternation, THIRD_PERSON_PRONOUNS } from "../language/english.js";
 import { createHash } from "node:crypto";
 import { tokenize } from "../retrieval/terms/tokenize.js";
 import { summaryRequest } from "./summary.js";
+import { smallTalk } from "./small-talk.js";
 
 /**
  * Follow-up questions in a conversation (a Slack thread, a DM, the terminal chat). Pure.
@@ -156,12 +157,14 @@ export function withTopic(question: string, topic: string): string {
 /**
  * The conversation's topic after `question`: a question that stands on its own becomes the new one.
  * A request for a summary of the documents themselves ("tl;dr"), "tell me more", "what else?" and a
- * question without a word to search for ("Why?") have no subject, so the topic stays as it was.
+ * question without a word to search for ("Why?") and small talk ("thanks!") have no subject, so the
+ * topic stays as it was.
  */
 export function nextTopic(topic: string | undefined, question: string): string | undefined {
   const trimmed = question.trim();
   if (
     !hasSearchTerms(trimmed) ||
+    smallTalk(trimmed) !== undefined ||
     summaryRequest(trimmed)?.subject === "" ||
     asksForMore(trimmed) ||
     asksForOthers(trimmed)
@@ -181,7 +184,7 @@ export interface QuotedSentence {
  * topic so far (as `quotedKey`s), so that a second "tell me more" reads on instead of repeating the
  * first, and a second "what else?" gives what neither answer before it gave.
  */
-export interface ConversationState {
+export interface Conversation {
   readonly topic: string;
   readonly quoted: readonly string[];
 }
@@ -198,10 +201,10 @@ export const MAX_QUOTED = 50;
  * (a summary of the documents) leaves the state as it was. Undefined while there is no topic.
  */
 export function nextConversation(
-  state: ConversationState | undefined,
+  state: Conversation | undefined,
   question: string,
   answer: { readonly citations: readonly QuotedSentence[]; readonly followUpTo?: string | undefined },
-): ConversationState | undefined {
+): Conversation | undefined {
   const topic = nextTopic(state?.topic, question);
   if (topic === undefined) return state;
   const quoted = [...new Set(answer.citations.map(quotedKey))];

@@ -1,12 +1,14 @@
 /**
  * What a question asks for, read before anything is retrieved: the first step of
  * classify -> handle -> render. Pure: the question (normalised) and the conversation's topic in, an
- * intent out. `src/answer/service.ts` handles each kind in one `switch` that the type checker proves
- * exhaustive. Some intents may find nothing in the documents (a summary of a subject nothing is about,
- * an acronym the corpus never defines); those carry what to do `otherwise`.
+ * intent out. `src/answer/service.ts` hands each kind to its handler in `src/answer/handlers/`, in
+ * one `switch` that the type checker proves exhaustive. Some intents may find nothing in the
+ * documents (a summary of a subject nothing is about, an acronym the corpus never defines); those
+ * carry what to do `otherwise`.
  */
 import { acronymAskedAbout } from "./definition.js";
 import { asksForMore, asksForOthers, contrastedSubject, hasSearchTerms, retrievalText } from "./follow-up.js";
+import { smallTalk, type SmallTalk } from "./small-talk.js";
 import { summaryRequest, type SummaryRequest } from "./summary.js";
 
 /** What to search for when the question is an ordinary one: its text, read with the topic when it leans on it. */
@@ -18,7 +20,7 @@ export type SearchIntent =
   /** "And the US side?": read with the topic, leaving out what was quoted about it. */
   | { readonly kind: "contrast"; readonly subject: string; readonly topic: string }
   /** Only words like "who" and "is": nothing to search for. */
-  | { readonly kind: "no-search-terms"; readonly hasLetters: boolean };
+  | { readonly kind: "no-search-terms" };
 
 export type Intent =
   | SearchIntent
@@ -31,10 +33,14 @@ export type Intent =
   /** "What else?" about the topic. */
   | { readonly kind: "others"; readonly topic: string }
   /** "Tell me more" or "What else?" with no earlier question to go on. */
-  | { readonly kind: "no-earlier-question" };
+  | { readonly kind: "no-earlier-question" }
+  /** "help", "hi", "thanks", "👍": answered in kind, nothing searched. */
+  | { readonly kind: "small-talk"; readonly talk: SmallTalk };
 
 /** The intent of a normalised question in a conversation whose topic (the last self-contained question) is `topic`. */
 export function classify(question: string, topic: string | undefined): Intent {
+  const talk = smallTalk(question);
+  if (talk !== undefined) return { kind: "small-talk", talk };
   const request = summaryRequest(question);
   const rest = classifyAfterSummary(question, topic);
   // "What is this about?" opens a conversation as a summary request; in a thread it asks about the answer before.
@@ -58,7 +64,8 @@ function classifySearch(question: string, topic: string | undefined): Intent {
   }
   if (followUpTo === undefined) {
     // Without a word of its own or a topic to lean on, a search would only list unrelated passages.
-    if (!hasSearchTerms(question)) return { kind: "no-search-terms", hasLetters: /[\p{L}\p{N}]/u.test(question) };
+    // (A message of symbols only, "???" or "👍", is small talk: classify reads that first.)
+    if (!hasSearchTerms(question)) return { kind: "no-search-terms" };
     return { kind: "question", text, topic };
   }
   const subject = contrastedSubject(question);

@@ -7,53 +7,29 @@ import type { CiteBotEmbeddings, EmbedProgress } from "../embeddings/types.js";
 import type { Logger } from "../logger.js";
 import { openIndex, type LoadedIndex, type Manifest } from "../index/store.js";
 import { buildHybridRetriever } from "../retrieval/build.js";
-import {
-  composeAnswer,
-  explainedNonAnswer,
-  NO_EARLIER_QUESTION_TEXT,
-  NO_SEARCH_TERMS_TEXT,
-  NO_WORDS_TEXT,
-  NOTHING_ELSE_TEXT,
-  NOTHING_MORE_TEXT,
-  quoteSentences,
-  relevance,
-  type Answer,
-} from "./compose.js";
+import type { Answer } from "./answer.js";
+import { composeAnswer } from "./compose.js";
 import { abstentionRuleOf, checkFitDimensions, readModelFit, type ModelFit } from "./model-fit.js";
-import { contrastRetrievalText, quotedKey, withTopic } from "./follow-up.js";
+import type { Conversation } from "./follow-up.js";
 import { DocumentView } from "./document-view.js";
 import { classify, type Intent } from "./intent.js";
 import { normalizeQuestion } from "./question.js";
 import { SerialQueue } from "./serial.js";
-import {
-  composeSummary,
-  filesToSummarize,
-  openingSentence,
-  OVERVIEW_MAX_FILES,
-  summarySentences,
-  type CorpusFileSummary,
-  type SummaryRequest,
-} from "./summary.js";
+import { summarySentences, SUMMARY_SENTENCES } from "./summary.js";
+import type { Asked, Engine } from "./handlers/engine.js";
+import { answerContrast } from "./handlers/contrast.js";
+import { answerDefinition } from "./handlers/definition.js";
+import { answerFollowUp } from "./handlers/follow-up.js";
+import { answerMore } from "./handlers/more.js";
+import { answerNothingToSearch } from "./handlers/nothing-to-search.js";
+import { answerOthers } from "./handlers/others.js";
+import { answerQuestion } from "./handlers/question.js";
+import { answerSmallTalk } from "./handlers/small-talk.js";
+import { answerSummary } from "./handlers/summary.js";
 
-export type { Answer };
+export type { Answer, Conversation };
 
-/** "What else?" looks this many candidates past the earlier answer's sentences. */
-const OTHERS_CANDIDATES = 5;
-
-/** A summary quotes up to this many sentences of a file: more than an answer, still a quick read. */
-export const SUMMARY_SENTENCES = 5;
-
-/**
- * Where a question was asked: in a conversation, the topic its follow-ups are read with, and the
- * sentences already quoted about it (see follow-up.ts, nextConversation).
- */
-export interface Conversation {
-  readonly topic?: string | undefined;
-  /** `quotedKey`s of the sentences quoted about the topic so far. */
-  readonly quoted?: readonly string[] | undefined;
-}
-
-/** The one entry point the CLI and the Slack bot use. */
+/** The one entry point the CLI, the terminal chat and the Slack bot use. */
 export interface AnswerService {
   answer(question: string, conversation?: Conversation): Promise<Answer>;
   readonly manifest: Manifest;
@@ -119,25 +95,6 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
   );
   const queue = new SerialQueue();
   const view = new DocumentView(index.sentences, config.maxAnswerSentences);
-  // Each file's sentences (in document order, view.files()) and summary, worked out on first request;
-  // a service serves one build of the index, so neither goes stale.
-  const corpusFiles = () => view.files();
-  const summaries = new Map<string, readonly Sentence[]>();
-  const summaryOf = (file: CorpusFileSummary & { readonly ids: readonly number[] }) => {
-    let picked = summaries.get(file.source);
-    if (!picked) {
-      const positions = summarySentences(
-        file.ids.map((id) => index.dense.vectorOf(id)),
-        SUMMARY_SENTENCES,
-        // A question in the text (an FAQ's) asks rather than tells: it comes in only with its answer.
-        file.sentences.map((sentence) => !standsAlone(sentence) || startsSection(sentence)),
-        file.sentences.map((sentence, i) => answersQuestionBefore(sentence, file.sentences[i - 1])),
-      );
-      picked = positions.map((i) => file.sentences[i]!);
-      summaries.set(file.source, picked);
-    }
-    return picked;
-  };
   const composeOptions = {
     maxSentences: config.maxAnswerSentences,
     previousOf: view.previousOf,
@@ -146,174 +103,73 @@ export async function createAnswerService(options: AnswerServiceOptions): Promis
     sectionAfter: view.sectionAfter,
     abstention,
   };
-  const answerTo = async (question: string, text: string, candidates = Math.max(5, config.maxAnswerSentences)) => {
-    const hits = await queue.run(() => retriever.retrieve(text, candidates));
-    return { hits, answer: composeAnswer(question, hits, composeOptions) };
-  };
-  /** A summary request's answer, or undefined when the question is not one (see summary.ts). */
-  const summaryAnswer = async (question: string, request: SummaryRequest): Promise<Answer | undefined> => {
-    const summarized = filesToSummarize(request, corpusFiles());
-    if (!summarized) return topicalSummary(question, request.subject);
-    const all = corpusFiles().length;
-    if (summarized.length === 1)
-      return composeSummary(question, summaryOf(summarized[0]!), [summarized[0]!.source], all);
-    const listed = summarized.slice(0, OVERVIEW_MAX_FILES);
-    return composeSummary(
-      question,
-      listed.map((f) => openingSentence(f.sentences)!),
-      listed.map((f) => f.source),
-      all,
-    );
-  };
-  /**
-   * "Summarize the tariff changes": every sentence relevant to the subject by the "not found" rule,
-   * up to SUMMARY_SENTENCES, in document order. undefined (an ordinary answer instead) when fewer
-   * than two are: one sentence is what an answer would say anyway.
-   */
-  const topicalSummary = async (question: string, subject: string): Promise<Answer | undefined> => {
-    const hits = await queue.run(() => retriever.retrieve(subject, SUMMARY_SENTENCES * 4));
-    const relevant = hits
-      .filter((hit) => relevance(hit, abstention.denseWeight) >= abstention.threshold)
-      .slice(0, SUMMARY_SENTENCES);
-    if (relevant.length < 2) return undefined;
-    relevant.sort((a, b) => a.id - b.id);
-    return {
-      ...quoteSentences(
-        question,
-        relevant.map((hit) => hit.sentence),
-      ),
-      summaryAbout: subject,
-    };
-  };
-  /**
-   * "Tell me more": the passage around the earlier question's best sentence, which a re-run of
-   * that question finds again (the index does not change within this service); asked again, the
-   * passage after it.
-   */
-  const passageAnswer = async (question: string, topic: string, quoted: ReadonlySet<string>): Promise<Answer> => {
-    const earlier = await answerTo(topic, topic);
-    if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
-    // What the earlier answer cited counts as quoted even when the conversation's memory was lost.
-    const passage = view.passageAround(
-      earlier.hits[0]!.id,
-      new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]),
-    );
-    if (passage.length === 0) return { ...explainedNonAnswer(question, NOTHING_MORE_TEXT), followUpTo: topic };
-    return { ...quoteSentences(question, passage), followUpTo: topic };
-  };
-  /**
-   * "What else?": the earlier question's answer again, without the sentences it cited or the
-   * conversation has quoted since. The "not found" rule still applies, so what is left must be
-   * relevant to the earlier question.
-   */
-  const othersAnswer = async (question: string, topic: string, quoted: ReadonlySet<string>): Promise<Answer> => {
-    const earlier = await answerTo(topic, topic, config.maxAnswerSentences + OTHERS_CANDIDATES + quoted.size);
-    if (!earlier.answer.answered) return { ...earlier.answer, question, followUpTo: topic };
-    const cited = new Set([...quoted, ...earlier.answer.citations.map(quotedKey)]);
-    const fresh = (sentence: Sentence) => !cited.has(quotedKey(sentence));
-    // A heading's section and an answer's context sentence must not bring back what was quoted
-    // either; a heading whose section has all been quoted has nothing left to lead into.
-    const freshSection = (hit: { id: number; sentence: Sentence }) => view.sectionAfter(hit).filter(fresh);
-    const freshOnly =
-      (contextOf: (hit: { id: number; sentence: Sentence }) => Sentence | undefined) =>
-      (hit: { id: number; sentence: Sentence }) => {
-        const context = contextOf(hit);
-        return context && fresh(context) ? context : undefined;
-      };
-    const allQuoted = (section: readonly Sentence[]) => section.length > 0 && !section.some(fresh);
-    const rest = earlier.hits.filter(
-      (hit) => fresh(hit.sentence) && !(startsSection(hit.sentence) && allQuoted(view.sectionAfter(hit))),
-    );
-    const others = composeAnswer(question, rest, {
-      ...composeOptions,
-      sectionAfter: freshSection,
-      previousOf: freshOnly(view.previousOf),
-      nextOf: freshOnly(view.nextOf),
-      headerRowOf: freshOnly(view.headerRowOf),
-    });
-    // Nothing further is relevant: the closest of the rest would be unrelated, so none is listed.
-    return { ...others, ...(others.answered ? {} : { text: NOTHING_ELSE_TEXT, related: [] }), followUpTo: topic };
-  };
-  /**
-   * "And the US side?" after "Who leads the Chinese delegation?": read with the topic, the best
-   * sentence is the one already quoted about the Chinese side. A sentence quoted on the topic that
-   * lacks any of the new subject's words answered the question before, not this one, so it is
-   * left out; one that has them all stays ("And exports?" after imports: one line gives both).
-   * `text` is what to retrieve with (contrastRetrievalText).
-   */
-  const contrastAnswer = async (question: string, text: string, subject: string, quoted: ReadonlySet<string>) => {
-    const hits = await queue.run(() => retriever.retrieve(text, Math.max(5, config.maxAnswerSentences) + quoted.size));
-    const kept = hits.filter(
-      (hit) => !quoted.has(quotedKey(hit.sentence)) || retriever.mentionsEveryTerm(subject, hit.id),
-    );
-    return { hits: kept, answer: composeAnswer(question, kept, composeOptions) };
+  // Each file's summary, worked out on first request; a service serves one build of the index, so none goes stale.
+  const summaries = new Map<string, readonly Sentence[]>();
+  const retrieve = (text: string, candidates: number) => queue.run(() => retriever.retrieve(text, candidates));
+  const engine: Engine = {
+    retriever,
+    view,
+    abstention,
+    maxSentences: config.maxAnswerSentences,
+    composeOptions,
+    retrieve,
+    async answerTo(question, text, candidates = Math.max(5, config.maxAnswerSentences)) {
+      const hits = await retrieve(text, candidates);
+      return { hits, answer: composeAnswer(question, hits, composeOptions) };
+    },
+    summaryOf(file) {
+      let picked = summaries.get(file.source);
+      if (!picked) {
+        const positions = summarySentences(
+          file.ids.map((id) => index.dense.vectorOf(id)),
+          SUMMARY_SENTENCES,
+          // A question in the text (an FAQ's) asks rather than tells: it comes in only with its answer.
+          file.sentences.map((sentence) => !standsAlone(sentence) || startsSection(sentence)),
+          file.sentences.map((sentence, i) => answersQuestionBefore(sentence, file.sentences[i - 1])),
+        );
+        picked = positions.map((i) => file.sentences[i]!);
+        summaries.set(file.source, picked);
+      }
+      return picked;
+    },
   };
   return {
     manifest: index.manifest,
     async answer(raw: string, conversation?: Conversation): Promise<Answer> {
-      const question = normalizeQuestion(raw);
-      const quoted = () => new Set(conversation?.quoted ?? []);
-      // classify -> handle: one case per kind of intent (intent.ts); the type checker proves none is missed.
-      const handle = async (intent: Intent): Promise<Answer> => {
-        switch (intent.kind) {
-          case "summary":
-            return (await summaryAnswer(question, intent.request)) ?? handle(intent.otherwise);
-          case "definition": {
-            // "What is PTO?": the sentences that spell it out, not those that use it most.
-            const definitions = retriever.definitionsOf(intent.acronym);
-            if (definitions.length === 0) return handle(intent.otherwise);
-            return quoteSentences(question, definitions.slice(0, config.maxAnswerSentences));
-          }
-          case "no-earlier-question":
-            return explainedNonAnswer(question, NO_EARLIER_QUESTION_TEXT);
-          case "more":
-            return passageAnswer(question, intent.topic, quoted());
-          case "others":
-            return othersAnswer(question, intent.topic, quoted());
-          case "no-search-terms":
-            return explainedNonAnswer(question, intent.hasLetters ? NO_SEARCH_TERMS_TEXT : NO_WORDS_TEXT);
-          case "follow-up":
-          case "contrast": {
-            const found =
-              intent.kind === "follow-up"
-                ? await answerTo(question, intent.text)
-                : await contrastAnswer(
-                    question,
-                    contrastRetrievalText(question, intent.subject, intent.topic),
-                    intent.subject,
-                    quoted(),
-                  );
-            // Read with its topic, "What is his favourite food?" finds the topic's sentence as surely as
-            // "What is his role?" does. When the best sentence has none of the follow-up's own words, it
-            // may not answer the follow-up at all: say so with the weak-match warning.
-            const ownWordsMissing = found.answer.answered && !retriever.mentionsAnyTerm(question, found.hits[0]!.id);
-            return {
-              ...found.answer,
-              followUpTo: intent.topic,
-              ...(ownWordsMissing ? { lowConfidence: true as const } : {}),
-            };
-          }
-          case "question": {
-            const found = await answerTo(question, intent.text);
-            if (found.answer.answered || intent.topic === undefined) return found.answer;
-            // A question can lean on the one before without a telltale word ("Which parts were
-            // included?" after "What did the US suspend?"). One that finds nothing on its own is tried
-            // once more with the topic, and answered so only if the sentence found holds one of its own
-            // words. The match is the topic's more than the question's, so it always carries the
-            // weak-match warning: a word of its own can be a common one ("U.S." in 10 of 26 sentences).
-            const retried = await answerTo(question, withTopic(question, intent.topic));
-            if (retried.answer.answered && retriever.mentionsAnyTerm(question, retried.hits[0]!.id)) {
-              return { ...retried.answer, followUpTo: intent.topic, lowConfidence: true };
-            }
-            return found.answer;
-          }
-          default:
-            return unhandled(intent);
-        }
-      };
-      return handle(classify(question, topicOf(conversation)));
+      const asked: Asked = { question: normalizeQuestion(raw), quoted: new Set(conversation?.quoted ?? []) };
+      return handle(classify(asked.question, topicOf(conversation)), asked, engine);
     },
   };
+}
+
+/**
+ * classify -> handle: each kind of intent to its handler (src/answer/handlers/, one module each).
+ * A kind without a case fails to compile (see `unhandled`).
+ */
+async function handle(intent: Intent, asked: Asked, engine: Engine): Promise<Answer> {
+  switch (intent.kind) {
+    case "small-talk":
+      return answerSmallTalk(intent, asked);
+    case "summary":
+      return (await answerSummary(intent, asked, engine)) ?? handle(intent.otherwise, asked, engine);
+    case "definition":
+      return answerDefinition(intent, asked, engine) ?? handle(intent.otherwise, asked, engine);
+    case "more":
+      return answerMore(intent, asked, engine);
+    case "others":
+      return answerOthers(intent, asked, engine);
+    case "no-search-terms":
+    case "no-earlier-question":
+      return answerNothingToSearch(intent, asked);
+    case "follow-up":
+      return answerFollowUp(intent, asked, engine);
+    case "contrast":
+      return answerContrast(intent, asked, engine);
+    case "question":
+      return answerQuestion(intent, asked, engine);
+    default:
+      return unhandled(intent);
+  }
 }
 
 /** The topic as a question of its own; an earlier question that was refused as empty or too long is no topic. */

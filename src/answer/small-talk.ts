@@ -2,9 +2,10 @@
  * Messages to the bot that are not questions about the documents: "help", "hi", "thanks!", "ok",
  * "👍". Pure.
  *
- * Searched for in the sources, they come back "not found" with a list of unrelated passages, and a
- * "thanks!" in a thread the bot answered in was answered that way too. The chat surfaces (Slack,
- * the terminal chat) reply to them in kind instead. `ask` does not: it answers what it is given.
+ * Searched for in the sources, they came back "not found" with a list of unrelated passages, and a
+ * "thanks!" in a thread the bot answered in was answered that way too. The engine reads them first
+ * (intent.ts) and answers without a search; each surface replies in its own words (Slack leaves a
+ * reaction for thanks).
  */
 export type SmallTalk = "help" | "greeting" | "thanks";
 
@@ -27,8 +28,8 @@ export function smallTalk(message: string): SmallTalk | undefined {
     .replace(/[^\p{L}\p{N}' ]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim();
-  // Nothing but emoji or punctuation ("👍", ":+1:", "!!"): an acknowledgement, not a question.
-  if (text === "") return message.trim() === "" ? undefined : "thanks";
+  // Nothing but emoji or punctuation ("👍", ":+1:", "!!"): an acknowledgement; asked ("🤖?"), a call for help.
+  if (text === "") return message.trim() === "" ? undefined : /\?\s*$/.test(message) ? "help" : "thanks";
   if (HELP.test(text)) return "help";
   if (GREETING.test(text)) return "greeting";
   if (THANKS.test(text)) return "thanks";

@@ -1,7 +1,8 @@
 import { isHeading, standsAlone, type Passage } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
 import { tokenize } from "../retrieval/terms/tokenize.js";
-import { quoteSentences, type Answer } from "./compose.js";
+import type { FileSummary } from "./answer.js";
+import { quoteSentences } from "./compose.js";
 
 /**
  * Summary requests ("Summarize the article", "tl;dr", "What is this document about?", "What
@@ -218,6 +219,9 @@ export function openingSentence<S extends Passage>(sentences: readonly S[]): S |
   return sentences.find((s) => standsAlone(s)) ?? sentences[0];
 }
 
+/** A summary quotes up to this many sentences of a file: more than an answer, still a quick read. */
+export const SUMMARY_SENTENCES = 5;
+
 /** At most this many files are listed in an overview of the whole corpus. */
 export const OVERVIEW_MAX_FILES = 10;
 
@@ -230,9 +234,10 @@ export function composeSummary(
   sentences: readonly Sentence[],
   summaryOf: readonly string[],
   corpusFiles: number,
-): Answer {
+): FileSummary {
   return {
     ...quoteSentences(question, sentences),
+    kind: "summary",
     summaryOf: [...summaryOf],
     ...(summaryOf.length > 1 ? { corpusFiles } : {}),
   };

@@ -1,9 +1,10 @@
 import { clearLine, createInterface, cursorTo } from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import { formatAnswerText } from "../answer/compose.js";
+import { formatAnswerText } from "../cli/render.js";
 import { dropControlCharacters } from "../control-characters.js";
-import { nextConversation, type ConversationState } from "../answer/follow-up.js";
-import { smallTalk } from "../answer/small-talk.js";
+import { nextConversation, type Conversation } from "../answer/follow-up.js";
+import type { SmallTalkReply } from "../answer/answer.js";
+import { answerWithoutSearch } from "../answer/without-search.js";
 import type { AnswerService } from "../answer/service.js";
 import { describeError, isCiteBotError } from "../errors.js";
 
@@ -13,6 +14,11 @@ export const TERMINAL_BANNER =
 export const TERMINAL_HELP =
   'Type a question about the documents and press Enter; follow up as in a chat ("what is his role?", "tell me more"); "summarize" gives a short summary of them; "exit" quits.';
 export const TERMINAL_THANKS = "You're welcome!";
+
+/** The terminal's words for small talk: its help (which knows "exit"), greeted, or you're welcome. */
+function smallTalkReply({ talk }: SmallTalkReply): string {
+  return talk === "thanks" ? TERMINAL_THANKS : talk === "greeting" ? `Hi! ${TERMINAL_HELP}` : TERMINAL_HELP;
+}
 
 /** Escape sequences a terminal sends for keys (arrows, Home, F-keys), left in a line read without line editing. */
 // Control characters are exactly what this matches.
@@ -62,21 +68,17 @@ export async function runTerminalChat(
   });
   prompt();
   // Follow-ups ("What is his role?") are read with the last question that stood on its own.
-  let conversation: ConversationState | undefined;
+  let conversation: Conversation | undefined;
   try {
     for await (const line of lines) {
       prompting = false;
       const question = line.replace(KEY_SEQUENCES, "").trim();
       if (question === "exit" || question === "quit") break;
-      const talk = smallTalk(question);
-      if (talk !== undefined)
-        output.write(
-          `${talk === "thanks" ? TERMINAL_THANKS : talk === "greeting" ? `Hi! ${TERMINAL_HELP}` : TERMINAL_HELP}\n\n`,
-        );
-      else if (question !== "") {
+      if (question !== "") {
         try {
-          const answer = await (await service).answer(question, conversation);
-          output.write(`${formatAnswerText(answer)}\n\n`);
+          // Small talk ("help") is answered at once, also while the index is still loading.
+          const answer = answerWithoutSearch(question) ?? (await (await service).answer(question, conversation));
+          output.write(`${answer.kind === "small-talk" ? smallTalkReply(answer) : formatAnswerText(answer)}\n\n`);
           conversation = nextConversation(conversation, question, answer);
         } catch (error) {
           output.write(

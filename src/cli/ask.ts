@@ -1,6 +1,7 @@
 import { createAnswerService, type AnswerService } from "../answer/service.js";
-import { formatAnswerText } from "../answer/compose.js";
-import { MAX_QUESTION_CHARS, normalizeQuestion } from "../answer/question.js";
+import { formatAnswerText } from "./render.js";
+import { MAX_QUESTION_CHARS } from "../answer/question.js";
+import { answerWithoutSearch } from "../answer/without-search.js";
 import { loadDotEnv, readEngineConfig } from "../config.js";
 import { readModelFitAndReport } from "../answer/model-fit.js";
 import { CiteBotError, describeError, ErrorCode, isCiteBotError } from "../errors.js";
@@ -25,10 +26,8 @@ async function main(): Promise<number> {
   }
   if (command.kind === "jsonl") return answerLines(await startService());
   try {
-    // A question the service would refuse is refused before the index is loaded or built for it.
-    normalizeQuestion(command.question);
-    const service = await startService();
-    const answer = await service.answer(command.question);
+    // A question the service would refuse is refused, and small talk answered, before the index is loaded or built for it.
+    const answer = answerWithoutSearch(command.question) ?? (await (await startService()).answer(command.question));
     process.stdout.write(command.json ? `${JSON.stringify(answer)}\n` : `${formatAnswerText(answer)}\n`);
     return 0;
   } catch (error) {

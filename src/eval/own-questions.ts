@@ -1,4 +1,4 @@
-import type { Answer, Citation } from "../answer/compose.js";
+import { isWeakMatch, type Answer, type Citation } from "../answer/answer.js";
 import { dropControlCharacters } from "../control-characters.js";
 import { leadsIntoNext } from "../corpus/reference.js";
 import type { Sentence } from "../corpus/split.js";
@@ -102,7 +102,7 @@ export function judgeAnswer(
   const first = answer.citations.find((c) => !c.context && !leadsIntoNext({ text: c.text, kind: kindOf(c) }));
   return {
     kind: "answered",
-    warned: answer.lowConfidence === true,
+    warned: isWeakMatch(answer),
     firstClaimRight: first !== undefined && answers(first),
     someRight: answer.citations.some(answers),
     cited: answer.citations.map(

@@ -20,7 +20,7 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { abstentionRuleOf, checkFitDimensions, fitFileOf, readModelFit } from "../answer/model-fit.js";
 import { readsAsFollowUp } from "../answer/follow-up.js";
-import { SUMMARY_SENTENCES } from "../answer/service.js";
+import { SUMMARY_SENTENCES } from "../answer/summary.js";
 import { smallTalk } from "../answer/small-talk.js";
 import { summaryRequest } from "../answer/summary.js";
 import { EVAL_OPTIONS, EVAL_USAGE } from "../cli/args.js";

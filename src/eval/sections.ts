@@ -8,7 +8,9 @@ import { MemoryVectorStore } from "@langchain/classic/vectorstores/memory";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
 import { composeAnswer, relevance, type AbstentionRule } from "../answer/compose.js";
 import { nextConversation, retrievalText, withTopic } from "../answer/follow-up.js";
-import { createAnswerService, SUMMARY_SENTENCES } from "../answer/service.js";
+import { isWeakMatch } from "../answer/answer.js";
+import { createAnswerService } from "../answer/service.js";
+import { SUMMARY_SENTENCES } from "../answer/summary.js";
 import { summarySentences } from "../answer/summary.js";
 import { DEFAULT_EMBEDDING_MODEL, type EngineConfig } from "../config.js";
 import { answersQuestionBefore } from "../corpus/reference.js";
@@ -378,7 +380,7 @@ export async function serviceConversationReport(
           kind: turn.kind,
           right,
           refused: !answer.answered,
-          warned: answer.answered && answer.lowConfidence === true,
+          warned: isWeakMatch(answer),
         });
       }
       for (const answerable of [true, false]) {

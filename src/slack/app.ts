@@ -9,7 +9,7 @@ import {
   type Receiver,
   type ReceiverEvent,
 } from "@slack/bolt";
-import { normalizeQuestion } from "../answer/question.js";
+import { answerWithoutSearch } from "../answer/without-search.js";
 import type { SlackConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
 import type { Fleet } from "../fleet/fleet.js";
@@ -313,9 +313,8 @@ export async function startSlackBot(options: StartOptions): Promise<SlackBot> {
   engine.catch(() => undefined);
   const answers: AnswerPort = {
     answer: async (question, conversation) => {
-      // Too long or empty is known without the engine: said at once, not after the index has loaded.
-      normalizeQuestion(question);
-      return (await engine).answer(question, conversation);
+      // Too long, empty and small talk are known without the engine: said at once, not after the index has loaded.
+      return answerWithoutSearch(question) ?? (await engine).answer(question, conversation);
     },
     // Read at each call: the live service swaps in a new manifest when the corpus changes.
     sources: async () => {

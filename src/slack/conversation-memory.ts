@@ -1,4 +1,4 @@
-import { MAX_QUOTED, type ConversationState } from "../answer/follow-up.js";
+import { MAX_QUOTED, type Conversation } from "../answer/follow-up.js";
 
 /**
  * What a conversation has been told, carried in the bot's own replies as Slack message metadata, so
@@ -24,7 +24,7 @@ export interface MessageWithMetadata {
 }
 
 /** The state as metadata; the quoted keys go as one JSON string (payload values cannot be string arrays). */
-export function conversationMetadata(state: ConversationState): ConversationMetadata {
+export function conversationMetadata(state: Conversation): ConversationMetadata {
   let quoted = state.quoted.slice(-MAX_QUOTED);
   const payload = () => ({ topic: state.topic, quoted: JSON.stringify(quoted) });
   while (quoted.length > 0 && JSON.stringify(payload()).length > MAX_METADATA_CHARS) quoted = quoted.slice(1);

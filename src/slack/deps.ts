@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { setTimeout as delay } from "node:timers/promises";
-import type { ConversationState } from "../answer/follow-up.js";
+import { isWeakMatch } from "../answer/answer.js";
 import type { Answer, Conversation } from "../answer/service.js";
 import { isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
@@ -16,7 +16,7 @@ import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
 import type { FeedbackSink } from "./feedback-log.js";
 import { EXAMPLE_PROMPTS } from "./messages.js";
 import type { Prompt } from "./prompts.js";
-import type { Block, SourcesOverview } from "./render.js";
+import type { Block, RenderedAnswer, SourcesOverview } from "./render.js";
 
 /** The engine as the Slack layer sees it. */
 export interface AnswerPort {
@@ -73,14 +73,14 @@ export interface BotDeps {
   readonly seen: Claims;
   /** channel+thread_ts of threads the bot has answered in. */
   readonly threads: RecentKeys;
-  readonly answersById: RecentValues<Answer>;
+  readonly answersById: RecentValues<RenderedAnswer>;
   /**
    * Per question answered (channel + the question's ts): the reply's ts, and the conversation
    * before and after it, so an edited question gets its reply updated in place (see handleEdit).
    */
   readonly replies: RecentValues<AnsweredQuestion>;
   /** Per conversation (channel + thread, or a DM): the topic its follow-ups are read with, and what was quoted about it. */
-  readonly conversations: RecentValues<ConversationState>;
+  readonly conversations: RecentValues<Conversation>;
   /** Which example prompts the documents answer plainly, worked out once per index build (its builtAt). */
   readonly examplePrompts: { builtAt?: string; answered?: Promise<readonly Prompt[]> };
   /**
@@ -101,8 +101,8 @@ export interface BotDeps {
 export interface AnsweredQuestion {
   readonly replyTs: string;
   readonly conversationKey: string;
-  readonly before: ConversationState | undefined;
-  readonly after: ConversationState | undefined;
+  readonly before: Conversation | undefined;
+  readonly after: Conversation | undefined;
   /** The line above the reply saying who asked for it (the message shortcut), kept when it is updated. */
   readonly requestedBy?: string;
 }
@@ -193,7 +193,7 @@ export function answeredExamples(deps: BotDeps, builtAt: string): Promise<readon
     const answered = Promise.all(
       EXAMPLE_PROMPTS.map(async (p) => {
         const answer = await deps.answers.answer(p.message);
-        return answer.answered && !answer.lowConfidence;
+        return answer.answered && !isWeakMatch(answer);
       }),
     ).then((plain) => EXAMPLE_PROMPTS.filter((_, i) => plain[i]));
     cache.builtAt = builtAt;

@@ -7,8 +7,9 @@
  * surfaces.ts, and what they all share in deps.ts.
  */
 import { setImmediate } from "node:timers/promises";
-import { nextConversation, nextTopic, readsAsFollowUp, type ConversationState } from "../answer/follow-up.js";
+import { nextConversation, nextTopic, readsAsFollowUp } from "../answer/follow-up.js";
 import { smallTalk } from "../answer/small-talk.js";
+import type { SmallTalkReply } from "../answer/answer.js";
 import type { Answer, Conversation } from "../answer/service.js";
 import { ErrorCode, isCiteBotError } from "../errors.js";
 import { conversationMetadata, quotedFromMessages, type ConversationMetadata } from "./conversation-memory.js";
@@ -64,16 +65,9 @@ export async function composeReply(
   // `/ask` answers privately and shareably; its hint is about the command, not about mentions.
   const hint = shareable ? ASK_COMMAND_HINT : USAGE_HINT;
   if (question === "") return { message: renderNotice(hint(await exampleQuestion(deps))) };
-  const talk = smallTalk(question);
-  if (talk === "thanks") return { message: renderNotice(THANKS_REPLY) };
-  if (talk === "greeting") return { message: renderNotice(GREETING_REPLY(await exampleQuestion(deps), hint)) };
-  if (talk !== undefined) return { message: renderNotice(hint(await exampleQuestion(deps))) };
+  let answer: Answer;
   try {
-    const answer = await deps.answers.answer(question, conversation);
-    deps.metrics.question(answer.answered ? "answered" : "refused");
-    const answerId = deps.newId();
-    deps.answersById.set(answerId, answer);
-    return { message: renderAnswer(answer, { answerId, shareable }), answer };
+    answer = await deps.answers.answer(question, conversation);
   } catch (error) {
     if (isCiteBotError(error, ErrorCode.QuestionTooLong)) return { message: renderNotice(TOO_LONG_REPLY) };
     if (isCiteBotError(error, ErrorCode.QuestionEmpty))
@@ -82,6 +76,22 @@ export async function composeReply(
     deps.metrics.question("failed");
     return { message: renderNotice(ERROR_REPLY) };
   }
+  if (answer.kind === "small-talk") return { message: renderNotice(await smallTalkReply(answer, deps, hint)), answer };
+  deps.metrics.question(answer.answered ? "answered" : "refused");
+  const answerId = deps.newId();
+  deps.answersById.set(answerId, answer);
+  return { message: renderAnswer(answer, { answerId, shareable }), answer };
+}
+
+/** Slack's words for small talk: the usage hint (for mentions, or for `/ask`), greeted, or you're welcome. */
+async function smallTalkReply(
+  { talk }: SmallTalkReply,
+  deps: BotDeps,
+  hint: (example?: string) => string,
+): Promise<string> {
+  if (talk === "thanks") return THANKS_REPLY;
+  const example = await exampleQuestion(deps);
+  return talk === "greeting" ? GREETING_REPLY(example, hint) : hint(example);
 }
 
 /**
@@ -94,14 +104,15 @@ async function replyInConversation(
   question: string,
   deps: BotDeps,
   context: string,
-  forgotten: () => Promise<ConversationState | undefined>,
-): Promise<{ message: RenderedMessage; before?: ConversationState; next?: ConversationState }> {
+  forgotten: () => Promise<Conversation | undefined>,
+): Promise<{ message: RenderedMessage; answer?: Answer; before?: Conversation; next?: Conversation }> {
   const state = deps.conversations.get(key) ?? (await forgotten());
   const { message, answer } = await composeReply(question, deps, context, false, state);
   const next = answer ? nextConversation(state, question, answer) : undefined;
-  if (next === undefined) return { message, ...(state ? { before: state } : {}) };
+  const composed = { message, ...(answer ? { answer } : {}), ...(state ? { before: state } : {}) };
+  if (next === undefined) return composed;
   deps.conversations.set(key, next);
-  return { message, ...(state ? { before: state } : {}), next };
+  return { ...composed, next };
 }
 
 /** A reply's blocks under a line saying who asked for it, when someone other than the author did (the message shortcut). */
@@ -129,7 +140,7 @@ export async function answerQuestion(
   // written) reach the socket first, so Slack sees it well inside its 3 s budget.
   await setImmediate();
   const context = `event ${q.eventId ?? "?"}, channel ${q.channel}, ts ${q.ts}`;
-  const post = async (message: RenderedMessage, conversation?: ConversationState, before?: ConversationState) => {
+  const post = async (message: RenderedMessage, conversation?: Conversation, before?: Conversation) => {
     try {
       const args = {
         channel: q.channel,
@@ -170,17 +181,10 @@ export async function answerQuestion(
     return notices ? notices.rateLimited().catch(() => undefined) : post(renderNotice(RATE_LIMITED_REPLY));
 
   const question = slackToPlain(stripMention(q.text, botUserId)).trim();
-  const talk = smallTalk(question);
-  if (talk === "thanks") {
-    // "thanks!" under an answer: a reaction says "you're welcome" without another message in the thread.
-    await client.reactions
-      .add({ channel: q.channel, timestamp: q.ts, name: THANKS_REACTION })
-      .catch((error: unknown) => deps.logger.warn(`Could not react to thanks (${context}): ${describe(error)}`));
-    return;
-  }
   const reaction = { channel: q.channel, timestamp: q.ts, name: WORKING_REACTION };
+  // The engine answers small talk (classify) without a search; the working indicator would only flash on it.
   const working =
-    question !== "" && talk === undefined
+    question !== "" && smallTalk(question) === undefined
       ? client.reactions.add(reaction).then(
           () => true,
           () => false,
@@ -189,9 +193,16 @@ export async function answerQuestion(
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const { message, before, next } = await replyInConversation(conversationKey, question, deps, context, () =>
+  const { message, answer, before, next } = await replyInConversation(conversationKey, question, deps, context, () =>
     forgottenConversation(client, q, isReply, question, botUserId, deps),
   );
+  if (answer?.kind === "small-talk" && answer.talk === "thanks") {
+    // "thanks!" under an answer: a reaction says "you're welcome" without another message in the thread.
+    await client.reactions
+      .add({ channel: q.channel, timestamp: q.ts, name: THANKS_REACTION })
+      .catch((error: unknown) => deps.logger.warn(`Could not react to thanks (${context}): ${describe(error)}`));
+    return;
+  }
   await post(message, next, before);
   if (await working) await client.reactions.remove(reaction).catch(() => undefined);
 }
@@ -322,9 +333,11 @@ async function handleEdit({ event, client, context, body }: EventArgs<MessageEve
   await setImmediate();
   const where = `edit event ${body.event_id ?? "?"}, channel ${event.channel}, ts ${edited.ts}`;
   const question = slackToPlain(stripMention(edited.text ?? "", context.botUserId)).trim();
-  // Edited down to nothing, or to "thanks": no longer a question, and the answer given stays.
-  if (question === "" || smallTalk(question) !== undefined) return;
+  // Edited down to nothing: no longer a question, and the answer given stays.
+  if (question === "") return;
   const { message, answer } = await composeReply(question, deps, where, false, reply.before);
+  // Edited to "thanks": no longer a question either.
+  if (answer?.kind === "small-talk") return;
   const next = answer ? nextConversation(reply.before, question, answer) : undefined;
   try {
     await client.chat.update({
@@ -358,7 +371,7 @@ async function forgottenConversation(
   question: string,
   botUserId: string | undefined,
   deps: BotDeps,
-): Promise<ConversationState | undefined> {
+): Promise<Conversation | undefined> {
   const isDm = q.threadTs === undefined;
   if (!isReply && !(isDm && readsAsFollowUp(question))) return undefined;
   try {

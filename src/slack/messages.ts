@@ -1,4 +1,5 @@
 /** Every text CiteBot shows to Slack users. Details of failures go to the log, never here. */
+import { FOLLOW_UP_TEXT, LOW_CONFIDENCE_TEXT } from "../answer/wording.js";
 
 /**
  * A question shown as `@CiteBot <question>`: one the documents answer plainly (see EXAMPLE_PROMPTS),
@@ -31,9 +32,10 @@ export const SHARED_NOTE = "Shared from /ask";
 export const SOURCES_HEADING = "*Sources*";
 /** After the location of a source cited only because the answer refers back to it. */
 export const CONTEXT_LABEL = "_context_";
-export const LOW_CONFIDENCE_NOTE = "_Weak match: the sources may not answer this question. The closest they come:_";
+/** The terminal's weak-match heading, in italics. */
+export const LOW_CONFIDENCE_NOTE = `_${LOW_CONFIDENCE_TEXT}_`;
 /** Above an answer to a follow-up: the earlier question it was read with (already escaped and shortened). */
-export const FOLLOW_UP_NOTE = (escapedTopic: string) => `Read as a follow-up to: "${escapedTopic}"`;
+export const FOLLOW_UP_NOTE = (escapedTopic: string) => FOLLOW_UP_TEXT(escapedTopic);
 /** Starts the notification text of a weak-match answer. */
 export const WEAK_MATCH_PREFIX = "Weak match: ";
 export const RELATED_HEADING = "*Closest passages* (not an answer)";

@@ -1,5 +1,6 @@
-import { citedText, SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/compose.js";
-import type { Answer } from "../answer/service.js";
+import { isWeakMatch, unhandledKind, type Answer, type SmallTalkReply } from "../answer/answer.js";
+import { citedText } from "../answer/compose.js";
+import { SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/wording.js";
 import { escapeMrkdwn } from "./escape.js";
 import {
   CONTEXT_LABEL,
@@ -158,26 +159,39 @@ export function fallbackText(answer: Answer): string {
       : answer.text;
   const sources = answer.citations.length;
   const suffix = answer.answered ? ` (${sources} source${sources === 1 ? "" : "s"})` : "";
-  return (answer.lowConfidence ? WEAK_MATCH_PREFIX : "") + clip(escapeMrkdwn(first), LIMITS.text - 100) + suffix;
+  return (isWeakMatch(answer) ? WEAK_MATCH_PREFIX : "") + clip(escapeMrkdwn(first), LIMITS.text - 100) + suffix;
 }
 
 function blockTextLength(block: Block): number {
   return JSON.stringify(block).length;
 }
 
-export function renderAnswer(answer: Answer, options: RenderOptions): RenderedMessage {
+/** An answer as a message with sources; small talk is a plain reply (handlers.ts, smallTalkReply). */
+export type RenderedAnswer = Exclude<Answer, SmallTalkReply>;
+
+/** The context lines above the answer's text, by kind: the same headings as in the terminal (src/cli/render.ts), escaped. */
+function headings(answer: RenderedAnswer): Block[] {
+  switch (answer.kind) {
+    case "answer":
+      return answer.lowConfidence ? [context(LOW_CONFIDENCE_NOTE)] : [];
+    case "not-found":
+    case "nothing-to-search":
+      return [];
+    case "summary":
+      return [context(summaryHeading(answer.summaryOf.map(code), answer.corpusFiles))];
+    case "subject-summary":
+      return [context(SUMMARY_ABOUT_TEXT(clip(escapeMrkdwn(answer.summaryAbout), FOLLOW_UP_TOPIC_CHARS)))];
+    default:
+      return unhandledKind(answer);
+  }
+}
+
+export function renderAnswer(answer: RenderedAnswer, options: RenderOptions): RenderedMessage {
   const body: Block[] = [
     ...(answer.followUpTo !== undefined
       ? [context(FOLLOW_UP_NOTE(clip(escapeMrkdwn(answer.followUpTo), FOLLOW_UP_TOPIC_CHARS)))]
       : []),
-    ...(answer.lowConfidence ? [context(LOW_CONFIDENCE_NOTE)] : []),
-    // The same heading as in the terminal (summaryHeading), with the file names escaped.
-    ...(answer.summaryOf !== undefined
-      ? [context(summaryHeading(answer.summaryOf.map(code), answer.corpusFiles))]
-      : []),
-    ...(answer.summaryAbout !== undefined
-      ? [context(SUMMARY_ABOUT_TEXT(clip(escapeMrkdwn(answer.summaryAbout), FOLLOW_UP_TOPIC_CHARS)))]
-      : []),
+    ...headings(answer),
     section(answerMrkdwn(answer)),
   ];
   const detail: Block[] = [];
