@@ -154,6 +154,14 @@ describe("ask CLI", () => {
       error: { code: "CORPUS_BINARY", message: expect.stringContaining("broken.txt") },
     });
     expect(broken.stderr).toContain("CORPUS_BINARY");
+    // Small talk needs no index: answered even over the broken corpus, and nothing is built for it.
+    const help = spawnSync(process.execPath, ["--import", "tsx", path.resolve("src/cli/ask.ts"), "--json", "help"], {
+      env: { ...process.env, INDEX_DIR: `${indexDir}-help`, CORPUS_DIR: corpus, LOG_LEVEL: "info" },
+      encoding: "utf8",
+    });
+    expect(help.status).toBe(0);
+    expect(JSON.parse(help.stdout)).toMatchObject({ kind: "small-talk", talk: "help", text: SMALL_TALK_TEXT.help });
+    expect(existsSync(`${indexDir}-help`)).toBe(false);
 
     const misconfigured = spawnSync(
       process.execPath,

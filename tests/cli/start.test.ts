@@ -60,6 +60,18 @@ describe("terminal chat", () => {
     expect(printed).not.toContain("ignored");
   });
 
+  it("replies to help and thanks while the documents are still loading", async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    let printed = "";
+    output.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+    const loading = new Promise<AnswerService>(() => {});
+    const done = runTerminalChat(loading, input, output);
+    input.end("help\nthanks!\nexit\n");
+    await done;
+    expect(printed).toContain(`> ${TERMINAL_HELP}\n\n> ${TERMINAL_THANKS}\n`);
+  });
+
   it("reads follow-ups with the last self-contained question and shows it", async () => {
     const output = new PassThrough();
     let printed = "";
