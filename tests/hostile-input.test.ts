@@ -1,14 +1,13 @@
 import { readFile, mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createAnswerService, type Answer } from "../src/answer/service.js";
+import type { Answer } from "../src/answer/service.js";
 import { formatAnswerText } from "../src/cli/render.js";
 import { dropControlCharacters } from "../src/control-characters.js";
 import { isCiteBotError, ErrorCode } from "../src/errors.js";
 import { renderAnswer, renderNotice, LIMITS } from "../src/slack/render.js";
-import { FakeLogger } from "./helpers/fake-logger.js";
-import { OverlapEmbeddings } from "./helpers/overlap-embeddings.js";
 import { tempDir } from "./helpers/temp.js";
+import { testAnswerService } from "./helpers/engine.js";
 
 /** Every string Slack displays: "text" fields at any depth. */
 function shownText(node: unknown): string[] {
@@ -44,18 +43,7 @@ describe("hostile and odd questions", () => {
     const root = await tempDir();
     await mkdir(path.join(root, "corpus"));
     await writeFile(path.join(root, "corpus", "trade.txt"), ARTICLE);
-    const service = await createAnswerService({
-      config: {
-        corpusDir: path.join(root, "corpus"),
-        indexDir: path.join(root, "index"),
-        embeddingModel: "x",
-        modelsDir: root,
-        allowModelDownload: false,
-        maxAnswerSentences: 3,
-      },
-      logger: new FakeLogger(),
-      embeddings: new OverlapEmbeddings(),
-    });
+    const service = await testAnswerService(root);
     const outcome: Answer | Error = await service
       .answer(question)
       .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
@@ -83,18 +71,7 @@ describe("hostile corpus text", () => {
       path.join(root, "corpus", "evil.md"),
       "# <!channel> alert\n\nThe launch code is <@U999> and <!subteam^S1|ops>.\u0007 Visit <https://evil.example|our site> now.\n\n```\n<!here>\n```\n",
     );
-    const service = await createAnswerService({
-      config: {
-        corpusDir: path.join(root, "corpus"),
-        indexDir: path.join(root, "index"),
-        embeddingModel: "x",
-        modelsDir: root,
-        allowModelDownload: false,
-        maxAnswerSentences: 3,
-      },
-      logger: new FakeLogger(),
-      embeddings: new OverlapEmbeddings(),
-    });
+    const service = await testAnswerService(root);
     const answer = await service.answer("What is the launch code?");
     expect(answer.citations[0]?.text).toContain("launch code");
     if (answer.kind === "small-talk") expect.unreachable("a question, not small talk");
@@ -111,18 +88,7 @@ describe("hostile corpus text", () => {
       path.join(root, "corpus", "evil.txt"),
       "The budget is \u001b[2J\u001b]0;pwned\u0007five million\u001b]52;c;ZWNobw==\u0007 \u009b31m dollars\u202e.\n",
     );
-    const service = await createAnswerService({
-      config: {
-        corpusDir: path.join(root, "corpus"),
-        indexDir: path.join(root, "index"),
-        embeddingModel: "x",
-        modelsDir: root,
-        allowModelDownload: false,
-        maxAnswerSentences: 3,
-      },
-      logger: new FakeLogger(),
-      embeddings: new OverlapEmbeddings(),
-    });
+    const service = await testAnswerService(root);
     const answer = await service.answer("What is the budget?");
     expect(answer.citations[0]?.text).toContain("\u001b"); // the citation itself quotes the source as written (JSON escapes it)
     const printed = formatAnswerText(answer);

@@ -2,11 +2,11 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { nextConversation, type Conversation } from "../../src/answer/follow-up.js";
-import { createAnswerService, type AnswerService } from "../../src/answer/service.js";
+import type { AnswerService } from "../../src/answer/service.js";
 import type { Answer } from "../../src/answer/answer.js";
 import { FakeLogger } from "../helpers/fake-logger.js";
-import { OverlapEmbeddings } from "../helpers/overlap-embeddings.js";
 import { tempDir } from "../helpers/temp.js";
+import { testAnswerService } from "../helpers/engine.js";
 
 /**
  * The answer contract (README, "The JSON answer") over many random questions and conversations,
@@ -89,15 +89,7 @@ function checkContract(answer: Answer, lines: (source: string) => string[]): voi
 async function serviceOver(corpusDir: string): Promise<{ service: AnswerService; logger: FakeLogger }> {
   const root = await tempDir();
   const logger = new FakeLogger();
-  const config = {
-    corpusDir,
-    indexDir: path.join(root, "index"),
-    embeddingModel: "test-overlap",
-    modelsDir: root,
-    allowModelDownload: false,
-    maxAnswerSentences: 3,
-  };
-  return { service: await createAnswerService({ config, logger, embeddings: new OverlapEmbeddings() }), logger };
+  return { service: await testAnswerService(root, corpusDir, logger), logger };
 }
 
 describe.each([

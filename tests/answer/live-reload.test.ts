@@ -6,6 +6,7 @@ import { LogLevel } from "../../src/logger.js";
 import { FakeLogger } from "../helpers/fake-logger.js";
 import { OverlapEmbeddings } from "../helpers/overlap-embeddings.js";
 import { tempDir } from "../helpers/temp.js";
+import { testEngineConfig } from "../helpers/engine.js";
 
 const ARTICLE = await readFile(new URL("../../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
 
@@ -17,14 +18,7 @@ async function setup(watch = false, recheckMs?: number) {
   await writeFile(path.join(corpusDir, "trade.txt"), ARTICLE);
   const logger = new FakeLogger();
   const service = await createLiveAnswerService({
-    config: {
-      corpusDir,
-      indexDir: path.join(root, "index"),
-      embeddingModel: "x",
-      modelsDir: root,
-      allowModelDownload: false,
-      maxAnswerSentences: 3,
-    },
+    config: testEngineConfig(root, corpusDir),
     logger,
     embeddings: new OverlapEmbeddings(),
     watch,

@@ -18,6 +18,7 @@ import { LogLevel } from "../../src/logger.js";
 import { FakeLogger } from "../helpers/fake-logger.js";
 import { OverlapEmbeddings } from "../helpers/overlap-embeddings.js";
 import { tempDir, writeFiles } from "../helpers/temp.js";
+import { testEngineConfig } from "../helpers/engine.js";
 
 const ARTICLE = await readFile(new URL("../../corpus/us-china-trade-talks-london.txt", import.meta.url), "utf8");
 
@@ -27,14 +28,7 @@ async function setup(files: Record<string, string> = { "trade.txt": ARTICLE }) {
   const indexDir = path.join(root, "index");
   await mkdir(corpusDir, { recursive: true });
   await writeFiles(corpusDir, files);
-  const config = {
-    corpusDir,
-    indexDir,
-    embeddingModel: "test-overlap",
-    modelsDir: path.join(root, "models"),
-    allowModelDownload: false,
-    maxAnswerSentences: 3,
-  };
+  const config = testEngineConfig(root, corpusDir);
   const open = async (embeddings = new OverlapEmbeddings(), rebuild = false) => {
     const logger = new FakeLogger();
     const service = await createAnswerService({ config, logger, embeddings, rebuild });

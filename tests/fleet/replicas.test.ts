@@ -1,17 +1,16 @@
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createAnswerService } from "../../src/answer/service.js";
 import { eventCallback, eventually, FakeSlack, signedHeaders } from "../../src/bench/fake-slack.js";
 import { createFleet, type Fleet } from "../../src/fleet/fleet.js";
 import { RATE_LIMITED_REPLY } from "../../src/slack/messages.js";
 import { startSlackBot, type SlackBot } from "../../src/slack/app.js";
 import { FakeLogger } from "../helpers/fake-logger.js";
-import { OverlapEmbeddings } from "../helpers/overlap-embeddings.js";
 import { announceMissingRedis, REDIS_AVAILABLE, startRedis, type TestRedis } from "../../src/bench/redis-server.js";
 import { deliverLikeSlack } from "../../src/bench/slack-delivery.js";
 import { tempDir } from "../helpers/temp.js";
 import { testSlackConfig } from "../helpers/slack-config.js";
+import { testAnswerService } from "../helpers/engine.js";
 
 /**
  * Three replicas of the real bot (HTTP mode, in this process) sharing one real Redis, the real
@@ -34,18 +33,7 @@ describe.skipIf(!REDIS_AVAILABLE)("a fleet of three replicas on one Redis", () =
     await fake.start();
     fake.realThreads = true;
     const root = await tempDir();
-    const engine = createAnswerService({
-      config: {
-        corpusDir: path.resolve("corpus"),
-        indexDir: path.join(root, "index"),
-        embeddingModel: "x",
-        modelsDir: root,
-        allowModelDownload: false,
-        maxAnswerSentences: 3,
-      },
-      logger: new FakeLogger(),
-      embeddings: new OverlapEmbeddings(),
-    });
+    const engine = testAnswerService(root, path.resolve("corpus"));
     for (let i = 0; i < 3; i++) {
       const fleet = createFleet({ redisUrl: redis.url, rateLimitPerMinute: RATE_LIMIT, lockMs: 2_000 }, logger);
       fleets.push(fleet);

@@ -2,15 +2,14 @@ import { readFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createAnswerService } from "../../src/answer/service.js";
 import { startSlackBot, type AnswerEngine, type SlackBot } from "../../src/slack/app.js";
 import { bodyShapeProblem } from "../../src/slack/verify.js";
 import { FEEDBACK_THANKS, SOURCES_PROMPT, SUMMARY_PROMPT, TOO_LONG_REPLY } from "../../src/slack/messages.js";
 import { LogLevel } from "../../src/logger.js";
 import { FakeLogger } from "../helpers/fake-logger.js";
 import { eventCallback, eventually, FakeSlack, signedHeaders } from "../../src/bench/fake-slack.js";
-import { OverlapEmbeddings } from "../helpers/overlap-embeddings.js";
 import { testSlackConfig } from "../helpers/slack-config.js";
+import { testAnswerService } from "../helpers/engine.js";
 
 /**
  * The real Bolt app in HTTP mode on an ephemeral port, the real answer service (with the
@@ -33,18 +32,7 @@ beforeAll(async () => {
     return mkdtemp(path.join(tmpdir(), "citebot-e2e-"));
   })();
   feedbackFile = path.join(root, "feedback.jsonl");
-  const engine = createAnswerService({
-    config: {
-      corpusDir: path.resolve("corpus"),
-      indexDir: path.join(root, "index"),
-      embeddingModel: "x",
-      modelsDir: root,
-      allowModelDownload: false,
-      maxAnswerSentences: 3,
-    },
-    logger,
-    embeddings: new OverlapEmbeddings(),
-  });
+  const engine = testAnswerService(root, path.resolve("corpus"), logger);
   bot = await startSlackBot({
     config: testSlackConfig({ kind: "http", botToken: "xoxb-test", signingSecret: SECRET }, fake.apiUrl, feedbackFile, {
       rateLimitPerMinute: 1000,
