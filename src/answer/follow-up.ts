@@ -31,7 +31,7 @@ const CONTRAST =
 /**
  * What a contrasting follow-up asks about instead ("the US side" in "And the US side?"), or
  * undefined when the question is not one. The sentences already quoted on the topic answered the
- * question before; one that lacks the new words cannot answer this one (service.ts drops it).
+ * question before; one that lacks the new words cannot answer this one (handlers/contrast.ts drops it).
  */
 export function contrastedSubject(question: string): string | undefined {
   // "one" stands for the noun just said ("And the Chinese one?"): no word a sentence must hold.

@@ -13,7 +13,7 @@ import { summaryRequest, type SummaryRequest } from "./summary.js";
 
 /** What to search for when the question is an ordinary one: its text, read with the topic when it leans on it. */
 export type SearchIntent =
-  /** Read on its own; with a topic, one that finds nothing is tried again with it (service.ts, answerTo). */
+  /** Read on its own; with a topic, one that finds nothing is tried again with it (handlers/question.ts). */
   | { readonly kind: "question"; readonly text: string; readonly topic: string | undefined }
   /** "What is his role?": read together with the topic. */
   | { readonly kind: "follow-up"; readonly text: string; readonly topic: string }

@@ -317,7 +317,7 @@ ${blindConversationRows}
 
 ### Contrasting follow-ups ("And the US side?", "What about China?"), answered by the real service
 
-The second question is asked with the conversation state the first answer left, as in a Slack thread. A sentence quoted for the first question that lacks any of the new subject's words is left out of the second answer, and a new subject that names something is read with the first question's names left out (src/answer/service.ts, follow-up.ts). The first set was used to design both; the second was held out for the first rule, the third for the second (see the files).
+The second question is asked with the conversation state the first answer left, as in a Slack thread. A sentence quoted for the first question that lacks any of the new subject's words is left out of the second answer, and a new subject that names something is read with the first question's names left out (src/answer/handlers/contrast.ts, follow-up.ts). The first set was used to design both; the second was held out for the first rule, the third for the second (see the files).
 
 ${contrastRows}
 
