@@ -7,7 +7,9 @@ import { splitSentences, type Sentence } from "./split.js";
 
 /** A file bigger than this is almost certainly not prose meant for the bot. */
 export const MAX_CORPUS_FILE_BYTES = 50 * 1024 * 1024;
-const CORPUS_EXTENSIONS = /\.(txt|md|markdown)$/i;
+/** The kinds of file read as sources; the README, docs and .env.example name each (a test checks). */
+export const CORPUS_FILE_EXTENSIONS = ["txt", "md", "markdown"] as const;
+const CORPUS_EXTENSIONS = new RegExp(`\\.(${CORPUS_FILE_EXTENSIONS.join("|")})$`, "i");
 
 export interface CorpusFile {
   /** Path shown in citations: relative to the working directory when inside it. */

@@ -1,7 +1,7 @@
-import { symlink, truncate } from "node:fs/promises";
+import { readdir, readFile, symlink, truncate } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCorpus, MAX_CORPUS_FILE_BYTES } from "../../src/corpus/load.js";
+import { CORPUS_FILE_EXTENSIONS, loadCorpus, MAX_CORPUS_FILE_BYTES } from "../../src/corpus/load.js";
 import { ErrorCode } from "../../src/errors.js";
 import { LogLevel } from "../../src/logger.js";
 import { FakeLogger } from "../helpers/fake-logger.js";
@@ -200,5 +200,21 @@ describe("loadCorpus", () => {
     await writeFiles(root, { "corpus/a.txt": "Alpha!" });
     const second = await loadCorpus(path.join(root, "corpus"), new FakeLogger(), root);
     expect(second.hash).not.toBe(first.hash);
+  });
+});
+
+describe("the documentation of the file kinds read", () => {
+  it("names every kind wherever the README, docs/ and .env.example list the kinds of source file", async () => {
+    const files = ["README.md", ".env.example", ...(await readdir("docs")).map((f) => path.join("docs", f))];
+    const lists: string[] = [];
+    for (const file of files) {
+      for (const line of (await readFile(file, "utf8")).split("\n")) {
+        // A list of kinds: ".txt" followed closely by "md" (".txt and .md", "`.txt`, `.md`", ".txt/.md", "*.txt|md").
+        if (/\.txt\b[^.\n]{0,10}\.?md\b/.test(line)) lists.push(`${file}: ${line}`);
+      }
+    }
+    expect(lists.length).toBeGreaterThanOrEqual(4);
+    for (const list of lists)
+      for (const kind of CORPUS_FILE_EXTENSIONS) expect(list).toMatch(new RegExp(`\\b${kind}\\b`));
   });
 });
