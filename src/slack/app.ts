@@ -13,7 +13,7 @@ import { answerWithoutSearch } from "../answer/without-search.js";
 import type { SlackConfig } from "../config.js";
 import { CiteBotError, ErrorCode } from "../errors.js";
 import type { Fleet } from "../fleet/fleet.js";
-import { memoryClaims, type Claims } from "../fleet/state.js";
+import { memoryClaims, type Claims } from "../fleet/decisions.js";
 import type { Logger } from "../logger.js";
 import { createMetrics } from "../ops/metrics.js";
 import { RecentKeys } from "./dedup.js";

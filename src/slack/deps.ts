@@ -11,7 +11,7 @@ import { isCiteBotError } from "../errors.js";
 import type { Logger } from "../logger.js";
 import type { MessageWithMetadata } from "./conversation-memory.js";
 import { NO_METRICS, type BotMetrics } from "../ops/metrics.js";
-import { memoryClaims, memoryRateLimits, type Claims, type RateLimits } from "../fleet/state.js";
+import { memoryClaims, memoryRateLimits, type Claims, type RateLimits } from "../fleet/decisions.js";
 import { RateLimiter, RecentKeys, RecentValues } from "./dedup.js";
 import type { FeedbackSink } from "./feedback-log.js";
 import { EXAMPLE_PROMPTS } from "./messages.js";
