@@ -4,6 +4,13 @@
  * names). Pure.
  */
 
+import type { Citation } from "./answer.js";
+
+/** Where a cited passage is: "corpus/file.txt:7-8" or "corpus/file.txt:11". */
+export function formatLocation(c: Pick<Citation, "source" | "lineStart" | "lineEnd">): string {
+  return c.lineEnd > c.lineStart ? `${c.source}:${c.lineStart}-${c.lineEnd}` : `${c.source}:${c.lineStart}`;
+}
+
 /** Above an answer whose best sentence may not answer the question (`lowConfidence`). */
 export const LOW_CONFIDENCE_TEXT = "Weak match: the sources may not answer this question. The closest they come:";
 

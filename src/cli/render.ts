@@ -2,15 +2,16 @@
  * Plain-text rendering of an answer, for `npm run ask` and the terminal chat. Pure. One case per
  * kind of answer: a kind added to the `Answer` union fails to compile here until it is rendered.
  */
-import type { Answer, Citation } from "../answer/answer.js";
+import type { Answer } from "../answer/answer.js";
 import { unhandledKind } from "../answer/answer.js";
-import { FOLLOW_UP_TEXT, LOW_CONFIDENCE_TEXT, SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/wording.js";
+import {
+  FOLLOW_UP_TEXT,
+  formatLocation,
+  LOW_CONFIDENCE_TEXT,
+  SUMMARY_ABOUT_TEXT,
+  summaryHeading,
+} from "../answer/wording.js";
 import { dropControlCharacters } from "../control-characters.js";
-
-/** "corpus/file.txt:7-8" or "corpus/file.txt:11". */
-export function formatLocation(c: Pick<Citation, "source" | "lineStart" | "lineEnd">): string {
-  return c.lineEnd > c.lineStart ? `${c.source}:${c.lineStart}-${c.lineEnd}` : `${c.source}:${c.lineStart}`;
-}
 
 /** A quoted passage of several lines, its later lines indented under the source line. */
 function indentContinuation(text: string): string {

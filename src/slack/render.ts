@@ -1,6 +1,6 @@
 import { isWeakMatch, unhandledKind, type Answer, type SmallTalkReply } from "../answer/answer.js";
 import { citedText } from "../answer/compose.js";
-import { SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/wording.js";
+import { formatLocation, SUMMARY_ABOUT_TEXT, summaryHeading } from "../answer/wording.js";
 import { escapeMrkdwn } from "./escape.js";
 import {
   CONTEXT_LABEL,
@@ -81,8 +81,9 @@ function code(text: string): string {
   return `\`${escapeMrkdwn(text).replace(/`/g, "'")}\``;
 }
 
-function location(source: string, lineStart: number, lineEnd: number): string {
-  return code(lineEnd > lineStart ? `${source}:${lineStart}-${lineEnd}` : `${source}:${lineStart}`);
+/** A cited passage's file and lines, as in the terminal (formatLocation), as inline code. */
+function location(where: Parameters<typeof formatLocation>[0]): string {
+  return code(formatLocation(where));
 }
 
 function quote(text: string): string {
@@ -198,15 +199,10 @@ export function renderAnswer(answer: RenderedAnswer, options: RenderOptions): Re
   if (answer.citations.length > 0) {
     detail.push(context(SOURCES_HEADING));
     for (const c of answer.citations)
-      detail.push(
-        section(
-          `*[${c.n}]* ${location(c.source, c.lineStart, c.lineEnd)}${c.context ? ` ${CONTEXT_LABEL}` : ""}\n${passage(c.text)}`,
-        ),
-      );
+      detail.push(section(`*[${c.n}]* ${location(c)}${c.context ? ` ${CONTEXT_LABEL}` : ""}\n${passage(c.text)}`));
   } else if (answer.related.length > 0) {
     detail.push(context(RELATED_HEADING));
-    for (const r of answer.related)
-      detail.push(section(`${location(r.source, r.lineStart, r.lineEnd)}\n${passage(r.text)}`));
+    for (const r of answer.related) detail.push(section(`${location(r)}\n${passage(r.text)}`));
   }
   const value = buttonValue(options.answerId, answer.question);
   const actions: Block = {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { kindFields } from "../helpers/answers.js";
 import { ABSTENTION, citedText, composeAnswer, NOT_FOUND_TEXT, type RankedSentence } from "../../src/answer/compose.js";
-import { formatAnswerText, formatLocation } from "../../src/cli/render.js";
+import { formatAnswerText } from "../../src/cli/render.js";
+import { formatLocation } from "../../src/answer/wording.js";
 import { LOW_CONFIDENCE_TEXT } from "../../src/answer/wording.js";
 import { leadsIntoNext } from "../../src/corpus/reference.js";
 import type { Sentence } from "../../src/corpus/split.js";
