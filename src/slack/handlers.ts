@@ -182,19 +182,24 @@ export async function answerQuestion(
 
   const question = slackToPlain(stripMention(q.text, botUserId)).trim();
   const reaction = { channel: q.channel, timestamp: q.ts, name: WORKING_REACTION };
-  // The engine answers small talk (classify) without a search; the working indicator would only flash on it.
-  const working =
-    question !== "" && smallTalk(question) === undefined
-      ? client.reactions.add(reaction).then(
-          () => true,
-          () => false,
-        )
-      : Promise.resolve(false);
+  // The engine answers small talk (classify) without a search: the working indicator would only flash on it, and
+  // the conversation's earlier questions need not be read back from Slack for it.
+  const searches = question !== "" && smallTalk(question) === undefined;
+  const working = searches
+    ? client.reactions.add(reaction).then(
+        () => true,
+        () => false,
+      )
+    : Promise.resolve(false);
   // A thread or a DM is one conversation; a new top-level mention starts its own thread.
   const conversationKey = `${q.channel}:${q.threadTs ?? ""}`;
   const isReply = q.threadTs !== undefined && q.threadTs !== q.ts;
-  const { message, answer, before, next } = await replyInConversation(conversationKey, question, deps, context, () =>
-    forgottenConversation(client, q, isReply, question, botUserId, deps),
+  const { message, answer, before, next } = await replyInConversation(
+    conversationKey,
+    question,
+    deps,
+    context,
+    async () => (searches ? forgottenConversation(client, q, isReply, question, botUserId, deps) : undefined),
   );
   if (answer?.kind === "small-talk" && answer.talk === "thanks") {
     // "thanks!" under an answer: a reaction says "you're welcome" without another message in the thread.

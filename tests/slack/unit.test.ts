@@ -872,6 +872,23 @@ describe("handlers", () => {
     expect(logger.messages()).toEqual([expect.stringContaining("index/ is damaged")]);
   });
 
+  it("takes a thanks in a thread it no longer remembers without reading the thread back from Slack", async () => {
+    const { deps, client } = setup();
+    const read: string[] = [];
+    client.conversations.replies = async () => (read.push("replies"), { messages: [] as ThreadMessage[] });
+    const inThread = (text: string, ts: string) => {
+      const m = mention(text, ts);
+      return { ...m, event: { ...m.event, thread_ts: "13.1" }, client };
+    };
+    await handleAppMention(inThread("<@UBOT> thanks!", "13.2"), deps);
+    expect(client.reacted).toEqual([THANKS_REACTION]);
+    expect(client.posted).toEqual([]);
+    expect(read).toEqual([]);
+    // A question there is read with the thread's earlier questions, which are read back.
+    await handleAppMention(inThread("<@UBOT> What is his role?", "13.3"), deps);
+    expect(read).toHaveLength(1);
+  });
+
   it("takes a thanks in a thread it answered in with a reaction, not another message", async () => {
     const asked: string[] = [];
     const { deps, client, logger } = setup({ answer: async (q) => (asked.push(q), answered(q, ["x"])) });
